@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+/** Variables every service reads; a service extends this with its own. */
+export const baseConfigShape = {
+  HOST: z.string().default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(0).max(65535),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  NATS_URL: z.string().min(1).default('nats://127.0.0.1:4222'),
+  NATS_USER: z.string().optional(),
+  NATS_PASSWORD: z.string().optional(),
+  MONGO_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URL').default('mongodb://127.0.0.1:27017'),
+  MONGO_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, 'letters, digits, _ and - only'),
+  EVENTS_STREAM: z.string().regex(/^[A-Za-z0-9_-]+$/).default('EVENTS'),
+  EVENTS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('evt'),
+  DEADLETTER_STREAM: z.string().regex(/^[A-Za-z0-9_-]+$/).default('DEADLETTER'),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  JWT_PUBLIC_KEY: z.string().includes('BEGIN PUBLIC KEY', { message: 'must be a PEM (SPKI) public key' }).optional(),
+  JWT_ISSUER: z.string().default('passerelle'),
+  JWT_AUDIENCE: z.string().default('passerelle'),
+  BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, 'like 100kb or 1mb').default('1mb'),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(1200),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  OTEL_SERVICE_NAME: z.string().optional(),
+};
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Validates the environment against a zod shape; throws ConfigError naming every bad or missing variable. */
+export function loadConfig<S extends z.ZodRawShape>(shape: S, env: NodeJS.ProcessEnv = process.env): z.infer<z.ZodObject<S>> {
+  const empty = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
+  const result = z.object(shape).safeParse(empty);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}${i.code === 'invalid_type' && empty[String(i.path[0])] === undefined ? ' (not set)' : ''}`));
+  }
+  const config = result.data as Record<string, unknown>;
+  if (!config.JWT_SECRET && !config.JWT_PUBLIC_KEY) throw new ConfigError(['JWT_SECRET: set JWT_SECRET or JWT_PUBLIC_KEY (not set)']);
+  return result.data;
+}
+
+/** The base shape with service defaults filled in (port and database name). */
+export function serviceConfigShape(defaults: { port: number; db: string }) {
+  return {
+    ...baseConfigShape,
+    PORT: baseConfigShape.PORT.default(defaults.port),
+    MONGO_DB: baseConfigShape.MONGO_DB.default(defaults.db),
+  };
+}
+export type BaseConfig = z.infer<z.ZodObject<ReturnType<typeof serviceConfigShape>>>;

@@ -1,0 +1,165 @@
+import { AckPolicy, DeliverPolicy, JetStreamApiError, JetStreamApiCodes, type ConsumerConfig, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
+import { EventValidationError } from '@passerelle/contracts';
+import type { Logger } from 'pino';
+import type { JetStreamClient, JetStreamManager, NatsConnection, EventStreams } from './nats.js';
+import { deadLetterSubject } from './nats.js';
+import { contextFromHeaders, inSpan, SpanKind } from './telemetry.js';
+import { headers as natsHeaders } from '@nats-io/transport-node';
+
+/** Thrown by a handler for a message that will never succeed; it goes to the dead-letter stream at once. */
+export class PoisonMessageError extends Error {
+  override readonly name = 'PoisonMessageError';
+}
+
+export const DLQ_HEADERS = {
+  reason: 'Passerelle-Dlq-Reason',
+  stream: 'Passerelle-Dlq-Stream',
+  sequence: 'Passerelle-Dlq-Sequence',
+  subject: 'Passerelle-Dlq-Subject',
+  consumer: 'Passerelle-Dlq-Consumer',
+  deliveries: 'Passerelle-Dlq-Deliveries',
+} as const;
+
+export interface ConsumerOptions {
+  nc: NatsConnection;
+  js: JetStreamClient;
+  jsm: JetStreamManager;
+  streams: EventStreams;
+  durable: string;
+  filterSubjects: string[];
+  handler: (msg: JsMsg) => Promise<void>;
+  logger: Logger;
+  maxDeliver?: number;
+  ackWaitMs?: number;
+  /**
+   * Messages in flight. 1 keeps strict stream order even across redeliveries, which stream-sequence
+   * guards in the read model rely on; raise it only for handlers whose writes do not depend on order.
+   */
+  maxAckPending?: number;
+  batch?: number;
+}
+
+/** Creates or updates a durable pull consumer with explicit acks and bounded redelivery. */
+export async function ensureConsumer(jsm: JetStreamManager, stream: string, config: Partial<ConsumerConfig> & { durable_name: string }): Promise<void> {
+  const full: Partial<ConsumerConfig> = { ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, ...config };
+  try {
+    await jsm.consumers.info(stream, config.durable_name);
+    await jsm.consumers.update(stream, config.durable_name, {
+      ...(full.filter_subjects ? { filter_subjects: full.filter_subjects } : {}),
+      ...(full.max_deliver ? { max_deliver: full.max_deliver } : {}),
+      ...(full.ack_wait ? { ack_wait: full.ack_wait } : {}),
+      ...(full.max_ack_pending ? { max_ack_pending: full.max_ack_pending } : {}),
+    });
+  } catch (e) {
+    if (!(e instanceof JetStreamApiError && e.code === JetStreamApiCodes.ConsumerNotFound)) throw e;
+    await jsm.consumers.add(stream, full);
+  }
+}
+
+/** Copies a message into the dead-letter stream with the reason; the stream sequence makes the copy idempotent. */
+export async function deadLetter(js: JetStreamClient, streams: EventStreams, consumer: string, original: { subject: string; seq: number; data: Uint8Array; deliveries: number }, reason: string): Promise<void> {
+  const h = natsHeaders();
+  h.set(DLQ_HEADERS.reason, reason.slice(0, 1000));
+  h.set(DLQ_HEADERS.stream, streams.stream);
+  h.set(DLQ_HEADERS.sequence, String(original.seq));
+  h.set(DLQ_HEADERS.subject, original.subject);
+  h.set(DLQ_HEADERS.consumer, consumer);
+  h.set(DLQ_HEADERS.deliveries, String(original.deliveries));
+  await js.publish(deadLetterSubject(streams, consumer), original.data, { headers: h, msgID: `${streams.stream}.${original.seq}.${consumer}` });
+}
+
+const backoffMs = (deliveries: number) => Math.min(30_000, 250 * 2 ** deliveries);
+
+/**
+ * Runs a durable consumer: each message is handled in order, acked after the handler succeeds, retried with
+ * backoff on failure, and dead-lettered (with the reason) when poisonous or out of attempts. Stops on stop().
+ */
+export async function startConsumer(opts: ConsumerOptions) {
+  const maxDeliver = opts.maxDeliver ?? 5;
+  await ensureConsumer(opts.jsm, opts.streams.stream, {
+    durable_name: opts.durable,
+    filter_subjects: opts.filterSubjects,
+    max_deliver: maxDeliver,
+    ack_wait: (opts.ackWaitMs ?? 30_000) * 1e6,
+    max_ack_pending: opts.maxAckPending ?? 1,
+  });
+  const log = opts.logger.child({ consumer: opts.durable });
+  let stopped = false;
+  let current: ConsumerMessages | undefined;
+
+  // A handler that crashes the process never reaches our catch; the server's max-deliveries advisory still tells us.
+  const advisories = opts.nc.subscribe(`$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${opts.streams.stream}.${opts.durable}`, {
+    callback: (err, m) => {
+      if (err) return;
+      void (async () => {
+        const seq = (m.json() as { stream_seq: number }).stream_seq;
+        const stored = await opts.jsm.streams.getMessage(opts.streams.stream, { seq });
+        if (stored) await deadLetter(opts.js, opts.streams, opts.durable, { subject: stored.subject, seq, data: stored.data, deliveries: maxDeliver }, `gave up after ${maxDeliver} deliveries without an ack`);
+      })().catch((e) => log.error({ err: e, seq: m.string() }, 'could not dead-letter after max deliveries'));
+    },
+  });
+
+  async function handle(m: JsMsg) {
+    const parent = contextFromHeaders(m.headers);
+    try {
+      await inSpan(`process ${m.subject}`, { kind: SpanKind.CONSUMER, parent, attributes: { 'messaging.system': 'nats', 'messaging.destination.name': m.subject, 'messaging.nats.stream_sequence': m.info.streamSequence } }, () => opts.handler(m));
+      m.ack();
+    } catch (e) {
+      const err = e as Error;
+      const poison = e instanceof PoisonMessageError || e instanceof EventValidationError;
+      const last = m.info.deliveryCount >= maxDeliver;
+      if (poison || last) {
+        const reason = poison ? `${(e as { code?: string }).code ?? err.name}: ${err.message}` : `failed ${m.info.deliveryCount} times: ${err.message}`;
+        try {
+          await deadLetter(opts.js, opts.streams, opts.durable, { subject: m.subject, seq: m.info.streamSequence, data: m.data, deliveries: m.info.deliveryCount }, reason);
+          m.term(reason.slice(0, 200));
+          log.warn({ seq: m.info.streamSequence, subject: m.subject, reason }, 'message dead-lettered');
+        } catch (dlqErr) {
+          log.error({ err: dlqErr, seq: m.info.streamSequence }, 'dead-lettering failed; will be redelivered');
+          m.nak(backoffMs(m.info.deliveryCount));
+        }
+      } else {
+        log.warn({ seq: m.info.streamSequence, subject: m.subject, err: err.message, deliveries: m.info.deliveryCount }, 'handler failed; retrying later');
+        m.nak(backoffMs(m.info.deliveryCount));
+      }
+    }
+  }
+
+  const loop = (async () => {
+    while (!stopped) {
+      try {
+        const consumer = await opts.js.consumers.get(opts.streams.stream, opts.durable);
+        current = await consumer.consume({ max_messages: opts.batch ?? 16, idle_heartbeat: 5_000 });
+        const messages = current;
+        void (async () => {
+          // Missed heartbeats mean the server lost our pull; restarting the subscription recovers it.
+          for await (const s of messages.status()) {
+            if (s.type === 'heartbeats_missed' && s.count >= 3) {
+              log.warn('consumer heartbeats missed; restarting');
+              messages.stop();
+            }
+          }
+        })();
+        for await (const m of messages) {
+          await handle(m);
+          if (stopped) break;
+        }
+      } catch (e) {
+        if (stopped) break;
+        log.error({ err: e }, 'consumer loop failed; restarting in 1 s');
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+  })();
+
+  return {
+    /** Finishes the message in hand, then stops pulling. */
+    async stop() {
+      stopped = true;
+      advisories.unsubscribe();
+      await current?.close().catch(() => undefined);
+      await loop;
+    },
+  };
+}
+export type RunningConsumer = Awaited<ReturnType<typeof startConsumer>>;

@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import express, { type Express, type Router } from 'express';
+import helmet from 'helmet';
+import { rateLimit } from 'express-rate-limit';
+import { pinoHttp } from 'pino-http';
+import { SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
+import type { Logger } from 'pino';
+import { authenticate, type Verifier } from './auth.js';
+import { AppError, ErrorCode } from './errors.js';
+import { problemHandler } from './problem.js';
+import { tracer } from './telemetry.js';
+
+export type ReadinessCheck = () => Promise<void>;
+
+export interface HttpAppOptions {
+  service: string;
+  logger: Logger;
+  verify: Verifier;
+  bodyLimit?: string;
+  rateLimitPerMinute?: number;
+  /** Named checks behind /health/ready; each throws when its dependency is not usable. */
+  readiness?: Record<string, ReadinessCheck>;
+  /** OpenAPI document served at /openapi.json without a token. */
+  openapi?: object;
+  /** Non-JSON bodies a service accepts (e.g. text/csv for imports), handed over as a Buffer. */
+  rawBodyTypes?: string[];
+  routes: (router: Router) => void;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+
+/** An express app with the platform's middleware: security headers, request ids, logs, spans, auth, problem+json. */
+export function createHttpApp(opts: HttpAppOptions): Express {
+  const app = express();
+  const rawTypes = opts.rawBodyTypes ?? [];
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(helmet());
+  app.use((req, res, next) => {
+    const given = req.get('x-request-id');
+    req.requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
+    res.setHeader('x-request-id', req.requestId);
+    next();
+  });
+  app.use(pinoHttp({
+    logger: opts.logger,
+    genReqId: (req) => (req as express.Request).requestId,
+    autoLogging: { ignore: (req) => req.url?.startsWith('/health') ?? false },
+    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    serializers: {
+      req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+  }));
+  app.use((req, res, next) => {
+    const parent = propagation.extract(context.active(), req.headers);
+    const span = tracer.startSpan(`HTTP ${req.method}`, { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method, 'url.path': req.path } }, parent);
+    res.on('finish', () => {
+      span.setAttribute('http.response.status_code', res.statusCode);
+      if (req.route?.path) span.updateName(`HTTP ${req.method} ${req.baseUrl}${req.route.path as string}`);
+      if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+    });
+    context.with(trace.setSpan(parent, span), next);
+  });
+
+  app.get('/health/live', (_req, res) => { res.json({ status: 'ok', service: opts.service }); });
+  app.get('/health/ready', async (_req, res) => {
+    const checks: Record<string, string> = {};
+    await Promise.all(Object.entries(opts.readiness ?? {}).map(async ([name, check]) => {
+      try {
+        await Promise.race([check(), new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), 2000).unref())]);
+        checks[name] = 'ok';
+      } catch (e) {
+        checks[name] = (e as Error).message || 'failed';
+      }
+    }));
+    const ready = Object.values(checks).every((c) => c === 'ok');
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', service: opts.service, checks });
+  });
+  if (opts.openapi) app.get('/openapi.json', (_req, res) => { res.json(opts.openapi); });
+
+  app.use(rateLimit({
+    windowMs: 60_000,
+    limit: opts.rateLimitPerMinute ?? 1200,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (_req, _res, next) => next(new AppError(429, ErrorCode.RateLimited, 'too many requests; slow down')),
+  }));
+  app.use((req, _res, next) => {
+    // Only JSON bodies are accepted; refusing others early keeps a form post from reaching a handler as {}.
+    const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+    if (WRITE_METHODS.has(req.method) && hasBody && !req.is(['application/json', ...rawTypes])) {
+      return next(new AppError(415, ErrorCode.UnsupportedMediaType, `send the body as ${['application/json', ...rawTypes].join(' or ')}`));
+    }
+    next();
+  });
+  app.use(express.json({ limit: opts.bodyLimit ?? '1mb', strict: true }));
+  if (rawTypes.length) app.use(express.raw({ type: rawTypes, limit: opts.bodyLimit ?? '1mb' }));
+  app.use(authenticate(opts.verify));
+
+  const router = express.Router();
+  opts.routes(router);
+  app.use(router);
+  app.use((req, _res, next) => next(new AppError(404, ErrorCode.NotFound, `no route for ${req.method} ${req.path}`)));
+  app.use(problemHandler(opts.logger));
+  return app;
+}
