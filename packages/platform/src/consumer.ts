@@ -46,6 +46,7 @@ export async function ensureConsumer(jsm: JetStreamManager, stream: string, conf
     await jsm.consumers.info(stream, config.durable_name);
     await jsm.consumers.update(stream, config.durable_name, {
       ...(full.filter_subjects ? { filter_subjects: full.filter_subjects } : {}),
+      ...(full.filter_subject ? { filter_subject: full.filter_subject } : {}),
       ...(full.max_deliver ? { max_deliver: full.max_deliver } : {}),
       ...(full.ack_wait ? { ack_wait: full.ack_wait } : {}),
       ...(full.max_ack_pending ? { max_ack_pending: full.max_ack_pending } : {}),
@@ -78,7 +79,8 @@ export async function startConsumer(opts: ConsumerOptions) {
   const maxDeliver = opts.maxDeliver ?? 5;
   await ensureConsumer(opts.jsm, opts.streams.stream, {
     durable_name: opts.durable,
-    filter_subjects: opts.filterSubjects,
+    // A single filter uses filter_subject: filter_subjects needs NATS 2.10, and Debian ships 2.9.
+    ...(opts.filterSubjects.length === 1 ? { filter_subject: opts.filterSubjects[0]! } : { filter_subjects: opts.filterSubjects }),
     max_deliver: maxDeliver,
     ack_wait: (opts.ackWaitMs ?? 30_000) * 1e6,
     max_ack_pending: opts.maxAckPending ?? 1,
@@ -112,7 +114,8 @@ export async function startConsumer(opts: ConsumerOptions) {
         const reason = poison ? `${(e as { code?: string }).code ?? err.name}: ${err.message}` : `failed ${m.info.deliveryCount} times: ${err.message}`;
         try {
           await deadLetter(opts.js, opts.streams, opts.durable, { subject: m.subject, seq: m.info.streamSequence, data: m.data, deliveries: m.info.deliveryCount }, reason);
-          m.term(reason.slice(0, 200));
+          // Plain TERM: the reason lives in the dead letter, and NATS 2.9 ignores a TERM that carries one.
+          m.term();
           log.warn({ seq: m.info.streamSequence, subject: m.subject, reason }, 'message dead-lettered');
         } catch (dlqErr) {
           log.error({ err: dlqErr, seq: m.info.streamSequence }, 'dead-lettering failed; will be redelivered');

@@ -20,7 +20,6 @@ const redactPaths = [
 export function createLogger(opts: { service: string; level?: string; destination?: DestinationStream }): Logger {
   return pino(
     {
-      name: opts.service,
       level: opts.level ?? 'info',
       redact: { paths: redactPaths, censor: '[redacted]' },
       base: { service: opts.service },

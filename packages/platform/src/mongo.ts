@@ -25,7 +25,12 @@ export async function connectMongo(url: string, dbName: string, logger: Logger, 
 /** Creates the indexes a service needs; run at start-up, a no-op when they exist. */
 export async function ensureIndexes(db: Db, specs: Record<string, IndexDescription[]>): Promise<void> {
   for (const [collection, indexes] of Object.entries(specs)) {
-    if (indexes.length) await db.collection(collection).createIndexes(indexes);
+    // Only the missing ones, one at a time: FerretDB 1.24 panics on createIndexes for indexes that exist.
+    const existing = new Set((await db.collection(collection).listIndexes().toArray().catch(() => [])).map((i) => i.name as string));
+    for (const index of indexes) {
+      if (!index.name) throw new Error(`index on ${collection} needs a name`);
+      if (!existing.has(index.name)) await db.collection(collection).createIndexes([index]);
+    }
   }
 }
 

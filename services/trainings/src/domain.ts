@@ -66,7 +66,11 @@ export function markHeld(id: string, t: Training, ctx: { today: string }): Decis
   if (t.status !== TrainingStatus.Planned) throw new RuleViolation('NOT_PLANNED', `only a planned training can be marked held; this one is ${t.status}`);
   if (t.startDate > ctx.today) throw new RuleViolation('NOT_YET_STARTED', `the training starts on ${t.startDate}; it cannot be held before then`);
   const state = { ...t, status: TrainingStatus.Held };
-  return { state, events: [event(id, state, 'held', { startDate: t.startDate, endDate: t.endDate })] };
+  const data = {
+    startDate: t.startDate, endDate: t.endDate, durationDays: t.durationDays, topics: t.topics, activityLine: t.activityLine,
+    partnerIds: t.partnerIds, ...(t.place.region ? { region: t.place.region } : {}),
+  };
+  return { state, events: [event(id, state, 'held', data)] };
 }
 
 /** Records attendance counts of a held training; the total is derived from the rows. */

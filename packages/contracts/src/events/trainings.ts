@@ -59,8 +59,11 @@ export const trainingRescheduled = defineEvent({
 export const trainingHeld = defineEvent({
   type: 'trainings.training.held',
   version: '1',
-  description: 'A training took place (businessDate is its start date).',
-  data: z.strictObject({ ...TrainingRef, startDate: IsoDate, endDate: IsoDate }),
+  description: 'A training took place (businessDate is its start date). Carries what reports group trainings by.',
+  data: z.strictObject({
+    ...TrainingRef, startDate: IsoDate, endDate: IsoDate, durationDays: z.number().int().positive(),
+    topics: z.array(TopicCode).min(1), activityLine: ActivityLine, region: z.string().optional(), partnerIds: z.array(z.string().min(1).max(64)),
+  }),
   businessDate: (d) => d.businessDate,
 });
 
