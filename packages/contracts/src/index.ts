@@ -5,3 +5,6 @@ export * from './registry.js';
 export * from './events/trainings.js';
 export * from './catalog.js';
 export * from './json-schema.js';
+export * from './events/assistance.js';
+export * from './events/partners.js';
+export * from './events/indicators.js';

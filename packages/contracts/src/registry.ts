@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { type z } from 'zod';
 import { Envelope, type Envelope as EnvelopeT } from './envelope.js';
 
 /** Why a message could not become a typed event; stable codes for dead letters and logs. */

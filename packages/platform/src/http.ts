@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import express, { type Express, type Router } from 'express';
+import express, { type Express } from 'express';
+import { createApi, type Api } from './api.js';
 import helmet from 'helmet';
 import { rateLimit } from 'express-rate-limit';
 import { pinoHttp } from 'pino-http';
@@ -20,11 +21,11 @@ export interface HttpAppOptions {
   rateLimitPerMinute?: number;
   /** Named checks behind /health/ready; each throws when its dependency is not usable. */
   readiness?: Record<string, ReadinessCheck>;
-  /** OpenAPI document served at /openapi.json without a token. */
-  openapi?: object;
+  /** Title and description of the OpenAPI document served at /openapi.json (no token needed). */
+  about?: { title: string; version?: string; description: string };
   /** Non-JSON bodies a service accepts (e.g. text/csv for imports), handed over as a Buffer. */
   rawBodyTypes?: string[];
-  routes: (router: Router) => void;
+  routes: (api: Api) => void;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -79,7 +80,10 @@ export function createHttpApp(opts: HttpAppOptions): Express {
     const ready = Object.values(checks).every((c) => c === 'ok');
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', service: opts.service, checks });
   });
-  if (opts.openapi) app.get('/openapi.json', (_req, res) => { res.json(opts.openapi); });
+  const api = createApi(express.Router());
+  app.get('/openapi.json', (_req, res) => {
+    res.json(api.openapi({ title: opts.about?.title ?? `Passerelle ${opts.service}`, version: opts.about?.version ?? '1.0.0', description: opts.about?.description ?? '' }));
+  });
 
   app.use(rateLimit({
     windowMs: 60_000,
@@ -100,9 +104,8 @@ export function createHttpApp(opts: HttpAppOptions): Express {
   if (rawTypes.length) app.use(express.raw({ type: rawTypes, limit: opts.bodyLimit ?? '1mb' }));
   app.use(authenticate(opts.verify));
 
-  const router = express.Router();
-  opts.routes(router);
-  app.use(router);
+  opts.routes(api);
+  app.use(api.router);
   app.use((req, _res, next) => next(new AppError(404, ErrorCode.NotFound, `no route for ${req.method} ${req.path}`)));
   app.use(problemHandler(opts.logger));
   return app;

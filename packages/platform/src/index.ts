@@ -12,3 +12,4 @@ export * from './mongo.js';
 export * from './aggregate-store.js';
 export * from './relay.js';
 export * from './runtime.js';
+export * from './api.js';

@@ -15,7 +15,7 @@ export async function connectMongo(url: string, dbName: string, logger: Logger, 
       return { client, db };
     } catch (e) {
       await client.close().catch(() => undefined);
-      if (attempt >= attempts) throw new Error(`could not connect to MongoDB at ${redactUrl(url)} after ${attempt} attempts: ${(e as Error).message}`);
+      if (attempt >= attempts) throw new Error(`could not connect to MongoDB at ${redactUrl(url)} after ${attempt} attempts: ${(e as Error).message}`, { cause: e });
       logger.warn({ attempt, err: (e as Error).message }, 'MongoDB not reachable yet, retrying');
       await new Promise((r) => setTimeout(r, Math.min(5000, 200 * 2 ** attempt)));
     }

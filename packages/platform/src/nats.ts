@@ -45,7 +45,7 @@ export async function connectNats(opts: NatsOptions): Promise<NatsConnection> {
       opts.logger.info({ server: nc.info?.server_name, version: nc.info?.version }, 'connected to NATS');
       return nc;
     } catch (e) {
-      if (attempt >= attempts) throw new Error(`could not connect to NATS at ${opts.url} after ${attempt} attempts: ${(e as Error).message}`);
+      if (attempt >= attempts) throw new Error(`could not connect to NATS at ${opts.url} after ${attempt} attempts: ${(e as Error).message}`, { cause: e });
       opts.logger.warn({ attempt, err: (e as Error).message }, 'NATS not reachable yet, retrying');
       await new Promise((r) => setTimeout(r, Math.min(5000, 200 * 2 ** attempt)));
     }

@@ -35,7 +35,8 @@ export default async function setup(project: TestProject) {
   try {
     const servers = await describeServers(infra.natsUrl, infra.mongoUrl);
     const info: InfraInfo = { natsUrl: infra.natsUrl, mongoUrl: infra.mongoUrl, nats: `${servers.nats} — ${infra.how.nats}`, mongo: `${servers.mongo} — ${infra.how.mongo}` };
-    console.log(`[testkit] real servers for ${project.name || 'tests'}:\n  bus:      ${info.nats} at ${info.natsUrl}\n  database: ${info.mongo} at ${info.mongoUrl}`);
+    // The run log must show which real servers the tests used.
+    console.warn(`[testkit] real servers for ${project.name || 'tests'}:\n  bus:      ${info.nats} at ${info.natsUrl}\n  database: ${info.mongo} at ${info.mongoUrl}`);
     project.provide('infra', info);
   } catch (e) {
     await infra.stop();

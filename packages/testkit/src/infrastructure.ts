@@ -83,7 +83,7 @@ async function spawnServer(name: string, bin: string, args: (port: number, dir: 
     await waitForPort(port, child, name);
   } catch (e) {
     child.kill('SIGKILL');
-    throw new Error(`${(e as Error).message}\n${stderr}`);
+    throw new Error(`${(e as Error).message}\n${stderr}`, { cause: e });
   }
   return {
     url: `${scheme}://127.0.0.1:${port}`,

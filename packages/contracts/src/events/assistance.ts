@@ -1,0 +1,4 @@
+import type { EventDefinition } from '../registry.js';
+
+/** Events of the assistance service (filled in by its issue). */
+export const assistanceEvents: readonly EventDefinition[] = [];
