@@ -8,3 +8,5 @@ export * from './json-schema.js';
 export * from './events/assistance.js';
 export * from './events/partners.js';
 export * from './events/indicators.js';
+export * from './indicator-rules.js';
+export * from './alignments.js';
