@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what a fresh machine lacks to build, test and run Passerelle locally:
+# nats-server (Debian), FerretDB (built with Go), xmllint and Chromium (Debian, for report tests), npm packages.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+need=()
+command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ] || need+=(nats-server)
+command -v xmllint >/dev/null 2>&1 || need+=(libxml2-utils)
+if [ "${PASSERELLE_SKIP_BROWSER:-0}" != 1 ]; then
+  command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need+=(chromium)
+fi
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing Debian packages: ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+gobin="$(go env GOPATH 2>/dev/null || echo "$HOME/go")/bin"
+if ! command -v ferretdb >/dev/null 2>&1 && [ ! -x "$gobin/ferretdb" ]; then
+  bash infra/dev/install-ferretdb.sh
+fi
+
+npm ci --no-audit --no-fund --loglevel=error
