@@ -27,16 +27,23 @@ export interface ConsumerOptions {
   streams: EventStreams;
   durable: string;
   filterSubjects: string[];
-  handler: (msg: JsMsg) => Promise<void>;
+  /** Handles one message; give this or batchHandler. */
+  handler?: (msg: JsMsg) => Promise<void>;
+  /**
+   * Handles the messages that arrived together, in stream order, all or nothing. When a batch fails, its
+   * messages are retried one by one so only the failing one is retried or dead-lettered.
+   */
+  batchHandler?: (msgs: JsMsg[]) => Promise<void>;
+  /** Largest batch given to batchHandler. */
+  maxBatch?: number;
   logger: Logger;
   maxDeliver?: number;
   ackWaitMs?: number;
   /**
-   * Messages in flight. 1 keeps strict stream order even across redeliveries, which stream-sequence
-   * guards in the read model rely on; raise it only for handlers whose writes do not depend on order.
+   * Messages in flight. 1 keeps strict stream order even across redeliveries; raise it only for handlers
+   * whose effect does not depend on the order in which messages are applied.
    */
   maxAckPending?: number;
-  batch?: number;
 }
 
 /** Creates or updates a durable pull consumer with explicit acks and bounded redelivery. */
@@ -72,11 +79,14 @@ export async function deadLetter(js: JetStreamClient, streams: EventStreams, con
 const backoffMs = (deliveries: number) => Math.min(30_000, 250 * 2 ** deliveries);
 
 /**
- * Runs a durable consumer: each message is handled in order, acked after the handler succeeds, retried with
- * backoff on failure, and dead-lettered (with the reason) when poisonous or out of attempts. Stops on stop().
+ * Runs a durable consumer: messages are handled in stream order (singly, or in the batches that arrive together),
+ * acked after the handler succeeds, retried with backoff on failure, and dead-lettered with the reason when
+ * poisonous or out of attempts. Stops on stop().
  */
 export async function startConsumer(opts: ConsumerOptions) {
   const maxDeliver = opts.maxDeliver ?? 5;
+  const maxBatch = opts.batchHandler ? (opts.maxBatch ?? 100) : 1;
+  const handleBatch = opts.batchHandler ?? (async (msgs: JsMsg[]) => opts.handler!(msgs[0]!));
   await ensureConsumer(opts.jsm, opts.streams.stream, {
     durable_name: opts.durable,
     // A single filter uses filter_subject: filter_subjects needs NATS 2.10, and Debian ships 2.9.
@@ -88,6 +98,7 @@ export async function startConsumer(opts: ConsumerOptions) {
   const log = opts.logger.child({ consumer: opts.durable });
   let stopped = false;
   let current: ConsumerMessages | undefined;
+  let handled = 0;
 
   // A handler that crashes the process never reaches our catch; the server's max-deliveries advisory still tells us.
   const advisories = opts.nc.subscribe(`$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${opts.streams.stream}.${opts.durable}`, {
@@ -97,34 +108,48 @@ export async function startConsumer(opts: ConsumerOptions) {
         const seq = (m.json() as { stream_seq: number }).stream_seq;
         const stored = await opts.jsm.streams.getMessage(opts.streams.stream, { seq });
         if (stored) await deadLetter(opts.js, opts.streams, opts.durable, { subject: stored.subject, seq, data: stored.data, deliveries: maxDeliver }, `gave up after ${maxDeliver} deliveries without an ack`);
-      })().catch((e) => log.error({ err: e, seq: m.string() }, 'could not dead-letter after max deliveries'));
+      })().catch((e) => log.error({ err: e, advisory: m.string() }, 'could not dead-letter after max deliveries'));
     },
   });
 
-  async function handle(m: JsMsg) {
-    const parent = contextFromHeaders(m.headers);
+  async function fail(m: JsMsg, e: unknown) {
+    const err = e as Error;
+    const poison = e instanceof PoisonMessageError || e instanceof EventValidationError;
+    if (!poison && m.info.deliveryCount < maxDeliver) {
+      log.warn({ seq: m.info.streamSequence, subject: m.subject, err: err.message, deliveries: m.info.deliveryCount }, 'handler failed; retrying later');
+      m.nak(backoffMs(m.info.deliveryCount));
+      return;
+    }
+    const reason = poison ? `${(e as { code?: string }).code ?? err.name}: ${err.message}` : `failed ${m.info.deliveryCount} times: ${err.message}`;
     try {
-      await inSpan(`process ${m.subject}`, { kind: SpanKind.CONSUMER, parent, attributes: { 'messaging.system': 'nats', 'messaging.destination.name': m.subject, 'messaging.nats.stream_sequence': m.info.streamSequence } }, () => opts.handler(m));
-      m.ack();
+      await deadLetter(opts.js, opts.streams, opts.durable, { subject: m.subject, seq: m.info.streamSequence, data: m.data, deliveries: m.info.deliveryCount }, reason);
+      // Plain TERM: the reason lives in the dead letter, and NATS 2.9 ignores a TERM that carries one.
+      m.term();
+      log.warn({ seq: m.info.streamSequence, subject: m.subject, reason }, 'message dead-lettered');
+    } catch (dlqErr) {
+      log.error({ err: dlqErr, seq: m.info.streamSequence }, 'dead-lettering failed; will be redelivered');
+      m.nak(backoffMs(m.info.deliveryCount));
+    }
+  }
+
+  async function run(msgs: JsMsg[]) {
+    const first = msgs[0]!;
+    const parent = contextFromHeaders(first.headers);
+    await inSpan(msgs.length === 1 ? `process ${first.subject}` : `process batch of ${msgs.length}`, {
+      kind: SpanKind.CONSUMER, parent,
+      attributes: { 'messaging.system': 'nats', 'messaging.destination.name': first.subject, 'messaging.nats.stream_sequence': first.info.streamSequence, 'messaging.batch.message_count': msgs.length },
+    }, () => handleBatch(msgs));
+  }
+
+  async function handle(msgs: JsMsg[]) {
+    try {
+      await run(msgs);
+      for (const m of msgs) m.ack();
+      handled += msgs.length;
     } catch (e) {
-      const err = e as Error;
-      const poison = e instanceof PoisonMessageError || e instanceof EventValidationError;
-      const last = m.info.deliveryCount >= maxDeliver;
-      if (poison || last) {
-        const reason = poison ? `${(e as { code?: string }).code ?? err.name}: ${err.message}` : `failed ${m.info.deliveryCount} times: ${err.message}`;
-        try {
-          await deadLetter(opts.js, opts.streams, opts.durable, { subject: m.subject, seq: m.info.streamSequence, data: m.data, deliveries: m.info.deliveryCount }, reason);
-          // Plain TERM: the reason lives in the dead letter, and NATS 2.9 ignores a TERM that carries one.
-          m.term();
-          log.warn({ seq: m.info.streamSequence, subject: m.subject, reason }, 'message dead-lettered');
-        } catch (dlqErr) {
-          log.error({ err: dlqErr, seq: m.info.streamSequence }, 'dead-lettering failed; will be redelivered');
-          m.nak(backoffMs(m.info.deliveryCount));
-        }
-      } else {
-        log.warn({ seq: m.info.streamSequence, subject: m.subject, err: err.message, deliveries: m.info.deliveryCount }, 'handler failed; retrying later');
-        m.nak(backoffMs(m.info.deliveryCount));
-      }
+      if (msgs.length === 1) return fail(msgs[0]!, e);
+      // Find the culprit: the others succeed (their effects are idempotent), it alone is retried or dead-lettered.
+      for (const m of msgs) await handle([m]);
     }
   }
 
@@ -132,7 +157,7 @@ export async function startConsumer(opts: ConsumerOptions) {
     while (!stopped) {
       try {
         const consumer = await opts.js.consumers.get(opts.streams.stream, opts.durable);
-        current = await consumer.consume({ max_messages: opts.batch ?? 16, idle_heartbeat: 5_000 });
+        current = await consumer.consume({ max_messages: Math.max(16, maxBatch), idle_heartbeat: 5_000 });
         const messages = current;
         void (async () => {
           // Missed heartbeats mean the server lost our pull; restarting the subscription recovers it.
@@ -143,9 +168,18 @@ export async function startConsumer(opts: ConsumerOptions) {
             }
           }
         })();
-        for await (const m of messages) {
-          await handle(m);
-          if (stopped) break;
+        const it = messages[Symbol.asyncIterator]();
+        while (!stopped) {
+          const next = await it.next();
+          if (next.done) break;
+          const batch = [next.value];
+          // Whatever has already arrived joins the batch: big batches under load, single messages when quiet.
+          while (batch.length < maxBatch && messages.getPending() > 0) {
+            const more = await it.next();
+            if (more.done) break;
+            batch.push(more.value);
+          }
+          await handle(batch);
         }
       } catch (e) {
         if (stopped) break;
@@ -156,7 +190,9 @@ export async function startConsumer(opts: ConsumerOptions) {
   })();
 
   return {
-    /** Finishes the message in hand, then stops pulling. */
+    /** Messages acked so far by this process. */
+    handled: () => handled,
+    /** Finishes the batch in hand, then stops pulling. */
     async stop() {
       stopped = true;
       advisories.unsubscribe();

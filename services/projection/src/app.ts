@@ -1,18 +1,33 @@
 import { z } from 'zod';
 import { Country, IsoDate } from '@passerelle/contracts';
-import { assertCountry, countryFilter, createHttpApp, type Runtime } from '@passerelle/platform';
-import type { ReadModel } from './store.js';
-import { PARTICIPANT_DIMENSIONS } from './domain.js';
+import { PageQuery, assertCountry, countryFilter, createHttpApp, paged, type Runtime } from '@passerelle/platform';
+import type { deadLetters } from './dead-letters.js';
+import { FactKind } from './facts.js';
+import { explain, figure, Measure } from './figures.js';
+import type { Generations } from './generations.js';
+import { DiffQuery, ExplainQuery, FigureQuery, byField, factMatch } from './queries.js';
+import { readModel } from './read-model.js';
+import { asOf } from './rebuild.js';
 
 const ParticipantsQuery = z.strictObject({
-  by: z.enum(PARTICIPANT_DIMENSIONS).default('topic'),
+  by: z.enum(['topic', 'sex', 'category', 'ageGroup', 'region', 'activityLine']).default('topic'),
   country: Country.optional(),
   from: IsoDate.optional(),
   to: IsoDate.optional(),
 });
 
-/** The reporting API: read only. */
-export function createApp(rt: Pick<Runtime, 'logger' | 'verify' | 'readiness' | 'config'>, model: ReadModel, status: () => Promise<object>) {
+export interface ProjectionDeps {
+  rt: Runtime;
+  generations: Generations;
+  letters: ReturnType<typeof deadLetters>;
+  status: () => Promise<object>;
+  startRebuild: (actor: string) => object;
+}
+
+/** The reporting API: read only, plus admin endpoints for dead letters and rebuilds. */
+export function createApp({ rt, generations, letters, status, startRebuild }: ProjectionDeps) {
+  const modelFor = async (instant?: string) => readModel(rt.db, instant ? await asOf(rt, generations, instant) : await generations.current());
+
   return createHttpApp({
     service: 'projection',
     about: { title: 'Passerelle reporting', description: 'Read-only reporting API over the read model built from the event stream.' },
@@ -24,10 +39,57 @@ export function createApp(rt: Pick<Runtime, 'logger' | 'verify' | 'readiness' | 
     routes(api) {
       api.get('/reports/participants', { summary: 'Participants of held trainings by one dimension', scope: 'reports:read', query: ParticipantsQuery }, async ({ query: q, principal }) => {
         if (q.country) assertCountry(principal, q.country);
-        const rows = (await model.participants(q.by, { ...q, countries: countryFilter(principal) })).map((r) => ({ [q.by]: r.key, participants: r.participants }));
-        return { by: q.by, unit: 'participants: sum of attendance counts (people attending two trainings count twice)', rows };
+        const allowed = countryFilter(principal);
+        const match: Record<string, unknown> = { kind: FactKind.Attendance };
+        if (q.country) match.country = q.country;
+        else if (allowed) match.country = { $in: allowed };
+        if (q.from || q.to) match.businessDate = { ...(q.from ? { $gte: q.from } : {}), ...(q.to ? { $lte: q.to } : {}) };
+        const rows = await figure((await modelFor()).facts, { match, measure: Measure.Sum, by: q.by === 'topic' ? 'topics' : q.by });
+        return { by: q.by, unit: 'participants: sum of attendance counts (people attending two trainings count twice)', rows: rows.map((r) => ({ [q.by]: r.key, participants: r.value })) };
       });
-      api.get('/projection/status', { summary: 'Last sequence applied and lag behind the stream', scope: 'reports:read' }, () => status());
+
+      api.get('/reports/figures', { summary: 'A figure from the read model, optionally broken down, for a period, as of a past instant', scope: 'reports:read', query: FigureQuery }, async ({ query: q, principal }) => {
+        const model = await modelFor(q.asOf);
+        const rows = await figure(model.facts, { match: factMatch(q, principal), measure: q.measure, by: byField(q.by) });
+        return { kind: q.kind, measure: q.measure, period: q.period, asOf: q.asOf ?? null, generation: model.gen, rows };
+      });
+
+      api.get('/reports/explain', { summary: 'The events behind one figure (a cell), paginated', scope: 'reports:read', query: ExplainQuery }, async ({ query: q, principal }) => {
+        const model = await modelFor(q.asOf);
+        const { items, total } = await explain(model.facts, factMatch(q, principal), q);
+        return { ...paged(items, total, q), rule: { kind: q.kind, measure: q.measure } };
+      });
+
+      api.get('/reports/diff', { summary: 'What changed in a figure between two instants of record time, with the events that changed it', scope: 'reports:read', query: DiffQuery }, async ({ query: q, principal }) => {
+        const match = factMatch(q, principal);
+        const [before, after] = await Promise.all([modelFor(q.from), modelFor(q.to)]);
+        const [a, b] = await Promise.all([figure(before.facts, { match, measure: q.measure, by: byField(q.by) }), figure(after.facts, { match, measure: q.measure, by: byField(q.by) })]);
+        const keys = [...new Set([...a, ...b].map((r) => r.key))];
+        const changes = [];
+        for (const key of keys) {
+          const was = a.find((r) => r.key === key)?.value ?? 0;
+          const now = b.find((r) => r.key === key)?.value ?? 0;
+          if (was === now) continue;
+          const cell = { ...match, ...(q.by && key !== null ? { [byField(q.by)!]: key } : {}) };
+          // Facts of the later model whose event was recorded after `from` are what changed the cell.
+          const causes = await after.facts.find({ ...cell, recordedAt: { $gt: q.from } }, { projection: { _id: 0, eventId: 1, eventType: 1, recordedAt: 1, source: 1 } }).limit(50).toArray();
+          const gone = await before.facts.find(cell, { projection: { _id: 0, source: 1 } }).toArray();
+          const removedSources = gone.map((g) => g.source).filter((s) => !causes.some((c) => c.source === s));
+          changes.push({ key, from: was, to: now, causes, ...(removedSources.length ? { sourcesNoLongerCounted: [...new Set(removedSources)] } : {}) });
+        }
+        return { from: q.from, to: q.to, kind: q.kind, measure: q.measure, changes };
+      });
+
+      api.get('/projection/status', { summary: 'Last sequence applied, lag behind the stream, throughput, dead letters', scope: 'reports:read' }, () => status());
+
+      api.get('/admin/dead-letters', { summary: 'Events the projection could not process, with the reason', scope: 'projection:admin', query: z.strictObject(PageQuery) }, async ({ query }) => {
+        const { items, total } = await letters.list(query);
+        return paged(items, total, query);
+      });
+      api.post('/admin/dead-letters/:seq/replay', { summary: 'Project a dead-lettered event again after a fix', scope: 'projection:admin', params: z.strictObject({ seq: z.coerce.number().int().positive() }) }, ({ params, principal }) =>
+        letters.replay(params.seq, principal.actor));
+      api.post('/admin/rebuild', { summary: 'Rebuild the read model from the stream into a new generation; readers switch when it has caught up', scope: 'projection:admin', status: 202 }, async ({ principal }) =>
+        startRebuild(principal.actor));
     },
   });
 }

@@ -1,32 +1,58 @@
-import { registry } from '@passerelle/contracts';
-import { exitOnSignals, isEntryPoint, loadConfig, serviceConfigShape, startConsumer, startRuntime } from '@passerelle/platform';
+import { z } from 'zod';
+import { exitOnSignals, isEntryPoint, loadConfig, serviceConfigShape, startRuntime } from '@passerelle/platform';
 import { createApp } from './app.js';
-import { createReadModel } from './store.js';
+import { deadLetters } from './dead-letters.js';
+import { createGenerations } from './generations.js';
+import { PROJECTION_CONSUMER, startProjector } from './projector.js';
+import { readModel } from './read-model.js';
+import { rebuild } from './rebuild.js';
 
-export const configShape = serviceConfigShape({ port: 3005, db: 'passerelle_reporting' });
+export const configShape = {
+  ...serviceConfigShape({ port: 3005, db: 'passerelle_reporting' }),
+  /** How long a delivered event may stay unacknowledged before JetStream redelivers it (after a crash). */
+  PROJECTION_ACK_WAIT_MS: z.coerce.number().int().min(1000).default(30_000),
+  PROJECTION_MAX_BATCH: z.coerce.number().int().min(1).max(1000).default(200),
+  /** Subject filter of this worker's partition, e.g. `evt.MA.>`; one durable consumer per partition. */
+  PROJECTION_FILTER: z.string().regex(/^[A-Za-z0-9_*>.-]+$/).optional(),
+  PROJECTION_CONSUMER: z.string().regex(/^[A-Za-z0-9_-]+$/).default(PROJECTION_CONSUMER),
+};
 
 /** Starts the projection: consumes every event into the read model and serves the reporting API. */
 export async function start(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(configShape, env);
   const rt = await startRuntime('projection', config);
-  const model = await createReadModel(rt.db);
-  const consumer = await startConsumer({
-    nc: rt.nc, js: rt.js, jsm: rt.jsm, streams: rt.streams, logger: rt.logger,
-    durable: 'projection',
-    filterSubjects: [`${rt.streams.prefix}.>`],
-    handler: async (m) => {
-      const event = registry.parse(m.data, m.subject);
-      await model.apply(event, m.info.streamSequence);
-    },
+  const generations = createGenerations(rt.db);
+  await generations.ensureIndexes(await generations.current());
+  const projector = await startProjector(rt, generations, {
+    ackWaitMs: config.PROJECTION_ACK_WAIT_MS, maxBatch: config.PROJECTION_MAX_BATCH, durable: config.PROJECTION_CONSUMER,
+    ...(config.PROJECTION_FILTER ? { filter: config.PROJECTION_FILTER } : {}),
   });
-  rt.onShutdown(() => consumer.stop());
-  const status = async () => {
-    const info = await rt.jsm.streams.info(rt.streams.stream);
-    const applied = await model.lastSeq();
-    return { lastApplied: applied, streamHead: info.state.last_seq, lag: Math.max(0, info.state.last_seq - applied) };
+  rt.onShutdown(() => projector.stop());
+  const letters = deadLetters(rt, generations);
+
+  let rebuilding: { state: string; startedAt: string; by: string; result?: object; error?: string } | undefined;
+  const startRebuild = (actor: string) => {
+    if (rebuilding?.state === 'running') return rebuilding;
+    rebuilding = { state: 'running', startedAt: new Date().toISOString(), by: actor };
+    const job = rebuilding;
+    rebuild(rt, generations).then((result) => Object.assign(job, { state: 'done', result }), (e: Error) => Object.assign(job, { state: 'failed', error: e.message }));
+    return rebuilding;
   };
-  const url = await rt.listen(createApp(rt, model, status));
-  return { url, rt, model };
+
+  const status = async () => {
+    const [stream, consumer, dlq, gen] = await Promise.all([
+      rt.jsm.streams.info(rt.streams.stream), rt.jsm.consumers.info(rt.streams.stream, config.PROJECTION_CONSUMER),
+      rt.jsm.streams.info(rt.streams.deadLetter), generations.current(),
+    ]);
+    const applied = await readModel(rt.db, gen).lastSeq();
+    return {
+      // Lag counts this worker's events not yet acknowledged: with a partition filter, others' events are not ours.
+      generation: gen, lastApplied: applied, streamHead: stream.state.last_seq, lag: consumer.num_pending + consumer.num_ack_pending,
+      ...projector.stats(), deadLetters: dlq.state.messages, ...(rebuilding ? { rebuild: rebuilding } : {}),
+    };
+  };
+  const url = await rt.listen(createApp({ rt, generations, letters, status, startRebuild }));
+  return { url, rt, generations };
 }
 
 if (isEntryPoint(import.meta.url)) {

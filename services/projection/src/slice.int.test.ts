@@ -6,6 +6,7 @@ import { DLQ_HEADERS, publishEvent } from '@passerelle/platform';
 import { eventually, isolatedEnv, testToken } from '@passerelle/testkit';
 import { start as startTrainings } from '@passerelle/trainings/main';
 import { start as startProjection } from './main.js';
+import { readModel } from './read-model.js';
 
 // One command-to-report path across two real services, NATS and the database.
 const env = isolatedEnv('slice');
@@ -116,7 +117,8 @@ describe('redelivery and poison events', () => {
     const ack = await publishEvent(js, env.prefix, ev);
     await eventually(async () => ((await figure('topic', 'migration_governance_data')) === 7 ? true : undefined), 10_000, 'first delivery');
     // The exact same stream message again (what a redelivery is), and the same event as a new message.
-    expect(await projection.model.apply(registry.parse(JSON.stringify(ev)), ack.seq)).toBe('duplicate');
+    const model = readModel(projection.rt.db, await projection.generations.current());
+    expect(await model.applyBatch([{ event: registry.parse(JSON.stringify(ev)), seq: ack.seq }])).toEqual({ applied: 0, duplicates: 1 });
     await js.publish(`${env.prefix}.MA.${ev.type}`, JSON.stringify(ev), { msgID: `${ev.id}-again` });
     await eventually(caughtUp, 10_000, 'projection caught up');
     expect(await figure('topic', 'migration_governance_data')).toBe(7);

@@ -1,0 +1,58 @@
+import type { Collection } from 'mongodb';
+import type { Fact } from './facts.js';
+
+/** How facts become one number: a sum of values, a count of facts, or a count of distinct beneficiary keys. */
+export const Measure = { Sum: 'sum', Count: 'count', Unique: 'unique' } as const;
+export type Measure = (typeof Measure)[keyof typeof Measure];
+
+export interface FigureQuery {
+  match: Record<string, unknown>;
+  measure: Measure;
+  /** A fact dimension to break the figure down by; `topics` is matched per topic, never unwound. */
+  by?: string | undefined;
+  /** For Measure.Sum over another field than `value` (e.g. `tested`). */
+  field?: string;
+}
+
+export interface FigureRow {
+  key: string | null;
+  value: number;
+}
+
+async function one(facts: Collection<Fact>, match: Record<string, unknown>, q: FigureQuery, groupKey: string | null): Promise<FigureRow[]> {
+  const key = groupKey ?? null;
+  if (q.measure === Measure.Unique) {
+    // Distinct people: group by (dimension, key) first, then count the groups per dimension value.
+    const rows = await facts.aggregate<{ _id: string | null; n: number }>([
+      { $match: { ...match, key: { $exists: true } } },
+      { $group: { _id: { d: key, k: '$key' } } },
+      { $group: { _id: '$_id.d', n: { $sum: 1 } } },
+    ]).toArray();
+    return rows.map((r) => ({ key: r._id, value: r.n }));
+  }
+  const acc = q.measure === Measure.Count ? { $sum: 1 } : { $sum: `$${q.field ?? 'value'}` };
+  const rows = await facts.aggregate<{ _id: string | null; n: number }>([{ $match: match }, { $group: { _id: key, n: acc } }]).toArray();
+  return rows.map((r) => ({ key: r._id, value: r.n }));
+}
+
+/** A figure, or its breakdown by one dimension, computed from the flat facts of the read model. */
+export async function figure(facts: Collection<Fact>, q: FigureQuery): Promise<FigureRow[]> {
+  if (!q.by) return (await one(facts, q.match, q, null)).map((r) => ({ ...r, key: null }));
+  if (q.by === 'topics' || q.by === 'topic') {
+    const topics = (await facts.distinct('topics', q.match)) as string[];
+    const rows = await Promise.all(topics.sort().map(async (t) => ({ key: t, value: (await one(facts, { ...q.match, topics: t }, q, null))[0]?.value ?? 0 })));
+    return rows.filter((r) => r.value !== 0);
+  }
+  const rows = await one(facts, q.match, q, `$${q.by}`);
+  return rows.sort((a, b) => String(a.key).localeCompare(String(b.key)));
+}
+
+/** The facts behind a figure (one cell): which events made it, paginated, oldest business date first. */
+export async function explain(facts: Collection<Fact>, match: Record<string, unknown>, page: { page: number; pageSize: number }) {
+  const [items, total] = await Promise.all([
+    facts.find(match, { projection: { _id: 0, eventId: 1, eventType: 1, businessDate: 1, recordedAt: 1, source: 1, value: 1, key: 1, seq: 1 } })
+      .sort({ businessDate: 1, _id: 1 }).skip((page.page - 1) * page.pageSize).limit(page.pageSize).toArray(),
+    facts.countDocuments(match),
+  ]);
+  return { items, total };
+}

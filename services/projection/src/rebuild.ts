@@ -1,0 +1,58 @@
+import type { Runtime } from '@passerelle/platform';
+import type { Generations } from './generations.js';
+import { readModel } from './read-model.js';
+import { replay } from './replay.js';
+
+type Deps = Pick<Runtime, 'js' | 'jsm' | 'streams' | 'db' | 'logger'>;
+
+/**
+ * Rebuilds the read model from the whole stream into a new generation, switches readers and the live projector
+ * to it once it has caught up, and drops the old one. Reports stay on the old generation until the switch,
+ * so they are never empty or half built.
+ */
+export async function rebuild(rt: Deps, generations: Generations): Promise<{ generation: number; applied: number; lastSeq: number }> {
+  const previous = await generations.current();
+  const gen = await generations.allocate();
+  await generations.ensureIndexes(gen);
+  const into = readModel(rt.db, gen);
+  let applied = 0;
+  let lastSeq = 0;
+  // Catch up until a pass finds nothing new, then switch, then one more pass for what arrived meanwhile:
+  // events applied twice change nothing.
+  for (;;) {
+    const r = await replay({ ...rt, into });
+    applied += r.applied;
+    lastSeq = r.lastSeq;
+    if (r.applied === 0) break;
+  }
+  await generations.switchTo(gen);
+  await new Promise((r) => setTimeout(r, 600));
+  applied += (await replay({ ...rt, into })).applied;
+  await generations.drop(previous);
+  rt.logger.info({ generation: gen, previous, applied, lastSeq }, 'read model rebuilt');
+  return { generation: gen, applied, lastSeq: await into.lastSeq() };
+}
+
+const building = new Map<string, Promise<string>>();
+
+/**
+ * The read model as it stood at an instant of record time: a replay of the events recorded up to then into a
+ * generation of its own, kept for the next question about the same instant.
+ */
+export async function asOf(rt: Deps, generations: Generations, instant: string): Promise<string> {
+  const known = await generations.asOf(instant);
+  if (known?.gen) return known.gen;
+  let job = building.get(instant);
+  if (!job) {
+    job = (async () => {
+      const gen = `asof${Date.parse(instant)}`;
+      await generations.drop(gen);
+      await generations.ensureIndexes(gen);
+      const r = await replay({ ...rt, into: readModel(rt.db, gen), recordedUpTo: instant });
+      await generations.rememberAsOf(instant, gen, r.lastSeq);
+      return gen;
+    })().finally(() => building.delete(instant));
+    building.set(instant, job);
+  }
+  return job;
+}
