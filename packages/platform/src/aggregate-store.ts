@@ -3,6 +3,7 @@ import type { Envelope } from '@passerelle/contracts';
 import { ConflictError, ErrorCode, NotFoundError } from './errors.js';
 import { isDuplicateKey } from './mongo.js';
 import { captureTraceContext, type TraceCarrier } from './telemetry.js';
+import { withAggregateLock } from './serial.js';
 
 /** An event waiting in (or already sent from) its aggregate's outbox, with the trace it was written under. */
 export interface StoredEvent {
@@ -76,7 +77,7 @@ export function createAggregateStore<S>(opts: { db: Db; collection: string; what
       const now = new Date();
       const doc: AggregateDoc<S> = { _id: id, country, version: events.length, state, events: stored(events), published: 0, unpublished: events.length > 0, createdAt: now, updatedAt: now };
       try {
-        await collection.insertOne(doc as never);
+        await withAggregateLock(collection, id, () => collection.insertOne(doc as never));
       } catch (e) {
         if (isDuplicateKey(e)) throw new ConflictError(`${opts.what} ${id} already exists`);
         throw e;
@@ -89,10 +90,10 @@ export function createAggregateStore<S>(opts: { db: Db; collection: string; what
       const { id, country } = current;
       if (!events.length) return { id, country, version: expectedVersion, state };
       const version = expectedVersion + events.length;
-      const r = await collection.updateOne(
+      const r = await withAggregateLock(collection, id, () => collection.updateOne(
         { _id: id, version: expectedVersion } as Filter<AggregateDoc<S>>,
         { $set: { state, version, unpublished: true, updatedAt: new Date() }, $push: { events: { $each: stored(events) } } } as never,
-      );
+      ));
       if (r.matchedCount === 0) {
         expectVersion(await this.get(id), expectedVersion, opts.what);
       }

@@ -13,3 +13,4 @@ export * from './aggregate-store.js';
 export * from './relay.js';
 export * from './runtime.js';
 export * from './api.js';
+export * from './serial.js';

@@ -2,6 +2,7 @@ import type { Collection, Filter } from 'mongodb';
 import type { Logger } from 'pino';
 import type { AggregateDoc } from './aggregate-store.js';
 import { publishEvent, type JetStreamClient } from './nats.js';
+import { withAggregateLock } from './serial.js';
 
 export interface RelayOptions {
   js: JetStreamClient;
@@ -28,7 +29,10 @@ export function createRelay(opts: RelayOptions) {
   let published = 0;
   let running = false;
 
-  async function publishPending(collection: AnyCollection, id: string): Promise<void> {
+  /** Publishes what is pending, then records it, under the aggregate's lock so no command write is lost. */
+  const publishPending = (collection: AnyCollection, id: string) => withAggregateLock(collection, id, () => publishUnlocked(collection, id));
+
+  async function publishUnlocked(collection: AnyCollection, id: string): Promise<void> {
     const doc = await collection.findOne({ _id: id } as Filter<AggregateDoc<unknown>>);
     if (!doc || doc.published >= doc.events.length) return;
     for (const { event, trace } of doc.events.slice(doc.published)) {
