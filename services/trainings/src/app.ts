@@ -1,27 +1,67 @@
 import { randomUUID } from 'node:crypto';
-import type { Request } from 'express';
-import { createEnvelope } from '@passerelle/contracts';
-import { assertCountry, createHttpApp, expectVersion, type Aggregate, type Principal, type Runtime } from '@passerelle/platform';
-import { markHeld, plan, recordAttendance, type Decision, type Training } from './domain.js';
-import { AttendanceBody, HeldBody, IdParams, PlanTrainingBody } from './schemas.js';
+import { SHEET_TYPES } from '@passerelle/sheets';
+import { assertCountry, createHttpApp, expectVersion, paged, type AggregateDoc, type Api, type Principal, type Runtime } from '@passerelle/platform';
+import { cancel, markHeld, plan, reschedule, type Training } from './domain.js';
+import { figureRoutes } from './figures.js';
+import { listFilter } from './list.js';
+import { CancelBody, HeldBody, HistoryView, IdParams, ListQuery, PlanTrainingBody, RescheduleBody, TrainingPage, TrainingView } from './schemas.js';
 import type { TrainingStore } from './store.js';
-
-const today = () => new Date().toISOString().slice(0, 10);
-
-const view = (a: Aggregate<Training>, warnings: string[] = []) => ({ id: a.id, version: a.version, ...a.state, ...(warnings.length ? { warnings } : {}) });
+import { envelopes, today, view, type Change } from './support.js';
+import { topicRoutes } from './topics-routes.js';
 
 /** The trainings HTTP API. */
 export function createApp(rt: Pick<Runtime, 'logger' | 'verify' | 'readiness' | 'config'>, store: TrainingStore) {
-  const envelopes = (req: Request, p: Principal, d: Decision) =>
-    d.events.map((e) => createEnvelope(e, { actor: p.actor, correlationid: req.requestId }));
-
-  /** Loads a training the caller may edit, applies a decision, and writes state and events together. */
-  async function change(req: Request, p: Principal, id: string, version: number, decide: (id: string, t: Training) => Decision) {
+  const change: Change = async (req, p, id, version, decide) => {
     const current = await store.trainings.get(id);
     assertCountry(p, current.country);
     expectVersion(current, version, 'training');
-    const d = decide(id, current.state);
+    const d = await decide(id, current.state);
     return view(await store.trainings.append(current, version, d.state, envelopes(req, p, d)), d.warnings);
+  };
+
+  /** A training the caller may read, or a 404 / 403. */
+  async function readable(p: Principal, id: string) {
+    const a = await store.trainings.get(id);
+    assertCountry(p, a.country);
+    return a;
+  }
+
+  function trainingRoutes(api: Api) {
+    const write = { scope: 'trainings:write', params: IdParams, response: TrainingView, tags: ['trainings'] };
+    api.post('/trainings', { summary: 'Plan a training', scope: 'trainings:write', body: PlanTrainingBody, response: TrainingView, status: 201, tags: ['trainings'] }, async ({ body, principal, req, res }) => {
+      assertCountry(principal, body.place.country);
+      const id = randomUUID();
+      const d = plan(id, body, { today: today(), topics: await store.topics() });
+      const a = await store.trainings.create(id, body.place.country, d.state, envelopes(req, principal, d));
+      res.location(`/trainings/${id}`);
+      return view(a);
+    });
+    api.get('/trainings', {
+      summary: 'List trainings', description: 'Filters combine; the period (from, to) applies to the start date. Only the countries of your token are listed.',
+      scope: 'trainings:read', query: ListQuery, response: TrainingPage, tags: ['trainings'],
+    }, async ({ query, principal }) => {
+      const filter = listFilter(query, principal);
+      const [docs, total] = await Promise.all([
+        store.trainings.collection.find(filter, { projection: { events: 0 } }).sort({ 'state.startDate': -1, _id: 1 }).skip((query.page - 1) * query.pageSize).limit(query.pageSize).toArray(),
+        store.trainings.collection.countDocuments(filter),
+      ]);
+      return paged(docs.map((d: AggregateDoc<Training>) => view({ id: d._id, version: d.version, country: d.country, state: d.state })), total, query);
+    });
+    api.get('/trainings/:id', { summary: 'One training, with its latest and previous attendance', description: 'The ETag header is the version to send back with a change.', scope: 'trainings:read', params: IdParams, response: TrainingView, tags: ['trainings'] }, async ({ params, principal, res }) => {
+      const a = await readable(principal, params.id);
+      res.setHeader('ETag', `"${a.version}"`);
+      return view(a);
+    });
+    api.get('/trainings/:id/history', { summary: 'Every event of a training, oldest first', scope: 'trainings:read', params: IdParams, response: HistoryView, tags: ['trainings'] }, async ({ params, principal }) => {
+      await readable(principal, params.id);
+      return { items: await store.trainings.history(params.id) };
+    });
+    api.post('/trainings/:id/reschedule', { ...write, summary: 'Give a planned training new dates', body: RescheduleBody }, ({ params, body, principal, req }) =>
+      change(req, principal, params.id, body.version, (id, t) => reschedule(id, t, body, { today: today() })));
+    api.post('/trainings/:id/cancel', { ...write, summary: 'Cancel a planned training, with a reason', body: CancelBody }, ({ params, body, principal, req }) =>
+      change(req, principal, params.id, body.version, (id, t) => cancel(id, t, body)));
+    api.post('/trainings/:id/held', { ...write, summary: 'Mark a planned training as held', body: HeldBody }, ({ params, body, principal, req }) =>
+      change(req, principal, params.id, body.version, (id, t) => markHeld(id, t, { today: today() })));
   }
 
   return createHttpApp({
@@ -32,24 +72,11 @@ export function createApp(rt: Pick<Runtime, 'logger' | 'verify' | 'readiness' | 
     readiness: rt.readiness,
     bodyLimit: rt.config.BODY_LIMIT,
     rateLimitPerMinute: rt.config.RATE_LIMIT_PER_MINUTE,
+    rawBodyTypes: [SHEET_TYPES.csv, SHEET_TYPES.xlsx],
     routes(api) {
-      api.post('/trainings', { summary: 'Plan a training', scope: 'trainings:write', body: PlanTrainingBody, status: 201 }, async ({ body, principal, req, res }) => {
-        assertCountry(principal, body.place.country);
-        const id = randomUUID();
-        const d = plan(id, body, { today: today(), topics: await store.topics() });
-        const a = await store.trainings.create(id, body.place.country, d.state, envelopes(req, principal, d));
-        res.location(`/trainings/${id}`);
-        return view(a);
-      });
-      api.get('/trainings/:id', { summary: 'One training', scope: 'trainings:read', params: IdParams }, async ({ params, principal }) => {
-        const a = await store.trainings.get(params.id);
-        assertCountry(principal, a.country);
-        return view(a);
-      });
-      api.post('/trainings/:id/held', { summary: 'Mark a training as held', scope: 'trainings:write', params: IdParams, body: HeldBody }, ({ params, body, principal, req }) =>
-        change(req, principal, params.id, body.version, (id, t) => markHeld(id, t, { today: today() })));
-      api.post('/trainings/:id/attendance', { summary: 'Record or correct attendance counts', scope: 'trainings:write', params: IdParams, body: AttendanceBody }, ({ params, body, principal, req }) =>
-        change(req, principal, params.id, body.version, (id, t) => recordAttendance(id, t, body.rows)));
+      trainingRoutes(api);
+      figureRoutes(api, change);
+      topicRoutes(api, store);
     },
   });
 }

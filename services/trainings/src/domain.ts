@@ -4,6 +4,18 @@ import { RuleViolation } from '@passerelle/platform';
 export const TrainingStatus = { Planned: 'planned', Held: 'held', Cancelled: 'cancelled' } as const;
 export type TrainingStatus = (typeof TrainingStatus)[keyof typeof TrainingStatus];
 
+export interface Attendance {
+  rows: AttendanceRow[];
+  total: number;
+}
+
+export interface Assessment {
+  tested: number;
+  averagePre: number;
+  averagePost: number;
+  improved: number;
+}
+
 export interface Training {
   status: TrainingStatus;
   title: Localized;
@@ -18,38 +30,52 @@ export interface Training {
   audience?: string | undefined;
   activityLine: string;
   plannedParticipants: number;
-  attendance?: { rows: AttendanceRow[]; total: number } | undefined;
+  /** The latest attendance figures. */
+  attendance?: Attendance | undefined;
+  /** The figures the latest correction replaced, so a reader can show "was X". */
+  previousAttendance?: Attendance | undefined;
+  assessment?: Assessment | undefined;
+  cancellationReason?: string | undefined;
 }
 
-export type PlanTraining = Omit<Training, 'status' | 'durationDays' | 'attendance'>;
+export type PlanTraining = Omit<Training, 'status' | 'durationDays' | 'attendance' | 'previousAttendance' | 'assessment' | 'cancellationReason'>;
 
-export interface Decision {
-  state: Training;
+export interface Decision<S = Training> {
+  state: S;
   events: NewEvent<unknown>[];
   warnings?: string[];
 }
 
 /** The furthest ahead a training can be planned; a later date is almost always a typing mistake. */
 export const MAX_YEARS_AHEAD = 3;
-/** Attendance above planned × this is flagged (not refused): sheets are often merged from several days. */
-export const OVER_ATTENDANCE_FACTOR = 1.5;
 
 const DAY_MS = 86_400_000;
 const days = (start: string, end: string) => Math.round((Date.parse(end) - Date.parse(start)) / DAY_MS) + 1;
 
+/** Checks a date range and returns its length in days (both ends included). */
 function checkDates(startDate: string, endDate: string, today: string): number {
   if (endDate < startDate) throw new RuleViolation('END_BEFORE_START', `the end date ${endDate} is before the start date ${startDate}`);
   const limit = new Date(Date.parse(today) + MAX_YEARS_AHEAD * 365 * DAY_MS).toISOString().slice(0, 10);
-  if (startDate > limit) throw new RuleViolation('DATE_TOO_FAR', `the start date ${startDate} is more than ${MAX_YEARS_AHEAD} years ahead`);
+  for (const [which, date] of [['start', startDate], ['end', endDate]] as const) {
+    if (date > limit) throw new RuleViolation('DATE_TOO_FAR', `the ${which} date ${date} is more than ${MAX_YEARS_AHEAD} years ahead`);
+  }
   return days(startDate, endDate);
 }
 
-const event = (id: string, t: Training, name: string, data: Record<string, unknown>): NewEvent<unknown> => ({
+/** A training event; businessDate is always the (current) start date, the date reports attribute it to. */
+export const trainingEvent = (id: string, t: Training, name: string, data: Record<string, unknown>): NewEvent<unknown> => ({
   type: `trainings.training.${name}`,
   subject: id,
   country: t.place.country,
   data: { trainingId: id, businessDate: t.startDate, ...data },
 });
+
+/** The dimensions reports group a training's figures by, carried by held, attendance and assessment events. */
+export const reportDimensions = (t: Training) => ({ topics: t.topics, activityLine: t.activityLine, ...(t.place.region ? { region: t.place.region } : {}) });
+
+function assertPlanned(t: Training, action: string): void {
+  if (t.status !== TrainingStatus.Planned) throw new RuleViolation('NOT_PLANNED', `only a planned training can be ${action}; this one is ${t.status}`);
+}
 
 /** Plans a training; topics must be in the known list. */
 export function plan(id: string, cmd: PlanTraining, ctx: { today: string; topics: ReadonlySet<string> }): Decision {
@@ -57,38 +83,41 @@ export function plan(id: string, cmd: PlanTraining, ctx: { today: string; topics
   if (unknown.length) throw new RuleViolation('UNKNOWN_TOPIC', `unknown topic(s): ${unknown.join(', ')}; known: ${[...ctx.topics].join(', ')}`);
   const durationDays = checkDates(cmd.startDate, cmd.endDate, ctx.today);
   const state: Training = { ...cmd, status: TrainingStatus.Planned, durationDays };
-  const { status: _s, attendance: _a, ...data } = state;
-  return { state, events: [event(id, state, 'planned', data)] };
+  const { status: _s, ...data } = state;
+  return { state, events: [trainingEvent(id, state, 'planned', data)] };
+}
+
+/** Moves a planned training to new dates. */
+export function reschedule(id: string, t: Training, cmd: { startDate: string; endDate: string; reason?: string | undefined }, ctx: { today: string }): Decision {
+  assertPlanned(t, 'rescheduled');
+  if (cmd.startDate === t.startDate && cmd.endDate === t.endDate) throw new RuleViolation('SAME_DATES', `the training already runs from ${t.startDate} to ${t.endDate}`);
+  const durationDays = checkDates(cmd.startDate, cmd.endDate, ctx.today);
+  const state: Training = { ...t, startDate: cmd.startDate, endDate: cmd.endDate, durationDays };
+  const data = {
+    startDate: cmd.startDate, endDate: cmd.endDate, durationDays, previousStartDate: t.startDate, previousEndDate: t.endDate,
+    ...(cmd.reason ? { reason: cmd.reason } : {}),
+  };
+  return { state, events: [trainingEvent(id, state, 'rescheduled', data)] };
+}
+
+/** Cancels a planned training; the reason is kept in the event for the audit trail. */
+export function cancel(id: string, t: Training, cmd: { reason: string }): Decision {
+  assertPlanned(t, 'cancelled');
+  const state: Training = { ...t, status: TrainingStatus.Cancelled, cancellationReason: cmd.reason };
+  return { state, events: [trainingEvent(id, state, 'cancelled', { reason: cmd.reason })] };
 }
 
 /** Marks a planned training as having taken place. */
 export function markHeld(id: string, t: Training, ctx: { today: string }): Decision {
-  if (t.status !== TrainingStatus.Planned) throw new RuleViolation('NOT_PLANNED', `only a planned training can be marked held; this one is ${t.status}`);
+  assertPlanned(t, 'marked held');
   if (t.startDate > ctx.today) throw new RuleViolation('NOT_YET_STARTED', `the training starts on ${t.startDate}; it cannot be held before then`);
   const state = { ...t, status: TrainingStatus.Held };
-  const data = {
-    startDate: t.startDate, endDate: t.endDate, durationDays: t.durationDays, topics: t.topics, activityLine: t.activityLine,
-    partnerIds: t.partnerIds, ...(t.place.region ? { region: t.place.region } : {}),
-  };
-  return { state, events: [event(id, state, 'held', data)] };
+  const data = { startDate: t.startDate, endDate: t.endDate, durationDays: t.durationDays, partnerIds: t.partnerIds, ...reportDimensions(t) };
+  return { state, events: [trainingEvent(id, state, 'held', data)] };
 }
 
-/** Records attendance counts of a held training; the total is derived from the rows. */
-export function recordAttendance(id: string, t: Training, rows: AttendanceRow[]): Decision {
-  if (t.status !== TrainingStatus.Held) {
-    throw new RuleViolation('NOT_HELD', t.status === TrainingStatus.Cancelled ? 'attendance cannot be recorded for a cancelled training' : 'mark the training as held before recording attendance');
-  }
-  const seen = new Set<string>();
-  for (const r of rows) {
-    const key = `${r.sex}|${r.category}|${r.ageGroup ?? ''}|${r.institution ?? ''}`;
-    if (seen.has(key)) throw new RuleViolation('DUPLICATE_ROW', `attendance has two rows for ${key.replaceAll('|', ' / ')}`);
-    seen.add(key);
-  }
-  const total = rows.reduce((n, r) => n + r.count, 0);
-  const correcting = t.attendance !== undefined;
-  const state: Training = { ...t, attendance: { rows, total } };
-  const data = { rows, total, topics: t.topics, activityLine: t.activityLine, ...(t.place.region ? { region: t.place.region } : {}), ...(correcting ? { previousTotal: t.attendance!.total } : {}) };
-  const warnings = t.plannedParticipants > 0 && total > t.plannedParticipants * OVER_ATTENDANCE_FACTOR
-    ? [`attendance ${total} is far above the ${t.plannedParticipants} planned participants; check the sheet`] : [];
-  return { state, events: [event(id, state, correcting ? 'attendance_corrected' : 'attendance_recorded', data)], warnings };
+/** Throws unless figures (attendance, assessments) may be recorded: only for a held training. */
+export function assertHeld(t: Training, what: string): void {
+  if (t.status === TrainingStatus.Cancelled) throw new RuleViolation('TRAINING_CANCELLED', `${what} cannot be recorded for a cancelled training`);
+  if (t.status !== TrainingStatus.Held) throw new RuleViolation('NOT_HELD', `mark the training as held before recording ${what}`);
 }

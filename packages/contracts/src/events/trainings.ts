@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from '../registry.js';
-import { ActivityLine, AgeGroup, IsoDate, Localized, ParticipantCategory, Place, Sex, TopicCode } from '../vocabulary.js';
+import { ActivityLine, AgeGroup, type BUILT_IN_TOPICS, IsoDate, Localized, ParticipantCategory, Place, Sex, TopicCode } from '../vocabulary.js';
 
 export const Modality = z.enum(['in_person', 'online', 'hybrid']);
 
@@ -51,8 +51,11 @@ export const trainingPlanned = defineEvent({
 export const trainingRescheduled = defineEvent({
   type: 'trainings.training.rescheduled',
   version: '1',
-  description: 'A planned training got new dates.',
-  data: z.strictObject({ ...TrainingRef, startDate: IsoDate, endDate: IsoDate, durationDays: z.number().int().positive() }),
+  description: 'A planned training got new dates (businessDate is the new start date; the previous dates are kept for the audit trail).',
+  data: z.strictObject({
+    ...TrainingRef, startDate: IsoDate, endDate: IsoDate, durationDays: z.number().int().positive(),
+    previousStartDate: IsoDate.optional(), previousEndDate: IsoDate.optional(), reason: z.string().trim().min(1).max(500).optional(),
+  }),
   businessDate: (d) => d.businessDate,
 });
 
@@ -70,7 +73,7 @@ export const trainingHeld = defineEvent({
 export const trainingCancelled = defineEvent({
   type: 'trainings.training.cancelled',
   version: '1',
-  description: 'A planned training will not take place.',
+  description: 'A planned training will not take place (businessDate is the start date it had).',
   data: z.strictObject({ ...TrainingRef, reason: z.string().trim().min(1).max(500) }),
   businessDate: (d) => d.businessDate,
 });
@@ -94,7 +97,8 @@ export const attendanceCorrected = defineEvent({
 export const assessmentRecorded = defineEvent({
   type: 'trainings.training.assessment_recorded',
   version: '1',
-  description: 'Aggregate pre/post knowledge test results of a training.',
+  description: 'Aggregate pre/post knowledge test results of a held training, scores in percent; improved ≤ tested. '
+    + 'A later one for the same training replaces the earlier. "% with increased knowledge" is improved / tested.',
   data: z.strictObject({
     ...TrainingRef,
     tested: z.number().int().nonnegative(),
@@ -103,6 +107,7 @@ export const assessmentRecorded = defineEvent({
     improved: z.number().int().nonnegative(),
     topics: z.array(TopicCode).min(1),
     activityLine: ActivityLine,
+    region: z.string().optional(),
   }),
   businessDate: (d) => d.businessDate,
 });
@@ -110,10 +115,20 @@ export const assessmentRecorded = defineEvent({
 export const topicAdded = defineEvent({
   type: 'trainings.topic.added',
   version: '1',
-  description: 'An admin added a training topic to the controlled list.',
+  description: 'An admin added a training topic to the controlled list (deployment-wide; country is where it was asked for; businessDate is the day it was added).',
   data: z.strictObject({ code: TopicCode, label: Localized, businessDate: IsoDate }),
   businessDate: (d) => d.businessDate,
 });
+
+/** Labels of the built-in topics (BUILT_IN_TOPICS); labels of added topics travel in trainings.topic.added. */
+export const BUILT_IN_TOPIC_LABELS: Record<(typeof BUILT_IN_TOPICS)[number], z.infer<typeof Localized>> = {
+  trafficking_in_persons: { fr: 'Traite des personnes', en: 'Trafficking in persons' },
+  unaccompanied_children: { fr: 'Protection des enfants non accompagnés et séparés', en: 'Protection of unaccompanied and separated children' },
+  sexual_exploitation_abuse: { fr: 'Exploitation et abus sexuels', en: 'Sexual exploitation and abuse' },
+  international_migration_law: { fr: 'Droit international de la migration', en: 'International migration law' },
+  migration_governance_data: { fr: 'Gouvernance des migrations et données', en: 'Migration governance and data' },
+  border_management: { fr: 'Gestion des frontières', en: 'Border management' },
+};
 
 export const trainingEvents = [
   trainingPlanned, trainingRescheduled, trainingHeld, trainingCancelled,

@@ -1,0 +1,72 @@
+import type { Request } from 'express';
+import { readSheet, SheetError, SHEET_TYPES } from '@passerelle/sheets';
+import { AppError, ErrorCode, RuleViolation, ValidationError, type Api } from '@passerelle/platform';
+import { recordAssessment, recordAttendance } from './attendance.js';
+import { assertHeld } from './domain.js';
+import { attendanceFromSheet } from './import.js';
+import { AssessmentBody, AttendanceBody, IdParams, ImportQuery, TrainingView } from './schemas.js';
+import type { Change } from './support.js';
+
+/** The version of an upload: `?version=N` or `If-Match: "N"` (weak or bare accepted); both must agree when both are sent. */
+export function uploadVersion(query: number | undefined, ifMatch: string | undefined): number {
+  const m = ifMatch === undefined ? undefined : /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(ifMatch);
+  if (ifMatch !== undefined && !m) throw new ValidationError('If-Match must be the version, e.g. "3"', [{ path: 'headers.if-match', message: 'not a version' }]);
+  const header = m ? Number(m[1]) : undefined;
+  if (query !== undefined && header !== undefined && query !== header) {
+    throw new ValidationError(`?version=${query} and If-Match ${header} disagree`, [{ path: 'query.version', message: 'differs from If-Match' }]);
+  }
+  const version = query ?? header;
+  if (version === undefined) throw new ValidationError('send the version you last read as ?version=N or an If-Match header', [{ path: 'query.version', message: 'required' }], 'VERSION_REQUIRED');
+  return version;
+}
+
+/** The uploaded sheet as bytes; JSON (or nothing) on this route is a client mistake worth a clear message. */
+function sheetBytes(req: Request): Buffer {
+  if (Buffer.isBuffer(req.body) && req.body.length) return req.body;
+  if (req.is('application/json')) throw new AppError(415, ErrorCode.UnsupportedMediaType, `send the sheet as ${SHEET_TYPES.csv} or ${SHEET_TYPES.xlsx}`);
+  throw new ValidationError('the request has no sheet', [{ path: 'body', message: 'empty' }], 'EMPTY_SHEET');
+}
+
+/** Attendance (typed or imported) and knowledge assessments: the figures of a held training. */
+export function figureRoutes(api: Api, change: Change) {
+  const write = { scope: 'trainings:write', params: IdParams, response: TrainingView, tags: ['attendance'] };
+  api.post('/trainings/:id/attendance', {
+    ...write, summary: 'Record attendance counts, or correct them',
+    description: 'Counts by sex × participant category (× age group, institution); the total is derived. A second call is a correction: the previous figures stay visible as previousAttendance.',
+    body: AttendanceBody,
+  }, ({ params, body, principal, req }) => change(req, principal, params.id, body.version, (id, t) => recordAttendance(id, t, body.rows)));
+
+  api.post('/trainings/:id/attendance/import', {
+    ...write, summary: 'Import attendance from a CSV or XLSX sheet',
+    description: 'Columns (French or English): Sexe/Sex, Catégorie/Category, Nombre/Count, optional Tranche d\'âge/Age group and Institution. '
+      + 'Every row is checked; if any is wrong, nothing is imported and the 422 lists every error as {row, column, message}. Version as ?version=N or If-Match.',
+    query: ImportQuery, accepts: [SHEET_TYPES.csv, SHEET_TYPES.xlsx],
+  }, ({ params, query, principal, req }) => {
+    const version = uploadVersion(query.version, req.get('if-match'));
+    return change(req, principal, params.id, version, async (id, t) => {
+      assertHeld(t, 'attendance');
+      const bytes = sheetBytes(req);
+      let sheet;
+      try {
+        sheet = await readSheet(bytes, req.get('content-type') ?? '');
+      } catch (e) {
+        if (e instanceof SheetError) throw new ValidationError(`the sheet cannot be read: ${e.message}`, [], 'SHEET_UNREADABLE');
+        throw e;
+      }
+      const result = attendanceFromSheet(sheet);
+      if (!result.ok) throw new RuleViolation('IMPORT_INVALID', `${result.errors.length} error(s) in the sheet; nothing was imported`, { errors: result.errors });
+      const d = recordAttendance(id, t, result.rows);
+      const ignored = result.ignoredColumns.length ? [`columns ignored (not part of attendance): ${result.ignoredColumns.join(', ')}`] : [];
+      return { ...d, warnings: [...(d.warnings ?? []), ...ignored] };
+    });
+  });
+
+  api.post('/trainings/:id/assessment', {
+    ...write, summary: 'Record pre/post knowledge test results', tags: ['assessment'],
+    description: 'Aggregates only: participants tested, average pre and post scores (percent), and how many improved. A later call replaces the earlier figures.',
+    body: AssessmentBody,
+  }, ({ params, body, principal, req }) => {
+    const { version, ...assessment } = body;
+    return change(req, principal, params.id, version, (id, t) => recordAssessment(id, t, assessment));
+  });
+}
