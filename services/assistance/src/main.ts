@@ -1,14 +1,20 @@
-import { exitOnSignals, isEntryPoint, loadConfig, serviceConfigShape, startRuntime, createHttpApp } from '@passerelle/platform';
+import { exitOnSignals, isEntryPoint, startRuntime, type Logger } from '@passerelle/platform';
+import { createApp } from './app.js';
+import { loadAssistanceConfig } from './config.js';
+import { createKeyMaker } from './keys.js';
+import { createDeliveryStore } from './store.js';
 
-export const configShape = serviceConfigShape({ port: 3002, db: 'passerelle_assistance' });
+export { configShape } from './config.js';
 
-/** Starts the assistance service (skeleton: health endpoints only until its issue lands). */
-export async function start(env: NodeJS.ProcessEnv = process.env) {
-  const config = loadConfig(configShape, env);
-  const rt = await startRuntime('assistance', config);
-  const app = createHttpApp({ service: 'assistance', logger: rt.logger, verify: rt.verify, readiness: rt.readiness, routes: () => {} });
-  const url = await rt.listen(app);
-  return { url, rt };
+/** Starts the assistance service from environment variables; refuses to start if list mode lacks its secret. */
+export async function start(env: NodeJS.ProcessEnv = process.env, opts: { relay?: boolean; logger?: Logger } = {}) {
+  const config = loadAssistanceConfig(env);
+  const keyOf = config.BENEFICIARY_LISTS === 'enabled' ? createKeyMaker(config.BENEFICIARY_KEY_SECRET!) : undefined;
+  const rt = await startRuntime('assistance', config, opts.logger ? { logger: opts.logger } : {});
+  const store = await createDeliveryStore(rt.db, opts.relay === false ? undefined : rt.relay);
+  if (opts.relay !== false) rt.relay.start();
+  const url = await rt.listen(createApp(rt, store, keyOf));
+  return { url, rt, store };
 }
 
 if (isEntryPoint(import.meta.url)) {

@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError } from '@passerelle/platform';
+import { SHEET_TYPES } from '@passerelle/sheets';
+import { isolatedEnv, testToken } from '@passerelle/testkit';
+import { start } from './main.js';
+import { OTHER_KEY_SECRET, TEST_KEY_SECRET, client, countsDelivery, listDelivery } from './testing/harness.js';
+
+const env = isolatedEnv('assistance_config');
+let writer: string;
+beforeAll(async () => { writer = await testToken(['assistance:write', 'assistance:read']); });
+
+describe('the beneficiary key secret is checked at start-up, not at the first request', () => {
+  it.each([
+    ['not set', {}],
+    ['too short', { BENEFICIARY_KEY_SECRET: 'short-secret' }],
+  ])('list mode (the default) with the secret %s: the service refuses to start, naming the variable', async (_name, extra) => {
+    const err = await start(env.env('assistance_nostart', extra)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).message).toContain('BENEFICIARY_KEY_SECRET');
+  });
+
+  it('an unknown BENEFICIARY_LISTS value is refused too', async () => {
+    const err = await start(env.env('assistance_nostart', { BENEFICIARY_LISTS: 'maybe', BENEFICIARY_KEY_SECRET: TEST_KEY_SECRET })).catch((e: unknown) => e);
+    expect((err as Error).message).toContain('BENEFICIARY_LISTS');
+  });
+});
+
+describe('a counts-only deployment (BENEFICIARY_LISTS=disabled) runs without a secret', () => {
+  let svc: Awaited<ReturnType<typeof start>>;
+  const call = client(() => svc.url, () => writer);
+  beforeAll(async () => { svc = await start(env.env('assistance_counts', { BENEFICIARY_LISTS: 'disabled' })); });
+  afterAll(() => svc?.rt.shutdown());
+
+  it('accepts counts and refuses lists, in the API and in imports, writing nothing', async () => {
+    expect((await call('POST', '/deliveries', countsDelivery())).status).toBe(201);
+    const list = await call('POST', '/deliveries', listDelivery(['CASE-CFG-0001']));
+    expect(list.status).toBe(422);
+    expect(list.body.code).toBe('LIST_MODE_DISABLED');
+    const sheet = await call('POST', '/deliveries/import', 'delivery_ref,date,kind,context,partner_id,country,activity_line,quantity,unit,case_reference,sex,age_group\nA,2020-01-02,food,covid19,p,MA,1.4,1,parcel,CASE-CFG-0002,F,18-59\n', { contentType: SHEET_TYPES.csv });
+    expect(sheet.status).toBe(422);
+    expect(sheet.body.errors[0]).toMatchObject({ row: 2, column: 'case_reference' });
+    expect(await svc.store.deliveries.collection.countDocuments()).toBe(1);
+  });
+});
+
+describe('keys depend on the deployment secret', () => {
+  it('the same case reference gives another key under another secret, and the same key under the same one', async () => {
+    const keyUnder = async (secret: string, service: string) => {
+      const svc = await start(env.env(service, { BENEFICIARY_KEY_SECRET: secret }));
+      try {
+        const r = await client(() => svc.url, () => writer)('POST', '/deliveries', listDelivery(['CASE-CFG-4242']));
+        expect(r.status).toBe(201);
+        return r.body.beneficiaries[0].key as string;
+      } finally {
+        await svc.rt.shutdown();
+      }
+    };
+    const a = await keyUnder(TEST_KEY_SECRET, 'assistance_a');
+    const b = await keyUnder(OTHER_KEY_SECRET, 'assistance_b');
+    const again = await keyUnder(TEST_KEY_SECRET, 'assistance_c');
+    expect(a).not.toBe(b);
+    expect(again).toBe(a);
+  });
+});
