@@ -1,14 +1,18 @@
-import { exitOnSignals, isEntryPoint, loadConfig, serviceConfigShape, startRuntime, createHttpApp } from '@passerelle/platform';
+import { exitOnSignals, isEntryPoint, loadConfig, serviceConfigShape, startRuntime, type Logger } from '@passerelle/platform';
+import { createApp } from './app.js';
+import { createPartnerStore } from './store.js';
 
 export const configShape = serviceConfigShape({ port: 3003, db: 'passerelle_partners' });
 
-/** Starts the partners service (skeleton: health endpoints only until its issue lands). */
-export async function start(env: NodeJS.ProcessEnv = process.env) {
+/** Starts the partners service from environment variables; returns its URL, runtime and store. */
+export async function start(env: NodeJS.ProcessEnv = process.env, opts: { relay?: boolean; logger?: Logger } = {}) {
   const config = loadConfig(configShape, env);
-  const rt = await startRuntime('partners', config);
-  const app = createHttpApp({ service: 'partners', logger: rt.logger, verify: rt.verify, readiness: rt.readiness, routes: () => {} });
-  const url = await rt.listen(app);
-  return { url, rt };
+  const rt = await startRuntime('partners', config, opts.logger ? { logger: opts.logger } : {});
+  const publishing = opts.relay !== false;
+  const store = await createPartnerStore(rt.db, publishing ? rt.relay : undefined, publishing ? { js: rt.js, prefix: rt.streams.prefix, logger: rt.logger } : undefined);
+  if (publishing) rt.relay.start();
+  const url = await rt.listen(createApp(rt, store));
+  return { url, rt, store };
 }
 
 if (isEntryPoint(import.meta.url)) {
