@@ -1,14 +1,22 @@
-import { exitOnSignals, isEntryPoint, loadConfig, serviceConfigShape, startRuntime, createHttpApp } from '@passerelle/platform';
+import { exitOnSignals, isEntryPoint, loadConfig, serviceConfigShape, startRuntime } from '@passerelle/platform';
+import { createApp } from './app.js';
+import { createSerialOutbox } from './outbox.js';
+import { createFrameworkStore } from './store.js';
 
 export const configShape = serviceConfigShape({ port: 3004, db: 'passerelle_indicators' });
 
-/** Starts the indicators service (skeleton: health endpoints only until its issue lands). */
-export async function start(env: NodeJS.ProcessEnv = process.env) {
+/** Starts the indicators service from environment variables; returns its URL and runtime. */
+export async function start(env: NodeJS.ProcessEnv = process.env, opts: { relay?: boolean } = {}) {
   const config = loadConfig(configShape, env);
   const rt = await startRuntime('indicators', config);
-  const app = createHttpApp({ service: 'indicators', logger: rt.logger, verify: rt.verify, readiness: rt.readiness, routes: () => {} });
-  const url = await rt.listen(app);
-  return { url, rt };
+  const outbox = opts.relay === false ? undefined : createSerialOutbox(rt);
+  const store = await createFrameworkStore(rt.db, outbox);
+  if (outbox) {
+    outbox.start();
+    rt.onShutdown(() => outbox.stop());
+  }
+  const url = await rt.listen(createApp(rt, store));
+  return { url, rt, store };
 }
 
 if (isEntryPoint(import.meta.url)) {

@@ -1,0 +1,59 @@
+import type { Request } from 'express';
+import { createEnvelope } from '@passerelle/contracts';
+import { assertCountry, createHttpApp, expectVersion, type Aggregate, type Principal, type Runtime } from '@passerelle/platform';
+import type { Decision, Framework } from './framework.js';
+import { frameworkRoutes } from './routes-framework.js';
+import { indicatorRoutes } from './routes-indicators.js';
+import type { FrameworkStore } from './store.js';
+
+export const YAML_TYPES = ['application/yaml', 'text/yaml', 'application/x-yaml'];
+
+/** Today's date, the business date of framework edits. */
+export const today = () => new Date().toISOString().slice(0, 10);
+
+/** A framework as clients see it (published snapshots are listed, not inlined). */
+export function frameworkView(a: Aggregate<Framework>) {
+  const { published, ...state } = a.state;
+  return { id: a.id, version: a.version, ...state, publishedVersions: published.map(({ version, date }) => ({ version, date })) };
+}
+
+/** What route files need: the store, and a way to apply a decision to a framework under optimistic concurrency. */
+export interface RouteContext {
+  store: FrameworkStore;
+  envelopes: (req: Request, p: Principal, d: Decision) => ReturnType<typeof createEnvelope>[];
+  read: (p: Principal, id: string) => Promise<Aggregate<Framework>>;
+  change: (req: Request, p: Principal, id: string, version: number, decide: (f: Framework) => Decision) => Promise<Aggregate<Framework>>;
+}
+
+/** The indicators HTTP API. */
+export function createApp(rt: Pick<Runtime, 'logger' | 'verify' | 'readiness' | 'config'>, store: FrameworkStore) {
+  const envelopes: RouteContext['envelopes'] = (req, p, d) => d.events.map((e) => createEnvelope(e, { actor: p.actor, correlationid: req.requestId }));
+  const read: RouteContext['read'] = async (p, id) => {
+    const a = await store.frameworks.get(id);
+    assertCountry(p, a.country);
+    return a;
+  };
+  // Country and version are checked before any rule, so a stale or foreign edit is a 403/409 whatever it contains.
+  const change: RouteContext['change'] = async (req, p, id, version, decide) => {
+    const current = await read(p, id);
+    expectVersion(current, version, 'framework');
+    const d = decide(current.state);
+    return store.frameworks.append(current, version, d.state, envelopes(req, p, d));
+  };
+  const ctx: RouteContext = { store, envelopes, read, change };
+
+  return createHttpApp({
+    service: 'indicators',
+    about: { title: 'Passerelle indicators', description: 'Results frameworks, indicator definitions and their computation rules, baselines, targets and alignment to SDG, Global Compact and national strategy objectives.' },
+    logger: rt.logger,
+    verify: rt.verify,
+    readiness: rt.readiness,
+    bodyLimit: rt.config.BODY_LIMIT,
+    rateLimitPerMinute: rt.config.RATE_LIMIT_PER_MINUTE,
+    rawBodyTypes: YAML_TYPES,
+    routes(api) {
+      frameworkRoutes(api, ctx);
+      indicatorRoutes(api, ctx);
+    },
+  });
+}
