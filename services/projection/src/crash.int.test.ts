@@ -1,0 +1,91 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, openSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { MongoClient } from 'mongodb';
+import { eventSubject } from '@passerelle/contracts';
+import { createLogger, ensureEventStreams } from '@passerelle/platform';
+import { eventually, isolatedEnv } from '@passerelle/testkit';
+import { createGenerations } from './generations.js';
+import { readModel } from './read-model.js';
+import { replay } from './replay.js';
+import { prng, trainingHistory } from './testing/history.js';
+
+// The guarantee of DESIGN.md: whatever the crash points, the incremental read model equals a rebuild from the
+// whole stream. The projection runs as a child process and is SIGKILLed at random moments while it works.
+const env = isolatedEnv('crash');
+const SEED = Number(process.env.CRASH_SEED ?? 20261129);
+const serviceEnv = env.env('projection', { PROJECTION_ACK_WAIT_MS: '1000', PROJECTION_MAX_BATCH: '50', LOG_LEVEL: 'warn' });
+mkdirSync(join(import.meta.dirname, '..', 'test-output'), { recursive: true });
+let nc: NatsConnection;
+let mongo: MongoClient;
+const children: ChildProcess[] = [];
+
+function startChild(): ChildProcess {
+  // The children's logs stay in test-output/ for whoever has to find out why a run failed.
+  const log = openSync(join(import.meta.dirname, '..', 'test-output', 'crash-children.log'), 'a');
+  const child = spawn(process.execPath, [join(import.meta.dirname, '..', 'dist', 'main.js')], { env: { ...process.env, ...serviceEnv, PORT: '0' }, stdio: ['ignore', log, log] });
+  children.push(child);
+  return child;
+}
+
+beforeAll(async () => {
+  nc = await connect({ servers: env.infra.natsUrl });
+  mongo = await new MongoClient(env.infra.mongoUrl).connect();
+});
+afterAll(async () => {
+  for (const c of children) c.kill('SIGKILL');
+  await nc?.close();
+  await mongo?.close();
+});
+
+describe('crash safety', () => {
+  it(`killed at random points, the projection ends equal to a rebuild from the stream (seed ${SEED})`, async () => {
+    const js = jetstream(nc);
+    const jsm = await jetstreamManager(nc);
+    const streams = { stream: env.stream, prefix: env.prefix, deadLetter: env.deadLetter };
+    await ensureEventStreams(jsm, streams);
+    const history = trainingHistory(SEED, 700);
+    for (let i = 0; i < history.length; i += 200) {
+      await Promise.all(history.slice(i, i + 200).map(({ event, duplicate }) =>
+        js.publish(eventSubject(env.prefix, event), JSON.stringify(event), { msgID: duplicate ? `${event.id}-dup` : event.id })));
+    }
+    const head = (await jsm.streams.info(env.stream)).state.last_seq;
+    expect(head).toBeGreaterThan(2000);
+
+    const r = prng(SEED);
+    const db = mongo.db(serviceEnv.MONGO_DB!);
+    const progress = async () => {
+      const gen = await createGenerations(db).current().catch(() => 1);
+      return readModel(db, gen).lastSeq();
+    };
+    let kills = 0;
+    while (kills < 6 && (await progress()) < head) {
+      const child = startChild();
+      await new Promise((res) => setTimeout(res, r.int(600, 1800)));
+      child.kill('SIGKILL');
+      await new Promise((res) => child.once('exit', res));
+      kills++;
+      console.log(`kill ${kills}: ${await progress()} of ${head} applied`);
+    }
+    expect(kills).toBeGreaterThanOrEqual(3);
+    const survivor = startChild();
+    await eventually(async () => ((await progress()) >= head ? true : undefined), 90_000, 'the projection to reach the stream head');
+    // Redeliveries of batches in flight at the last kill may still be landing: wait until the consumer has acked all.
+    await eventually(async () => {
+      const c = await jsm.consumers.info(env.stream, 'projection');
+      return c.num_pending === 0 && c.num_ack_pending === 0 ? true : undefined;
+    }, 30_000, 'every event acknowledged');
+    survivor.kill('SIGTERM');
+    await new Promise((res) => survivor.once('exit', res));
+
+    const live = readModel(db, await createGenerations(db).current());
+    const rebuilt = readModel(mongo.db(`${serviceEnv.MONGO_DB}_rebuilt`), 1);
+    await replay({ js, jsm, streams, logger: createLogger({ service: 'test', level: 'silent' }), into: rebuilt });
+    const [a, b] = await Promise.all([live.dump(), rebuilt.dump()]);
+    expect(a.length).toBeGreaterThan(500);
+    expect(a).toEqual(b);
+  }, 150_000);
+});
