@@ -1,6 +1,7 @@
-import type { Request, Response, Router } from 'express';
+import type { NextFunction, Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { principalOf, requireScope, type Principal } from './auth.js';
+import { AppError, ErrorCode } from './errors.js';
 import { parseInput } from './validate.js';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -19,7 +20,11 @@ export interface RouteSpec<B extends Schema = undefined, Q extends Schema = unde
   response?: z.ZodType;
   /** Success status (200 unless said). */
   status?: number;
-  /** Non-JSON request bodies the route accepts (e.g. text/csv); `body` is then not parsed. */
+  /**
+   * Request bodies the route accepts (e.g. text/csv), handed over as a Buffer (JSON is parsed). With a `body`
+   * schema too, the route also takes JSON, validated against it. Any other media type is a 415; a route without
+   * `accepts` takes JSON only.
+   */
   accepts?: string[];
   /** Non-JSON responses it can give (e.g. text/csv). */
   produces?: string[];
@@ -46,11 +51,13 @@ export function createApi(router: Router) {
       handler: (input: RouteInput<Infer<B>, Infer<Q>, Infer<P>>) => Promise<unknown>,
     ) => {
       routes.push({ ...spec, method, path });
-      router[method](path, requireScope(spec.scope), async (req, res) => {
+      router[method](path, acceptOnly(mediaTypes(spec)), requireScope(spec.scope), async (req, res) => {
+        // With `accepts`, only a JSON body meets the schema; raw bodies (Buffers) go to the handler as they came.
+        const validate = spec.body && (!spec.accepts || req.is(JSON_TYPE));
         const input = {
           params: (spec.params ? parseInput(spec.params, { ...req.params }, 'params') : undefined) as Infer<P>,
           query: (spec.query ? parseInput(spec.query, { ...req.query }, 'query') : undefined) as Infer<Q>,
-          body: (spec.body && !spec.accepts ? parseInput(spec.body, req.body ?? {}, 'body') : req.body) as Infer<B>,
+          body: (validate ? parseInput(spec.body!, req.body ?? {}, 'body') : req.body) as Infer<B>,
           principal: principalOf(req), req, res,
         };
         const result = await handler(input);
@@ -61,6 +68,8 @@ export function createApi(router: Router) {
 
   return {
     router,
+    /** Every non-JSON media type some route accepts, so the app can read those bodies raw. */
+    rawTypes: () => [...new Set(routes.flatMap((r) => r.accepts ?? []))].filter((t) => t !== JSON_TYPE),
     get: add('get'), post: add('post'), put: add('put'), patch: add('patch'), delete: add('delete'),
     /** The OpenAPI 3.1 document of every route declared so far. */
     openapi(info: { title: string; version: string; description: string }) {
@@ -69,6 +78,29 @@ export function createApi(router: Router) {
   };
 }
 export type Api = ReturnType<typeof createApi>;
+
+const JSON_TYPE = 'application/json';
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+
+/** The media types a route takes: its `accepts`, plus JSON when it has a body schema or no `accepts` at all. */
+function mediaTypes(spec: Pick<RouteSpec<Schema, Schema, Schema>, 'accepts' | 'body'>): string[] {
+  if (!spec.accepts) return [JSON_TYPE];
+  return [...new Set([...(spec.body ? [JSON_TYPE] : []), ...spec.accepts])];
+}
+
+/**
+ * 415 unless a written body is one of the route's types. The app lets through every type some route accepts, so
+ * without this a CSV sent to a JSON route would reach its schema (a misleading 400) or its handler as a Buffer.
+ */
+function acceptOnly(types: string[]) {
+  return (req: Request, _res: Response, next: NextFunction) => {
+    const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+    if (WRITE_METHODS.has(req.method) && hasBody && !req.is(types)) {
+      return next(new AppError(415, ErrorCode.UnsupportedMediaType, `send the body as ${types.join(' or ')}`));
+    }
+    next();
+  };
+}
 
 const jsonSchema = (s: z.ZodType, io: 'input' | 'output') => z.toJSONSchema(s, { io, unrepresentable: 'any' });
 
@@ -84,8 +116,8 @@ function openApiDocument(info: { title: string; version: string; description: st
       }
     }
     const content: Record<string, unknown> = {};
-    if (r.body && !r.accepts) content['application/json'] = { schema: jsonSchema(r.body, 'input') };
     for (const t of r.accepts ?? []) content[t] = { schema: { type: 'string', format: 'binary' } };
+    if (r.body) content[JSON_TYPE] = { schema: jsonSchema(r.body, 'input') };
     const ok: Record<string, unknown> = {};
     if (r.response) ok['application/json'] = { schema: jsonSchema(r.response, 'output') };
     for (const t of r.produces ?? []) ok[t] = { schema: { type: 'string' } };
@@ -111,12 +143,20 @@ function openApiDocument(info: { title: string; version: string; description: st
       responses: {
         Problem: {
           description: 'RFC 9457 problem details',
-          content: { 'application/problem+json': { schema: { type: 'object', required: ['type', 'title', 'status', 'code'], properties: { type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' }, instance: { type: 'string' }, code: { type: 'string' }, requestId: { type: 'string' }, errors: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } } } } } },
+          content: { 'application/problem+json': { schema: { type: 'object', required: ['type', 'title', 'status', 'code'], properties: { type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' }, instance: { type: 'string' }, code: { type: 'string' }, requestId: { type: 'string' }, errors: { type: 'array', items: PROBLEM_ERROR } } } } },
         },
       },
     },
   };
 }
+
+/** One entry of a problem's `errors`: a field of a JSON input, or a cell of an imported sheet (row as numbered in the sheet). */
+const PROBLEM_ERROR = {
+  anyOf: [
+    { type: 'object', required: ['path', 'message'], properties: { path: { type: 'string' }, message: { type: 'string' } } },
+    { type: 'object', required: ['row', 'column', 'message'], properties: { row: { type: 'integer' }, column: { type: 'string', description: 'the normalised header; empty when the problem is the whole row' }, message: { type: 'string' } } },
+  ],
+};
 
 /** Query parameters for paged lists: `page` from 1, `pageSize` up to 200. */
 export const PageQuery = {

@@ -23,7 +23,10 @@ export interface HttpAppOptions {
   readiness?: Record<string, ReadinessCheck>;
   /** Title and description of the OpenAPI document served at /openapi.json (no token needed). */
   about?: { title: string; version?: string; description: string };
-  /** Non-JSON bodies a service accepts (e.g. text/csv for imports), handed over as a Buffer. */
+  /**
+   * Non-JSON bodies to read as a Buffer (e.g. text/csv for imports). Types named in a route's `accepts` are added;
+   * each route still answers 415 to a type it does not accept itself.
+   */
   rawBodyTypes?: string[];
   routes: (api: Api) => void;
 }
@@ -34,7 +37,9 @@ const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 /** An express app with the platform's middleware: security headers, request ids, logs, spans, auth, problem+json. */
 export function createHttpApp(opts: HttpAppOptions): Express {
   const app = express();
-  const rawTypes = opts.rawBodyTypes ?? [];
+  const api = createApi(express.Router());
+  opts.routes(api);
+  const rawTypes = [...new Set([...(opts.rawBodyTypes ?? []), ...api.rawTypes()])];
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(helmet());
@@ -80,7 +85,6 @@ export function createHttpApp(opts: HttpAppOptions): Express {
     const ready = Object.values(checks).every((c) => c === 'ok');
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', service: opts.service, checks });
   });
-  const api = createApi(express.Router());
   app.get('/openapi.json', (_req, res) => {
     res.json(api.openapi({ title: opts.about?.title ?? `Passerelle ${opts.service}`, version: opts.about?.version ?? '1.0.0', description: opts.about?.description ?? '' }));
   });
@@ -103,8 +107,6 @@ export function createHttpApp(opts: HttpAppOptions): Express {
   app.use(express.json({ limit: opts.bodyLimit ?? '1mb', strict: true }));
   if (rawTypes.length) app.use(express.raw({ type: rawTypes, limit: opts.bodyLimit ?? '1mb' }));
   app.use(authenticate(opts.verify));
-
-  opts.routes(api);
   app.use(api.router);
   app.use((req, _res, next) => next(new AppError(404, ErrorCode.NotFound, `no route for ${req.method} ${req.path}`)));
   app.use(problemHandler(opts.logger));

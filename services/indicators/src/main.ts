@@ -1,6 +1,5 @@
 import { exitOnSignals, isEntryPoint, loadConfig, serviceConfigShape, startRuntime } from '@passerelle/platform';
 import { createApp } from './app.js';
-import { createSerialOutbox } from './outbox.js';
 import { createFrameworkStore } from './store.js';
 
 export const configShape = serviceConfigShape({ port: 3004, db: 'passerelle_indicators' });
@@ -9,12 +8,8 @@ export const configShape = serviceConfigShape({ port: 3004, db: 'passerelle_indi
 export async function start(env: NodeJS.ProcessEnv = process.env, opts: { relay?: boolean } = {}) {
   const config = loadConfig(configShape, env);
   const rt = await startRuntime('indicators', config);
-  const outbox = opts.relay === false ? undefined : createSerialOutbox(rt);
-  const store = await createFrameworkStore(rt.db, outbox);
-  if (outbox) {
-    outbox.start();
-    rt.onShutdown(() => outbox.stop());
-  }
+  const store = await createFrameworkStore(rt.db, opts.relay === false ? undefined : rt.relay);
+  if (opts.relay !== false) rt.relay.start();
   const url = await rt.listen(createApp(rt, store));
   return { url, rt, store };
 }

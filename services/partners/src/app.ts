@@ -38,12 +38,10 @@ export function createApp(rt: Pick<Runtime, 'logger' | 'verify' | 'readiness' | 
   }
 
   /** Applies a decision that does not touch names, and writes state and events together. */
-  function change(req: Request, p: Principal, id: string, version: number, decide: (current: Partner) => Decision) {
-    return store.exclusive(id, async () => {
-      const current = await editable(p, id, version);
-      const d = decide(current.state);
-      return partnerView(await store.partners.append(current, version, d.state, envelopes(req, p, d)), d.warnings);
-    });
+  async function change(req: Request, p: Principal, id: string, version: number, decide: (current: Partner) => Decision) {
+    const current = await editable(p, id, version);
+    const d = decide(current.state);
+    return partnerView(await store.partners.append(current, version, d.state, envelopes(req, p, d)), d.warnings);
   }
 
   return createHttpApp({
@@ -61,21 +59,21 @@ export function createApp(rt: Pick<Runtime, 'logger' | 'verify' | 'readiness' | 
         const { contacts, ...profile } = body;
         const warnings = body.parentId ? await checkParent(hierarchyNode, { country: body.country }, body.parentId) : [];
         const d = register(id, profile, { today: today() });
-        const a = await store.exclusive(id, async () => {
-          const claimed = await store.names.claim(body.country, id, d.state.name, d.state.nameKeys);
-          try {
-            return await store.partners.create(id, body.country, d.state, envelopes(req, principal, d));
-          } catch (e) {
-            await store.names.release(body.country, id, claimed);
-            throw e;
-          }
-        });
+        // A new id: nobody else can touch this partner yet, and the claims' unique ids settle a name race.
+        const claimed = await store.names.claim(body.country, id, d.state.name, d.state.nameKeys);
+        let a: Aggregate<Partner>;
+        try {
+          a = await store.partners.create(id, body.country, d.state, envelopes(req, principal, d));
+        } catch (e) {
+          await store.names.release(body.country, id, claimed);
+          throw e;
+        }
         if (contacts?.length) await store.contacts.put(id, body.country, contacts);
         res.location(`/partners/${id}`);
         return partnerView(a, warnings);
       });
 
-      api.patch('/partners/:id', { summary: 'Update a partner (a rename is an event carrying the new names)', scope: 'partners:write', params: IdParams, body: UpdatePartnerBody, tags: TAGS }, ({ params, body, principal, req }) => store.exclusive(params.id, async () => {
+      api.patch('/partners/:id', { summary: 'Update a partner (a rename is an event carrying the new names)', scope: 'partners:write', params: IdParams, body: UpdatePartnerBody, tags: TAGS }, ({ params, body, principal, req }) => store.renaming(params.id, async () => {
         const { version, effectiveDate, ...patch } = body;
         const current = await editable(principal, params.id, version);
         const warnings = patch.parentId ? await checkParent(hierarchyNode, { id: current.id, country: current.country }, patch.parentId) : [];

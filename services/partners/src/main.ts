@@ -9,7 +9,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, opts: { relay?
   const config = loadConfig(configShape, env);
   const rt = await startRuntime('partners', config, opts.logger ? { logger: opts.logger } : {});
   const publishing = opts.relay !== false;
-  const store = await createPartnerStore(rt.db, publishing ? rt.relay : undefined, publishing ? { js: rt.js, prefix: rt.streams.prefix, logger: rt.logger } : undefined);
+  const store = await createPartnerStore(rt.db, publishing ? rt.relay : undefined);
   if (publishing) rt.relay.start();
   const url = await rt.listen(createApp(rt, store));
   return { url, rt, store };

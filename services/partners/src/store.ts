@@ -1,8 +1,7 @@
 import type { Db } from 'mongodb';
-import { OUTBOX_INDEXES, createAggregateStore, ensureIndexes, type Relay } from '@passerelle/platform';
+import { OUTBOX_INDEXES, createAggregateStore, createSerialiser, ensureIndexes, type Relay } from '@passerelle/platform';
 import type { Partner } from './domain.js';
 import { NAME_CLAIM_INDEXES, createNameClaims } from './name-claims.js';
-import { createKeyedQueue, createOutboxPublisher, type PublishTarget } from './outbox.js';
 import type { Contact } from './schemas.js';
 
 interface ContactsDoc {
@@ -12,15 +11,11 @@ interface ContactsDoc {
   updatedAt: Date;
 }
 
-/**
- * Partners with their outbox, the name claims that keep names unique, and contact people kept apart from both.
- * Without a publish target nothing is published at once (the relay's sweeper, if any, still publishes).
- */
-export async function createPartnerStore(db: Db, relay?: Relay, publish?: PublishTarget) {
-  // No onWrite kick: the kit relay's write-back could race a command on FerretDB; see outbox.ts.
-  const partners = createAggregateStore<Partner>({ db, collection: 'partners', what: 'partner' });
-  const publishPending = publish ? createOutboxPublisher(partners.collection, publish) : async () => undefined;
-  const enqueue = createKeyedQueue();
+/** Partners with their outbox, the name claims that keep names unique, and contact people kept apart from both. */
+export async function createPartnerStore(db: Db, relay?: Relay) {
+  const onWrite = relay ? { onWrite: (c: unknown, id: string) => relay.kick(c as never, id) } : {};
+  const partners = createAggregateStore<Partner>({ db, collection: 'partners', what: 'partner', ...onWrite });
+  const nameCommands = createSerialiser();
   const contactsCollection = db.collection<ContactsDoc>('partner_contacts');
   await ensureIndexes(db, {
     partners: [
@@ -35,15 +30,15 @@ export async function createPartnerStore(db: Db, relay?: Relay, publish?: Publis
   relay?.watch(partners.collection as never);
   return {
     partners,
-    /** Runs a command on one partner after the previous ones of this process, then publishes what it wrote. */
-    exclusive<T>(partnerId: string, command: () => Promise<T>): Promise<T> {
-      return enqueue(partnerId, async () => {
-        try {
-          return await command();
-        } finally {
-          await publishPending(partnerId);
-        }
-      });
+    /**
+     * Runs a command that changes a partner's names after the previous such command on that partner in this
+     * process. The kit's aggregate lock covers one document; a rename spans two (the partner and its name
+     * claims) and releases dropped claims by reading the partner: without this queue, a rename back to an old
+     * name could see its claim as already held while the previous rename, still running, deletes it.
+     * Across replicas this is not enough: the same limit as the kit's lock on FerretDB (one replica per service).
+     */
+    renaming<T>(partnerId: string, command: () => Promise<T>): Promise<T> {
+      return nameCommands(partnerId, command);
     },
     names: createNameClaims(db, partners),
     contacts: {

@@ -39,13 +39,8 @@ export async function startHarness(label: string) {
   /** Resolves once the relay has published everything written so far. */
   const outboxEmpty = () => eventually(async () => ((await svc.rt.relay.backlog()) === 0 ? true : undefined), 10_000, 'an empty outbox');
 
-  /**
-   * Calls the service; a string or Buffer body is sent as is (set its content-type in headers).
-   * A write waits for the outbox to drain first: FerretDB 1.24 applies updates as unlocked read-modify-write, so
-   * the relay's "published" update racing a command's append can undo the append (see the helper report).
-   */
+  /** Calls the service; a string or Buffer body is sent as is (set its content-type in headers). */
   async function call(method: string, path: string, body?: unknown, opts: { token?: string; headers?: Record<string, string> } = {}): Promise<Reply> {
-    if (method !== 'GET') await outboxEmpty();
     const token = opts.token ?? tokens.writer;
     const raw = typeof body === 'string' || Buffer.isBuffer(body);
     const res = await fetch(`${svc.url}${path}`, {
