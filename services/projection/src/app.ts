@@ -10,7 +10,7 @@ import { readModel } from './read-model.js';
 import { asOf } from './rebuild.js';
 
 const ParticipantsQuery = z.strictObject({
-  by: z.enum(['topic', 'sex', 'category', 'ageGroup', 'region', 'activityLine']).default('topic'),
+  by: z.enum(['topic', 'sex', 'participant_category', 'age_group', 'region', 'activity_line']).default('topic'),
   country: Country.optional(),
   from: IsoDate.optional(),
   to: IsoDate.optional(),
@@ -44,20 +44,20 @@ export function createApp({ rt, generations, letters, status, startRebuild }: Pr
         if (q.country) match.country = q.country;
         else if (allowed) match.country = { $in: allowed };
         if (q.from || q.to) match.businessDate = { ...(q.from ? { $gte: q.from } : {}), ...(q.to ? { $lte: q.to } : {}) };
-        const rows = await figure((await modelFor()).facts, { match, measure: Measure.Sum, by: q.by === 'topic' ? 'topics' : q.by });
+        const rows = await figure((await modelFor()).facts, { match, measure: Measure.Sum, by: q.by });
         return { by: q.by, unit: 'participants: sum of attendance counts (people attending two trainings count twice)', rows: rows.map((r) => ({ [q.by]: r.key, participants: r.value })) };
       });
 
       api.get('/reports/figures', { summary: 'A figure from the read model, optionally broken down, for a period, as of a past instant', scope: 'reports:read', query: FigureQuery }, async ({ query: q, principal }) => {
         const model = await modelFor(q.asOf);
         const rows = await figure(model.facts, { match: factMatch(q, principal), measure: q.measure, by: byField(q.by) });
-        return { kind: q.kind, measure: q.measure, period: q.period, asOf: q.asOf ?? null, generation: model.gen, rows };
+        return { source: q.source, measure: q.measure, period: q.period, asOf: q.asOf ?? null, generation: model.gen, rows };
       });
 
       api.get('/reports/explain', { summary: 'The events behind one figure (a cell), paginated', scope: 'reports:read', query: ExplainQuery }, async ({ query: q, principal }) => {
         const model = await modelFor(q.asOf);
         const { items, total } = await explain(model.facts, factMatch(q, principal), q);
-        return { ...paged(items, total, q), rule: { kind: q.kind, measure: q.measure } };
+        return { ...paged(items, total, q), rule: { source: q.source, measure: q.measure } };
       });
 
       api.get('/reports/diff', { summary: 'What changed in a figure between two instants of record time, with the events that changed it', scope: 'reports:read', query: DiffQuery }, async ({ query: q, principal }) => {
@@ -77,7 +77,7 @@ export function createApp({ rt, generations, letters, status, startRebuild }: Pr
           const removedSources = gone.map((g) => g.source).filter((s) => !causes.some((c) => c.source === s));
           changes.push({ key, from: was, to: now, causes, ...(removedSources.length ? { sourcesNoLongerCounted: [...new Set(removedSources)] } : {}) });
         }
-        return { from: q.from, to: q.to, kind: q.kind, measure: q.measure, changes };
+        return { from: q.from, to: q.to, source: q.source, measure: q.measure, changes };
       });
 
       api.get('/projection/status', { summary: 'Last sequence applied, lag behind the stream, throughput, dead letters', scope: 'reports:read' }, () => status());

@@ -4,7 +4,7 @@ import { FactKind, type SourceChange } from './facts.js';
 type TrainingData = { trainingId: string; businessDate: string; topics: string[]; activityLine: string; region?: string; partnerIds?: string[] };
 
 const dims = (d: TrainingData) => ({
-  businessDate: d.businessDate, topics: d.topics, activityLine: d.activityLine, trainingId: d.trainingId,
+  businessDate: d.businessDate, topic: d.topics, activity_line: d.activityLine, trainingId: d.trainingId,
   ...(d.region ? { region: d.region } : {}),
 });
 
@@ -13,25 +13,25 @@ export function trainingFacts(event: Envelope): SourceChange[] {
   const d = event.data as TrainingData;
   switch (event.type) {
     case 'trainings.training.held':
-      return [{ source: `training:${d.trainingId}:held`, facts: [{ kind: FactKind.TrainingHeld, ...dims(d), partnerIds: d.partnerIds ?? [], value: 1 }] }];
+      return [{
+        source: `training:${d.trainingId}:held`,
+        // One fact per partner too, so "distinct partners of trainings" needs no array handling.
+        facts: [{ kind: FactKind.TrainingsHeld, ...dims(d), value: 1 }, ...(d.partnerIds ?? []).map((partnerId) => ({ kind: FactKind.TrainingsHeld, ...dims(d), partnerId, value: 0 }))],
+      }];
     case 'trainings.training.cancelled':
       // A cancelled training contributes nothing, whatever was recorded before.
-      return [
-        { source: `training:${d.trainingId}:held`, facts: [] },
-        { source: `training:${d.trainingId}:attendance`, facts: [] },
-        { source: `training:${d.trainingId}:assessment`, facts: [] },
-      ];
+      return ['held', 'attendance', 'assessment'].map((s) => ({ source: `training:${d.trainingId}:${s}`, facts: [] }));
     case 'trainings.training.attendance_recorded':
     case 'trainings.training.attendance_corrected': {
       const rows = (event.data as { rows: AttendanceRow[] }).rows;
       return [{
         source: `training:${d.trainingId}:attendance`,
-        facts: rows.map((r) => ({ kind: FactKind.Attendance, ...dims(d), sex: r.sex, category: r.category, ...(r.ageGroup ? { ageGroup: r.ageGroup } : {}), value: r.count })),
+        facts: rows.map((r) => ({ kind: FactKind.Attendance, ...dims(d), sex: r.sex, participant_category: r.category, ...(r.ageGroup ? { age_group: r.ageGroup } : {}), value: r.count })),
       }];
     }
     case 'trainings.training.assessment_recorded': {
       const a = event.data as { tested: number; improved: number };
-      return [{ source: `training:${d.trainingId}:assessment`, facts: [{ kind: FactKind.Assessment, ...dims(d), tested: a.tested, improved: a.improved, value: a.improved }] }];
+      return [{ source: `training:${d.trainingId}:assessment`, facts: [{ kind: FactKind.KnowledgeTests, ...dims(d), tested: a.tested, improved: a.improved, value: a.improved }] }];
     }
     default:
       return [];

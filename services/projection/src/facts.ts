@@ -1,30 +1,44 @@
 import type { Envelope } from '@passerelle/contracts';
+import { assistanceFacts } from './facts-assistance.js';
+import { indicatorFacts } from './facts-indicators.js';
+import { partnerFacts } from './facts-partners.js';
 import { trainingFacts } from './facts-trainings.js';
 
-/** What kind of record a fact is; indicator rule sources map onto these. */
+/**
+ * What kind of record a fact is. The first seven are the sources of indicator rules (contracts'
+ * RULE_SOURCES), so a rule is evaluated by matching facts of its source; the others are reference data
+ * reports show (partner names, frameworks, indicator definitions, targets, manual values).
+ */
 export const FactKind = {
-  TrainingHeld: 'training_held',
   Attendance: 'training_attendance',
-  Assessment: 'knowledge_test',
+  KnowledgeTests: 'knowledge_tests',
+  TrainingsHeld: 'trainings_held',
+  Beneficiaries: 'assistance_beneficiaries',
+  Deliveries: 'assistance_deliveries',
+  PartnersSupported: 'partners_supported',
+  Agreements: 'agreements',
+  Partner: 'partner',
+  Framework: 'framework',
+  Indicator: 'indicator',
+  Target: 'target',
+  Baseline: 'baseline',
+  ManualValue: 'manual_value',
 } as const;
 export type FactKind = (typeof FactKind)[keyof typeof FactKind];
 
 /**
- * One contributing record of the read model. Flat, so every engine groups it without $unwind: topics stay an
- * array (matched, never unwound) and every other dimension is a top-level string. `value` is the measure
- * (participants, trainings, people...); `key` is a beneficiary key where people are counted once.
+ * One contributing record of the read model. Flat, with dimension fields named as the rule dimensions
+ * (topic, participant_category, activity_line, emergency, vulnerability, partner_type, region, sex, age_group),
+ * so every engine can match and group it without $unwind; topic and vulnerability are arrays,
+ * matched per value, and the rule dimension `kind` (what was delivered, the kind of support or agreement) is
+ * the field `what`, since `kind` names the fact kind. `value` is the measure; `key` a beneficiary key where
+ * people are counted once.
  */
 export interface FactFields {
-  kind: FactKind | string;
+  kind: FactKind;
   businessDate: string;
   value: number;
-  activityLine?: string;
-  region?: string;
-  topics?: string[];
-  sex?: string;
-  category?: string;
-  ageGroup?: string;
-  [dimension: string]: unknown;
+  [field: string]: unknown;
 }
 
 export interface Fact extends FactFields {
@@ -46,9 +60,19 @@ export interface SourceChange {
 /** Pure: the sources an event changes and their new facts. The same event always yields the same facts. */
 export function changesOf(event: Envelope): SourceChange[] {
   switch (event.source) {
-    case 'trainings':
-      return trainingFacts(event);
-    default:
-      return [];
+    case 'trainings': return trainingFacts(event);
+    case 'assistance': return assistanceFacts(event);
+    case 'partners': return partnerFacts(event);
+    case 'indicators': return indicatorFacts(event);
+    default: return [];
   }
 }
+
+/** The fact field of each rule dimension. */
+export const DIMENSION_FIELD: Record<string, string> = {
+  topic: 'topic', participant_category: 'participant_category', activity_line: 'activity_line', kind: 'what', emergency: 'emergency',
+  vulnerability: 'vulnerability', partner_type: 'partner_type', region: 'region', sex: 'sex', age_group: 'age_group',
+};
+
+/** Dimensions whose fact field is an array (a training's topics, a person's vulnerabilities). */
+export const ARRAY_FIELDS = new Set(['topic', 'vulnerability']);

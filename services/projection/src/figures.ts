@@ -1,5 +1,5 @@
 import type { Collection } from 'mongodb';
-import type { Fact } from './facts.js';
+import { ARRAY_FIELDS, type Fact } from './facts.js';
 
 /** How facts become one number: a sum of values, a count of facts, or a count of distinct beneficiary keys. */
 export const Measure = { Sum: 'sum', Count: 'count', Unique: 'unique' } as const;
@@ -8,7 +8,7 @@ export type Measure = (typeof Measure)[keyof typeof Measure];
 export interface FigureQuery {
   match: Record<string, unknown>;
   measure: Measure;
-  /** A fact dimension to break the figure down by; `topics` is matched per topic, never unwound. */
+  /** A fact field to break the figure down by; array fields are matched value by value, never unwound. */
   by?: string | undefined;
   /** For Measure.Sum over another field than `value` (e.g. `tested`). */
   field?: string;
@@ -38,9 +38,10 @@ async function one(facts: Collection<Fact>, match: Record<string, unknown>, q: F
 /** A figure, or its breakdown by one dimension, computed from the flat facts of the read model. */
 export async function figure(facts: Collection<Fact>, q: FigureQuery): Promise<FigureRow[]> {
   if (!q.by) return (await one(facts, q.match, q, null)).map((r) => ({ ...r, key: null }));
-  if (q.by === 'topics' || q.by === 'topic') {
-    const topics = (await facts.distinct('topics', q.match)) as string[];
-    const rows = await Promise.all(topics.sort().map(async (t) => ({ key: t, value: (await one(facts, { ...q.match, topics: t }, q, null))[0]?.value ?? 0 })));
+  if (ARRAY_FIELDS.has(q.by)) {
+    // Array dimensions (topics, vulnerabilities) are matched value by value: FerretDB sums 0 after $unwind.
+    const values = ((await facts.distinct(q.by, q.match)) as string[]).filter((v) => typeof v === 'string');
+    const rows = await Promise.all(values.sort().map(async (t) => ({ key: t, value: (await one(facts, { ...q.match, [q.by!]: t }, q, null))[0]?.value ?? 0 })));
     return rows.filter((r) => r.value !== 0);
   }
   const rows = await one(facts, q.match, q, `$${q.by}`);

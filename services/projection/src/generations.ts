@@ -1,5 +1,6 @@
 import type { Db } from 'mongodb';
 import { ensureIndexes } from '@passerelle/platform';
+import { forgetGuards } from './read-model.js';
 
 export interface Meta {
   _id: string;
@@ -47,6 +48,7 @@ export function createGenerations(db: Db) {
     async drop(gen: number | string): Promise<void> {
       const names = (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).filter((n) => n.startsWith(`g${gen}_`));
       for (const n of names) await db.collection(n).drop().catch(() => undefined);
+      forgetGuards();
     },
     /** Generations kept for "as of" reports, by instant. */
     async asOf(instant: string): Promise<Meta | null> {

@@ -12,6 +12,12 @@ export const configShape = {
   /** How long a delivered event may stay unacknowledged before JetStream redelivers it (after a crash). */
   PROJECTION_ACK_WAIT_MS: z.coerce.number().int().min(1000).default(30_000),
   PROJECTION_MAX_BATCH: z.coerce.number().int().min(1).max(1000).default(200),
+  /**
+   * Deliveries before an event that keeps failing is dead-lettered. High on purpose: every crash of the
+   * projection spends one delivery of each prefetched event, and an event that reaches the limit while
+   * unprocessed is lost to the live model. Events that fail validation are dead-lettered at once anyway.
+   */
+  PROJECTION_MAX_DELIVER: z.coerce.number().int().min(2).max(1000).default(100),
   /** Subject filter of this worker's partition, e.g. `evt.MA.>`; one durable consumer per partition. */
   PROJECTION_FILTER: z.string().regex(/^[A-Za-z0-9_*>.-]+$/).optional(),
   PROJECTION_CONSUMER: z.string().regex(/^[A-Za-z0-9_-]+$/).default(PROJECTION_CONSUMER),
@@ -24,7 +30,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env) {
   const generations = createGenerations(rt.db);
   await generations.ensureIndexes(await generations.current());
   const projector = await startProjector(rt, generations, {
-    ackWaitMs: config.PROJECTION_ACK_WAIT_MS, maxBatch: config.PROJECTION_MAX_BATCH, durable: config.PROJECTION_CONSUMER,
+    ackWaitMs: config.PROJECTION_ACK_WAIT_MS, maxBatch: config.PROJECTION_MAX_BATCH, maxDeliver: config.PROJECTION_MAX_DELIVER, durable: config.PROJECTION_CONSUMER,
     ...(config.PROJECTION_FILTER ? { filter: config.PROJECTION_FILTER } : {}),
   });
   rt.onShutdown(() => projector.stop());

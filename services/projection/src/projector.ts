@@ -9,7 +9,7 @@ export const PROJECTION_CONSUMER = 'projection';
  * The live projector: a durable consumer whose batches go, validated, into the current generation. Several
  * batches can be in flight after a crash; order does not matter to the read model (see read-model.ts).
  */
-export async function startProjector(rt: Runtime, generations: Generations, opts: { ackWaitMs: number; maxBatch: number; filter?: string; durable?: string }) {
+export async function startProjector(rt: Runtime, generations: Generations, opts: { ackWaitMs: number; maxBatch: number; maxDeliver: number; filter?: string; durable?: string }) {
   const window: Array<{ at: number; n: number }> = [];
   let last = 0;
   const consumer = await startConsumer({
@@ -17,6 +17,7 @@ export async function startProjector(rt: Runtime, generations: Generations, opts
     durable: opts.durable ?? PROJECTION_CONSUMER,
     filterSubjects: [opts.filter ?? `${rt.streams.prefix}.>`],
     ackWaitMs: opts.ackWaitMs,
+    maxDeliver: opts.maxDeliver,
     maxAckPending: opts.maxBatch * 2,
     maxBatch: opts.maxBatch,
     batchHandler: async (msgs) => {

@@ -1,17 +1,19 @@
 import { z } from 'zod';
-import { Country } from '@passerelle/contracts';
+import { Country, RULE_DIMENSIONS } from '@passerelle/contracts';
+import { DIMENSION_FIELD, FactKind } from './facts.js';
 import { PageQuery, assertCountry, countryFilter, type Principal } from '@passerelle/platform';
 import { Measure } from './figures.js';
 import { parsePeriod, periodMatch } from './periods.js';
 
-/** Fact dimensions a report may filter or break down by. */
-export const DIMENSIONS = ['topic', 'sex', 'category', 'ageGroup', 'activityLine', 'region', 'deliveryKind', 'context', 'partnerId', 'partnerType', 'vulnerability', 'trainingId'] as const;
+/** Fact dimensions a report may filter or break down by: the rule dimensions, and a few identifiers. */
+export const DIMENSIONS = [...RULE_DIMENSIONS, 'partnerId', 'trainingId', 'deliveryId'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 
 const filters = Object.fromEntries(DIMENSIONS.map((d) => [d, z.string().min(1).max(100).optional()])) as Record<Dimension, z.ZodOptional<z.ZodString>>;
 
 export const FigureQuery = z.strictObject({
-  kind: z.string().regex(/^[a-z_]+$/),
+  /** The fact kind: an indicator rule source such as training_attendance or assistance_beneficiaries. */
+  source: z.enum(Object.values(FactKind) as [FactKind, ...FactKind[]]),
   measure: z.enum([Measure.Sum, Measure.Count, Measure.Unique]).default(Measure.Sum),
   by: z.enum(DIMENSIONS).optional(),
   period: z.string().default('all'),
@@ -28,13 +30,13 @@ export const DiffQuery = FigureQuery.omit({ asOf: true }).extend({
   to: z.iso.datetime({ offset: true }),
 });
 
-const field = (d: Dimension) => (d === 'topic' ? 'topics' : d);
+const field = (d: Dimension) => DIMENSION_FIELD[d] ?? d;
 
 /** The facts condition of a figure query: kind, country scope, period and dimension filters. */
 export function factMatch(q: Omit<FigureQuery, 'asOf'>, principal: Principal, programmeStart?: string): Record<string, unknown> {
   if (q.country) assertCountry(principal, q.country);
   const allowed = countryFilter(principal);
-  const match: Record<string, unknown> = { kind: q.kind, ...periodMatch(parsePeriod(q.period, programmeStart)) };
+  const match: Record<string, unknown> = { kind: q.source, ...periodMatch(parsePeriod(q.period, programmeStart)) };
   if (q.country) match.country = q.country;
   else if (allowed) match.country = { $in: allowed };
   for (const d of DIMENSIONS) if (q[d] !== undefined) match[field(d)] = q[d];

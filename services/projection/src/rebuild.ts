@@ -16,21 +16,20 @@ export async function rebuild(rt: Deps, generations: Generations): Promise<{ gen
   await generations.ensureIndexes(gen);
   const into = readModel(rt.db, gen);
   let applied = 0;
-  let lastSeq = 0;
   // Catch up until a pass finds nothing new, then switch, then one more pass for what arrived meanwhile:
   // events applied twice change nothing.
   for (;;) {
     const r = await replay({ ...rt, into });
     applied += r.applied;
-    lastSeq = r.lastSeq;
     if (r.applied === 0) break;
   }
   await generations.switchTo(gen);
   await new Promise((r) => setTimeout(r, 600));
   applied += (await replay({ ...rt, into })).applied;
   await generations.drop(previous);
+  const lastSeq = await into.lastSeq();
   rt.logger.info({ generation: gen, previous, applied, lastSeq }, 'read model rebuilt');
-  return { generation: gen, applied, lastSeq: await into.lastSeq() };
+  return { generation: gen, applied, lastSeq };
 }
 
 const building = new Map<string, Promise<string>>();

@@ -1,4 +1,5 @@
-import { DeliverPolicy } from '@nats-io/jetstream';
+import { randomUUID } from 'node:crypto';
+import { AckPolicy, DeliverPolicy, type Consumer } from '@nats-io/jetstream';
 import { registry } from '@passerelle/contracts';
 import type { EventStreams, JetStreamClient, JetStreamManager, Logger } from '@passerelle/platform';
 import type { ReadModel, Sequenced } from './read-model.js';
@@ -22,10 +23,22 @@ export interface ReplayOptions {
 export async function replay(opts: ReplayOptions): Promise<{ applied: number; lastSeq: number }> {
   const head = (await opts.jsm.streams.info(opts.streams.stream)).state.last_seq;
   const from = (await opts.into.lastSeq()) + 1;
+  if (head < from) return { applied: 0, lastSeq: from - 1 };
+  // A plain ephemeral pull consumer: nats.js ordered consumers, and pull consumers without acks, hang on NATS 2.9.
+  const name = `replay_${randomUUID().slice(0, 8)}`;
+  await opts.jsm.consumers.add(opts.streams.stream, {
+    durable_name: name, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: from, inactive_threshold: 120e9, max_ack_pending: 10_000,
+  });
+  try {
+    return await read(await opts.js.consumers.get(opts.streams.stream, name), head, from, opts);
+  } finally {
+    await opts.jsm.consumers.delete(opts.streams.stream, name).catch(() => undefined);
+  }
+}
+
+async function read(consumer: Consumer, head: number, from: number, opts: ReplayOptions): Promise<{ applied: number; lastSeq: number }> {
   let applied = 0;
   let lastSeq = from - 1;
-  if (head < from) return { applied, lastSeq };
-  const consumer = await opts.js.consumers.get(opts.streams.stream, { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: from });
   const size = opts.batchSize ?? 500;
   let batch: Sequenced[] = [];
   const flush = async () => {
@@ -33,11 +46,11 @@ export async function replay(opts: ReplayOptions): Promise<{ applied: number; la
     applied += batch.length;
     batch = [];
   };
-  while (lastSeq < head) {
-    const messages = await consumer.fetch({ max_messages: size, expires: 5000 });
-    let got = 0;
+  // consume(), not fetch(): fetch never yields on NATS 2.9 with this client.
+  const messages = await consumer.consume({ max_messages: size });
+  try {
     for await (const m of messages) {
-      got++;
+      m.ack();
       lastSeq = m.info.streamSequence;
       try {
         const event = registry.parse(m.data, m.subject);
@@ -45,10 +58,11 @@ export async function replay(opts: ReplayOptions): Promise<{ applied: number; la
       } catch {
         // Poison: the live projector sent it to the dead-letter stream; a replay leaves it out the same way.
       }
-      if (batch.length >= size) await flush();
+      if (batch.length >= size || (batch.length && messages.getPending() === 0)) await flush();
       if (lastSeq >= head) break;
     }
-    if (got === 0) break;
+  } finally {
+    messages.stop();
   }
   await flush();
   opts.logger.info({ gen: opts.into.gen, applied, lastSeq, head }, 'replay finished');

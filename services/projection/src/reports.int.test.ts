@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
+import { createEnvelope, type Envelope } from '@passerelle/contracts';
+import { publishEvent } from '@passerelle/platform';
+import { eventually, isolatedEnv, testToken } from '@passerelle/testkit';
+import { start } from './main.js';
+
+// The questions of the reporting API: figures, the events behind a figure, as of a past instant, what changed,
+// and the admin side (rebuild into a new generation, dead letters).
+const env = isolatedEnv('reports');
+let projection: Awaited<ReturnType<typeof start>>;
+let nc: NatsConnection;
+let js: JetStreamClient;
+let token: string;
+
+const at = (iso: string) => ({ actor: 'staff-1', correlationid: 'c', now: new Date(iso) });
+const T = '0e0b8a5e-31a5-4c53-9d62-5b0c0a4d2b11';
+const D1 = '1a2b3c4d-0000-4000-8000-000000000001';
+const D2 = '1a2b3c4d-0000-4000-8000-000000000002';
+const key = (n: number) => n.toString(16).padStart(64, '0');
+const attendance = (type: string, female: number, recorded: string, extra = {}) => createEnvelope({
+  type, subject: T, country: 'MA',
+  data: { trainingId: T, businessDate: '2020-02-10', rows: [{ sex: 'female', category: 'police', count: female }, { sex: 'male', category: 'police', count: 10 }], total: female + 10, topics: ['trafficking_in_persons'], activityLine: '1.1', ...extra },
+}, at(recorded));
+const delivery = (id: string, keys: number[]) => createEnvelope({
+  type: 'assistance.delivery.recorded', subject: id, country: 'MA',
+  data: {
+    deliveryId: id, businessDate: '2020-05-01', kind: 'food', context: 'covid19', partnerId: 'foo', place: { country: 'MA', region: 'Oriental' }, region: 'Oriental', activityLine: '1.4',
+    quantity: keys.length, unit: 'parcel', mode: 'keys', rows: [{ sex: 'female', ageGroup: '18-59', flags: ['none'], count: keys.length }], total: keys.length,
+    beneficiaries: keys.map((k) => ({ key: key(k), sex: 'female', ageGroup: '18-59', flags: ['none'] })),
+  },
+}, at('2020-05-02T10:00:00Z'));
+
+async function get(path: string, method = 'GET') {
+  const res = await fetch(`${projection.url}${path}`, { method, headers: { authorization: `Bearer ${token}` } });
+  return { status: res.status, body: await res.json() as any };
+}
+const caughtUp = async () => ((await get('/projection/status')).body.lag === 0 ? true : undefined);
+const figure = async (q: string) => (await get(`/reports/figures?${q}`)).body.rows as Array<{ key: string | null; value: number }>;
+
+beforeAll(async () => {
+  projection = await start(env.env('projection'));
+  nc = await connect({ servers: env.infra.natsUrl });
+  js = jetstream(nc);
+  token = await testToken(['reports:read', 'projection:admin'], ['MA']);
+  const events: Envelope[] = [
+    attendance('trainings.training.attendance_recorded', 12, '2020-02-11T09:00:00Z'),
+    attendance('trainings.training.attendance_corrected', 15, '2020-03-01T09:00:00Z', { previousTotal: 22 }),
+    delivery(D1, [1, 2, 3]),
+    delivery(D2, [2, 3, 4, 5]),
+  ];
+  for (const e of events) await publishEvent(js, env.prefix, e);
+  await eventually(caughtUp, 15_000, 'the projection');
+});
+afterAll(async () => {
+  await projection?.rt.shutdown();
+  await nc?.close();
+});
+
+describe('figures', () => {
+  it('participants by sex show the corrected figure', async () => {
+    expect(await figure('source=training_attendance&by=sex')).toEqual([{ key: 'female', value: 15 }, { key: 'male', value: 10 }]);
+  });
+  it('people assisted: 7 assistances but 5 unique people, said so by the measure', async () => {
+    expect(await figure('source=assistance_beneficiaries&measure=sum')).toEqual([{ key: null, value: 7 }]);
+    expect(await figure('source=assistance_beneficiaries&measure=unique')).toEqual([{ key: null, value: 5 }]);
+  });
+  it('a token for another country sees nothing of Morocco and cannot ask for it', async () => {
+    const tn = await testToken(['reports:read'], ['TN']);
+    const res = await fetch(`${projection.url}/reports/figures?source=training_attendance&country=MA`, { headers: { authorization: `Bearer ${tn}` } });
+    expect(res.status).toBe(403);
+  });
+  it('an unknown period is a 422, an unknown source a 400', async () => {
+    expect((await get('/reports/figures?source=training_attendance&period=2020-Q7')).status).toBe(422);
+    expect((await get('/reports/figures?source=knitting')).status).toBe(400);
+  });
+});
+
+describe('explaining a figure', () => {
+  it('lists the event behind the female police cell', async () => {
+    const r = await get('/reports/explain?source=training_attendance&sex=female');
+    expect(r.body.total).toBe(1);
+    expect(r.body.items[0]).toMatchObject({ eventType: 'trainings.training.attendance_corrected', businessDate: '2020-02-10', value: 15 });
+  });
+});
+
+describe('as of a past instant, and what changed', () => {
+  it('reproduces what was reported before the correction', async () => {
+    expect(await figure('source=training_attendance&sex=female&asOf=2020-02-20T00:00:00Z')).toEqual([{ key: null, value: 12 }]);
+    expect(await figure('source=training_attendance&sex=female&asOf=2020-01-01T00:00:00Z')).toEqual([]);
+  });
+  it('names the correction as the cause of the change', async () => {
+    const r = await get('/reports/diff?source=training_attendance&by=sex&from=2020-02-20T00:00:00Z&to=2020-03-02T00:00:00Z');
+    expect(r.body.changes).toHaveLength(1);
+    expect(r.body.changes[0]).toMatchObject({ key: 'female', from: 12, to: 15, causes: [{ eventType: 'trainings.training.attendance_corrected' }] });
+  });
+});
+
+describe('admin', () => {
+  it('rebuilds into a new generation and switches readers with the same figures', async () => {
+    const before = (await get('/projection/status')).body.generation;
+    expect((await get('/admin/rebuild', 'POST')).status).toBe(202);
+    const done = await eventually(async () => {
+      const s = (await get('/projection/status')).body;
+      return s.rebuild?.state === 'done' ? s : undefined;
+    }, 20_000, 'the rebuild');
+    expect(done.generation).toBeGreaterThan(before);
+    expect(await figure('source=assistance_beneficiaries&measure=unique')).toEqual([{ key: null, value: 5 }]);
+    expect(await figure('source=training_attendance&by=sex')).toEqual([{ key: 'female', value: 15 }, { key: 'male', value: 10 }]);
+  });
+  it('lists dead letters with their reason; replaying one that is still invalid says so', async () => {
+    await js.publish(`${env.prefix}.MA.trainings.training.held`, JSON.stringify({ hello: 'world' }), { msgID: 'poison-1' });
+    const letters = await eventually(async () => {
+      const r = await get('/admin/dead-letters');
+      return r.body.total >= 1 ? r.body : undefined;
+    }, 15_000, 'the dead letter');
+    expect(letters.items[0]).toMatchObject({ consumer: 'projection', reason: expect.stringMatching(/INVALID_ENVELOPE/) });
+    const replay = await get(`/admin/dead-letters/${letters.items[0].seq}/replay`, 'POST');
+    expect(replay.status).toBe(422);
+    expect(replay.body.code).toBe('STILL_INVALID');
+    expect((await fetch(`${projection.url}/admin/dead-letters`, { headers: { authorization: `Bearer ${await testToken(['reports:read'])}` } })).status).toBe(403);
+  });
+});
