@@ -1,15 +1,11 @@
 #!/usr/bin/env bash
 # Installs what a fresh machine lacks to build, test and run Passerelle locally:
-# nats-server (Debian), FerretDB (built with Go), xmllint and Chromium (Debian, for report tests), npm packages.
+# nats-server (Debian), FerretDB (built with Go), npm packages.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 need=()
 command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ] || need+=(nats-server)
-command -v xmllint >/dev/null 2>&1 || need+=(libxml2-utils)
-if [ "${PASSERELLE_SKIP_BROWSER:-0}" != 1 ]; then
-  command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need+=(chromium)
-fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing Debian packages: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
