@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createEnvelope, eventSubject } from './envelope.js';
 import { UUID_V7, uuidv7 } from './ids.js';
-import { EventErrorCode, EventValidationError, createRegistry, defineEvent } from './registry.js';
+import { EventErrorCode, type EventValidationError, createRegistry, defineEvent } from './registry.js';
 import { registry } from './catalog.js';
 import { z } from 'zod';
 

@@ -24,7 +24,7 @@ export async function replay(opts: ReplayOptions): Promise<{ applied: number; la
   const head = (await opts.jsm.streams.info(opts.streams.stream)).state.last_seq;
   const from = (await opts.into.lastSeq()) + 1;
   if (head < from) return { applied: 0, lastSeq: from - 1 };
-  // A plain ephemeral pull consumer: nats.js ordered consumers, and pull consumers without acks, hang on NATS 2.9.
+  // A temporary durable pull consumer, consumed like the live projector's and deleted afterwards.
   const name = `replay_${randomUUID().slice(0, 8)}`;
   await opts.jsm.consumers.add(opts.streams.stream, {
     durable_name: name, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: from, inactive_threshold: 120e9, max_ack_pending: 10_000,
@@ -46,7 +46,6 @@ async function read(consumer: Consumer, head: number, from: number, opts: Replay
     applied += batch.length;
     batch = [];
   };
-  // consume(), not fetch(): fetch never yields on NATS 2.9 with this client.
   const messages = await consumer.consume({ max_messages: size });
   try {
     for await (const m of messages) {
