@@ -8,6 +8,7 @@ import type { Generations } from './generations.js';
 import { DiffQuery, ExplainQuery, FigureQuery, byField, factMatch } from './queries.js';
 import { readModel } from './read-model.js';
 import { asOf } from './rebuild.js';
+import { indicatorProgress } from './indicators.js';
 
 const ParticipantsQuery = z.strictObject({
   by: z.enum(['topic', 'sex', 'participant_category', 'age_group', 'region', 'activity_line']).default('topic'),
@@ -79,6 +80,9 @@ export function createApp({ rt, generations, letters, status, startRebuild }: Pr
         }
         return { from: q.from, to: q.to, source: q.source, measure: q.measure, changes };
       });
+
+      api.get('/reports/indicators', { summary: 'Indicator progress of a framework for a period: baseline, target and its version, actual, % of target, by each disaggregation', scope: 'reports:read', query: z.strictObject({ framework: z.string().regex(/^[A-Z0-9]+-[A-Z]{2}$/), period: z.string().default('PY1'), asOf: z.iso.datetime({ offset: true }).optional() }) }, async ({ query, principal }) =>
+        indicatorProgress((await modelFor(query.asOf)).facts, query.framework, query.period, principal));
 
       api.get('/projection/status', { summary: 'Last sequence applied, lag behind the stream, throughput, dead letters', scope: 'reports:read' }, () => status());
 

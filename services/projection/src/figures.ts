@@ -2,7 +2,7 @@ import type { Collection } from 'mongodb';
 import { ARRAY_FIELDS, type Fact } from './facts.js';
 
 /** How facts become one number: a sum of values, a count of facts, or a count of distinct beneficiary keys. */
-export const Measure = { Sum: 'sum', Count: 'count', Unique: 'unique' } as const;
+export const Measure = { Sum: 'sum', Count: 'count', Unique: 'unique', Distinct: 'distinct' } as const;
 export type Measure = (typeof Measure)[keyof typeof Measure];
 
 export interface FigureQuery {
@@ -10,7 +10,7 @@ export interface FigureQuery {
   measure: Measure;
   /** A fact field to break the figure down by; array fields are matched value by value, never unwound. */
   by?: string | undefined;
-  /** For Measure.Sum over another field than `value` (e.g. `tested`). */
+  /** Measure.Sum over another field than `value` (e.g. `tested`); Measure.Distinct counts distinct values of it. */
   field?: string;
 }
 
@@ -21,14 +21,24 @@ export interface FigureRow {
 
 async function one(facts: Collection<Fact>, match: Record<string, unknown>, q: FigureQuery, groupKey: string | null): Promise<FigureRow[]> {
   const key = groupKey ?? null;
-  if (q.measure === Measure.Unique) {
-    // Distinct people: group by (dimension, key) first, then count the groups per dimension value.
+  if (q.measure === Measure.Distinct || q.measure === Measure.Unique) {
+    // Distinct values: group by (dimension, value) first, then count the groups per dimension value.
+    const field = q.measure === Measure.Unique ? 'key' : q.field ?? 'key';
     const rows = await facts.aggregate<{ _id: string | null; n: number }>([
-      { $match: { ...match, key: { $exists: true } } },
-      { $group: { _id: { d: key, k: '$key' } } },
+      { $match: { ...match, [field]: { $exists: true } } },
+      { $group: { _id: { d: key, k: `$${field}` } } },
       { $group: { _id: '$_id.d', n: { $sum: 1 } } },
     ]).toArray();
-    return rows.map((r) => ({ key: r._id, value: r.n }));
+    const distinct = rows.map((r) => ({ key: r._id, value: r.n }));
+    if (q.measure === Measure.Distinct) return distinct;
+    // People without keys (counts) cannot be told apart: they are added as totals, which reports say.
+    const counted = await facts.aggregate<{ _id: string | null; n: number }>([{ $match: { ...match, key: { $exists: false } } }, { $group: { _id: key, n: { $sum: '$value' } } }]).toArray();
+    for (const c of counted) {
+      const row = distinct.find((r) => r.key === c._id);
+      if (row) row.value += c.n;
+      else distinct.push({ key: c._id, value: c.n });
+    }
+    return distinct;
   }
   const acc = q.measure === Measure.Count ? { $sum: 1 } : { $sum: `$${q.field ?? 'value'}` };
   const rows = await facts.aggregate<{ _id: string | null; n: number }>([{ $match: match }, { $group: { _id: key, n: acc } }]).toArray();

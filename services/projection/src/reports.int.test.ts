@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
-import { createEnvelope, type Envelope } from '@passerelle/contracts';
+import { createEnvelope, registry, type Envelope } from '@passerelle/contracts';
 import { publishEvent } from '@passerelle/platform';
 import { eventually, isolatedEnv, testToken } from '@passerelle/testkit';
 import { start } from './main.js';
@@ -23,6 +23,21 @@ const attendance = (type: string, female: number, recorded: string, extra = {}) 
   type, subject: T, country: 'MA',
   data: { trainingId: T, businessDate: '2020-02-10', rows: [{ sex: 'female', category: 'police', count: female }, { sex: 'male', category: 'police', count: 10 }], total: female + 10, topics: ['trafficking_in_persons'], activityLine: '1.1', ...extra },
 }, at(recorded));
+const fw = { frameworkId: 'ARMP-MA' };
+const text = { fr: 'Texte', en: 'Text' };
+const framework = () => [
+  createEnvelope({ type: 'indicators.framework.published', subject: 'ARMP-MA', country: 'MA', data: { ...fw, businessDate: '2019-10-01', programme: 'ARMP', programmeStart: '2019-10-01', frameworkVersion: 2, title: text, context: text, targetGroups: [], nodes: [], indicators: [] } }, at('2020-01-01T00:00:00Z')),
+  createEnvelope({ type: 'indicators.indicator.defined', subject: 'ARMP-MA', country: 'MA', data: {
+    ...fw, businessDate: '2019-10-01', code: '1.1.a', name: { fr: 'Personnes formées', en: 'People trained' }, definition: text, unit: 'people', nodeCode: '1.1',
+    disaggregations: ['sex'], sensitive: false, alignments: [], revision: 1,
+    computation: { method: 'rule', rule: { source: 'training_attendance', measure: 'sum_participants', filters: { activity_line: ['1.1'] } } },
+  } }, at('2020-01-01T00:00:00Z')),
+  createEnvelope({ type: 'indicators.target.set', subject: 'ARMP-MA', country: 'MA', data: { ...fw, businessDate: '2019-10-01', indicatorCode: '1.1.a', period: 'PY1', periodStart: '2019-10-01', periodEnd: '2020-09-30', value: 50, targetVersion: 1 } }, at('2020-01-01T00:00:00Z')),
+  createEnvelope({ type: 'indicators.indicator.defined', subject: 'ARMP-MA', country: 'MA', data: {
+    ...fw, businessDate: '2019-10-01', code: '1.a', name: { fr: 'Migrants assistés', en: 'Migrants assisted' }, definition: text, unit: 'people', nodeCode: '1.4',
+    disaggregations: [], sensitive: true, alignments: [], revision: 1, computation: { method: 'rule', rule: { source: 'assistance_beneficiaries', measure: 'unique_people', filters: {} } },
+  } }, at('2020-01-01T00:00:00Z')),
+];
 const delivery = (id: string, keys: number[]) => createEnvelope({
   type: 'assistance.delivery.recorded', subject: id, country: 'MA',
   data: {
@@ -49,7 +64,9 @@ beforeAll(async () => {
     attendance('trainings.training.attendance_corrected', 15, '2020-03-01T09:00:00Z', { previousTotal: 22 }),
     delivery(D1, [1, 2, 3]),
     delivery(D2, [2, 3, 4, 5]),
+    ...framework(),
   ];
+  for (const e of events) registry.parse(JSON.stringify(e));
   for (const e of events) await publishEvent(js, env.prefix, e);
   await eventually(caughtUp, 15_000, 'the projection');
 });
@@ -74,6 +91,17 @@ describe('figures', () => {
   it('an unknown period is a 422, an unknown source a 400', async () => {
     expect((await get('/reports/figures?source=training_attendance&period=2020-Q7')).status).toBe(422);
     expect((await get('/reports/figures?source=knitting')).status).toBe(400);
+  });
+});
+
+describe('indicator progress', () => {
+  it('computes each indicator by its rule for a programme year, against its target and versions', async () => {
+    const r = await get('/reports/indicators?framework=ARMP-MA&period=PY1');
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ frameworkVersion: 2, period: { from: '2019-10-01', to: '2020-09-30' } });
+    const trained = r.body.indicators.find((i: any) => i.code === '1.1.a');
+    expect(trained).toMatchObject({ actual: 25, target: { value: 50, version: 1 }, percentOfTarget: 50, revision: 1, breakdowns: { sex: [{ key: 'female', value: 15 }, { key: 'male', value: 10 }] } });
+    expect(r.body.indicators.find((i: any) => i.code === '1.a')).toMatchObject({ actual: 5, measure: 'unique_people' });
   });
 });
 

@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+// Rebuilds the read model from the whole stream into a new generation and switches readers to it once it has
+// caught up. Same environment as the projection service. A running projection follows the switch by itself.
+import { loadConfig, startRuntime } from '@passerelle/platform';
+import { createGenerations } from '../generations.js';
+import { configShape } from '../main.js';
+import { rebuild } from '../rebuild.js';
+
+const rt = await startRuntime('projection-rebuild', loadConfig(configShape));
+try {
+  const result = await rebuild(rt, createGenerations(rt.db));
+  console.log(JSON.stringify(result));
+} finally {
+  await rt.shutdown();
+}

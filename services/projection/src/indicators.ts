@@ -1,0 +1,82 @@
+import type { Collection } from 'mongodb';
+import { RuleViolation, type Principal, assertCountry } from '@passerelle/platform';
+import { DIMENSION_FIELD, FactKind, type Fact } from './facts.js';
+import { figure, Measure, type FigureQuery } from './figures.js';
+import { parsePeriod, periodMatch } from './periods.js';
+
+interface Rule {
+  source: string;
+  measure: string;
+  numerator?: string;
+  denominator?: string;
+  filters: Record<string, string[]>;
+}
+
+/** How each rule measure of the contracts catalogue is computed over facts of the rule's source. */
+const MEASURES: Record<string, Pick<FigureQuery, 'measure' | 'field'>> = {
+  sum_participants: { measure: Measure.Sum },
+  sum_beneficiaries: { measure: Measure.Sum },
+  sum_tested: { measure: Measure.Sum, field: 'tested' },
+  sum_improved: { measure: Measure.Sum, field: 'improved' },
+  unique_people: { measure: Measure.Unique },
+  count_trainings: { measure: Measure.Distinct, field: 'trainingId' },
+  count_deliveries: { measure: Measure.Distinct, field: 'deliveryId' },
+  count_distinct_partners: { measure: Measure.Distinct, field: 'partnerId' },
+};
+
+/** The facts condition of a rule: its source, its filters (any of the listed values), a country and a period. */
+function ruleMatch(rule: Rule, country: string, period: { from?: string; to?: string }): Record<string, unknown> {
+  const match: Record<string, unknown> = { kind: rule.source, country, ...periodMatch({ key: '', ...period }) };
+  for (const [dimension, values] of Object.entries(rule.filters ?? {})) match[DIMENSION_FIELD[dimension] ?? dimension] = { $in: values };
+  return match;
+}
+
+async function evaluate(facts: Collection<Fact>, rule: Rule, match: Record<string, unknown>, by?: string) {
+  const run = (name: string) => {
+    const m = MEASURES[name];
+    if (!m) throw new RuleViolation('UNKNOWN_MEASURE', `the projection cannot compute ${name}`);
+    return figure(facts, { match, ...m, by });
+  };
+  if (rule.measure !== 'ratio') return run(rule.measure);
+  const [num, den] = await Promise.all([run(rule.numerator!), run(rule.denominator!)]);
+  return den.map((d) => ({ key: d.key, value: d.value ? Math.round((1000 * (num.find((n) => n.key === d.key)?.value ?? 0)) / d.value) / 10 : 0 }));
+}
+
+/**
+ * Indicator progress of a framework for a period: for each indicator, baseline, target (with its version),
+ * actual computed by its rule (or its manual value) and % of target, broken down by each declared
+ * disaggregation; with the framework version and indicator revision used.
+ */
+export async function indicatorProgress(facts: Collection<Fact>, frameworkId: string, periodKey: string, principal: Principal) {
+  const country = frameworkId.split('-').pop()!;
+  assertCountry(principal, country);
+  const framework = await facts.findOne({ kind: FactKind.Framework, frameworkId, historical: { $exists: false } });
+  if (!framework) throw new RuleViolation('NO_PUBLISHED_FRAMEWORK', `framework ${frameworkId} has no published version yet`);
+  const fw = framework.framework as { programmeStart: string; frameworkVersion: number };
+  const period = parsePeriod(periodKey, fw.programmeStart);
+  const [indicators, targets, baselines, manual] = await Promise.all([FactKind.Indicator, FactKind.Target, FactKind.Baseline, FactKind.ManualValue]
+    .map((kind) => facts.find({ kind, frameworkId }).toArray()));
+  const rows = [];
+  for (const ind of indicators!.filter((i) => !i.retired)) {
+    const def = ind.definition as { code: string; name: unknown; unit: string; nodeCode: string; disaggregations: string[]; sensitive: boolean; computation: { method: string; rule?: Rule } };
+    const target = targets!.find((t) => t.code === def.code && t.period === periodKey);
+    const baseline = baselines!.find((b) => b.code === def.code);
+    let actual: number | null;
+    const breakdowns: Record<string, Array<{ key: string | null; value: number }>> = {};
+    if (def.computation.method === 'rule' && def.computation.rule) {
+      const match = ruleMatch(def.computation.rule, country, period);
+      actual = (await evaluate(facts, def.computation.rule, match))[0]?.value ?? 0;
+      for (const d of def.disaggregations) breakdowns[d] = await evaluate(facts, def.computation.rule, match, DIMENSION_FIELD[d] ?? d);
+    } else {
+      actual = manual!.find((m) => m.code === def.code && m.period === periodKey)?.value ?? null;
+    }
+    rows.push({
+      code: def.code, name: def.name, unit: def.unit, node: def.nodeCode, revision: ind.revision, sensitive: def.sensitive,
+      baseline: baseline ? { value: baseline.value, date: baseline.date } : null,
+      target: target ? { value: target.value, version: target.targetVersion } : null,
+      actual, percentOfTarget: target && actual !== null && target.value ? Math.round((1000 * actual) / target.value) / 10 : null,
+      measure: def.computation.rule?.measure ?? 'manual', breakdowns,
+    });
+  }
+  return { frameworkId, frameworkVersion: fw.frameworkVersion, period: { key: periodKey, from: period.from, to: period.to }, indicators: rows };
+}
