@@ -4,7 +4,7 @@
 set -u
 cd "$(dirname "$0")/../.."
 rm -f packages/*/test-output/vitest.json services/*/test-output/vitest.json
-npx turbo run test --concurrency=1 --output-logs=full "$@"
+npx turbo run test --concurrency=1 --continue --output-logs=full "$@"
 code=$?
 node infra/dev/test-summary.mjs || code=1
 exit $code
