@@ -112,3 +112,8 @@ export function createHttpApp(opts: HttpAppOptions): Express {
   app.use(problemHandler(opts.logger));
   return app;
 }
+
+/** The options every service takes from its runtime: logger, token verifier, readiness checks, body and rate limits. */
+export function httpOptionsFrom(rt: { logger: Logger; verify: Verifier; readiness: Record<string, ReadinessCheck>; config: { BODY_LIMIT: string; RATE_LIMIT_PER_MINUTE: number } }) {
+  return { logger: rt.logger, verify: rt.verify, readiness: rt.readiness, bodyLimit: rt.config.BODY_LIMIT, rateLimitPerMinute: rt.config.RATE_LIMIT_PER_MINUTE };
+}

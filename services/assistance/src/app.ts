@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import { createEnvelope } from '@passerelle/contracts';
-import { assertCountry, createHttpApp, expectVersion, type Aggregate, type Principal, type Runtime } from '@passerelle/platform';
+import { assertCountry, createHttpApp, httpOptionsFrom, expectVersion, type Aggregate, type Principal, type Runtime } from '@passerelle/platform';
 import { SHEET_TYPES } from '@passerelle/sheets';
 import { toBeneficiaries } from './beneficiaries.js';
 import { correct, latestToday, record, voidDelivery, type Decision, type Delivery } from './domain.js';
@@ -35,11 +35,7 @@ export function createApp(rt: Pick<Runtime, 'logger' | 'verify' | 'readiness' | 
   return createHttpApp({
     service: 'assistance',
     about: { title: 'Passerelle assistance', description: ABOUT },
-    logger: rt.logger,
-    verify: rt.verify,
-    readiness: rt.readiness,
-    bodyLimit: rt.config.BODY_LIMIT,
-    rateLimitPerMinute: rt.config.RATE_LIMIT_PER_MINUTE,
+    ...httpOptionsFrom(rt),
     rawBodyTypes: [SHEET_TYPES.csv, SHEET_TYPES.xlsx],
     routes(api) {
       api.post('/deliveries', {

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import { createEnvelope } from '@passerelle/contracts';
-import { assertCountry, createHttpApp, expectVersion, type Aggregate, type Principal, type Runtime } from '@passerelle/platform';
+import { assertCountry, createHttpApp, httpOptionsFrom, expectVersion, type Aggregate, type Principal, type Runtime } from '@passerelle/platform';
 import type { Decision, Framework } from './framework.js';
 import { frameworkRoutes } from './routes-framework.js';
 import { indicatorRoutes } from './routes-indicators.js';
@@ -45,11 +45,7 @@ export function createApp(rt: Pick<Runtime, 'logger' | 'verify' | 'readiness' | 
   return createHttpApp({
     service: 'indicators',
     about: { title: 'Passerelle indicators', description: 'Results frameworks, indicator definitions and their computation rules, baselines, targets and alignment to SDG, Global Compact and national strategy objectives.' },
-    logger: rt.logger,
-    verify: rt.verify,
-    readiness: rt.readiness,
-    bodyLimit: rt.config.BODY_LIMIT,
-    rateLimitPerMinute: rt.config.RATE_LIMIT_PER_MINUTE,
+    ...httpOptionsFrom(rt),
     rawBodyTypes: YAML_TYPES,
     routes(api) {
       frameworkRoutes(api, ctx);

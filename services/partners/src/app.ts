@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import { createEnvelope } from '@passerelle/contracts';
-import { assertCountry, createHttpApp, expectVersion, type Aggregate, type Principal, type Runtime } from '@passerelle/platform';
+import { assertCountry, createHttpApp, httpOptionsFrom, expectVersion, type Aggregate, type Principal, type Runtime } from '@passerelle/platform';
 import { deactivate, provideSupport, reactivate, register, signAgreement, update, type Decision, type Partner } from './domain.js';
 import { checkParent, type HierarchyNode } from './hierarchy.js';
 import { readRoutes } from './read.js';
@@ -47,11 +47,7 @@ export function createApp(rt: Pick<Runtime, 'logger' | 'verify' | 'readiness' | 
   return createHttpApp({
     service: 'partners',
     about: { title: 'Passerelle partners', description: 'Who the programme works with: partners, agreements, and the support each received.' },
-    logger: rt.logger,
-    verify: rt.verify,
-    readiness: rt.readiness,
-    bodyLimit: rt.config.BODY_LIMIT,
-    rateLimitPerMinute: rt.config.RATE_LIMIT_PER_MINUTE,
+    ...httpOptionsFrom(rt),
     routes(api) {
       api.post('/partners', { summary: 'Register a partner (names unique per country, accents, case and punctuation ignored)', scope: 'partners:write', body: RegisterPartnerBody, status: 201, tags: TAGS }, async ({ body, principal, req, res }) => {
         assertCountry(principal, body.country);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Country, IsoDate } from '@passerelle/contracts';
-import { PageQuery, assertCountry, countryFilter, createHttpApp, paged, type Runtime } from '@passerelle/platform';
+import { PageQuery, assertCountry, countryFilter, createHttpApp, httpOptionsFrom, paged, type Runtime } from '@passerelle/platform';
 import type { deadLetters } from './dead-letters.js';
 import { FactKind } from './facts.js';
 import { explain, figure, Measure } from './figures.js';
@@ -32,11 +32,7 @@ export function createApp({ rt, generations, letters, status, startRebuild }: Pr
   return createHttpApp({
     service: 'projection',
     about: { title: 'Passerelle reporting', description: 'Read-only reporting API over the read model built from the event stream.' },
-    logger: rt.logger,
-    verify: rt.verify,
-    readiness: rt.readiness,
-    bodyLimit: rt.config.BODY_LIMIT,
-    rateLimitPerMinute: rt.config.RATE_LIMIT_PER_MINUTE,
+    ...httpOptionsFrom(rt),
     routes(api) {
       api.get('/reports/participants', { summary: 'Participants of held trainings by one dimension', scope: 'reports:read', query: ParticipantsQuery }, async ({ query: q, principal }) => {
         if (q.country) assertCountry(principal, q.country);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SHEET_TYPES } from '@passerelle/sheets';
-import { assertCountry, createHttpApp, expectVersion, paged, type AggregateDoc, type Api, type Principal, type Runtime } from '@passerelle/platform';
+import { assertCountry, createHttpApp, httpOptionsFrom, expectVersion, paged, type AggregateDoc, type Api, type Principal, type Runtime } from '@passerelle/platform';
 import { cancel, markHeld, plan, reschedule, type Training } from './domain.js';
 import { figureRoutes } from './figures.js';
 import { listFilter } from './list.js';
@@ -67,11 +67,7 @@ export function createApp(rt: Pick<Runtime, 'logger' | 'verify' | 'readiness' | 
   return createHttpApp({
     service: 'trainings',
     about: { title: 'Passerelle trainings', description: 'Capacity building: plan trainings, record attendance and learning results.' },
-    logger: rt.logger,
-    verify: rt.verify,
-    readiness: rt.readiness,
-    bodyLimit: rt.config.BODY_LIMIT,
-    rateLimitPerMinute: rt.config.RATE_LIMIT_PER_MINUTE,
+    ...httpOptionsFrom(rt),
     rawBodyTypes: [SHEET_TYPES.csv, SHEET_TYPES.xlsx],
     routes(api) {
       trainingRoutes(api);
