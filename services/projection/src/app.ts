@@ -80,6 +80,14 @@ export function createApp({ rt, generations, letters, status, startRebuild }: Pr
       api.get('/reports/indicators', { summary: 'Indicator progress of a framework for a period: baseline, target and its version, actual, % of target, by each disaggregation', scope: 'reports:read', query: z.strictObject({ framework: z.string().regex(/^[A-Z0-9]+-[A-Z]{2}$/), period: z.string().default('PY1'), asOf: z.iso.datetime({ offset: true }).optional() }) }, async ({ query, principal }) =>
         indicatorProgress((await modelFor(query.asOf)).facts, query.framework, query.period, principal));
 
+      api.get('/reports/partners', { summary: 'Partners as reports name them: their latest names (a rename shows everywhere), type, level, region', scope: 'reports:read', query: z.strictObject({ country: Country.optional(), asOf: z.iso.datetime({ offset: true }).optional() }) }, async ({ query, principal }) => {
+        if (query.country) assertCountry(principal, query.country);
+        const allowed = countryFilter(principal);
+        const facts = await (await modelFor(query.asOf)).facts.find({ kind: FactKind.Partner, ...(query.country ? { country: query.country } : allowed ? { country: { $in: allowed } } : {}) }).toArray();
+        return facts.map((f) => ({ partnerId: f.partnerId, country: f.country, name: f.name, acronym: f.acronym, type: f.partner_type, level: f.level, region: f.region ?? null, active: f.active, since: f.businessDate }))
+          .sort((a, b) => String((a.name as { en: string }).en).localeCompare(String((b.name as { en: string }).en)));
+      });
+
       api.get('/projection/status', { summary: 'Last sequence applied, lag behind the stream, throughput, dead letters', scope: 'reports:read' }, () => status());
 
       api.get('/admin/dead-letters', { summary: 'Events the projection could not process, with the reason', scope: 'projection:admin', query: z.strictObject(PageQuery) }, async ({ query }) => {

@@ -18,6 +18,7 @@ const at = (iso: string) => ({ actor: 'staff-1', correlationid: 'c', now: new Da
 const T = '0e0b8a5e-31a5-4c53-9d62-5b0c0a4d2b11';
 const D1 = '1a2b3c4d-0000-4000-8000-000000000001';
 const D2 = '1a2b3c4d-0000-4000-8000-000000000002';
+const D3 = '1a2b3c4d-0000-4000-8000-000000000003';
 const key = (n: number) => n.toString(16).padStart(64, '0');
 const attendance = (type: string, female: number, recorded: string, extra = {}) => createEnvelope({
   type, subject: T, country: 'MA',
@@ -38,6 +39,11 @@ const framework = () => [
     disaggregations: [], sensitive: true, alignments: [], revision: 1, computation: { method: 'rule', rule: { source: 'assistance_beneficiaries', measure: 'unique_people', filters: {} } },
   } }, at('2020-01-01T00:00:00Z')),
 ];
+const P = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
+const partner = (type: string, name: { fr: string; en: string }, recorded: string, extra = {}) => createEnvelope({
+  type, subject: P, country: 'MA',
+  data: { partnerId: P, businessDate: recorded.slice(0, 10), name, acronym: 'FOO', type: 'foundation', level: 'national', country: 'MA', region: 'Rabat-Salé-Kénitra', tags: [], active: true, ...extra },
+}, at(recorded));
 const delivery = (id: string, keys: number[]) => createEnvelope({
   type: 'assistance.delivery.recorded', subject: id, country: 'MA',
   data: {
@@ -64,7 +70,12 @@ beforeAll(async () => {
     attendance('trainings.training.attendance_corrected', 15, '2020-03-01T09:00:00Z', { previousTotal: 22 }),
     delivery(D1, [1, 2, 3]),
     delivery(D2, [2, 3, 4, 5]),
+    // Recorded in error, then voided: it must count for nothing.
+    delivery(D3, [9]),
+    createEnvelope({ type: 'assistance.delivery.voided', subject: D3, country: 'MA', data: { deliveryId: D3, businessDate: '2020-05-01', reason: 'entered twice', kind: 'food', context: 'covid19', partnerId: 'foo', activityLine: '1.4', region: 'Oriental', previousTotal: 1 } }, at('2020-05-03T10:00:00Z')),
     ...framework(),
+    partner('partners.partner.registered', { fr: 'Fondation Orient Occident', en: 'Orient Occident Foundation' }, '2020-01-05T00:00:00Z'),
+    partner('partners.partner.updated', { fr: 'Fondation Orient-Occident', en: 'Orient-Occident Foundation' }, '2020-06-01T00:00:00Z', { changed: ['name'], previousName: { fr: 'Fondation Orient Occident', en: 'Orient Occident Foundation' } }),
   ];
   for (const e of events) registry.parse(JSON.stringify(e));
   for (const e of events) await publishEvent(js, env.prefix, e);
@@ -79,7 +90,7 @@ describe('figures', () => {
   it('participants by sex show the corrected figure', async () => {
     expect(await figure('source=training_attendance&by=sex')).toEqual([{ key: 'female', value: 15 }, { key: 'male', value: 10 }]);
   });
-  it('people assisted: 7 assistances but 5 unique people, said so by the measure', async () => {
+  it('people assisted: 7 assistances but 5 unique people, said so by the measure; a voided delivery counts for nothing', async () => {
     expect(await figure('source=assistance_beneficiaries&measure=sum')).toEqual([{ key: null, value: 7 }]);
     expect(await figure('source=assistance_beneficiaries&measure=unique')).toEqual([{ key: null, value: 5 }]);
   });
@@ -102,6 +113,13 @@ describe('indicator progress', () => {
     const trained = r.body.indicators.find((i: any) => i.code === '1.1.a');
     expect(trained).toMatchObject({ actual: 25, target: { value: 50, version: 1 }, percentOfTarget: 50, revision: 1, breakdowns: { sex: [{ key: 'female', value: 15 }, { key: 'male', value: 10 }] } });
     expect(r.body.indicators.find((i: any) => i.code === '1.a')).toMatchObject({ actual: 5, measure: 'unique_people' });
+  });
+});
+
+describe('partners in reports', () => {
+  it('show their latest name after a rename, and the old one as of before it', async () => {
+    expect((await get('/reports/partners')).body).toMatchObject([{ partnerId: P, name: { en: 'Orient-Occident Foundation' }, type: 'foundation' }]);
+    expect((await get('/reports/partners?asOf=2020-03-01T00:00:00Z')).body).toMatchObject([{ name: { en: 'Orient Occident Foundation' } }]);
   });
 });
 
