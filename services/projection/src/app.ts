@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Country, IsoDate } from '@passerelle/contracts';
-import { PageQuery, assertCountry, countryFilter, createHttpApp, httpOptionsFrom, paged, type Runtime } from '@passerelle/platform';
+import { PageQuery, assertCountry, countryFilter, createHttpApp, httpOptionsFrom, paged, type Principal, type Runtime } from '@passerelle/platform';
+import { suppress } from './suppression.js';
 import type { deadLetters } from './dead-letters.js';
 import { FactKind } from './facts.js';
 import { explain, figure, Measure } from './figures.js';
@@ -23,10 +24,13 @@ export interface ProjectionDeps {
   letters: ReturnType<typeof deadLetters>;
   status: () => Promise<object>;
   startRebuild: (actor: string) => object;
+  /** Cells of sensitive groups under this are shown as "<threshold" outside the internal scope. */
+  suppressionThreshold: number;
 }
 
 /** The reporting API: read only, plus admin endpoints for dead letters and rebuilds. */
-export function createApp({ rt, generations, letters, status, startRebuild }: ProjectionDeps) {
+export function createApp({ rt, generations, letters, status, startRebuild, suppressionThreshold }: ProjectionDeps) {
+  const protection = (p: Principal) => ({ threshold: suppressionThreshold, internal: p.scopes.has('reports:internal') });
   const modelFor = async (instant?: string) => readModel(rt.db, instant ? await asOf(rt, generations, instant) : await generations.current());
 
   return createHttpApp({
@@ -48,10 +52,13 @@ export function createApp({ rt, generations, letters, status, startRebuild }: Pr
       api.get('/reports/figures', { summary: 'A figure from the read model, optionally broken down, for a period, as of a past instant', scope: 'reports:read', query: FigureQuery }, async ({ query: q, principal }) => {
         const model = await modelFor(q.asOf);
         const rows = await figure(model.facts, { match: factMatch(q, principal), measure: q.measure, by: byField(q.by) });
-        return { source: q.source, measure: q.measure, period: q.period, asOf: q.asOf ?? null, generation: model.gen, rows };
+        const p = protection(principal);
+        const shown = p.internal ? { cells: rows, hidden: 0 } : suppress(rows, { threshold: p.threshold, sensitiveIndicator: false });
+        return { source: q.source, measure: q.measure, period: q.period, asOf: q.asOf ?? null, generation: model.gen, rows: shown.cells, suppressedCells: shown.hidden };
       });
 
-      api.get('/reports/explain', { summary: 'The events behind one figure (a cell), paginated', scope: 'reports:read', query: ExplainQuery }, async ({ query: q, principal }) => {
+      // Single records can reveal a person in a small group: explaining a figure is for internal users only.
+      api.get('/reports/explain', { summary: 'The events behind one figure (a cell), paginated (internal scope)', scope: 'reports:internal', query: ExplainQuery }, async ({ query: q, principal }) => {
         const model = await modelFor(q.asOf);
         const { items, total } = await explain(model.facts, factMatch(q, principal), q);
         return { ...paged(items, total, q), rule: { source: q.source, measure: q.measure } };
@@ -78,7 +85,7 @@ export function createApp({ rt, generations, letters, status, startRebuild }: Pr
       });
 
       api.get('/reports/indicators', { summary: 'Indicator progress of a framework for a period: baseline, target and its version, actual, % of target, by each disaggregation', scope: 'reports:read', query: z.strictObject({ framework: z.string().regex(/^[A-Z0-9]+-[A-Z]{2}$/), period: z.string().default('PY1'), asOf: z.iso.datetime({ offset: true }).optional() }) }, async ({ query, principal }) =>
-        indicatorProgress((await modelFor(query.asOf)).facts, query.framework, query.period, principal));
+        indicatorProgress((await modelFor(query.asOf)).facts, query.framework, query.period, principal, protection(principal)));
 
       api.get('/reports/partners', { summary: 'Partners as reports name them: their latest names (a rename shows everywhere), type, level, region', scope: 'reports:read', query: z.strictObject({ country: Country.optional(), asOf: z.iso.datetime({ offset: true }).optional() }) }, async ({ query, principal }) => {
         if (query.country) assertCountry(principal, query.country);

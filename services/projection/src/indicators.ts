@@ -3,6 +3,7 @@ import { RuleViolation, type Principal, assertCountry } from '@passerelle/platfo
 import { DIMENSION_FIELD, FactKind, type Fact } from './facts.js';
 import { figure, Measure, type FigureQuery } from './figures.js';
 import { parsePeriod, periodMatch } from './periods.js';
+import { suppress, type Cell } from './suppression.js';
 
 interface Rule {
   source: string;
@@ -47,7 +48,7 @@ async function evaluate(facts: Collection<Fact>, rule: Rule, match: Record<strin
  * actual computed by its rule (or its manual value) and % of target, broken down by each declared
  * disaggregation; with the framework version and indicator revision used.
  */
-export async function indicatorProgress(facts: Collection<Fact>, frameworkId: string, periodKey: string, principal: Principal) {
+export async function indicatorProgress(facts: Collection<Fact>, frameworkId: string, periodKey: string, principal: Principal, protection: { threshold: number; internal: boolean }) {
   const country = frameworkId.split('-').pop()!;
   assertCountry(principal, country);
   const framework = await facts.findOne({ kind: FactKind.Framework, frameworkId, historical: { $exists: false } });
@@ -62,21 +63,35 @@ export async function indicatorProgress(facts: Collection<Fact>, frameworkId: st
     const target = targets!.find((t) => t.code === def.code && t.period === periodKey);
     const baseline = baselines!.find((b) => b.code === def.code);
     let actual: number | null;
-    const breakdowns: Record<string, Array<{ key: string | null; value: number }>> = {};
+    const breakdowns: Record<string, Cell[]> = {};
+    let hidden = 0;
     if (def.computation.method === 'rule' && def.computation.rule) {
       const match = ruleMatch(def.computation.rule, country, period);
       actual = (await evaluate(facts, def.computation.rule, match))[0]?.value ?? 0;
-      for (const d of def.disaggregations) breakdowns[d] = await evaluate(facts, def.computation.rule, match, DIMENSION_FIELD[d] ?? d);
+      for (const d of def.disaggregations) {
+        const cells = await evaluate(facts, def.computation.rule, match, DIMENSION_FIELD[d] ?? d);
+        const shown = protection.internal ? { cells, hidden: 0 } : suppress(cells, { threshold: protection.threshold, sensitiveIndicator: def.sensitive });
+        breakdowns[d] = shown.cells;
+        hidden += shown.hidden;
+      }
     } else {
       actual = manual!.find((m) => m.code === def.code && m.period === periodKey)?.value ?? null;
     }
+    // A sensitive indicator's own total under the threshold is as telling as a cell.
+    const hideActual = !protection.internal && def.sensitive && actual !== null && actual > 0 && actual < protection.threshold;
+    if (hideActual) hidden++;
     rows.push({
       code: def.code, name: def.name, unit: def.unit, node: def.nodeCode, revision: ind.revision, sensitive: def.sensitive,
       baseline: baseline ? { value: baseline.value, date: baseline.date } : null,
       target: target ? { value: target.value, version: target.targetVersion } : null,
-      actual, percentOfTarget: target && actual !== null && target.value ? Math.round((1000 * actual) / target.value) / 10 : null,
-      measure: def.computation.rule?.measure ?? 'manual', breakdowns,
+      actual: hideActual ? `<${protection.threshold}` : actual,
+      percentOfTarget: !hideActual && target && actual !== null && target.value ? Math.round((1000 * actual) / target.value) / 10 : null,
+      measure: def.computation.rule?.measure ?? 'manual', breakdowns, suppressedCells: hidden,
     });
   }
-  return { frameworkId, frameworkVersion: fw.frameworkVersion, period: { key: periodKey, from: period.from, to: period.to }, indicators: rows };
+  const suppressed = rows.reduce((n, r) => n + r.suppressedCells, 0);
+  return {
+    frameworkId, frameworkVersion: fw.frameworkVersion, period: { key: periodKey, from: period.from, to: period.to }, indicators: rows,
+    protection: protection.internal ? 'internal: nothing hidden' : `${suppressed} small cell(s) of sensitive groups hidden (threshold ${protection.threshold})`,
+  };
 }

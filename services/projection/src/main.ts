@@ -21,6 +21,8 @@ export const configShape = {
   /** Subject filter of this worker's partition, e.g. `evt.MA.>`; one durable consumer per partition. */
   PROJECTION_FILTER: z.string().regex(/^[A-Za-z0-9_*>.-]+$/).optional(),
   PROJECTION_CONSUMER: z.string().regex(/^[A-Za-z0-9_-]+$/).default(PROJECTION_CONSUMER),
+  /** Cells of sensitive groups (trafficking victims, children, sensitive indicators) under this are hidden. */
+  SUPPRESSION_THRESHOLD: z.coerce.number().int().min(2).max(100).default(5),
 };
 
 /** Starts the projection: consumes every event into the read model and serves the reporting API. */
@@ -57,7 +59,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env) {
       ...projector.stats(), deadLetters: dlq.state.messages, ...(rebuilding ? { rebuild: rebuilding } : {}),
     };
   };
-  const url = await rt.listen(createApp({ rt, generations, letters, status, startRebuild }));
+  const url = await rt.listen(createApp({ rt, generations, letters, status, startRebuild, suppressionThreshold: config.SUPPRESSION_THRESHOLD }));
   return { url, rt, generations };
 }
 

@@ -19,6 +19,7 @@ const T = '0e0b8a5e-31a5-4c53-9d62-5b0c0a4d2b11';
 const D1 = '1a2b3c4d-0000-4000-8000-000000000001';
 const D2 = '1a2b3c4d-0000-4000-8000-000000000002';
 const D3 = '1a2b3c4d-0000-4000-8000-000000000003';
+const D4 = '1a2b3c4d-0000-4000-8000-000000000004';
 const key = (n: number) => n.toString(16).padStart(64, '0');
 const attendance = (type: string, female: number, recorded: string, extra = {}) => createEnvelope({
   type, subject: T, country: 'MA',
@@ -44,12 +45,12 @@ const partner = (type: string, name: { fr: string; en: string }, recorded: strin
   type, subject: P, country: 'MA',
   data: { partnerId: P, businessDate: recorded.slice(0, 10), name, acronym: 'FOO', type: 'foundation', level: 'national', country: 'MA', region: 'Rabat-Salé-Kénitra', tags: [], active: true, ...extra },
 }, at(recorded));
-const delivery = (id: string, keys: number[]) => createEnvelope({
+const delivery = (id: string, keys: number[], who: { ageGroup: string; flags: string[] } = { ageGroup: '18-59', flags: ['none'] }) => createEnvelope({
   type: 'assistance.delivery.recorded', subject: id, country: 'MA',
   data: {
     deliveryId: id, businessDate: '2020-05-01', kind: 'food', context: 'covid19', partnerId: 'foo', place: { country: 'MA', region: 'Oriental' }, region: 'Oriental', activityLine: '1.4',
-    quantity: keys.length, unit: 'parcel', mode: 'keys', rows: [{ sex: 'female', ageGroup: '18-59', flags: ['none'], count: keys.length }], total: keys.length,
-    beneficiaries: keys.map((k) => ({ key: key(k), sex: 'female', ageGroup: '18-59', flags: ['none'] })),
+    quantity: keys.length, unit: 'parcel', mode: 'keys', rows: [{ sex: 'female', ...who, count: keys.length }], total: keys.length,
+    beneficiaries: keys.map((k) => ({ key: key(k), sex: 'female', ...who })),
   },
 }, at('2020-05-02T10:00:00Z'));
 
@@ -64,7 +65,7 @@ beforeAll(async () => {
   projection = await start(env.env('projection'));
   nc = await connect({ servers: env.infra.natsUrl });
   js = jetstream(nc);
-  token = await testToken(['reports:read', 'projection:admin'], ['MA']);
+  token = await testToken(['reports:read', 'reports:internal', 'projection:admin'], ['MA']);
   const events: Envelope[] = [
     attendance('trainings.training.attendance_recorded', 12, '2020-02-11T09:00:00Z'),
     attendance('trainings.training.attendance_corrected', 15, '2020-03-01T09:00:00Z', { previousTotal: 22 }),
@@ -72,6 +73,8 @@ beforeAll(async () => {
     delivery(D2, [2, 3, 4, 5]),
     // Recorded in error, then voided: it must count for nothing.
     delivery(D3, [9]),
+    // Two unaccompanied children: a small cell of a sensitive group.
+    delivery(D4, [20, 21], { ageGroup: '12-17', flags: ['unaccompanied_separated_child'] }),
     createEnvelope({ type: 'assistance.delivery.voided', subject: D3, country: 'MA', data: { deliveryId: D3, businessDate: '2020-05-01', reason: 'entered twice', kind: 'food', context: 'covid19', partnerId: 'foo', activityLine: '1.4', region: 'Oriental', previousTotal: 1 } }, at('2020-05-03T10:00:00Z')),
     ...framework(),
     partner('partners.partner.registered', { fr: 'Fondation Orient Occident', en: 'Orient Occident Foundation' }, '2020-01-05T00:00:00Z'),
@@ -90,9 +93,9 @@ describe('figures', () => {
   it('participants by sex show the corrected figure', async () => {
     expect(await figure('source=training_attendance&by=sex')).toEqual([{ key: 'female', value: 15 }, { key: 'male', value: 10 }]);
   });
-  it('people assisted: 7 assistances but 5 unique people, said so by the measure; a voided delivery counts for nothing', async () => {
-    expect(await figure('source=assistance_beneficiaries&measure=sum')).toEqual([{ key: null, value: 7 }]);
-    expect(await figure('source=assistance_beneficiaries&measure=unique')).toEqual([{ key: null, value: 5 }]);
+  it('people assisted: 9 assistances but 7 unique people, said so by the measure; a voided delivery counts for nothing', async () => {
+    expect(await figure('source=assistance_beneficiaries&measure=sum')).toEqual([{ key: null, value: 9 }]);
+    expect(await figure('source=assistance_beneficiaries&measure=unique')).toEqual([{ key: null, value: 7 }]);
   });
   it('a token for another country sees nothing of Morocco and cannot ask for it', async () => {
     const tn = await testToken(['reports:read'], ['TN']);
@@ -112,7 +115,24 @@ describe('indicator progress', () => {
     expect(r.body).toMatchObject({ frameworkVersion: 2, period: { from: '2019-10-01', to: '2020-09-30' } });
     const trained = r.body.indicators.find((i: any) => i.code === '1.1.a');
     expect(trained).toMatchObject({ actual: 25, target: { value: 50, version: 1 }, percentOfTarget: 50, revision: 1, breakdowns: { sex: [{ key: 'female', value: 15 }, { key: 'male', value: 10 }] } });
-    expect(r.body.indicators.find((i: any) => i.code === '1.a')).toMatchObject({ actual: 5, measure: 'unique_people' });
+    expect(r.body.indicators.find((i: any) => i.code === '1.a')).toMatchObject({ actual: 7, measure: 'unique_people' });
+  });
+});
+
+describe('small-cell protection', () => {
+  it('hides small cells of sensitive groups outside the internal scope, and says so', async () => {
+    const external = await testToken(['reports:read'], ['MA']);
+    const ask = async (t: string) => (await (await fetch(`${projection.url}/reports/figures?source=assistance_beneficiaries&measure=unique&by=age_group`, { headers: { authorization: `Bearer ${t}` } })).json()) as any;
+    const open = await ask(token);
+    expect(open).toMatchObject({ suppressedCells: 0, rows: [{ key: '12-17', value: 2 }, { key: '18-59', value: 5 }] });
+    const shown = await ask(external);
+    // The children's cell is "<5", and the adults' cell is hidden too: 7 people in all minus 5 would give 2 away.
+    expect(shown).toMatchObject({ suppressedCells: 2, rows: [{ key: '12-17', value: '<5', suppressed: true }, { key: '18-59', value: null, suppressed: true }] });
+    // Figures of groups that are not sensitive stay as they are.
+    const sexes = await fetch(`${projection.url}/reports/figures?source=training_attendance&by=sex`, { headers: { authorization: `Bearer ${external}` } });
+    expect(((await sexes.json()) as any).rows).toEqual([{ key: 'female', value: 15 }, { key: 'male', value: 10 }]);
+    const explain = await fetch(`${projection.url}/reports/explain?source=training_attendance`, { headers: { authorization: `Bearer ${external}` } });
+    expect(explain.status).toBe(403);
   });
 });
 
@@ -152,7 +172,7 @@ describe('admin', () => {
       return s.rebuild?.state === 'done' ? s : undefined;
     }, 20_000, 'the rebuild');
     expect(done.generation).toBeGreaterThan(before);
-    expect(await figure('source=assistance_beneficiaries&measure=unique')).toEqual([{ key: null, value: 5 }]);
+    expect(await figure('source=assistance_beneficiaries&measure=unique')).toEqual([{ key: null, value: 7 }]);
     expect(await figure('source=training_attendance&by=sex')).toEqual([{ key: 'female', value: 15 }, { key: 'male', value: 10 }]);
   });
   it('lists dead letters with their reason; replaying one that is still invalid says so', async () => {
