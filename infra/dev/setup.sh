@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Installs what a fresh machine lacks to build, test and run Passerelle locally:
-# nats-server (Debian), FerretDB (built with Go), npm packages.
+# nats-server, Chromium (report rendering tests) and xmllint (IATI schema validation) from Debian,
+# FerretDB (built with Go), npm packages.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 need=()
 command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ] || need+=(nats-server)
+[ -x /usr/bin/chromium ] || need+=(chromium fonts-liberation)
+command -v xmllint >/dev/null 2>&1 || need+=(libxml2-utils)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing Debian packages: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
