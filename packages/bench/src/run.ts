@@ -1,0 +1,2 @@
+// Placeholder entry replaced by the benchmark runner (issue 9).
+export {};
