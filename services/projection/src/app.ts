@@ -10,6 +10,7 @@ import { DiffQuery, ExplainQuery, FigureQuery, byField, factMatch } from './quer
 import { readModel } from './read-model.js';
 import { asOf } from './rebuild.js';
 import { indicatorProgress } from './indicators.js';
+import type { ReportContext } from './reports/context.js';
 
 const ParticipantsQuery = z.strictObject({
   by: z.enum(['topic', 'sex', 'participant_category', 'age_group', 'region', 'activity_line']).default('topic'),
@@ -32,12 +33,14 @@ export interface ProjectionDeps {
 export function createApp({ rt, generations, letters, status, startRebuild, suppressionThreshold }: ProjectionDeps) {
   const protection = (p: Principal) => ({ threshold: suppressionThreshold, internal: p.scopes.has('reports:internal') });
   const modelFor = async (instant?: string) => readModel(rt.db, instant ? await asOf(rt, generations, instant) : await generations.current());
+  const ctx: ReportContext = { rt, modelFor, protection };
 
   return createHttpApp({
     service: 'projection',
     about: { title: 'Passerelle reporting', description: 'Read-only reporting API over the read model built from the event stream.' },
     ...httpOptionsFrom(rt),
     routes(api) {
+      // Report routes of src/reports/ register themselves here, one line each.
       api.get('/reports/participants', { summary: 'Participants of held trainings by one dimension', scope: 'reports:read', query: ParticipantsQuery }, async ({ query: q, principal }) => {
         if (q.country) assertCountry(principal, q.country);
         const allowed = countryFilter(principal);
