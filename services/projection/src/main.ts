@@ -21,6 +21,8 @@ export const configShape = {
   /** Subject filter of this worker's partition, e.g. `evt.MA.>`; one durable consumer per partition. */
   PROJECTION_FILTER: z.string().regex(/^[A-Za-z0-9_*>.-]+$/).optional(),
   PROJECTION_CONSUMER: z.string().regex(/^[A-Za-z0-9_-]+$/).default(PROJECTION_CONSUMER),
+  /** When, after start-up, to remove facts a killed predecessor's late writes may have left (see projector.ts). */
+  PROJECTION_SWEEP_AFTER_MS: z.coerce.number().int().min(0).default(60_000),
   /** Cells of sensitive groups (trafficking victims, children, sensitive indicators) under this are hidden. */
   SUPPRESSION_THRESHOLD: z.coerce.number().int().min(2).max(100).default(5),
 };
@@ -32,7 +34,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env) {
   const generations = createGenerations(rt.db);
   await generations.ensureIndexes(await generations.current());
   const projector = await startProjector(rt, generations, {
-    ackWaitMs: config.PROJECTION_ACK_WAIT_MS, maxBatch: config.PROJECTION_MAX_BATCH, maxDeliver: config.PROJECTION_MAX_DELIVER, durable: config.PROJECTION_CONSUMER,
+    ackWaitMs: config.PROJECTION_ACK_WAIT_MS, maxBatch: config.PROJECTION_MAX_BATCH, maxDeliver: config.PROJECTION_MAX_DELIVER, durable: config.PROJECTION_CONSUMER, sweepAfterMs: config.PROJECTION_SWEEP_AFTER_MS,
     ...(config.PROJECTION_FILTER ? { filter: config.PROJECTION_FILTER } : {}),
   });
   rt.onShutdown(() => projector.stop());

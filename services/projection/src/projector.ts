@@ -9,7 +9,7 @@ export const PROJECTION_CONSUMER = 'projection';
  * The live projector: a durable consumer whose batches go, validated, into the current generation. Several
  * batches can be in flight after a crash; order does not matter to the read model (see read-model.ts).
  */
-export async function startProjector(rt: Runtime, generations: Generations, opts: { ackWaitMs: number; maxBatch: number; maxDeliver: number; filter?: string; durable?: string }) {
+export async function startProjector(rt: Runtime, generations: Generations, opts: { ackWaitMs: number; maxBatch: number; maxDeliver: number; filter?: string; durable?: string; sweepAfterMs?: number }) {
   const window: Array<{ at: number; n: number }> = [];
   let last = 0;
   const consumer = await startConsumer({
@@ -30,6 +30,16 @@ export async function startProjector(rt: Runtime, generations: Generations, opts
       last = batch[batch.length - 1]!.seq;
     },
   });
+  // A write that a killed predecessor had already sent can reach the database after this process started: once
+  // that window is long past, facts older than their source's newest event are removed (normally none).
+  let sweep: { at: string; removed: number } | undefined;
+  const sweeper = setTimeout(() => {
+    generations.current().then((gen) => readModel(rt.db, gen).sweep()).then((removed) => {
+      sweep = { at: new Date().toISOString(), removed };
+      rt.logger[removed ? 'warn' : 'info']({ removed }, 'stale facts swept');
+    }, (e: Error) => rt.logger.error({ err: e }, 'stale fact sweep failed'));
+  }, opts.sweepAfterMs ?? 60_000);
+  sweeper.unref();
   const every = setInterval(() => {
     const s = stats();
     if (s.eventsPerSecond > 0) rt.logger.info({ lastApplied: last, eventsPerSecond: s.eventsPerSecond }, 'projection progress');
@@ -38,13 +48,14 @@ export async function startProjector(rt: Runtime, generations: Generations, opts
   function stats() {
     const since = Date.now() - 10_000;
     while (window.length && window[0]!.at < since) window.shift();
-    return { eventsPerSecond: Math.round(window.reduce((n, w) => n + w.n, 0) / 10), handled: consumer.handled() };
+    return { eventsPerSecond: Math.round(window.reduce((n, w) => n + w.n, 0) / 10), handled: consumer.handled(), ...(sweep ? { lastSweep: sweep } : {}) };
   }
 
   return {
     stats,
     async stop() {
       clearInterval(every);
+      clearTimeout(sweeper);
       await consumer.stop();
     },
   };

@@ -1,23 +1,15 @@
-import type { AnyBulkWriteOperation, Db } from 'mongodb';
+import type { Db } from 'mongodb';
 import type { Envelope } from '@passerelle/contracts';
 import { changesOf, type Fact } from './facts.js';
 
-/** What the model knows of one source. */
-interface SourceState {
-  lastSeq: number;
-  /** How many facts the source holds; facts are `<source>#0..count-1`, so stale ones are deleted by id. */
-  count: number;
-  /** The most fact ids ever written for the source, recorded before writing them, so a crash leaks none. */
-  reserved: number;
-}
-
 /**
- * Source guards are an append-only log (`<source>@<seq>` when applied, `<source>@<seq>:r` for a reservation):
- * inserts are the one write FerretDB does without scanning the collection. Loading folds them per source.
+ * Source guards are an append-only log (`<source>@<seq>`, one document per applied event): inserts are the one
+ * write FerretDB does without scanning the collection. Loading keeps the highest sequence per source.
  */
-interface SourceDoc extends SourceState {
+interface SourceDoc {
   _id: string;
   source: string;
+  lastSeq: number;
 }
 
 export interface Sequenced {
@@ -30,6 +22,10 @@ export interface Sequenced {
  * sequence applied to it. Because a source always ends up holding the facts of its newest event, applying
  * events twice, out of order or after a crash converges to the same model as a clean replay.
  *
+ * A fact's id carries the sequence of the event that made it (`<source>@<seq>#<n>`), so facts are only ever
+ * inserted, never overwritten: a write of a killed process that reaches the database late can only add facts of
+ * an older event, which are recognisable as stale (see `staleFacts`) instead of silently replacing newer ones.
+ *
  * Source guards are cached in memory (one worker per generation and partition writes them), loaded once:
  * on FerretDB every look-up that is not a whole-collection read costs a scan, so the hot path only writes.
  */
@@ -37,7 +33,7 @@ export function readModel(db: Db, gen: number | string) {
   const facts = db.collection<Fact>(`g${gen}_facts`);
   const sources = db.collection<SourceDoc>(`g${gen}_sources`);
   const checkpoint = db.collection<{ _id: string; seq: number; applied: number; at: Date }>(`g${gen}_checkpoint`);
-  return { gen, facts, sources, checkpoint, applyBatch: (batch: Sequenced[]) => applier(db, gen).apply(batch), lastSeq, dump };
+  return { gen, facts, sources, checkpoint, applyBatch: (batch: Sequenced[]) => applier(db, gen).apply(batch), sweep: () => applier(db, gen).sweep(), lastSeq, dump };
 
   async function lastSeq(): Promise<number> {
     return (await checkpoint.findOne({ _id: 'checkpoint' }))?.seq ?? 0;
@@ -66,24 +62,19 @@ function createApplier(db: Db, gen: number | string) {
   const facts = db.collection<Fact>(`g${gen}_facts`);
   const sources = db.collection<SourceDoc>(`g${gen}_sources`);
   const checkpoint = db.collection<{ _id: string; seq: number; applied: number; at: Date }>(`g${gen}_checkpoint`);
-  let guards: Promise<Map<string, SourceState>> | undefined;
+  let guards: Promise<Map<string, number>> | undefined;
   let queue: Promise<unknown> = Promise.resolve();
 
   const load = () => (guards ??= sources.find({}).toArray().then((all) => {
-    const map = new Map<string, SourceState>();
-    for (const d of all) {
-      const g = map.get(d.source) ?? { lastSeq: 0, count: 0, reserved: 0 };
-      if (d.lastSeq > g.lastSeq) Object.assign(g, { lastSeq: d.lastSeq, count: d.count });
-      g.reserved = Math.max(g.reserved, d.reserved, d.count);
-      map.set(d.source, g);
-    }
+    const map = new Map<string, number>();
+    for (const d of all) map.set(d.source, Math.max(map.get(d.source) ?? 0, d.lastSeq));
     return map;
   }));
 
   /**
-   * Applies events (in stream order): reserve fact ids of growing sources, write facts, delete stale facts, then
-   * move the source guards and the checkpoint. A crash between steps leaves guards behind facts, so the
-   * redelivery writes the same facts again: no effect.
+   * Applies events (in stream order): insert the new facts of each changed source, delete every other fact of
+   * those sources, then record the source guards and the checkpoint. A crash between steps leaves guards behind
+   * facts, so the redelivery inserts the same ids again (no effect) and deletes what is left of older events.
    */
   async function apply(batch: Sequenced[]): Promise<{ applied: number; duplicates: number }> {
     if (!batch.length) return { applied: 0, duplicates: 0 };
@@ -92,49 +83,36 @@ function createApplier(db: Db, gen: number | string) {
     const latest = new Map<string, { change: ReturnType<typeof changesOf>[number]; event: Envelope; seq: number }>();
     for (const { event, seq } of batch) for (const change of changesOf(event)) latest.set(change.source, { change, event, seq });
     const inserts: Fact[] = [];
-    const replaces: AnyBulkWriteOperation<Fact>[] = [];
-    const stale: string[] = [];
-    const reservations: SourceDoc[] = [];
-    const next = new Map<string, SourceState & { seq: number }>();
+    const changed = new Map<string, number>();
     let duplicates = 0;
     for (const [source, { change, event, seq }] of latest) {
-      const guard = known.get(source);
-      if ((guard?.lastSeq ?? 0) >= seq) {
+      if ((known.get(source) ?? 0) >= seq) {
         duplicates++;
         continue;
       }
-      const reserved = Math.max(guard?.reserved ?? 0, guard?.count ?? 0);
-      change.facts.forEach((f, i) => {
-        const doc: Fact = { ...f, _id: `${source}#${i}`, source, seq, eventId: event.id, eventType: event.type, country: event.country, recordedAt: event.time };
-        // Ids never written before are inserted (fast everywhere); ids that may exist are replaced by _id.
-        if (i < reserved) replaces.push({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } });
-        else inserts.push(doc);
-      });
-      for (let i = change.facts.length; i < reserved; i++) stale.push(`${source}#${i}`);
-      const after = { lastSeq: seq, count: change.facts.length, reserved: Math.max(reserved, change.facts.length), seq };
-      if (change.facts.length > reserved) reservations.push({ _id: `${source}@${seq}:r`, source, lastSeq: 0, count: 0, reserved: change.facts.length });
-      next.set(source, after);
+      change.facts.forEach((f, i) => inserts.push({ ...f, _id: `${source}@${seq}#${i}`, source, seq, eventId: event.id, eventType: event.type, country: event.country, recordedAt: event.time }));
+      changed.set(source, seq);
     }
-    // 1. Reservations: a crash after facts are written still knows which ids to clean.
-    if (reservations.length) await sources.insertMany(reservations, { ordered: false }).catch(ignoreDuplicates);
-    // 2. Facts. An insert can meet an id a crashed run already wrote: that is the same fact, so it is replaced.
-    if (inserts.length) {
-      await facts.insertMany(inserts, { ordered: false }).catch(async (e) => {
-        const failed = new Set(duplicateIndexes(e));
-        await facts.bulkWrite(inserts.filter((_d, i) => failed.has(i)).map((d) => ({ replaceOne: { filter: { _id: d._id }, replacement: d, upsert: true } })), { ordered: false });
-      });
-    }
-    if (replaces.length) await facts.bulkWrite(replaces, { ordered: false });
-    if (stale.length) await facts.deleteMany({ _id: { $in: stale } });
-    // 3. Guards and checkpoint.
-    if (next.size) {
-      const applied = [...next].map(([source, g]) => ({ _id: `${source}@${g.seq}`, source, lastSeq: g.lastSeq, count: g.count, reserved: g.reserved }));
+    if (inserts.length) await facts.insertMany(inserts, { ordered: false }).catch(ignoreDuplicates);
+    if (changed.size) {
+      // Facts of these sources that are not the ones just written belong to older events (or to newer events a
+      // crashed run wrote but never acknowledged: those come back by redelivery and are written again).
+      const keep = inserts.map((f) => f._id);
+      await facts.deleteMany({ source: { $in: [...changed.keys()] }, ...(keep.length ? { _id: { $nin: keep } } : {}) });
+      const applied = [...changed].map(([source, seq]) => ({ _id: `${source}@${seq}`, source, lastSeq: seq }));
       await sources.insertMany(applied, { ordered: false }).catch(ignoreDuplicates);
-      for (const [k, g] of next) known.set(k, { lastSeq: g.lastSeq, count: g.count, reserved: g.reserved });
+      for (const [source, seq] of changed) known.set(source, seq);
     }
     const last = batch[batch.length - 1]!.seq;
     await checkpoint.updateOne({ _id: 'checkpoint' }, { $max: { seq: last }, $inc: { applied: batch.length }, $set: { at: new Date() } }, { upsert: true });
-    return { applied: next.size, duplicates };
+    return { applied: changed.size, duplicates };
+  }
+
+  /** Facts older than their source's newest applied event: what a late write of a killed process can leave. */
+  async function staleFacts(): Promise<string[]> {
+    const known = await load();
+    const all = await facts.find({}, { projection: { _id: 1, source: 1, seq: 1 } }).toArray();
+    return all.filter((f) => f.seq < (known.get(f.source) ?? 0)).map((f) => f._id);
   }
 
   return {
@@ -145,6 +123,16 @@ function createApplier(db: Db, gen: number | string) {
         // A failed write may have left the database ahead of the cache; reload the guards next time.
         guards = undefined;
       });
+      return run;
+    },
+    /** Deletes stale facts (in the apply queue, so no batch runs meanwhile); returns how many there were. */
+    sweep() {
+      const run = queue.then(async () => {
+        const stale = await staleFacts();
+        if (stale.length) await facts.deleteMany({ _id: { $in: stale } });
+        return stale.length;
+      });
+      queue = run.catch(() => undefined);
       return run;
     },
   };

@@ -124,10 +124,55 @@ describe('redelivery and poison events', () => {
     expect(await figure('topic', 'migration_governance_data')).toBe(7);
   });
 
+  it('a late write of a killed process (facts of an older event) is recognised as stale and swept', async () => {
+    const trainingId = '3c1d2e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f';
+    const js = jetstream(nc);
+    await publishEvent(js, env.prefix, held(trainingId));
+    const first = await publishEvent(js, env.prefix, { ...attendance(trainingId, 6), data: { ...attendance(trainingId, 6).data, topics: ['labour_migration'] } });
+    const second = await publishEvent(js, env.prefix, { ...attendance(trainingId, 9), type: 'trainings.training.attendance_corrected', data: { ...attendance(trainingId, 9).data, topics: ['labour_migration'], previousTotal: 6 } });
+    await eventually(async () => ((await figure('topic', 'labour_migration')) === 9 ? true : undefined), 10_000, 'the correction');
+    // What a write sent by a killed process just before it died looks like when it lands after its successor's work.
+    const model = readModel(projection.rt.db, await projection.generations.current());
+    const current = await model.facts.findOne({ source: `training:${trainingId}:attendance` });
+    expect(current?.seq).toBe(second.seq);
+    await model.facts.insertOne({ ...current!, _id: `training:${trainingId}:attendance@${first.seq}#0`, seq: first.seq, value: 6 });
+    expect(await figure('topic', 'labour_migration')).toBe(15);
+    expect(await model.sweep()).toBe(1);
+    expect(await figure('topic', 'labour_migration')).toBe(9);
+    expect(await model.sweep()).toBe(0);
+  });
+
+  it('a dead-lettered event is projected when replayed after a fix (here: an upcaster for its old version)', async () => {
+    const js = jetstream(nc);
+    const trainingId = '6d5c4b3a-2f1e-4d0c-9b8a-7f6e5d4c3b2a';
+    await publishEvent(js, env.prefix, held(trainingId));
+    // A version this code does not know yet: dead-lettered with the reason.
+    const current = attendance(trainingId, 5);
+    const { rows: _rows, ...withoutRows } = current.data;
+    const old = { ...current, dataversion: '0', data: { ...withoutRows, topics: ['health_and_migration'], women: 5 } };
+    await js.publish(`${env.prefix}.MA.${old.type}`, JSON.stringify(old), { msgID: old.id });
+    const admin = await testToken(['projection:admin']);
+    const letters = await eventually(async () => {
+      const r = await (await fetch(`${projection.url}/admin/dead-letters?pageSize=100`, { headers: { authorization: `Bearer ${admin}` } })).json() as any;
+      return r.items.find((l: any) => /UNKNOWN_VERSION/.test(l.reason));
+    }, 15_000, 'the dead letter');
+    // The fix, as a deployment would bring it: version 0 data (a count of women) upcast to rows.
+    const def = registry.get(old.type)!;
+    def.upcasters = { '0': (d) => { const { women, ...rest } = d as { women: number }; return { ...rest, rows: [{ sex: 'female', category: 'judiciary', count: women }] }; } };
+    try {
+      const res = await fetch(`${projection.url}/admin/dead-letters/${letters.seq}/replay`, { method: 'POST', headers: { authorization: `Bearer ${admin}` } });
+      expect(res.status).toBe(200);
+      expect(await figure('topic', 'health_and_migration')).toBe(5);
+    } finally {
+      delete def.upcasters;
+    }
+  });
+
   it('an event that fails validation goes to the dead-letter stream with the reason; the next one is projected', async () => {
     const js = jetstream(nc);
     const bad = attendance('5b7c6a2e-0d8f-4f4e-8a40-7a1d2f3e4c55', 3);
     (bad.data as { rows: unknown[] }).rows = [{ sex: 'female', category: 'judiciary', count: -3 }];
+    const before = (await jsm.streams.info(env.deadLetter)).state.messages;
     const badAck = await js.publish(`${env.prefix}.MA.${bad.type}`, JSON.stringify(bad), { msgID: bad.id });
     await js.publish(`${env.prefix}.MA.trainings.training.held`, 'not json at all', { msgID: 'garbage-1' });
     const goodId = '9a8b7c6d-1e2f-4a3b-8c4d-5e6f7a8b9c0d';
@@ -136,13 +181,13 @@ describe('redelivery and poison events', () => {
 
     const dead = await eventually(async () => {
       const info = await jsm.streams.info(env.deadLetter);
-      return info.state.messages >= 2 ? info.state.messages : undefined;
+      return info.state.messages >= before + 2 ? info.state.messages : undefined;
     }, 15_000, 'dead letters');
-    expect(dead).toBe(2);
-    const first = await jsm.streams.getMessage(env.deadLetter, { seq: 1 });
+    expect(dead).toBe(before + 2);
+    const first = await jsm.streams.getMessage(env.deadLetter, { seq: before + 1 });
     expect(first?.header.get(DLQ_HEADERS.sequence)).toBe(String(badAck.seq));
     expect(first?.header.get(DLQ_HEADERS.reason)).toMatch(/INVALID_DATA.*rows\.0\.count/);
-    const second = await jsm.streams.getMessage(env.deadLetter, { seq: 2 });
+    const second = await jsm.streams.getMessage(env.deadLetter, { seq: before + 2 });
     expect(second?.header.get(DLQ_HEADERS.reason)).toMatch(/MALFORMED_JSON/);
     await eventually(async () => ((await figure('topic', 'border_management')) === 11 + 4 ? true : undefined), 10_000, 'the next event projected');
   });

@@ -81,3 +81,65 @@ export function trainingHistory(seed: number, trainings: number): Array<{ event:
   }
   return out;
 }
+
+const hex64 = (n: number) => n.toString(16).padStart(64, '0');
+
+/**
+ * Realistic assistance and partner histories: partners registered then renamed, deliveries in counts mode and
+ * in keys mode drawing people from a small pool (the same person assisted several times), corrections that
+ * move figures and dates, voids, late deliveries about last year, and duplicate publications.
+ */
+export function assistanceHistory(seed: number, deliveries: number): Array<{ event: Envelope; duplicate?: boolean }> {
+  const r = prng(seed ^ 0x5eed);
+  const ctx = { actor: 'generator', correlationid: `seed-${seed}` };
+  const partners = Array.from({ length: 6 }, (_, i) => ({ partnerId: uuid(r), i }));
+  const pending: Envelope[][] = partners.map(({ partnerId, i }) => {
+    const snapshot = { partnerId, businessDate: '2019-11-01', name: { fr: `Partenaire ${i}`, en: `Partner ${i}` }, type: r.pick(['cso', 'foundation', 'migrant_association'] as const), level: 'national', country: 'MA', tags: [], active: true };
+    const life = [createEnvelope({ type: 'partners.partner.registered', subject: partnerId, country: 'MA', data: snapshot }, ctx)];
+    if (r.chance(0.5)) {
+      life.push(createEnvelope({ type: 'partners.partner.updated', subject: partnerId, country: 'MA', data: { ...snapshot, businessDate: '2020-06-01', name: { fr: `Partenaire ${i} renommé`, en: `Partner ${i} renamed` }, changed: ['name'], previousName: snapshot.name } }, ctx));
+    }
+    return life;
+  });
+  for (let i = 0; i < deliveries; i++) {
+    const deliveryId = uuid(r);
+    const partnerId = r.pick(partners).partnerId;
+    const region = r.pick(['Oriental', 'Souss-Massa', 'Rabat-Salé-Kénitra']);
+    const figures = (date: string) => {
+      const keyed = r.chance(0.6);
+      const people = Array.from({ length: r.int(1, 8) }, () => {
+        const child = r.chance(0.2);
+        return { sex: r.pick(SEXES), ageGroup: child ? '12-17' : '18-59', flags: child && r.chance(0.5) ? ['unaccompanied_separated_child'] : r.chance(0.1) ? ['victim_of_trafficking'] : ['none'] };
+      });
+      if (keyed) {
+        // A pool of 300 people: keys repeat across deliveries, and unique counts must see it.
+        const keys = [...new Set(people.map(() => r.int(1, 300)))];
+        const beneficiaries = keys.map((k, j) => ({ key: hex64(k), ...people[j]! }));
+        const rows = beneficiaries.map(({ sex, ageGroup, flags }) => ({ sex, ageGroup, flags, count: 1 }));
+        return { businessDate: date, mode: 'keys', rows, total: rows.length, beneficiaries, quantity: rows.length };
+      }
+      const rows = people.map((p) => ({ ...p, count: r.int(1, 20) }));
+      return { businessDate: date, mode: 'counts', rows, total: rows.reduce((n, x) => n + x.count, 0), quantity: rows.length };
+    };
+    const date = `${r.chance(0.1) ? 2019 : 2020}-${String(r.int(1, 12)).padStart(2, '0')}-${String(r.int(1, 28)).padStart(2, '0')}`;
+    const base = { deliveryId, kind: r.pick(['food', 'hygiene_dignity_kit', 'medical'] as const), context: r.pick(['programme', 'covid19']), partnerId, place: { country: 'MA', region }, region, activityLine: '1.4', unit: 'parcel' };
+    const e = (type: string, data: object) => createEnvelope({ type, subject: deliveryId, country: 'MA', data: { ...base, ...data } }, ctx);
+    const first = figures(date);
+    const life: Envelope[] = [e('assistance.delivery.recorded', first)];
+    if (r.chance(0.25)) life.push(e('assistance.delivery.corrected', { ...figures(r.chance(0.3) ? '2020-12-31' : date), previousTotal: first.total, previousBusinessDate: date, reason: 'recount' }));
+    if (r.chance(0.1)) {
+      const { place: _p, unit: _u, ...voided } = base;
+      life.push(createEnvelope<object>({ type: 'assistance.delivery.voided', subject: deliveryId, country: 'MA', data: { ...voided, businessDate: date, reason: 'entered twice', previousTotal: first.total } }, ctx));
+    }
+    pending.push(life);
+  }
+  const out: Array<{ event: Envelope; duplicate?: boolean }> = [];
+  while (pending.length) {
+    const j = r.int(0, pending.length - 1);
+    const event = pending[j]!.shift()!;
+    out.push({ event });
+    if (r.chance(0.03)) out.push({ event, duplicate: true });
+    if (!pending[j]!.length) pending.splice(j, 1);
+  }
+  return out;
+}
