@@ -11,6 +11,8 @@ import { readModel } from './read-model.js';
 import { asOf } from './rebuild.js';
 import { indicatorProgress } from './indicators.js';
 import type { ReportContext } from './reports/context.js';
+import { registerIatiRoutes } from './reports/routes-iati.js';
+import { IndicatorsQuery, TABLE_TYPES, indicatorsAnswer, registerSummaryRoutes } from './reports/routes-summaries.js';
 
 const ParticipantsQuery = z.strictObject({
   by: z.enum(['topic', 'sex', 'participant_category', 'age_group', 'region', 'activity_line']).default('topic'),
@@ -41,6 +43,8 @@ export function createApp({ rt, generations, letters, status, startRebuild, supp
     ...httpOptionsFrom(rt),
     routes(api) {
       // Report routes of src/reports/ register themselves here, one line each.
+      registerSummaryRoutes(api, ctx);
+      registerIatiRoutes(api, ctx);
       api.get('/reports/participants', { summary: 'Participants of held trainings by one dimension', scope: 'reports:read', query: ParticipantsQuery }, async ({ query: q, principal }) => {
         if (q.country) assertCountry(principal, q.country);
         const allowed = countryFilter(principal);
@@ -87,8 +91,8 @@ export function createApp({ rt, generations, letters, status, startRebuild, supp
         return { from: q.from, to: q.to, source: q.source, measure: q.measure, changes };
       });
 
-      api.get('/reports/indicators', { summary: 'Indicator progress of a framework for a period: baseline, target and its version, actual, % of target, by each disaggregation', scope: 'reports:read', query: z.strictObject({ framework: z.string().regex(/^[A-Z0-9]+-[A-Z]{2}$/), period: z.string().default('PY1'), asOf: z.iso.datetime({ offset: true }).optional() }) }, async ({ query, principal }) =>
-        indicatorProgress((await modelFor(query.asOf)).facts, query.framework, query.period, principal, protection(principal)));
+      api.get('/reports/indicators', { summary: 'Indicator progress of a framework for a period: baseline, target and its version, actual, % of target, by each disaggregation', scope: 'reports:read', query: IndicatorsQuery, produces: TABLE_TYPES }, async ({ query, principal, res }) =>
+        indicatorsAnswer(res, query, await indicatorProgress((await modelFor(query.asOf)).facts, query.framework, query.period, principal, protection(principal))));
 
       api.get('/reports/partners', { summary: 'Partners as reports name them: their latest names (a rename shows everywhere), type, level, region', scope: 'reports:read', query: z.strictObject({ country: Country.optional(), asOf: z.iso.datetime({ offset: true }).optional() }) }, async ({ query, principal }) => {
         if (query.country) assertCountry(principal, query.country);
