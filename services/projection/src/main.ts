@@ -21,7 +21,7 @@ export const configShape = {
   /** Subject filter of this worker's partition, e.g. `evt.MA.>`; one durable consumer per partition. */
   PROJECTION_FILTER: z.string().regex(/^[A-Za-z0-9_*>.-]+$/).optional(),
   PROJECTION_CONSUMER: z.string().regex(/^[A-Za-z0-9_-]+$/).default(PROJECTION_CONSUMER),
-  /** When, after start-up, to remove facts a killed predecessor's late writes may have left (see projector.ts). */
+  /** How often to remove facts a killed predecessor's late writes may have left (see projector.ts). */
   PROJECTION_SWEEP_AFTER_MS: z.coerce.number().int().min(0).default(60_000),
   /** Cells of sensitive groups (trafficking victims, children, sensitive indicators) under this are hidden. */
   SUPPRESSION_THRESHOLD: z.coerce.number().int().min(2).max(100).default(5),

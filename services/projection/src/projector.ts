@@ -23,7 +23,7 @@ export async function startProjector(rt: Runtime, generations: Generations, opts
     batchHandler: async (msgs) => {
       // A message that fails validation throws here; the kit then retries the batch message by message and
       // dead-letters only that one.
-      const batch: Sequenced[] = msgs.map((m) => ({ event: registry.parse(m.data, m.subject), seq: m.info.streamSequence }));
+      const batch: Sequenced[] = msgs.map((m) => ({ event: registry.parse(m.data, m.subject), seq: m.info.streamSequence, redelivered: m.info.deliveryCount > 1 }));
       const model = readModel(rt.db, await generations.current());
       await model.applyBatch(batch);
       window.push({ at: Date.now(), n: batch.length });
@@ -31,9 +31,9 @@ export async function startProjector(rt: Runtime, generations: Generations, opts
     },
   });
   // A write that a killed predecessor had already sent can reach the database after this process started: once
-  // that window is long past, facts older than their source's newest event are removed (normally none).
+  // that window is long past, facts of the events it was applying that have been replaced since are deleted.
   let sweep: { at: string; removed: number } | undefined;
-  const sweeper = setTimeout(() => {
+  const sweeper = setInterval(() => {
     generations.current().then((gen) => readModel(rt.db, gen).sweep()).then((removed) => {
       sweep = { at: new Date().toISOString(), removed };
       rt.logger[removed ? 'warn' : 'info']({ removed }, 'stale facts swept');
@@ -55,7 +55,7 @@ export async function startProjector(rt: Runtime, generations: Generations, opts
     stats,
     async stop() {
       clearInterval(every);
-      clearTimeout(sweeper);
+      clearInterval(sweeper);
       await consumer.stop();
     },
   };

@@ -3,19 +3,33 @@ import type { Envelope } from '@passerelle/contracts';
 import { changesOf, type Fact } from './facts.js';
 
 /**
- * Source guards are an append-only log (`<source>@<seq>`, one document per applied event): inserts are the one
- * write FerretDB does without scanning the collection. Loading keeps the highest sequence per source.
+ * The source log, append-only: `<source>@<seq>` when an event was applied (a guard), `<source>@<seq>:r` before
+ * its facts are written (a reservation), each with the number of facts. Inserts are the one write FerretDB does
+ * without scanning a collection; loading folds them per source.
  */
 interface SourceDoc {
   _id: string;
   source: string;
+  seq: number;
+  count: number;
+  /** Set on guards only. */
+  applied?: true;
+}
+
+/** What this process knows of one source: the newest event applied, and every event whose facts may exist. */
+interface SourceState {
   lastSeq: number;
+  written: Map<number, number>;
 }
 
 export interface Sequenced {
   event: Envelope;
   seq: number;
+  /** Delivered before to a process that died: its writes may still land, see `sweep`. */
+  redelivered?: boolean;
 }
+
+const factId = (source: string, seq: number, i: number) => `${source}@${seq}#${i}`;
 
 /**
  * One generation of the read model: facts replaced per source, each source guarded by the highest stream
@@ -23,11 +37,10 @@ export interface Sequenced {
  * events twice, out of order or after a crash converges to the same model as a clean replay.
  *
  * A fact's id carries the sequence of the event that made it (`<source>@<seq>#<n>`), so facts are only ever
- * inserted, never overwritten: a write of a killed process that reaches the database late can only add facts of
- * an older event, which are recognisable as stale (see `staleFacts`) instead of silently replacing newer ones.
+ * inserted, never overwritten, and the ids of a source's older facts are known without reading: they are deleted
+ * by id (FerretDB filters only `_id` equality in the database; any other delete reads the whole collection).
  *
- * Source guards are cached in memory (one worker per generation and partition writes them), loaded once:
- * on FerretDB every look-up that is not a whole-collection read costs a scan, so the hot path only writes.
+ * The source log is cached in memory (one worker per generation and partition writes it), loaded once.
  */
 export function readModel(db: Db, gen: number | string) {
   const facts = db.collection<Fact>(`g${gen}_facts`);
@@ -62,57 +75,63 @@ function createApplier(db: Db, gen: number | string) {
   const facts = db.collection<Fact>(`g${gen}_facts`);
   const sources = db.collection<SourceDoc>(`g${gen}_sources`);
   const checkpoint = db.collection<{ _id: string; seq: number; applied: number; at: Date }>(`g${gen}_checkpoint`);
-  let guards: Promise<Map<string, number>> | undefined;
+  let state: Promise<Map<string, SourceState>> | undefined;
   let queue: Promise<unknown> = Promise.resolve();
+  /** Facts of events a dead process was applying: written late, they would outlive a newer event's clean-up. */
+  const suspects: Array<{ source: string; seq: number; count: number }> = [];
 
-  const load = () => (guards ??= sources.find({}).toArray().then((all) => {
-    const map = new Map<string, number>();
-    for (const d of all) map.set(d.source, Math.max(map.get(d.source) ?? 0, d.lastSeq));
+  const load = () => (state ??= sources.find({}).toArray().then((all) => {
+    const map = new Map<string, SourceState>();
+    for (const d of all) {
+      const s = map.get(d.source) ?? { lastSeq: 0, written: new Map<number, number>() };
+      if (d.applied) s.lastSeq = Math.max(s.lastSeq, d.seq);
+      s.written.set(d.seq, Math.max(s.written.get(d.seq) ?? 0, d.count));
+      map.set(d.source, s);
+    }
     return map;
   }));
 
   /**
-   * Applies events (in stream order): insert the new facts of each changed source, delete every other fact of
-   * those sources, then record the source guards and the checkpoint. A crash between steps leaves guards behind
-   * facts, so the redelivery inserts the same ids again (no effect) and deletes what is left of older events.
+   * Applies events (in stream order): reserve, insert the new facts of each changed source, delete the source's
+   * facts of every other event by id, then record the guards and the checkpoint. A crash between steps leaves
+   * guards behind facts, so the redelivery inserts the same ids again (no effect) and deletes the rest.
    */
   async function apply(batch: Sequenced[]): Promise<{ applied: number; duplicates: number }> {
     if (!batch.length) return { applied: 0, duplicates: 0 };
     const known = await load();
-    // Within a batch only the newest event of each source matters: it replaces whatever came before.
+    // Within a batch only the newest event of each source matters: it replaces whatever came before. Newest by
+    // sequence, not by position: after a crash, redelivered old events arrive behind new ones.
     const latest = new Map<string, { change: ReturnType<typeof changesOf>[number]; event: Envelope; seq: number }>();
-    for (const { event, seq } of batch) for (const change of changesOf(event)) latest.set(change.source, { change, event, seq });
+    for (const { event, seq, redelivered } of batch) {
+      for (const change of changesOf(event)) {
+        if ((latest.get(change.source)?.seq ?? 0) < seq) latest.set(change.source, { change, event, seq });
+        if (redelivered && change.facts.length) suspects.push({ source: change.source, seq, count: change.facts.length });
+      }
+    }
     const inserts: Fact[] = [];
-    const changed = new Map<string, number>();
+    const stale: string[] = [];
+    const log: SourceDoc[] = [];
     let duplicates = 0;
     for (const [source, { change, event, seq }] of latest) {
-      if ((known.get(source) ?? 0) >= seq) {
+      if ((known.get(source)?.lastSeq ?? 0) >= seq) {
         duplicates++;
         continue;
       }
-      change.facts.forEach((f, i) => inserts.push({ ...f, _id: `${source}@${seq}#${i}`, source, seq, eventId: event.id, eventType: event.type, country: event.country, recordedAt: event.time }));
-      changed.set(source, seq);
+      change.facts.forEach((f, i) => inserts.push({ ...f, _id: factId(source, seq, i), source, seq, eventId: event.id, eventType: event.type, country: event.country, recordedAt: event.time }));
+      for (const [old, count] of known.get(source)?.written ?? []) if (old !== seq) for (let i = 0; i < count; i++) stale.push(factId(source, old, i));
+      log.push({ _id: `${source}@${seq}`, source, seq, count: change.facts.length, applied: true });
     }
+    const reservations = log.filter((g) => g.count > 0).map(({ applied: _a, ...g }) => ({ ...g, _id: `${g._id}:r` }));
+    if (reservations.length) await sources.insertMany(reservations, { ordered: false }).catch(ignoreDuplicates);
     if (inserts.length) await facts.insertMany(inserts, { ordered: false }).catch(ignoreDuplicates);
-    if (changed.size) {
-      // Facts of these sources that are not the ones just written belong to older events (or to newer events a
-      // crashed run wrote but never acknowledged: those come back by redelivery and are written again).
-      const keep = inserts.map((f) => f._id);
-      await facts.deleteMany({ source: { $in: [...changed.keys()] }, ...(keep.length ? { _id: { $nin: keep } } : {}) });
-      const applied = [...changed].map(([source, seq]) => ({ _id: `${source}@${seq}`, source, lastSeq: seq }));
-      await sources.insertMany(applied, { ordered: false }).catch(ignoreDuplicates);
-      for (const [source, seq] of changed) known.set(source, seq);
+    if (stale.length) await facts.bulkWrite(stale.map((_id) => ({ deleteOne: { filter: { _id } } })), { ordered: false });
+    if (log.length) {
+      await sources.insertMany(log, { ordered: false }).catch(ignoreDuplicates);
+      for (const g of log) known.set(g.source, { lastSeq: g.seq, written: new Map(g.count ? [[g.seq, g.count]] : []) });
     }
-    const last = batch[batch.length - 1]!.seq;
+    const last = Math.max(...batch.map((b) => b.seq));
     await checkpoint.updateOne({ _id: 'checkpoint' }, { $max: { seq: last }, $inc: { applied: batch.length }, $set: { at: new Date() } }, { upsert: true });
-    return { applied: changed.size, duplicates };
-  }
-
-  /** Facts older than their source's newest applied event: what a late write of a killed process can leave. */
-  async function staleFacts(): Promise<string[]> {
-    const known = await load();
-    const all = await facts.find({}, { projection: { _id: 1, source: 1, seq: 1 } }).toArray();
-    return all.filter((f) => f.seq < (known.get(f.source) ?? 0)).map((f) => f._id);
+    return { applied: log.length, duplicates };
   }
 
   return {
@@ -120,17 +139,23 @@ function createApplier(db: Db, gen: number | string) {
     apply(batch: Sequenced[]) {
       const run = queue.then(() => apply(batch));
       queue = run.catch(() => {
-        // A failed write may have left the database ahead of the cache; reload the guards next time.
-        guards = undefined;
+        // A failed write may have left the database ahead of the cache; reload the log next time.
+        state = undefined;
       });
       return run;
     },
-    /** Deletes stale facts (in the apply queue, so no batch runs meanwhile); returns how many there were. */
+    /**
+     * Deletes facts of redelivered events that a newer event of their source has replaced since: a write the dead
+     * process had sent may have landed after that clean-up. Returns how many ids were deleted.
+     */
     sweep() {
       const run = queue.then(async () => {
-        const stale = await staleFacts();
-        if (stale.length) await facts.deleteMany({ _id: { $in: stale } });
-        return stale.length;
+        const known = await load();
+        const ids = suspects.splice(0).filter((x) => (known.get(x.source)?.lastSeq ?? 0) > x.seq)
+          .flatMap((x) => Array.from({ length: x.count }, (_, i) => factId(x.source, x.seq, i)));
+        if (!ids.length) return 0;
+        const r = await facts.bulkWrite(ids.map((_id) => ({ deleteOne: { filter: { _id } } })), { ordered: false });
+        return r.deletedCount;
       });
       queue = run.catch(() => undefined);
       return run;

@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MongoClient, type Db } from 'mongodb';
+import { createEnvelope } from '@passerelle/contracts';
+import { isolatedEnv } from '@passerelle/testkit';
+import { forgetGuards, readModel } from './read-model.js';
+
+// The write path alone, against the database: which facts a source ends with, whatever the order of delivery.
+const env = isolatedEnv('readmodel');
+let client: MongoClient;
+let db: Db;
+const T = '0e0b8a5e-31a5-4c53-9d62-5b0c0a4d2b11';
+const attendance = (counts: number[]) => createEnvelope({
+  type: 'trainings.training.attendance_recorded', subject: T, country: 'MA',
+  data: { trainingId: T, businessDate: '2020-02-10', rows: counts.map((count, i) => ({ sex: i % 2 ? 'male' : 'female', category: ['police', 'judiciary', 'student'][Math.floor(i / 2)]!, count })), total: counts.reduce((a, b) => a + b, 0), topics: ['trafficking_in_persons'], activityLine: '1.1' },
+}, { actor: 'tester', correlationid: 'c' });
+const values = async (gen: string) => (await readModel(db, gen).dump()).filter((f) => f.source === `training:${T}:attendance`).map((f) => [f.seq, f.value]);
+
+beforeAll(async () => {
+  client = await new MongoClient(env.infra.mongoUrl).connect();
+  db = client.db(env.env('projection').MONGO_DB!);
+});
+afterAll(() => client?.close());
+
+describe('the read model write path', () => {
+  it('keeps the newest event of a source when a redelivered older one comes behind it in the same batch', async () => {
+    const model = readModel(db, 'order');
+    await model.applyBatch([{ event: attendance([5, 6]), seq: 20 }, { event: attendance([1, 2, 3]), seq: 10, redelivered: true }]);
+    expect(await values('order')).toEqual([[20, 5], [20, 6]]);
+    expect(await model.lastSeq()).toBe(20);
+  });
+
+  it('ignores an older event applied after a newer one, in a later batch', async () => {
+    const model = readModel(db, 'later');
+    await model.applyBatch([{ event: attendance([5, 6]), seq: 20 }]);
+    await model.applyBatch([{ event: attendance([1, 2, 3]), seq: 10 }]);
+    expect(await values('later')).toEqual([[20, 5], [20, 6]]);
+  });
+
+  it('after a crash between facts and guard, a successor replaces the facts the dead process wrote', async () => {
+    const model = readModel(db, 'crash');
+    await model.applyBatch([{ event: attendance([1, 2, 3]), seq: 10 }]);
+    // The dead process had reserved and written seq 30 (three facts), but not its guard.
+    const dead = { ...attendance([7, 8, 9]) };
+    await model.sources.insertOne({ _id: `training:${T}:attendance@30:r`, source: `training:${T}:attendance`, seq: 30, count: 3 });
+    const facts = (await model.facts.find({ seq: 10 }).toArray()).map((f, i) => ({ ...f, _id: `training:${T}:attendance@30#${i}`, seq: 30, eventId: dead.id, value: 7 + i }));
+    await model.facts.insertMany(facts);
+    forgetGuards();
+    // Its successor gets a newer event first (a correction to one row), then the redelivery of 30, which is now old.
+    await readModel(db, 'crash').applyBatch([{ event: attendance([4]), seq: 40 }]);
+    await readModel(db, 'crash').applyBatch([{ event: dead, seq: 30, redelivered: true }]);
+    expect(await values('crash')).toEqual([[40, 4]]);
+  });
+});
