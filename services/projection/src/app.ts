@@ -12,6 +12,7 @@ import { asOf } from './rebuild.js';
 import { indicatorProgress } from './indicators.js';
 import type { ReportContext } from './reports/context.js';
 import { registerIatiRoutes } from './reports/routes-iati.js';
+import { registerFactsheetRoutes } from './reports/routes-factsheet.js';
 import { IndicatorsQuery, TABLE_TYPES, indicatorsAnswer, registerSummaryRoutes } from './reports/routes-summaries.js';
 
 const ParticipantsQuery = z.strictObject({
@@ -45,6 +46,7 @@ export function createApp({ rt, generations, letters, status, startRebuild, supp
       // Report routes of src/reports/ register themselves here, one line each.
       registerSummaryRoutes(api, ctx);
       registerIatiRoutes(api, ctx);
+      registerFactsheetRoutes(api, ctx);
       api.get('/reports/participants', { summary: 'Participants of held trainings by one dimension', scope: 'reports:read', query: ParticipantsQuery }, async ({ query: q, principal }) => {
         if (q.country) assertCountry(principal, q.country);
         const allowed = countryFilter(principal);
