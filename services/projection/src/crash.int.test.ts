@@ -68,9 +68,14 @@ describe('crash safety', () => {
       return c && c.num_ack_pending === 0 ? c.ack_floor.stream_seq : Math.min(c?.ack_floor.stream_seq ?? 0, head - 1);
     };
     let kills = 0;
+    // Deliveries so far (redeliveries included): a child is killed only once events reach it, so every kill lands
+    // while it works, however slowly a loaded machine starts a process.
+    const delivered = async () => (await jsm.consumers.info(env.stream, 'projection').catch(() => undefined))?.delivered.consumer_seq ?? 0;
     while (kills < KILLS && (await progress()) < head) {
+      const before = await delivered();
       const child = startChild();
-      await new Promise((res) => setTimeout(res, r.int(900, 2200)));
+      await eventually(async () => ((await delivered()) > before ? true : undefined), 60_000, 'events delivered to the new process');
+      await new Promise((res) => setTimeout(res, r.int(50, 1500)));
       const exited = new Promise((res) => child.once('exit', res));
       child.kill('SIGKILL');
       await exited;
@@ -79,7 +84,7 @@ describe('crash safety', () => {
     }
     expect(kills).toBeGreaterThanOrEqual(Math.min(3, KILLS));
     const survivor = startChild();
-    await eventually(async () => ((await progress()) >= head ? true : undefined), 60_000, 'every event acknowledged');
+    await eventually(async () => ((await progress()) >= head ? true : undefined), 120_000, 'every event acknowledged');
     survivor.kill('SIGTERM');
     await new Promise((res) => survivor.once('exit', res));
 
@@ -101,5 +106,5 @@ describe('crash safety', () => {
     expect({ onlyLive, onlyRebuilt }).toEqual({ onlyLive: [], onlyRebuilt: [] });
     expect(a).toEqual(b);
     await reader.close();
-  }, 150_000);
+  }, 300_000);
 });
