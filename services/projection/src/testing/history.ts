@@ -30,7 +30,6 @@ const uuid = (r: ReturnType<typeof prng>) => {
  */
 export function trainingHistory(seed: number, trainings: number): Array<{ event: Envelope; duplicate?: boolean }> {
   const r = prng(seed);
-  const out: Array<{ event: Envelope; duplicate?: boolean }> = [];
   const ctx = { actor: 'generator', correlationid: `seed-${seed}` };
   const pending: Envelope[][] = [];
   for (let i = 0; i < trainings; i++) {
@@ -71,7 +70,12 @@ export function trainingHistory(seed: number, trainings: number): Array<{ event:
     }
     pending.push(life);
   }
-  // Interleave trainings the way several editors work at once, keeping each training's own order.
+  return interleave(r, pending);
+}
+
+/** Interleaves lives the way several editors work at once, keeping each one's order; some events published twice. */
+function interleave(r: ReturnType<typeof prng>, pending: Envelope[][]): Array<{ event: Envelope; duplicate?: boolean }> {
+  const out: Array<{ event: Envelope; duplicate?: boolean }> = [];
   while (pending.length) {
     const j = r.int(0, pending.length - 1);
     const event = pending[j]!.shift()!;
@@ -133,13 +137,5 @@ export function assistanceHistory(seed: number, deliveries: number): Array<{ eve
     }
     pending.push(life);
   }
-  const out: Array<{ event: Envelope; duplicate?: boolean }> = [];
-  while (pending.length) {
-    const j = r.int(0, pending.length - 1);
-    const event = pending[j]!.shift()!;
-    out.push({ event });
-    if (r.chance(0.03)) out.push({ event, duplicate: true });
-    if (!pending[j]!.length) pending.splice(j, 1);
-  }
-  return out;
+  return interleave(r, pending);
 }
