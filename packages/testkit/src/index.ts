@@ -3,6 +3,7 @@ import { inject } from 'vitest';
 import { mintToken } from '@passerelle/platform';
 
 export * from './infrastructure.js';
+export { prng, type Prng } from './prng.js';
 
 /** The signing secret every test service uses. */
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256!';

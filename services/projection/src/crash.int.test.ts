@@ -7,11 +7,11 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { MongoClient } from 'mongodb';
 import { eventSubject } from '@passerelle/contracts';
 import { createLogger, ensureEventStreams } from '@passerelle/platform';
-import { eventually, isolatedEnv } from '@passerelle/testkit';
+import { eventually, isolatedEnv, prng } from '@passerelle/testkit';
 import { createGenerations } from './generations.js';
 import { readModel } from './read-model.js';
 import { replay } from './replay.js';
-import { assistanceHistory, prng, trainingHistory } from './testing/history.js';
+import { assistanceHistory, trainingHistory } from './testing/history.js';
 
 // The guarantee of DESIGN.md: whatever the crash points, the incremental read model equals a rebuild from the
 // whole stream. The projection runs as a child process and is SIGKILLed at random moments while it works.

@@ -1,27 +1,5 @@
+import { prng, type Prng } from '@passerelle/testkit';
 import { createEnvelope, type Envelope, type AttendanceRow, PARTICIPANT_CATEGORIES, SEXES, BUILT_IN_TOPICS } from '@passerelle/contracts';
-
-/** A small seeded PRNG (mulberry32): the same seed always gives the same history, so failures reproduce. */
-export function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
-    pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]!,
-    chance: (p: number) => next() < p,
-  };
-}
-
-const uuid = (r: ReturnType<typeof prng>) => {
-  const h = () => r.int(0, 0xffff).toString(16).padStart(4, '0');
-  return `${h()}${h()}-${h()}-4${h().slice(1)}-a${h().slice(1)}-${h()}${h()}${h()}`;
-};
 
 /**
  * Realistic training histories: plans, reschedules, cancellations, trainings held, attendance recorded then
@@ -33,7 +11,7 @@ export function trainingHistory(seed: number, trainings: number): Array<{ event:
   const ctx = { actor: 'generator', correlationid: `seed-${seed}` };
   const pending: Envelope[][] = [];
   for (let i = 0; i < trainings; i++) {
-    const trainingId = uuid(r);
+    const trainingId = r.uuid();
     const country = r.chance(0.7) ? 'MA' : r.pick(['TN', 'SN', 'EG'] as const);
     const late = r.chance(0.1);
     const month = String(r.int(1, 12)).padStart(2, '0');
@@ -74,7 +52,7 @@ export function trainingHistory(seed: number, trainings: number): Array<{ event:
 }
 
 /** Interleaves lives the way several editors work at once, keeping each one's order; some events published twice. */
-function interleave(r: ReturnType<typeof prng>, pending: Envelope[][]): Array<{ event: Envelope; duplicate?: boolean }> {
+function interleave(r: Prng, pending: Envelope[][]): Array<{ event: Envelope; duplicate?: boolean }> {
   const out: Array<{ event: Envelope; duplicate?: boolean }> = [];
   while (pending.length) {
     const j = r.int(0, pending.length - 1);
@@ -96,7 +74,7 @@ const hex64 = (n: number) => n.toString(16).padStart(64, '0');
 export function assistanceHistory(seed: number, deliveries: number): Array<{ event: Envelope; duplicate?: boolean }> {
   const r = prng(seed ^ 0x5eed);
   const ctx = { actor: 'generator', correlationid: `seed-${seed}` };
-  const partners = Array.from({ length: 6 }, (_, i) => ({ partnerId: uuid(r), i }));
+  const partners = Array.from({ length: 6 }, (_, i) => ({ partnerId: r.uuid(), i }));
   const pending: Envelope[][] = partners.map(({ partnerId, i }) => {
     const snapshot = { partnerId, businessDate: '2019-11-01', name: { fr: `Partenaire ${i}`, en: `Partner ${i}` }, type: r.pick(['cso', 'foundation', 'migrant_association'] as const), level: 'national', country: 'MA', tags: [], active: true };
     const life = [createEnvelope({ type: 'partners.partner.registered', subject: partnerId, country: 'MA', data: snapshot }, ctx)];
@@ -106,7 +84,7 @@ export function assistanceHistory(seed: number, deliveries: number): Array<{ eve
     return life;
   });
   for (let i = 0; i < deliveries; i++) {
-    const deliveryId = uuid(r);
+    const deliveryId = r.uuid();
     const partnerId = r.pick(partners).partnerId;
     const region = r.pick(['Oriental', 'Souss-Massa', 'Rabat-Salé-Kénitra']);
     const figures = (date: string) => {

@@ -1,0 +1,85 @@
+import { AckPolicy, DeliverPolicy, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import type { Db, IndexDescription } from 'mongodb';
+import type { Envelope } from '@passerelle/contracts';
+import { generateEvents, type GeneratorOptions } from './generator.js';
+import { entries } from './services.js';
+
+type ChangesOf = (event: Envelope) => Array<{ source: string; facts: Array<Record<string, unknown>> }>;
+
+/** The projection's own event-to-facts function, from its build (not exported by the package: loaded by path). */
+async function projectionFacts(): Promise<ChangesOf> {
+  const mod = await import(new URL('facts.js', `file://${entries.projection}`).href) as { changesOf: ChangesOf };
+  return mod.changesOf;
+}
+
+/**
+ * Raw JetStream limit: a durable pull consumer on the same stream, pulling as the projection does (200 at a time,
+ * 400 unacknowledged) with a handler that does nothing but ack.
+ */
+export async function rawConsume(js: JetStreamClient, jsm: JetStreamManager, stream: string, expected: number) {
+  const durable = 'bench_raw';
+  await jsm.consumers.add(stream, { durable_name: durable, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, max_ack_pending: 400 });
+  const consumer = await js.consumers.get(stream, durable);
+  const started = performance.now();
+  const messages = await consumer.consume({ max_messages: 200 });
+  let n = 0;
+  for await (const m of messages) {
+    m.ack();
+    if (++n >= expected) break;
+  }
+  messages.stop();
+  const seconds = (performance.now() - started) / 1000;
+  await jsm.consumers.delete(stream, durable).catch(() => undefined);
+  return { messages: n, seconds };
+}
+
+/** The projection's fact indexes, so raw writes pay for the same index maintenance. */
+const FACT_INDEXES: IndexDescription[] = [
+  { key: { source: 1 }, name: 'by_source' },
+  { key: { kind: 1, country: 1, businessDate: 1 }, name: 'by_kind_country_date' },
+  { key: { eventId: 1 }, name: 'by_event' },
+];
+
+/**
+ * Raw database limit: the facts the same history yields (same count and shape as the projection writes), written
+ * in batches of the facts of `batchEvents` events, by bulk replaceOne upserts (fact ids as the projection made
+ * them, so corrections replace), then by insertMany of unique ids for reference. Only the database calls are
+ * timed. Each mode stops after `budgetSeconds` of database time: FerretDB on SQLite scans the collection for every
+ * upsert, so a full run of 100,000 events' facts would take hours; the rate is then that of the part written.
+ */
+export async function rawDatabase(db: Db, gen: GeneratorOptions, budgetSeconds: number, batchEvents = 200) {
+  const changesOf = await projectionFacts();
+  const result = {} as Record<'upsert' | 'insert', { events: number; docs: number; seconds: number; complete: boolean }>;
+  for (const mode of ['upsert', 'insert'] as const) {
+    const coll = db.collection<{ _id: string }>(`raw_${mode}`);
+    await coll.drop().catch(() => undefined);
+    await coll.createIndexes(FACT_INDEXES);
+    const r = (result[mode] = { events: 0, docs: 0, seconds: 0, complete: false as boolean });
+    let docs: Array<Record<string, unknown> & { _id: string }> = [];
+    let events = 0;
+    const flush = async () => {
+      if (!docs.length) return;
+      const t0 = performance.now();
+      if (mode === 'upsert') await coll.bulkWrite(docs.map((d) => ({ replaceOne: { filter: { _id: d._id }, replacement: d, upsert: true } })), { ordered: false });
+      else await coll.insertMany(docs, { ordered: false });
+      r.seconds += (performance.now() - t0) / 1000;
+      r.docs += docs.length;
+      r.events = events;
+      docs = [];
+    };
+    for (const { event } of generateEvents(gen)) {
+      events++;
+      for (const change of changesOf(event)) {
+        change.facts.forEach((f, i) => docs.push({ ...f, _id: mode === 'upsert' ? `${change.source}#${i}` : `${change.source}#${i}:${events}`, source: change.source, seq: events, eventId: event.id, eventType: event.type, country: event.country, recordedAt: event.time }));
+      }
+      if (events % batchEvents === 0) {
+        await flush();
+        if (r.seconds > budgetSeconds) break;
+      }
+    }
+    await flush();
+    r.complete = r.events === gen.count;
+    await coll.drop().catch(() => undefined);
+  }
+  return result;
+}

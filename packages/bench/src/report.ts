@@ -1,0 +1,108 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Machine } from './infra.js';
+
+type Row = [string, string];
+export interface Table {
+  title: string;
+  rows: Row[];
+}
+
+const n = (x: unknown) => (typeof x === 'number' ? x.toLocaleString('en-US') : String(x ?? '—'));
+type Any = Record<string, any>;
+
+/** The figures of each scenario worth a glance, as label/value rows (the JSON file keeps everything). */
+export function tablesOf(results: Any): Table[] {
+  const tables: Table[] = [];
+  const p = results.projection as Any | undefined;
+  if (p) {
+    tables.push({
+      title: `1. Projection throughput (${n(p.events)} events in the stream)`,
+      rows: [
+        ['raw JetStream consume + ack (no-op handler)', `${n(p.rawConsume.eventsPerSecond)} events/s (${p.rawConsume.seconds} s)`],
+        ['raw DB bulk upserts of the same facts', `${n(p.rawUpsert.factsPerSecond)} facts/s = ${n(p.rawUpsert.eventsPerSecond)} events/s (${n(p.rawUpsert.docs)} facts of ${n(p.rawUpsert.events)} events, ${p.rawUpsert.seconds} s${p.rawUpsert.complete ? '' : ', stopped at the time budget'})`],
+        ['raw DB insertMany of the same facts', `${n(p.rawInsert.factsPerSecond)} facts/s = ${n(p.rawInsert.eventsPerSecond)} events/s (${n(p.rawInsert.docs)} facts of ${n(p.rawInsert.events)} events, ${p.rawInsert.seconds} s${p.rawInsert.complete ? '' : ', stopped at the time budget'})`],
+        ['projection (process start to checkpoint = head)', `${n(p.projection.eventsPerSecond)} events/s (${p.projection.seconds} s)`],
+        ['projection ÷ min(raw consume, raw upsert)', `${p.ratioToRawLimit} (limit: ${p.limitedBy})`],
+        ['projection ÷ min(raw consume, raw insertMany)', `${p.ratioToInsertLimit} (the projection only inserts facts)`],
+        ['publishing the history (setup)', `${n(p.publish.eventsPerSecond)} events/s`],
+      ],
+    });
+    if (p.profile) {
+      tables.push({ title: 'Projection CPU profile: self time by area', rows: (p.profile.areas as Any[]).slice(0, 10).map((a) => [a.area, `${a.percent} % (${n(a.ms)} ms)`]) });
+      tables.push({ title: 'Projection CPU profile: top functions by self time', rows: (p.profile.functions as Any[]).slice(0, 15).map((f) => [`${f.fn} ${f.where}`, `${f.percent} % (${n(f.ms)} ms)`]) });
+    }
+  }
+  const f = results.freshness as Any | undefined;
+  if (f) {
+    tables.push({
+      title: '2. Freshness: HTTP response of a command → its effect visible in the reporting API',
+      rows: (f.steps as Any[]).flatMap((s): Row[] => [
+        [`${s.targetPerSecond}/s: achieved rate, HTTP p50/p99`, `${n(s.http.achievedPerSecond)}/s, ${s.http.p50}/${s.http.p99} ms (${n(s.http.ok)} ok, ${s.http.non2xx} non-2xx, ${s.http.errors} errors)`],
+        [`${s.targetPerSecond}/s: freshness p50/p95/p99 (status, every command)`, `${s.freshnessMs.p50} / ${s.freshnessMs.p95} / ${s.freshnessMs.p99} ms (n=${n(s.freshnessMs.n)}, max ${s.freshnessMs.max}, not visible ${s.notVisible})`],
+        [`${s.targetPerSecond}/s: freshness p50/p95/p99 (figure probes)`, `${s.probedFigureMs.p50} / ${s.probedFigureMs.p95} / ${s.probedFigureMs.p99} ms (n=${n(s.probedFigureMs.n)})`],
+      ]),
+    });
+  }
+  const r = results.rebuild as Any | undefined;
+  if (r) {
+    const mem = Object.entries(r.rssMiBAtProgress as Record<string, number>).map(([k, v]) => `${k}: ${v}`).join(', ');
+    tables.push({
+      title: `3. Rebuild (${n(r.events)} events)`,
+      rows: [['time (CLI process start to exit)', `${r.seconds} s`], ['events per second', n(r.eventsPerSecond)], ['peak RSS (VmHWM)', `${r.peakRssMiB} MiB`], ['RSS at progress (MiB)', mem]],
+    });
+  }
+  const q = results.queries as Any | undefined;
+  if (q) {
+    tables.push({
+      title: `4. Report queries: ${q.connections} concurrent clients, ${q.seconds} s each, model of ${n(results.rebuild?.events ?? q.events)} events (${n(q.facts)} facts)`,
+      rows: (q.endpoints as Any[]).map((e) => [e.path, `${e.perSecond} req/s, p50 ${e.p50} ms, p99 ${e.p99} ms (first ${e.firstMs} ms; ${e.non2xx} non-2xx, ${e.errors} errors, ${e.timeouts} timeouts)`]),
+    });
+  }
+  const c = results.commands as Any | undefined;
+  if (c) {
+    tables.push({
+      title: `5. Command throughput of one trainings instance (plan training; p99 < ${c.p99LimitMs} ms)`,
+      rows: [
+        ...(c.steps as Any[]).map((s): Row => [`target ${s.targetPerSecond}/s`, `${n(s.achievedPerSecond)}/s achieved, p50 ${s.p50} ms, p99 ${s.p99} ms${s.non2xx || s.errors ? `, ${s.non2xx} non-2xx, ${s.errors} errors` : ''}${s.kept ? '' : '  ✗'}`]),
+        ['highest rate with p99 under the limit', c.bestPerSecond === null ? 'none of the rates tried' : `${n(c.bestPerSecond)} commands/s`],
+      ],
+    });
+  }
+  return tables;
+}
+
+const machineRows = (m: Machine): Row[] => [
+  ['CPU', `${m.cpu}, ${m.cores} cores`], ['memory', `${m.memoryGiB} GiB`], ['OS', m.os], ['Node', m.node],
+  ['bus', `${m.nats} (${m.how.nats})`], ['database', `${m.database} (${m.how.mongo})`],
+];
+
+/** The tables as aligned text for the terminal. */
+export function printTables(tables: Table[], machine: Machine): string {
+  const all = [{ title: 'Machine', rows: machineRows(machine) }, ...tables];
+  return all.map((t) => {
+    const w = Math.max(...t.rows.map((r) => r[0].length));
+    return `\n${t.title}\n${t.rows.map(([k, v]) => `  ${k.padEnd(w)}  ${v}`).join('\n')}`;
+  }).join('\n');
+}
+
+/** Writes results/<stamp>.json (everything measured) and results/<stamp>.md (machine and tables). */
+export function writeResults(dir: string, meta: { startedAt: Date; argv: string[]; quick: boolean; notes: string[] }, machine: Machine, results: Any) {
+  mkdirSync(dir, { recursive: true });
+  const stamp = meta.startedAt.toISOString().replace(/[:]/g, '-').replace(/\.\d+Z$/, 'Z');
+  const json = join(dir, `${stamp}.json`);
+  const md = join(dir, `${stamp}.md`);
+  writeFileSync(json, `${JSON.stringify({ startedAt: meta.startedAt, argv: meta.argv, quick: meta.quick, machine, results }, null, 2)}\n`);
+  const cell = (s: string) => s.replace(/\|/g, '\\|');
+  const section = (t: Table) => `## ${t.title}\n\n| | |\n|---|---|\n${t.rows.map(([k, v]) => `| ${cell(k)} | ${cell(v)} |`).join('\n')}\n`;
+  writeFileSync(md, [
+    `# Passerelle bench, ${meta.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC${meta.quick ? ' (quick sizes)' : ''}`,
+    '',
+    `Arguments: \`${meta.argv.join(' ') || '(none: the issue sizes)'}\` (\`node dist/run.js\` or \`npm run bench -w @passerelle/bench --\`). Every figure below was measured in this run; the raw baselines come from the same servers in the same run.`,
+    '',
+    ...meta.notes.map((x) => `- ${x}`), meta.notes.length ? '' : '',
+    section({ title: 'Machine', rows: [...machineRows(machine), ['date', meta.startedAt.toISOString()]] }),
+    ...tablesOf(results).map(section),
+  ].join('\n'));
+  return { json, md };
+}
