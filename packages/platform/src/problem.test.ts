@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ConflictError, ForbiddenError, NotFoundError, RuleViolation, UnauthorizedError, ValidationError } from './errors.js';
+import { MongoNetworkError, MongoServerError } from 'mongodb';
 import { toProblem } from './problem.js';
 
 describe('errors become problems in one place', () => {
@@ -14,6 +15,9 @@ describe('errors become problems in one place', () => {
     [Object.assign(new SyntaxError('x'), { type: 'entity.parse.failed', status: 400 }), 400, 'MALFORMED_JSON'],
     [Object.assign(new Error('x'), { type: 'entity.too.large', status: 413 }), 413, 'PAYLOAD_TOO_LARGE'],
     [Object.assign(new Error('dup key'), { code: 11000 }), 409, 'CONFLICT'],
+    [new MongoServerError({ message: 'database is locked (5) (SQLITE_BUSY)', code: 1 }), 503, 'UNAVAILABLE'],
+    [new MongoNetworkError('connection closed'), 503, 'UNAVAILABLE'],
+    [new MongoServerError({ message: 'unknown operator: $foo', code: 2 }), 500, 'INTERNAL'],
     [new Error('boom'), 500, 'INTERNAL'],
   ])('%s → %i', (err, status, code) => {
     const p = toProblem(err);

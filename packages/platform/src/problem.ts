@@ -29,17 +29,25 @@ export function toProblem(err: unknown): Problem {
   if (Array.isArray(e.issues) && (err as Error).name === 'ZodError') {
     return { status: 400, code: ErrorCode.ValidationFailed, title: TITLES[400]!, detail: 'the input is not valid', extras: { errors: issuesFrom(err as never) } };
   }
+  if (databaseBusy(err)) return { status: 503, code: ErrorCode.Unavailable, title: TITLES[503]!, detail: 'the database is busy or unreachable; retry shortly' };
   if (e.code === 11000) return { status: 409, code: ErrorCode.Conflict, title: TITLES[409]!, detail: 'a record with the same key already exists' };
   const status = e.status ?? e.statusCode;
   if (e.expose && status && status >= 400 && status < 500) return { status, code: ErrorCode.BadRequest, title: TITLES[status] ?? 'Bad request', detail: e.message ?? 'bad request' };
   return { status: 500, code: ErrorCode.Internal, title: TITLES[500]!, detail: 'an unexpected error occurred; it has been logged' };
 }
 
+// The driver's errors for a database that cannot be reached, and FerretDB/SQLite's answer while another write holds
+// the lock: the request was fine, the server could not take it now.
+const UNREACHABLE = new Set(['MongoNetworkError', 'MongoNetworkTimeoutError', 'MongoServerSelectionError', 'MongoPoolClearedError']);
+const databaseBusy = (err: unknown) =>
+  err instanceof Error && (UNREACHABLE.has(err.name) || (err.name === 'MongoServerError' && /database is locked|SQLITE_BUSY/i.test(err.message)));
+
 /** Express error handler writing application/problem+json. */
 export function problemHandler(logger: Logger) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const p = toProblem(err);
     if (p.status >= 500) logger.error({ err, requestId: req.requestId }, 'request failed');
+    if (p.status === 503) res.setHeader('retry-after', '1');
     res.status(p.status).type('application/problem+json').json({
       type: `https://passerelle.dev/problems/${p.code.toLowerCase().replaceAll('_', '-')}`,
       title: p.title,
