@@ -19,10 +19,11 @@ export interface FigureRow {
   value: number;
 }
 
-type Doc = Record<string, unknown>;
+/** A fact as figures read it: only some of its fields. */
+export type Doc = Record<string, unknown>;
 
 /** The figure of one group of facts. Unique: distinct keys, plus people without keys added as totals (said by reports). */
-function measureOf(docs: Doc[], q: FigureQuery): number {
+function measureOf(docs: Doc[], q: Omit<FigureQuery, 'match'>): number {
   const num = (v: unknown) => (typeof v === 'number' ? v : 0);
   switch (q.measure) {
     case Measure.Count: return docs.length;
@@ -38,26 +39,33 @@ function measureOf(docs: Doc[], q: FigureQuery): number {
 }
 
 /**
- * A figure, or its breakdown by one dimension, computed from the flat facts of the read model. The matching facts
- * are read once (only the fields the figure needs) and grouped here: FerretDB reads the whole collection for every
- * query and cannot $unwind before $sum, so one read per figure beats a $group per measure and per array value.
+ * Reads the facts of a condition once, only the fields figures over them need. FerretDB reads the whole collection
+ * for every query and cannot $unwind before $sum, so reports read once and group in the process (`figureOf`).
  */
-export async function figure(facts: Collection<Fact>, q: FigureQuery): Promise<FigureRow[]> {
-  const fields = ['value', 'key', ...(q.field ? [q.field] : []), ...(q.by ? [q.by] : [])];
-  const docs = await facts.find(q.match, { projection: Object.fromEntries([['_id', 0], ...fields.map((f) => [f, 1])]) }).toArray() as Doc[];
+export async function readFacts(facts: Collection<Fact>, match: Record<string, unknown>, fields: Array<string | undefined>): Promise<Doc[]> {
+  const wanted = ['value', 'key', ...fields.filter((f): f is string => !!f)];
+  return await facts.find(match, { projection: Object.fromEntries([['_id', 0], ...wanted.map((f) => [f, 1])]) }).toArray() as Doc[];
+}
+
+/** Pure: a figure over facts already read, or its breakdown by one field (a fact with an array counts under each value). */
+export function figureOf(docs: Doc[], q: Omit<FigureQuery, 'match'>): FigureRow[] {
   if (!docs.length) return [];
   if (!q.by) return [{ key: null, value: measureOf(docs, q) }];
+  const by = q.by;
   const groups = new Map<string | null, Doc[]>();
   const add = (k: string | null, d: Doc) => (groups.get(k) ?? groups.set(k, []).get(k)!).push(d);
   for (const d of docs) {
-    const v = d[q.by];
-    // Array dimensions (topics, vulnerabilities): a fact counts under each of its values.
-    if (ARRAY_FIELDS.has(q.by)) for (const k of new Set(Array.isArray(v) ? v : [v])) { if (typeof k === 'string') add(k, d); }
+    const v = d[by];
+    if (ARRAY_FIELDS.has(by)) for (const k of new Set(Array.isArray(v) ? v : [v])) { if (typeof k === 'string') add(k, d); }
     else add(v === undefined || v === null ? null : String(v), d);
   }
   const rows = [...groups].map(([key, ds]) => ({ key, value: measureOf(ds, q) }));
-  if (ARRAY_FIELDS.has(q.by)) return rows.filter((r) => r.value !== 0).sort((a, b) => String(a.key).localeCompare(String(b.key)));
-  return rows.sort((a, b) => String(a.key).localeCompare(String(b.key)));
+  return (ARRAY_FIELDS.has(by) ? rows.filter((r) => r.value !== 0) : rows).sort((a, b) => String(a.key).localeCompare(String(b.key)));
+}
+
+/** A figure, or its breakdown by one dimension, computed from the flat facts of the read model. */
+export async function figure(facts: Collection<Fact>, q: FigureQuery): Promise<FigureRow[]> {
+  return figureOf(await readFacts(facts, q.match, [q.field, q.by]), q);
 }
 
 /** The facts behind a figure (one cell): which events made it, paginated, oldest business date first. */

@@ -1,7 +1,7 @@
 import type { Collection } from 'mongodb';
 import { RuleViolation, type Principal, assertCountry } from '@passerelle/platform';
 import { DIMENSION_FIELD, FactKind, type Fact } from './facts.js';
-import { figure, Measure, type FigureQuery } from './figures.js';
+import { figureOf, Measure, readFacts, type Doc, type FigureQuery } from './figures.js';
 import { parsePeriod, periodMatch } from './periods.js';
 import { suppress, type Cell } from './suppression.js';
 
@@ -32,16 +32,23 @@ function ruleMatch(rule: Rule, country: string, period: { from?: string; to?: st
   return match;
 }
 
-async function evaluate(facts: Collection<Fact>, rule: Rule, match: Record<string, unknown>, by?: string) {
+/** The rule's figure over facts already read: its measure, or the ratio of two, in total or by one field. */
+function evaluate(docs: Doc[], rule: Rule, by?: string) {
   const run = (name: string) => {
     const m = MEASURES[name];
     if (!m) throw new RuleViolation('UNKNOWN_MEASURE', `the projection cannot compute ${name}`);
-    return figure(facts, { match, ...m, by });
+    return figureOf(docs, { ...m, by });
   };
   if (rule.measure !== 'ratio') return run(rule.measure);
-  const [num, den] = await Promise.all([run(rule.numerator!), run(rule.denominator!)]);
+  const [num, den] = [run(rule.numerator!), run(rule.denominator!)];
   return den.map((d) => ({ key: d.key, value: d.value ? Math.round((1000 * (num.find((n) => n.key === d.key)?.value ?? 0)) / d.value) / 10 : 0 }));
 }
+
+/** Fields an indicator's figures need: the measures' fields and the declared disaggregations. */
+const fieldsOf = (rule: Rule, disaggregations: string[]) => [
+  ...[rule.measure, rule.numerator, rule.denominator].map((m) => (m ? MEASURES[m]?.field : undefined)),
+  ...disaggregations.map((d) => DIMENSION_FIELD[d] ?? d),
+];
 
 /**
  * Indicator progress of a framework for a period: for each indicator, baseline, target (with its version),
@@ -66,10 +73,11 @@ export async function indicatorProgress(facts: Collection<Fact>, frameworkId: st
     const breakdowns: Record<string, Cell[]> = {};
     let hidden = 0;
     if (def.computation.method === 'rule' && def.computation.rule) {
-      const match = ruleMatch(def.computation.rule, country, period);
-      actual = (await evaluate(facts, def.computation.rule, match))[0]?.value ?? 0;
+      // One read of the indicator's facts serves its total and every breakdown.
+      const docs = await readFacts(facts, ruleMatch(def.computation.rule, country, period), fieldsOf(def.computation.rule, def.disaggregations));
+      actual = evaluate(docs, def.computation.rule)[0]?.value ?? 0;
       for (const d of def.disaggregations) {
-        const cells = await evaluate(facts, def.computation.rule, match, DIMENSION_FIELD[d] ?? d);
+        const cells = evaluate(docs, def.computation.rule, DIMENSION_FIELD[d] ?? d);
         const shown = protection.internal ? { cells, hidden: 0 } : suppress(cells, { threshold: protection.threshold, sensitiveIndicator: def.sensitive });
         breakdowns[d] = shown.cells;
         hidden += shown.hidden;
