@@ -1,11 +1,12 @@
 import type { Server } from 'node:http';
 import type { Express } from 'express';
+import type { Db } from 'mongodb';
 import { createVerifier } from './auth.js';
 import type { BaseConfig } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { connectMongo } from './mongo.js';
 import { connectNats, ensureEventStreams, jetstream, jetstreamManager, type EventStreams } from './nats.js';
-import { createRelay } from './relay.js';
+import { createRelay, type Relay } from './relay.js';
 import { startTelemetry } from './telemetry.js';
 
 /** Connects everything a service needs from its validated config; the service adds routes and handlers. */
@@ -88,4 +89,29 @@ export function exitOnSignals(runtime: Pick<Runtime, 'shutdown' | 'logger'>, tim
 /** True when this module is the process entry point (so main.ts can also be imported by tests). */
 export function isEntryPoint(moduleUrl: string): boolean {
   return process.argv[1] !== undefined && new URL(moduleUrl).pathname === process.argv[1];
+}
+
+/**
+ * Starts a command service: its runtime, its store (whose outbox the relay publishes, unless `relay: false` for
+ * tests that publish by hand) and its HTTP app; returns its URL, runtime and store.
+ */
+export async function startCommandService<S>(
+  service: string,
+  config: BaseConfig,
+  opts: { relay?: boolean; logger?: Logger },
+  parts: { store: (db: Db, relay?: Relay) => Promise<S>; app: (rt: Runtime, store: S) => Express },
+) {
+  const rt = await startRuntime(service, config, opts.logger ? { logger: opts.logger } : {});
+  const publishing = opts.relay !== false;
+  const store = await parts.store(rt.db, publishing ? rt.relay : undefined);
+  if (publishing) rt.relay.start();
+  const url = await rt.listen(parts.app(rt, store));
+  return { url, rt, store };
+}
+
+/** Runs a service's `start` when its main module is the process entry point, and stops it gracefully on signals. */
+export async function runIfEntryPoint(moduleUrl: string, start: () => Promise<{ rt: Runtime }>): Promise<void> {
+  if (!isEntryPoint(moduleUrl)) return;
+  const { rt } = await start();
+  exitOnSignals(rt, rt.config.SHUTDOWN_TIMEOUT_MS);
 }

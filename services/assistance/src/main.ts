@@ -1,4 +1,4 @@
-import { exitOnSignals, isEntryPoint, startRuntime, type Logger } from '@passerelle/platform';
+import { runIfEntryPoint, startCommandService, type Logger } from '@passerelle/platform';
 import { createApp } from './app.js';
 import { loadAssistanceConfig } from './config.js';
 import { createKeyMaker } from './keys.js';
@@ -10,14 +10,7 @@ export { configShape } from './config.js';
 export async function start(env: NodeJS.ProcessEnv = process.env, opts: { relay?: boolean; logger?: Logger } = {}) {
   const config = loadAssistanceConfig(env);
   const keyOf = config.BENEFICIARY_LISTS === 'enabled' ? createKeyMaker(config.BENEFICIARY_KEY_SECRET!) : undefined;
-  const rt = await startRuntime('assistance', config, opts.logger ? { logger: opts.logger } : {});
-  const store = await createDeliveryStore(rt.db, opts.relay === false ? undefined : rt.relay);
-  if (opts.relay !== false) rt.relay.start();
-  const url = await rt.listen(createApp(rt, store, keyOf));
-  return { url, rt, store };
+  return startCommandService('assistance', config, opts, { store: createDeliveryStore, app: (rt, store) => createApp(rt, store, keyOf) });
 }
 
-if (isEntryPoint(import.meta.url)) {
-  const { rt } = await start();
-  exitOnSignals(rt, rt.config.SHUTDOWN_TIMEOUT_MS);
-}
+await runIfEntryPoint(import.meta.url, () => start());

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { exitOnSignals, isEntryPoint, loadConfig, serviceConfigShape, startRuntime } from '@passerelle/platform';
+import { loadConfig, runIfEntryPoint, serviceConfigShape, startRuntime } from '@passerelle/platform';
 import { createApp } from './app.js';
 import { deadLetters } from './dead-letters.js';
 import { createGenerations } from './generations.js';
@@ -65,7 +65,4 @@ export async function start(env: NodeJS.ProcessEnv = process.env) {
   return { url, rt, generations };
 }
 
-if (isEntryPoint(import.meta.url)) {
-  const { rt } = await start();
-  exitOnSignals(rt, rt.config.SHUTDOWN_TIMEOUT_MS);
-}
+await runIfEntryPoint(import.meta.url, () => start());
