@@ -163,13 +163,9 @@ function createApplier(db: Db, gen: number | string) {
   };
 }
 
-function duplicateIndexes(e: unknown): number[] {
-  const errors = (e as { writeErrors?: Array<{ code: number; index: number }> | { code: number; index: number } }).writeErrors;
+/** Swallows an unordered insert's failure when every document it refused was already there (a redelivery). */
+function ignoreDuplicates(e: unknown) {
+  const errors = (e as { writeErrors?: Array<{ code: number }> | { code: number } }).writeErrors;
   const list = Array.isArray(errors) ? errors : errors ? [errors] : [];
   if (!list.length || list.some((w) => w.code !== 11000)) throw e;
-  return list.map((w) => w.index);
-}
-
-function ignoreDuplicates(e: unknown) {
-  duplicateIndexes(e);
 }
