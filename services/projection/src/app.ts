@@ -6,7 +6,7 @@ import type { deadLetters } from './dead-letters.js';
 import { FactKind } from './facts.js';
 import { explain, figure, Measure } from './figures.js';
 import type { Generations } from './generations.js';
-import { DiffQuery, ExplainQuery, FigureQuery, byField, factMatch } from './queries.js';
+import { DiffQuery, ExplainQuery, FigureQuery, byField, factMatch, Instant } from './queries.js';
 import { readModel } from './read-model.js';
 import { asOf } from './rebuild.js';
 import { indicatorProgress } from './indicators.js';
@@ -96,7 +96,7 @@ export function createApp({ rt, generations, letters, status, startRebuild, supp
       api.get('/reports/indicators', { summary: 'Indicator progress of a framework for a period: baseline, target and its version, actual, % of target, by each disaggregation', scope: 'reports:read', query: IndicatorsQuery, produces: TABLE_TYPES }, async ({ query, principal, res }) =>
         indicatorsAnswer(res, query, await indicatorProgress((await modelFor(query.asOf)).facts, query.framework, query.period, principal, protection(principal))));
 
-      api.get('/reports/partners', { summary: 'Partners as reports name them: their latest names (a rename shows everywhere), type, level, region', scope: 'reports:read', query: z.strictObject({ country: Country.optional(), asOf: z.iso.datetime({ offset: true }).optional() }) }, async ({ query, principal }) => {
+      api.get('/reports/partners', { summary: 'Partners as reports name them: their latest names (a rename shows everywhere), type, level, region', scope: 'reports:read', query: z.strictObject({ country: Country.optional(), asOf: Instant.optional() }) }, async ({ query, principal }) => {
         if (query.country) assertCountry(principal, query.country);
         const allowed = countryFilter(principal);
         const facts = await (await modelFor(query.asOf)).facts.find({ kind: FactKind.Partner, ...(query.country ? { country: query.country } : allowed ? { country: { $in: allowed } } : {}) }).toArray();

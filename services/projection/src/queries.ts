@@ -11,6 +11,9 @@ export type Dimension = (typeof DIMENSIONS)[number];
 
 const filters = Object.fromEntries(DIMENSIONS.map((d) => [d, z.string().min(1).max(100).optional()])) as Record<Dimension, z.ZodOptional<z.ZodString>>;
 
+/** An instant of record time with its offset, e.g. 2020-12-31T23:59:59Z (as of, from, to). */
+export const Instant = z.iso.datetime({ offset: true });
+
 export const FigureQuery = z.strictObject({
   /** The fact kind: an indicator rule source such as training_attendance or assistance_beneficiaries. */
   source: z.enum(Object.values(FactKind) as [FactKind, ...FactKind[]]),
@@ -18,7 +21,7 @@ export const FigureQuery = z.strictObject({
   by: z.enum(DIMENSIONS).optional(),
   period: z.string().default('all'),
   country: Country.optional(),
-  asOf: z.iso.datetime({ offset: true }).optional(),
+  asOf: Instant.optional(),
   ...filters,
 });
 export type FigureQuery = z.infer<typeof FigureQuery>;
@@ -26,8 +29,8 @@ export type FigureQuery = z.infer<typeof FigureQuery>;
 export const ExplainQuery = FigureQuery.extend({ ...PageQuery });
 
 export const DiffQuery = FigureQuery.omit({ asOf: true }).extend({
-  from: z.iso.datetime({ offset: true }),
-  to: z.iso.datetime({ offset: true }),
+  from: Instant,
+  to: Instant,
 });
 
 const field = (d: Dimension) => DIMENSION_FIELD[d] ?? d;

@@ -4,12 +4,13 @@ import type { Localized } from '@passerelle/contracts';
 import type { indicatorProgress } from '../indicators.js';
 import type { Cell } from '../suppression.js';
 import { answer, Format, Lang, type Table } from './tables.js';
+import { Instant } from '../queries.js';
 
 /** GET /reports/indicators: JSON by default, or a CSV / XLSX table with names in `lang`. */
 export const IndicatorsQuery = z.strictObject({
   framework: z.string().regex(/^[A-Z0-9]+-[A-Z]{2}$/),
   period: z.string().default('PY1'),
-  asOf: z.iso.datetime({ offset: true }).optional(),
+  asOf: Instant.optional(),
   format: Format,
   lang: Lang,
 });

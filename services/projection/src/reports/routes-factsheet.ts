@@ -4,12 +4,13 @@ import { assertCountry, type Api, type Principal } from '@passerelle/platform';
 import type { ReportContext } from './context.js';
 import { factsheet } from './factsheet.js';
 import { factsheetHtml } from './factsheet-html.js';
+import { Instant } from '../queries.js';
 
 // Strict: a factsheet is a document people quote, so a misspelt language is an error, not English by default.
 const FactsheetLang = z.enum(['fr', 'en']);
 // The period's format is checked against the framework's programme start (422 like every report), so only its length here.
 const PeriodKey = z.string().min(1).max(20);
-const AsOf = z.iso.datetime({ offset: true }).optional();
+const AsOf = Instant.optional();
 
 const FactsheetQuery = z.strictObject({ framework: FrameworkId, period: PeriodKey.default('PY1'), lang: FactsheetLang.default('en'), asOf: AsOf });
 const PageParams = z.strictObject({ framework: FrameworkId, period: PeriodKey, lang: FactsheetLang });

@@ -3,12 +3,13 @@ import { FrameworkId } from '@passerelle/contracts';
 import { assertCountry, type Api } from '@passerelle/platform';
 import type { ReportContext } from './context.js';
 import { iatiActivities } from './iati.js';
+import { Instant } from '../queries.js';
 
 const IatiQuery = z.strictObject({
   framework: FrameworkId,
   // The format is checked against the framework's programme years (422 like every report), so only its length here.
   period: z.string().min(1).max(16).optional(),
-  asOf: z.iso.datetime({ offset: true }).optional(),
+  asOf: Instant.optional(),
 });
 
 /** GET /reports/iati: a framework's results as an IATI 2.03 activities document (application/xml). */

@@ -8,12 +8,13 @@ import { resolveScope, ScopeQuery } from './scope.js';
 import { assistanceSummary, summaryTable, trainingsSummary } from './summaries.js';
 import { answer, TABLE_TYPES } from './tables.js';
 import { Granularity, threeW, threeWTable } from './three-w.js';
+import { Instant } from '../queries.js';
 
 export { IndicatorsQuery, indicatorsAnswer } from './indicators-table.js';
 export { TABLE_TYPES } from './tables.js';
 
 const SummaryQuery = z.strictObject(ScopeQuery);
-const FrameworkQuery = z.strictObject({ framework: FrameworkId, period: z.string().max(20).default('PY1'), asOf: z.iso.datetime({ offset: true }).optional() });
+const FrameworkQuery = z.strictObject({ framework: FrameworkId, period: z.string().max(20).default('PY1'), asOf: Instant.optional() });
 const fileName = (what: string, q: { country?: string | undefined; framework?: string | undefined; period: string }) => `${what}-${q.framework ?? q.country ?? 'all'}-${q.period}`;
 
 /** Summaries, 3W, results by line of work and contributions (read only; country scope and small-cell protection). */

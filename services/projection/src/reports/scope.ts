@@ -6,13 +6,14 @@ import { FactKind, type Fact } from '../facts.js';
 import { parsePeriod, periodMatch, type Period } from '../periods.js';
 import { suppress, type Cell } from '../suppression.js';
 import { Format, Lang } from './tables.js';
+import { Instant } from '../queries.js';
 
 /** Query parameters every summary takes: where, when (a framework gives programme years), as of when, how. */
 export const ScopeQuery = {
   country: Country.optional(),
   period: z.string().max(20).default('all'),
   framework: FrameworkId.optional(),
-  asOf: z.iso.datetime({ offset: true }).optional(),
+  asOf: Instant.optional(),
   format: Format,
   lang: Lang,
 };
