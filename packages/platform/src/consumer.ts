@@ -87,12 +87,13 @@ export async function startConsumer(opts: ConsumerOptions) {
   const maxDeliver = opts.maxDeliver ?? 5;
   const maxBatch = opts.batchHandler ? (opts.maxBatch ?? 100) : 1;
   const handleBatch = opts.batchHandler ?? (async (msgs: JsMsg[]) => opts.handler!(msgs[0]!));
+  const ackWaitMs = opts.ackWaitMs ?? 30_000;
   await ensureConsumer(opts.jsm, opts.streams.stream, {
     durable_name: opts.durable,
     // A single filter uses filter_subject: filter_subjects needs NATS 2.10, and Debian ships 2.9.
     ...(opts.filterSubjects.length === 1 ? { filter_subject: opts.filterSubjects[0]! } : { filter_subjects: opts.filterSubjects }),
     max_deliver: maxDeliver,
-    ack_wait: (opts.ackWaitMs ?? 30_000) * 1e6,
+    ack_wait: ackWaitMs * 1e6,
     max_ack_pending: opts.maxAckPending ?? 1,
   });
   const log = opts.logger.child({ consumer: opts.durable });
@@ -141,16 +142,57 @@ export async function startConsumer(opts: ConsumerOptions) {
     }, () => handleBatch(msgs));
   }
 
+  // Every message this process holds (in hand or waiting for its batch) is kept alive: a batch that outlasts the
+  // ack wait, on a slow database, must not make JetStream deliver the same messages to a second worker meanwhile.
+  const held = new Set<JsMsg>();
+  const keepAlive = setInterval(() => {
+    for (const m of held) m.working();
+  }, Math.max(100, Math.floor(ackWaitMs / 3)));
+  keepAlive.unref();
+
   async function handle(msgs: JsMsg[]) {
     try {
       await run(msgs);
-      for (const m of msgs) m.ack();
+      for (const m of msgs) {
+        m.ack();
+        held.delete(m);
+      }
       handled += msgs.length;
     } catch (e) {
-      if (msgs.length === 1) return fail(msgs[0]!, e);
+      if (msgs.length === 1) {
+        await fail(msgs[0]!, e);
+        held.delete(msgs[0]!);
+        return;
+      }
       // Find the culprit: the others succeed (their effects are idempotent), it alone is retried or dead-lettered.
       for (const m of msgs) await handle([m]);
     }
+  }
+
+  /** Takes messages off the subscription as soon as they arrive, so they are held (and kept alive) at once. */
+  function pump(messages: ConsumerMessages) {
+    const queue: JsMsg[] = [];
+    let ended = false;
+    let wake: (() => void) | undefined;
+    const done = (async () => {
+      for await (const m of messages) {
+        held.add(m);
+        queue.push(m);
+        wake?.();
+      }
+    })().finally(() => {
+      ended = true;
+      wake?.();
+    });
+    return {
+      done,
+      /** The next batch in stream order: whatever has arrived, up to maxBatch; undefined once the subscription ended. */
+      async next(): Promise<JsMsg[] | undefined> {
+        while (!queue.length && !ended) await new Promise<void>((r) => (wake = r));
+        wake = undefined;
+        return queue.length ? queue.splice(0, maxBatch) : undefined;
+      },
+    };
   }
 
   const loop = (async () => {
@@ -168,25 +210,22 @@ export async function startConsumer(opts: ConsumerOptions) {
             }
           }
         })();
-        const it = messages[Symbol.asyncIterator]();
+        // Big batches under load (whatever has already arrived joins), single messages when quiet.
+        const incoming = pump(messages);
         while (!stopped) {
-          const next = await it.next();
-          if (next.done) break;
-          const batch = [next.value];
-          // Whatever has already arrived joins the batch: big batches under load, single messages when quiet.
-          while (batch.length < maxBatch && messages.getPending() > 0) {
-            const more = await it.next();
-            if (more.done) break;
-            batch.push(more.value);
-          }
+          const batch = await incoming.next();
+          if (!batch) break;
           await handle(batch);
         }
+        await incoming.done;
       } catch (e) {
         if (stopped) break;
         log.error({ err: e }, 'consumer loop failed; restarting in 1 s');
         await new Promise((r) => setTimeout(r, 1000));
       }
     }
+    // What is still held is left to JetStream's redelivery, to this process after a restart or to another one.
+    held.clear();
   })();
 
   return {
@@ -195,6 +234,7 @@ export async function startConsumer(opts: ConsumerOptions) {
     /** Finishes the batch in hand, then stops pulling. */
     async stop() {
       stopped = true;
+      clearInterval(keepAlive);
       advisories.unsubscribe();
       await current?.close().catch(() => undefined);
       await loop;
