@@ -83,3 +83,35 @@ export async function rawDatabase(db: Db, gen: GeneratorOptions, budgetSeconds: 
   }
   return result;
 }
+
+/**
+ * Raw limit of one command's input/output, without the service: the database and NATS calls a "plan training"
+ * command causes (insert the aggregate with its outbox, the relay's read, the publish with its message id, the
+ * relay's mark), on a copy of a document the service itself stored, from `concurrency` workers for at most
+ * `count` commands or `budgetSeconds`. No HTTP, validation or domain code: what the servers allow.
+ */
+export async function rawCommandIo(db: Db, js: JetStreamClient, template: Record<string, unknown>, subject: string, o: { count: number; concurrency: number; budgetSeconds: number }) {
+  const coll = db.collection<Record<string, unknown> & { _id: string }>('raw_commands');
+  await coll.drop().catch(() => undefined);
+  await coll.createIndex({ unpublished: 1, updatedAt: 1 }, { name: 'outbox_pending' });
+  const { _id: _ignored, ...shape } = template;
+  const payload = new TextEncoder().encode(JSON.stringify((template.events as unknown[] | undefined)?.[0] ?? template));
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  const deadline = started + o.budgetSeconds * 1000;
+  await Promise.all(Array.from({ length: o.concurrency }, async () => {
+    while (next < o.count && performance.now() < deadline) {
+      const id = `raw-${next++}`;
+      const t0 = performance.now();
+      await coll.insertOne({ ...shape, _id: id, version: 1, published: 0, unpublished: true, updatedAt: new Date() });
+      const doc = await coll.findOne({ _id: id });
+      await js.publish(subject, payload, { msgID: `raw-command-${id}-${started}` });
+      await coll.updateOne({ _id: id, version: doc?.version ?? 1 }, { $max: { published: 1 }, $set: { unpublished: false } });
+      latencies.push(performance.now() - t0);
+    }
+  }));
+  const seconds = (performance.now() - started) / 1000;
+  await coll.drop().catch(() => undefined);
+  return { commands: latencies.length, seconds, latencies };
+}

@@ -34,7 +34,8 @@ export async function startInfra() {
   const machine: Machine = {
     cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, os: `${process.platform} ${release()}`,
     nats: `NATS ${nc.info?.version ?? '?'} with JetStream`,
-    database: build.ferretdbVersion ? `FerretDB ${build.ferretdbVersion} (SQLite backend, MongoDB wire ${build.version})` : `MongoDB ${build.version}`,
+    // FerretDB does not report its backend: the bench's own FerretDB runs on SQLite, one from MONGO_URL is described by BENCH_DATABASE_BACKEND.
+    database: build.ferretdbVersion ? `FerretDB ${build.ferretdbVersion} (${process.env.MONGO_URL ? (process.env.BENCH_DATABASE_BACKEND ?? 'backend not given: set BENCH_DATABASE_BACKEND') : 'SQLite'} backend, MongoDB wire ${build.version})` : `MongoDB ${build.version}`,
     how: infra.how,
   };
   let n = 0;

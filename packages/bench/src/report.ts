@@ -14,6 +14,17 @@ type Any = Record<string, any>;
 /** The figures of each scenario worth a glance, as label/value rows (the JSON file keeps everything). */
 export function tablesOf(results: Any): Table[] {
   const tables: Table[] = [];
+  const st = results.storage as Any | undefined;
+  if (st) {
+    const g = st.growthFromSmallestToLargest as Any;
+    tables.push({
+      title: 'Raw server: one operation by _id as the collection grows (mean ms)',
+      rows: [
+        ...(st.rows as Any[]).map((r): Row => [`${n(r.documents)} documents`, `findOne ${r.findOneMs} · updateOne ${r.updateOneMs} · updateOne {_id, version} ${r.conditionalUpdateMs} · deleteOne ${r.deleteOneMs} · deleteMany 200 ids ${r.deleteMany200Ms} · insertMany 200 ${r.insertMany200Ms}`]),
+        [`growth for ${g.sizeRatio}× the documents`, `findOne ${g.findOne}× · updateOne ${g.updateOne}× · conditional ${g.conditionalUpdate}× · deleteOne ${g.deleteOne}× · deleteMany ${g.deleteMany200}× · insertMany ${g.insertMany200}×`],
+      ],
+    });
+  }
   const p = results.projection as Any | undefined;
   if (p) {
     tables.push({
@@ -22,7 +33,7 @@ export function tablesOf(results: Any): Table[] {
         ['raw JetStream consume + ack (no-op handler)', `${n(p.rawConsume.eventsPerSecond)} events/s (${p.rawConsume.seconds} s)`],
         ['raw DB bulk upserts of the same facts', `${n(p.rawUpsert.factsPerSecond)} facts/s = ${n(p.rawUpsert.eventsPerSecond)} events/s (${n(p.rawUpsert.docs)} facts of ${n(p.rawUpsert.events)} events, ${p.rawUpsert.seconds} s${p.rawUpsert.complete ? '' : ', stopped at the time budget'})`],
         ['raw DB insertMany of the same facts', `${n(p.rawInsert.factsPerSecond)} facts/s = ${n(p.rawInsert.eventsPerSecond)} events/s (${n(p.rawInsert.docs)} facts of ${n(p.rawInsert.events)} events, ${p.rawInsert.seconds} s${p.rawInsert.complete ? '' : ', stopped at the time budget'})`],
-        ['projection (process start to checkpoint = head)', `${n(p.projection.eventsPerSecond)} events/s (${p.projection.seconds} s)`],
+        [`projection (process start to checkpoint = head; max batch ${p.projection.maxBatch ?? 'default'})`, `${n(p.projection.eventsPerSecond)} events/s (${p.projection.seconds} s)`],
         ['projection ÷ min(raw consume, raw upsert)', `${p.ratioToRawLimit} (limit: ${p.limitedBy})`],
         ['projection ÷ min(raw consume, raw insertMany)', `${p.ratioToInsertLimit} (the projection only inserts facts)`],
         ['publishing the history (setup)', `${n(p.publish.eventsPerSecond)} events/s`],
@@ -66,6 +77,11 @@ export function tablesOf(results: Any): Table[] {
       rows: [
         ...(c.steps as Any[]).map((s): Row => [`target ${s.targetPerSecond}/s`, `${n(s.achievedPerSecond)}/s achieved, p50 ${s.p50} ms, p99 ${s.p99} ms${s.non2xx || s.errors ? `, ${s.non2xx} non-2xx, ${s.errors} errors` : ''}${s.kept ? '' : '  ✗'}`]),
         ['highest rate with p99 under the limit', c.bestPerSecond === null ? 'none of the rates tried' : `${n(c.bestPerSecond)} commands/s`],
+        ...(c.saturated ? [['service, 8 connections, unpaced', `${n(c.saturated.achievedPerSecond)}/s, p50 ${c.saturated.p50} ms, p99 ${c.saturated.p99} ms`] as Row] : []),
+        ...(c.rawCommandIo ? [
+          ['raw command I/O without the service (insert, read, publish, mark; 8 workers)', `${n(c.rawCommandIo.perSecond)}/s, p50 ${c.rawCommandIo.latencyMs.p50} ms, p99 ${c.rawCommandIo.latencyMs.p99} ms (${n(c.rawCommandIo.commands)} of ${n(c.trainingsStored)}, ${c.rawCommandIo.seconds} s)`] as Row,
+          ['service, 8 connections unpaced ÷ raw command I/O (same 8 in flight)', String(c.saturatedToRaw ?? '—')] as Row,
+        ] : []),
       ],
     });
   }

@@ -11,9 +11,10 @@ import { freshnessScenario } from './scenarios/freshness.js';
 import { projectionScenario } from './scenarios/projection.js';
 import { queriesScenario } from './scenarios/queries.js';
 import { rebuildScenario } from './scenarios/rebuild.js';
+import { storageScenario } from './scenarios/storage.js';
 import { stopChildren } from './services.js';
 
-const SCENARIOS = ['projection', 'freshness', 'rebuild', 'queries', 'commands'] as const;
+const SCENARIOS = ['storage', 'projection', 'freshness', 'rebuild', 'queries', 'commands'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const { values } = parseArgs({
@@ -29,6 +30,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: process.env.BENCH_SEED ?? '20260909' },
     profile: { type: 'boolean', default: process.env.BENCH_PROFILE === '1' },
     'raw-budget': { type: 'string', default: process.env.BENCH_RAW_BUDGET },
+    'projection-batch': { type: 'string', default: process.env.BENCH_PROJECTION_BATCH },
     'setup-budget': { type: 'string', default: process.env.BENCH_SETUP_BUDGET },
     help: { type: 'boolean', default: false },
   },
@@ -37,7 +39,9 @@ const { values } = parseArgs({
 if (values.help) {
   console.log(`npm run bench -- [--scenario all|${SCENARIOS.join('|')}[,...]] [--quick] [--events N] [--rebuild-events N]
        [--seconds S] [--rates 100,500,1000] [--connections C] [--seed N] [--profile] [--raw-budget S] [--setup-budget S]
-  (or BENCH_SCENARIO, BENCH_QUICK=1, BENCH_EVENTS, BENCH_REBUILD_EVENTS, BENCH_SECONDS, BENCH_RATES, BENCH_CONNECTIONS, BENCH_SEED, BENCH_PROFILE=1, BENCH_RAW_BUDGET, BENCH_SETUP_BUDGET)`);
+       [--projection-batch N]
+  (or BENCH_SCENARIO, BENCH_QUICK=1, BENCH_EVENTS, BENCH_REBUILD_EVENTS, BENCH_SECONDS, BENCH_RATES, BENCH_CONNECTIONS, BENCH_SEED, BENCH_PROFILE=1, BENCH_RAW_BUDGET, BENCH_SETUP_BUDGET,
+   BENCH_PROJECTION_BATCH)`);
   process.exit(0);
 }
 
@@ -73,7 +77,8 @@ try {
     log(`— scenario ${s}`);
     const t0 = performance.now();
     try {
-      if (s === 'projection') results.projection = await projectionScenario(infra, { events, seed, profile: values.profile, rawBudgetSeconds: num(values['raw-budget'], quick ? 20 : 120), log });
+      if (s === 'storage') results.storage = await storageScenario(infra, { sizes: quick ? [1_000, 4_000, 16_000] : [1_000, 10_000, 100_000], samples: 20, log });
+      if (s === 'projection') results.projection = await projectionScenario(infra, { events, seed, profile: values.profile, rawBudgetSeconds: num(values['raw-budget'], quick ? 20 : 120), maxBatch: values['projection-batch'] ? num(values['projection-batch'], 0) : undefined, log });
       if (s === 'freshness') results.freshness = await freshnessScenario(infra, { rates: list(values.rates, [100, 500, 1000]), seconds: num(values.seconds, quick ? 5 : 20), setupBudgetSeconds: num(values['setup-budget'], quick ? 60 : 600), log });
       if (s === 'rebuild' || (s === 'queries' && !rebuilt)) {
         const r = await rebuildScenario(infra, { events: rebuildEvents, seed, log });
@@ -81,7 +86,7 @@ try {
         results.rebuild = r.result;
       }
       if (s === 'queries') results.queries = await queriesScenario(infra, rebuilt!, { connections: num(values.connections, 10), seconds: num(values.seconds, quick ? 5 : 20), log });
-      if (s === 'commands') results.commands = await commandsScenario(infra, { rates: list(values.rates, quick ? [50, 100, 200, 400] : [50, 100, 200, 300, 400, 600, 800, 1000, 1500, 2000]), seconds: num(values.seconds, quick ? 5 : 10), p99Ms: 50, log });
+      if (s === 'commands') results.commands = await commandsScenario(infra, { rates: list(values.rates, quick ? [50, 100, 200, 400] : [50, 100, 200, 300, 400, 600, 800, 1000, 1500, 2000]), seconds: num(values.seconds, quick ? 5 : 10), p99Ms: 50, rawBudgetSeconds: num(values['raw-budget'], quick ? 20 : 120), log });
     } catch (e) {
       failed = true;
       results[`${s}Error`] = (e as Error).message;

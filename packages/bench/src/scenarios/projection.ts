@@ -15,6 +15,8 @@ export interface ProjectionOptions {
   profile: boolean;
   /** Most seconds of database time each raw write mode may take (upserts slow down as the collection grows). */
   rawBudgetSeconds: number;
+  /** PROJECTION_MAX_BATCH of the projection under test; its default when absent. */
+  maxBatch?: number;
   log: (line: string) => void;
 }
 
@@ -37,7 +39,7 @@ export async function projectionScenario(infra: Infra, o: ProjectionOptions) {
 
   o.log(`projection${o.profile ? ' (with --cpu-prof)' : ''} applying ${head} events`);
   const profileDir = join(OUTPUT_DIR, 'profiles', space.id);
-  const child = startChild('projection', entries.projection, space.env('projection', { PORT: '0' }), o.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
+  const child = startChild('projection', entries.projection, space.env('projection', { PORT: '0', ...(o.maxBatch ? { PROJECTION_MAX_BATCH: String(o.maxBatch) } : {}) }), o.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
   const t0 = performance.now();
   let done: number;
   try {
@@ -65,7 +67,7 @@ export async function projectionScenario(infra: Infra, o: ProjectionOptions) {
     rawConsume: { seconds: round(consume.seconds), eventsPerSecond: consumeRate },
     rawUpsert: { ...raw.upsert, seconds: round(raw.upsert.seconds), factsPerSecond: rate(raw.upsert.docs, raw.upsert.seconds), eventsPerSecond: upsertEventRate },
     rawInsert: { ...raw.insert, seconds: round(raw.insert.seconds), factsPerSecond: rate(raw.insert.docs, raw.insert.seconds), eventsPerSecond: insertEventRate },
-    projection: { seconds: round(seconds), eventsPerSecond: projectionRate, includesProcessStart: true },
+    projection: { seconds: round(seconds), eventsPerSecond: projectionRate, includesProcessStart: true, maxBatch: o.maxBatch ?? 'default' },
     ratioToRawLimit: limit ? Math.round((100 * projectionRate) / limit) / 100 : null,
     limitedBy: consumeRate <= upsertEventRate ? 'JetStream consume' : 'database upserts',
     // The projection writes facts by insertMany (never upserts): its own raw limit is the smaller of these two.
