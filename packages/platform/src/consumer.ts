@@ -3,6 +3,7 @@ import { EventValidationError } from '@passerelle/contracts';
 import type { Logger } from 'pino';
 import type { JetStreamClient, JetStreamManager, NatsConnection, EventStreams } from './nats.js';
 import { deadLetterSubject } from './nats.js';
+import { databaseBusy } from './problem.js';
 import { contextFromHeaders, inSpan, SpanKind } from './telemetry.js';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 
@@ -30,8 +31,9 @@ export interface ConsumerOptions {
   /** Handles one message; give this or batchHandler. */
   handler?: (msg: JsMsg) => Promise<void>;
   /**
-   * Handles the messages that arrived together, in stream order, all or nothing. When a batch fails, its
-   * messages are retried one by one so only the failing one is retried or dead-lettered.
+   * Handles the messages that arrived together, in stream order, all or nothing. When a batch fails because the
+   * database is unavailable, it is retried whole later; otherwise it is split in halves until the failing message
+   * is alone, so only that one is retried or dead-lettered.
    */
   batchHandler?: (msgs: JsMsg[]) => Promise<void>;
   /** Largest batch given to batchHandler. */
@@ -164,8 +166,20 @@ export async function startConsumer(opts: ConsumerOptions) {
         held.delete(msgs[0]!);
         return;
       }
-      // Find the culprit: the others succeed (their effects are idempotent), it alone is retried or dead-lettered.
-      for (const m of msgs) await handle([m]);
+      if (databaseBusy(e)) {
+        // No message is at fault: the whole batch comes back later, rather than each message failing alone.
+        log.warn({ err: (e as Error).message, messages: msgs.length }, 'database unavailable; batch retried later');
+        for (const m of msgs) {
+          m.nak(backoffMs(m.info.deliveryCount));
+          held.delete(m);
+        }
+        return;
+      }
+      // Find the culprit by halves, in stream order: the others succeed (their effects are idempotent), it alone is
+      // retried or dead-lettered, after about 2·log2(n) attempts instead of n.
+      const half = Math.ceil(msgs.length / 2);
+      await handle(msgs.slice(0, half));
+      await handle(msgs.slice(half));
     }
   }
 
@@ -190,6 +204,8 @@ export async function startConsumer(opts: ConsumerOptions) {
       async next(): Promise<JsMsg[] | undefined> {
         while (!queue.length && !ended) await new Promise<void>((r) => (wake = r));
         wake = undefined;
+        // Let the rest of what has already arrived join the batch before it is cut.
+        if (queue.length < maxBatch && !ended) await new Promise((r) => setImmediate(r));
         return queue.length ? queue.splice(0, maxBatch) : undefined;
       },
     };

@@ -39,7 +39,8 @@ export function toProblem(err: unknown): Problem {
 // The driver's errors for a database that cannot be reached, and FerretDB/SQLite's answer while another write holds
 // the lock: the request was fine, the server could not take it now.
 const UNREACHABLE = new Set(['MongoNetworkError', 'MongoNetworkTimeoutError', 'MongoServerSelectionError', 'MongoPoolClearedError']);
-const databaseBusy = (err: unknown) =>
+/** True for a database that is unreachable or busy: nothing wrong with the request or message, only the timing. */
+export const databaseBusy = (err: unknown): boolean =>
   err instanceof Error && (UNREACHABLE.has(err.name) || (err.name === 'MongoServerError' && /database is locked|SQLITE_BUSY/i.test(err.message)));
 
 /** Express error handler writing application/problem+json. */

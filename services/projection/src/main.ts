@@ -11,7 +11,7 @@ export const configShape = {
   ...serviceConfigShape({ port: 3005, db: 'passerelle_reporting' }),
   /** How long a delivered event may stay unacknowledged before JetStream redelivers it (after a crash). */
   PROJECTION_ACK_WAIT_MS: z.coerce.number().int().min(1000).default(30_000),
-  PROJECTION_MAX_BATCH: z.coerce.number().int().min(1).max(10_000).default(1000),
+  PROJECTION_MAX_BATCH: z.coerce.number().int().min(1).max(10_000).default(5000),
   /**
    * Deliveries before an event that keeps failing is dead-lettered. High on purpose: every crash of the
    * projection spends one delivery of each prefetched event, and an event that reaches the limit while
@@ -45,7 +45,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env) {
     if (rebuilding?.state === 'running') return rebuilding;
     rebuilding = { state: 'running', startedAt: new Date().toISOString(), by: actor };
     const job = rebuilding;
-    rebuild(rt, generations).then((result) => Object.assign(job, { state: 'done', result }), (e: Error) => Object.assign(job, { state: 'failed', error: e.message }));
+    rebuild(rt, generations, { batchSize: config.PROJECTION_MAX_BATCH }).then((result) => Object.assign(job, { state: 'done', result }), (e: Error) => Object.assign(job, { state: 'failed', error: e.message }));
     return rebuilding;
   };
 

@@ -10,7 +10,7 @@ type Deps = Pick<Runtime, 'js' | 'jsm' | 'streams' | 'db' | 'logger'>;
  * to it once it has caught up, and drops the old one. Reports stay on the old generation until the switch,
  * so they are never empty or half built.
  */
-export async function rebuild(rt: Deps, generations: Generations): Promise<{ generation: number; applied: number; lastSeq: number }> {
+export async function rebuild(rt: Deps, generations: Generations, opts: { batchSize?: number } = {}): Promise<{ generation: number; applied: number; lastSeq: number }> {
   const previous = await generations.current();
   const gen = await generations.allocate();
   await generations.ensureIndexes(gen);
@@ -19,13 +19,13 @@ export async function rebuild(rt: Deps, generations: Generations): Promise<{ gen
   // Catch up until a pass finds nothing new, then switch, then one more pass for what arrived meanwhile:
   // events applied twice change nothing.
   for (;;) {
-    const r = await replay({ ...rt, into });
+    const r = await replay({ ...rt, into, ...opts });
     applied += r.applied;
     if (r.applied === 0) break;
   }
   await generations.switchTo(gen);
   await new Promise((r) => setTimeout(r, 600));
-  applied += (await replay({ ...rt, into })).applied;
+  applied += (await replay({ ...rt, into, ...opts })).applied;
   await generations.drop(previous);
   const lastSeq = await into.lastSeq();
   rt.logger.info({ generation: gen, previous, applied, lastSeq }, 'read model rebuilt');

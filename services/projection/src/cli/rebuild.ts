@@ -6,9 +6,10 @@ import { createGenerations } from '../generations.js';
 import { configShape } from '../main.js';
 import { rebuild } from '../rebuild.js';
 
-const rt = await startRuntime('projection-rebuild', loadConfig(configShape));
+const config = loadConfig(configShape);
+const rt = await startRuntime('projection-rebuild', config);
 try {
-  const result = await rebuild(rt, createGenerations(rt.db));
+  const result = await rebuild(rt, createGenerations(rt.db), { batchSize: config.PROJECTION_MAX_BATCH });
   console.log(JSON.stringify(result));
 } finally {
   await rt.shutdown();
