@@ -1,5 +1,9 @@
 import type { Collection } from 'mongodb';
+import { createFactCache, type Doc, type FactCache } from './fact-cache.js';
 import { ARRAY_FIELDS, type Fact } from './facts.js';
+import { modelVersion } from './read-model.js';
+
+export type { Doc } from './fact-cache.js';
 
 /** How facts become one number: a sum of values, a count of facts, or a count of distinct beneficiary keys. */
 export const Measure = { Sum: 'sum', Count: 'count', Unique: 'unique', Distinct: 'distinct' } as const;
@@ -18,9 +22,6 @@ export interface FigureRow {
   key: string | null;
   value: number;
 }
-
-/** A fact as figures read it: only some of its fields. */
-export type Doc = Record<string, unknown>;
 
 /** The figure of one group of facts. Unique: distinct keys, plus people without keys added as totals (said by reports). */
 function measureOf(docs: Doc[], q: Omit<FigureQuery, 'match'>): number {
@@ -44,7 +45,15 @@ function measureOf(docs: Doc[], q: Omit<FigureQuery, 'match'>): number {
  */
 export async function readFacts(facts: Collection<Fact>, match: Record<string, unknown>, fields: Array<string | undefined>): Promise<Doc[]> {
   const wanted = ['value', 'key', ...fields.filter((f): f is string => !!f)];
-  return await facts.find(match, { projection: Object.fromEntries([['_id', 0], ...wanted.map((f) => [f, 1])]) }).toArray() as Doc[];
+  const load = async () => await facts.find(match, { projection: Object.fromEntries([['_id', 0], ...wanted.map((f) => [f, 1])]) }).toArray() as Doc[];
+  return cache.read(facts, () => modelVersion(facts), match, wanted, load);
+}
+
+let cache: FactCache = createFactCache(0);
+/** Keeps facts read for figures until the model changes (the service turns it on with REPORT_CACHE_FACTS). */
+export function useFactCache(c: FactCache): FactCache {
+  cache = c;
+  return c;
 }
 
 /** Pure: a figure over facts already read, or its breakdown by one field (a fact with an array counts under each value). */

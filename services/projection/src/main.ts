@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { loadConfig, runIfEntryPoint, serviceConfigShape, startRuntime } from '@passerelle/platform';
 import { createApp } from './app.js';
 import { deadLetters } from './dead-letters.js';
+import { createFactCache } from './fact-cache.js';
+import { useFactCache } from './figures.js';
 import { createGenerations } from './generations.js';
 import { PROJECTION_CONSUMER, startProjector } from './projector.js';
 import { readModel } from './read-model.js';
@@ -25,6 +27,8 @@ export const configShape = {
   PROJECTION_SWEEP_AFTER_MS: z.coerce.number().int().min(0).default(60_000),
   /** Cells of sensitive groups (trafficking victims, children, sensitive indicators) under this are hidden. */
   SUPPRESSION_THRESHOLD: z.coerce.number().int().min(2).max(100).default(5),
+  /** Facts kept in memory for repeated report queries until the model changes; 0 turns the cache off. */
+  REPORT_CACHE_FACTS: z.coerce.number().int().min(0).default(200_000),
 };
 
 /** Starts the projection: consumes every event into the read model and serves the reporting API. */
@@ -39,6 +43,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env) {
   });
   rt.onShutdown(() => projector.stop());
   const letters = deadLetters(rt, generations);
+  const cache = useFactCache(createFactCache(config.REPORT_CACHE_FACTS));
 
   let rebuilding: { state: string; startedAt: string; by: string; result?: object; error?: string } | undefined;
   const startRebuild = (actor: string) => {
@@ -58,7 +63,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env) {
     return {
       // Lag counts this worker's events not yet acknowledged: with a partition filter, others' events are not ours.
       generation: gen, lastApplied: applied, streamHead: stream.state.last_seq, lag: consumer.num_pending + consumer.num_ack_pending,
-      ...projector.stats(), deadLetters: dlq.state.messages, ...(rebuilding ? { rebuild: rebuilding } : {}),
+      ...projector.stats(), deadLetters: dlq.state.messages, reportCache: cache.stats(), ...(rebuilding ? { rebuild: rebuilding } : {}),
     };
   };
   const url = await rt.listen(createApp({ rt, generations, letters, status, startRebuild, suppressionThreshold: config.SUPPRESSION_THRESHOLD }));

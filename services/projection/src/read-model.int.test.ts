@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MongoClient, type Db } from 'mongodb';
 import { createEnvelope } from '@passerelle/contracts';
 import { isolatedEnv } from '@passerelle/testkit';
-import { forgetGuards, readModel } from './read-model.js';
+import { createFactCache } from './fact-cache.js';
+import { figure, Measure, useFactCache } from './figures.js';
+import { forgetGuards, modelVersion, readModel } from './read-model.js';
 
 // The write path alone, against the database: which facts a source ends with, whatever the order of delivery.
 const env = isolatedEnv('readmodel');
@@ -49,5 +51,34 @@ describe('the read model write path', () => {
     await readModel(db, 'crash').applyBatch([{ event: attendance([4]), seq: 40 }]);
     await readModel(db, 'crash').applyBatch([{ event: dead, seq: 30, redelivered: true }]);
     expect(await values('crash')).toEqual([[40, 4]]);
+  });
+
+  it('serves repeated figures from memory until a batch or a sweep changes the model, never longer', async () => {
+    const cache = useFactCache(createFactCache(1000));
+    try {
+      const model = readModel(db, 'cached');
+      const total = async () => (await figure(model.facts, { match: { source: `training:${T}:attendance` }, measure: Measure.Sum }))[0]?.value ?? 0;
+      await model.applyBatch([{ event: attendance([1, 2]), seq: 10 }]);
+      expect(await total()).toBe(3);
+      // A write behind the model's back (which nothing in the service does) shows that the second answer came from memory.
+      await model.facts.insertOne({ ...(await model.facts.findOne({ seq: 10 }))!, _id: 'outside-write', value: 100 });
+      expect(await total()).toBe(3);
+      expect(cache.stats().hits).toBe(1);
+      await model.facts.deleteOne({ _id: 'outside-write' });
+      await model.applyBatch([{ event: attendance([4, 5]), seq: 20 }]);
+      expect(await total()).toBe(9);
+      // A sweep that removes facts changes the version too.
+      const before = await modelVersion(model.facts);
+      await model.applyBatch([{ event: attendance([7]), seq: 15, redelivered: true }]);
+      await model.facts.insertOne({ ...(await model.facts.findOne({ seq: 20 }))!, _id: `training:${T}:attendance@15#0`, seq: 15, value: 7 });
+      const afterBatch = await modelVersion(model.facts);
+      expect(afterBatch).not.toBe(before);
+      expect(await total()).toBe(16);
+      expect(await model.sweep()).toBe(1);
+      expect(await modelVersion(model.facts)).not.toBe(afterBatch);
+      expect(await total()).toBe(9);
+    } finally {
+      useFactCache(createFactCache(0));
+    }
   });
 });

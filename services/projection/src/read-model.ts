@@ -1,4 +1,4 @@
-import type { Db } from 'mongodb';
+import type { Collection, Db } from 'mongodb';
 import type { Envelope } from '@passerelle/contracts';
 import { changesOf, type Fact } from './facts.js';
 
@@ -46,7 +46,8 @@ const factId = (source: string, seq: number, i: number) => `${source}@${seq}#${i
 export function readModel(db: Db, gen: number | string) {
   const facts = db.collection<Fact>(`g${gen}_facts`);
   const sources = db.collection<SourceDoc>(`g${gen}_sources`);
-  const checkpoint = db.collection<{ _id: string; seq: number; applied: number; at: Date }>(`g${gen}_checkpoint`);
+  const checkpoint = db.collection<Checkpoint>(`g${gen}_checkpoint`);
+  checkpoints.set(`${facts.dbName}.${facts.collectionName}`, checkpoint);
   return { gen, facts, sources, checkpoint, applyBatch: (batch: Sequenced[]) => applier(db, gen).apply(batch), sweep: () => applier(db, gen).sweep(), lastSeq, dump };
 
   async function lastSeq(): Promise<number> {
@@ -58,6 +59,25 @@ export function readModel(db: Db, gen: number | string) {
   }
 }
 export type ReadModel = ReturnType<typeof readModel>;
+
+interface Checkpoint {
+  _id: string;
+  seq: number;
+  applied: number;
+  /** Facts deleted by sweeps: they change the model without a batch. */
+  swept?: number;
+  at: Date;
+}
+
+const checkpoints = new Map<string, Collection<Checkpoint>>();
+
+/** A string that changes whenever the facts of a generation may have changed: after each batch and each sweep. */
+export async function modelVersion(facts: Collection<Fact>): Promise<string | undefined> {
+  const checkpoint = checkpoints.get(`${facts.dbName}.${facts.collectionName}`);
+  if (!checkpoint) return undefined;
+  const c = await checkpoint.findOne({ _id: 'checkpoint' });
+  return c ? `${c.seq}/${c.applied}/${c.swept ?? 0}/${new Date(c.at).getTime()}` : 'empty';
+}
 
 const appliers = new Map<string, ReturnType<typeof createApplier>>();
 
@@ -75,7 +95,7 @@ export const forgetGuards = () => appliers.clear();
 function createApplier(db: Db, gen: number | string) {
   const facts = db.collection<Fact>(`g${gen}_facts`);
   const sources = db.collection<SourceDoc>(`g${gen}_sources`);
-  const checkpoint = db.collection<{ _id: string; seq: number; applied: number; at: Date }>(`g${gen}_checkpoint`);
+  const checkpoint = db.collection<Checkpoint>(`g${gen}_checkpoint`);
   let state: Promise<Map<string, SourceState>> | undefined;
   let queue: Promise<unknown> = Promise.resolve();
   /** Facts of events a dead process was applying: written late, they would outlive a newer event's clean-up. */
@@ -155,7 +175,9 @@ function createApplier(db: Db, gen: number | string) {
         const ids = suspects.splice(0).filter((x) => (known.get(x.source)?.lastSeq ?? 0) > x.seq)
           .flatMap((x) => Array.from({ length: x.count }, (_, i) => factId(x.source, x.seq, i)));
         if (!ids.length) return 0;
-        return (await facts.deleteMany({ _id: { $in: ids } })).deletedCount;
+        const removed = (await facts.deleteMany({ _id: { $in: ids } })).deletedCount;
+        if (removed) await checkpoint.updateOne({ _id: 'checkpoint' }, { $inc: { swept: removed } });
+        return removed;
       });
       queue = run.catch(() => undefined);
       return run;
