@@ -66,8 +66,8 @@ export function tablesOf(results: Any): Table[] {
   const q = results.queries as Any | undefined;
   if (q) {
     tables.push({
-      title: `4. Report queries: ${q.connections} concurrent clients, ${q.seconds} s each, model of ${n(results.rebuild?.events ?? q.events)} events (${n(q.facts)} facts)`,
-      rows: (q.endpoints as Any[]).map((e) => [e.path, `${e.perSecond} req/s, p50 ${e.p50} ms, p99 ${e.p99} ms (first ${e.firstMs} ms; ${e.non2xx} non-2xx, ${e.errors} errors, ${e.timeouts} timeouts)`]),
+      title: `4. Report queries: ${q.connections} concurrent clients, ${q.seconds} s each, model of ${n(results.rebuild?.events ?? q.events)} events (${n(q.facts)} facts), REPORT_CACHE_FACTS ${q.reportCache ?? 'default'}`,
+      rows: (q.endpoints as Any[]).map((e) => [e.path, e.error ? `failed: ${e.error}` : `${e.perSecond} req/s, p50 ${e.p50} ms, p99 ${e.p99} ms (first ${e.firstMs} ms; ${e.non2xx} non-2xx, ${e.errors} errors, ${e.timeouts} timeouts)`]),
     });
   }
   const c = results.commands as Any | undefined;

@@ -31,6 +31,7 @@ const { values } = parseArgs({
     profile: { type: 'boolean', default: process.env.BENCH_PROFILE === '1' },
     'raw-budget': { type: 'string', default: process.env.BENCH_RAW_BUDGET },
     'projection-batch': { type: 'string', default: process.env.BENCH_PROJECTION_BATCH },
+    'report-cache': { type: 'string', default: process.env.BENCH_REPORT_CACHE },
     'setup-budget': { type: 'string', default: process.env.BENCH_SETUP_BUDGET },
     help: { type: 'boolean', default: false },
   },
@@ -39,9 +40,9 @@ const { values } = parseArgs({
 if (values.help) {
   console.log(`npm run bench -- [--scenario all|${SCENARIOS.join('|')}[,...]] [--quick] [--events N] [--rebuild-events N]
        [--seconds S] [--rates 100,500,1000] [--connections C] [--seed N] [--profile] [--raw-budget S] [--setup-budget S]
-       [--projection-batch N]
+       [--projection-batch N] [--report-cache N]
   (or BENCH_SCENARIO, BENCH_QUICK=1, BENCH_EVENTS, BENCH_REBUILD_EVENTS, BENCH_SECONDS, BENCH_RATES, BENCH_CONNECTIONS, BENCH_SEED, BENCH_PROFILE=1, BENCH_RAW_BUDGET, BENCH_SETUP_BUDGET,
-   BENCH_PROJECTION_BATCH)`);
+   BENCH_PROJECTION_BATCH, BENCH_REPORT_CACHE)`);
   process.exit(0);
 }
 
@@ -85,7 +86,7 @@ try {
         rebuilt = r.space;
         results.rebuild = r.result;
       }
-      if (s === 'queries') results.queries = await queriesScenario(infra, rebuilt!, { connections: num(values.connections, 10), seconds: num(values.seconds, quick ? 5 : 20), log });
+      if (s === 'queries') results.queries = await queriesScenario(infra, rebuilt!, { connections: num(values.connections, 10), seconds: num(values.seconds, quick ? 5 : 20), reportCache: values['report-cache'] ? num(values['report-cache'], 0) : undefined, firstTimeoutSeconds: quick ? 300 : 1800, log });
       if (s === 'commands') results.commands = await commandsScenario(infra, { rates: list(values.rates, quick ? [50, 100, 200, 400] : [50, 100, 200, 300, 400, 600, 800, 1000, 1500, 2000]), seconds: num(values.seconds, quick ? 5 : 10), p99Ms: 50, rawBudgetSeconds: num(values['raw-budget'], quick ? 20 : 120), log });
     } catch (e) {
       failed = true;
