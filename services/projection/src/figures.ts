@@ -49,6 +49,12 @@ export async function readFacts(facts: Collection<Fact>, match: Record<string, u
   return cache.read(facts, () => modelVersion(facts), match, wanted, load);
 }
 
+/** Whole facts of a condition through the same cache: the small kinds reports look up (frameworks, indicators, targets). */
+export async function readWholeFacts(facts: Collection<Fact>, match: Record<string, unknown>): Promise<Fact[]> {
+  const load = async () => await facts.find(match).toArray() as Doc[];
+  return await cache.read(facts, () => modelVersion(facts), match, ['*'], load) as Fact[];
+}
+
 let cache: FactCache = createFactCache(0);
 /** Keeps facts read for figures until the model changes (the service turns it on with REPORT_CACHE_FACTS). */
 export function useFactCache(c: FactCache): FactCache {

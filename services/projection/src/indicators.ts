@@ -1,7 +1,7 @@
 import type { Collection } from 'mongodb';
 import { RuleViolation, type Principal, assertCountry } from '@passerelle/platform';
 import { DIMENSION_FIELD, FactKind, type Fact } from './facts.js';
-import { figureOf, Measure, readFacts, type Doc, type FigureQuery } from './figures.js';
+import { figureOf, Measure, readFacts, readWholeFacts, type Doc, type FigureQuery } from './figures.js';
 import { parsePeriod, periodMatch } from './periods.js';
 import { suppress, type Cell } from './suppression.js';
 
@@ -58,12 +58,12 @@ const fieldsOf = (rule: Rule, disaggregations: string[]) => [
 export async function indicatorProgress(facts: Collection<Fact>, frameworkId: string, periodKey: string, principal: Principal, protection: { threshold: number; internal: boolean }) {
   const country = frameworkId.split('-').pop()!;
   assertCountry(principal, country);
-  const framework = await facts.findOne({ kind: FactKind.Framework, frameworkId, historical: { $exists: false } });
+  const [framework] = await readWholeFacts(facts, { kind: FactKind.Framework, frameworkId, historical: { $exists: false } });
   if (!framework) throw new RuleViolation('NO_PUBLISHED_FRAMEWORK', `framework ${frameworkId} has no published version yet`);
   const fw = framework.framework as { programmeStart: string; frameworkVersion: number };
   const period = parsePeriod(periodKey, fw.programmeStart);
   const [indicators, targets, baselines, manual] = await Promise.all([FactKind.Indicator, FactKind.Target, FactKind.Baseline, FactKind.ManualValue]
-    .map((kind) => facts.find({ kind, frameworkId }).toArray()));
+    .map((kind) => readWholeFacts(facts, { kind, frameworkId })));
   const rows = [];
   for (const ind of indicators!.filter((i) => !i.retired)) {
     const def = ind.definition as { code: string; name: unknown; unit: string; nodeCode: string; disaggregations: string[]; sensitive: boolean; computation: { method: string; rule?: Rule } };

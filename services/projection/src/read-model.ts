@@ -38,8 +38,7 @@ const factId = (source: string, seq: number, i: number) => `${source}@${seq}#${i
  *
  * A fact's id carries the sequence of the event that made it (`<source>@<seq>#<n>`), so facts are only ever
  * inserted, never overwritten, and the ids of a source's older facts are known without reading: they are deleted
- * by id, in one call per batch (an index look-up on MongoDB; on FerretDB/SQLite every delete reads the whole
- * collection, so one per batch is the least it costs: three times faster here than one delete per id).
+ * by id, in one call per batch (see `deleteFacts`: on FerretDB every delete reads the whole collection).
  *
  * The source log is cached in memory (one worker per generation and partition writes it), loaded once.
  */
@@ -145,7 +144,7 @@ function createApplier(db: Db, gen: number | string) {
     const reservations = log.filter((g) => g.count > 0).map(({ applied: _a, ...g }) => ({ ...g, _id: `${g._id}:r` }));
     if (reservations.length) await sources.insertMany(reservations, { ordered: false }).catch(ignoreDuplicates);
     if (inserts.length) await facts.insertMany(inserts, { ordered: false }).catch(ignoreDuplicates);
-    if (stale.length) await facts.deleteMany({ _id: { $in: stale } });
+    await deleteFacts(facts, stale);
     if (log.length) {
       await sources.insertMany(log, { ordered: false }).catch(ignoreDuplicates);
       for (const g of log) known.set(g.source, { lastSeq: g.seq, written: new Map(g.count ? [[g.seq, g.count]] : []) });
@@ -175,7 +174,7 @@ function createApplier(db: Db, gen: number | string) {
         const ids = suspects.splice(0).filter((x) => (known.get(x.source)?.lastSeq ?? 0) > x.seq)
           .flatMap((x) => Array.from({ length: x.count }, (_, i) => factId(x.source, x.seq, i)));
         if (!ids.length) return 0;
-        const removed = (await facts.deleteMany({ _id: { $in: ids } })).deletedCount;
+        const removed = await deleteFacts(facts, ids);
         if (removed) await checkpoint.updateOne({ _id: 'checkpoint' }, { $inc: { swept: removed } });
         return removed;
       });
@@ -183,6 +182,21 @@ function createApplier(db: Db, gen: number | string) {
       return run;
     },
   };
+}
+
+/** Up to this many replaced facts are deleted one statement each (see deleteFacts). */
+const FEW_IDS = 16;
+
+/**
+ * Deletes facts by id in one call. Few ids go as one statement each: an `_id` look-up that FerretDB hands to its
+ * backend. Many go as one `$in`, which FerretDB filters document by document in Go, once per call however many ids.
+ * On MongoDB both are index look-ups in one round trip. Measured here (bench `storage`, 16,000 documents): one
+ * `_id` delete 11–116 ms, one `$in` of 200 ids 1.3–1.4 s; a live projection's batches mostly replace a few facts.
+ */
+async function deleteFacts(facts: Collection<Fact>, ids: string[]): Promise<number> {
+  if (!ids.length) return 0;
+  if (ids.length <= FEW_IDS) return (await facts.bulkWrite(ids.map((_id) => ({ deleteOne: { filter: { _id } } })), { ordered: false })).deletedCount;
+  return (await facts.deleteMany({ _id: { $in: ids } })).deletedCount;
 }
 
 /** Swallows an unordered insert's failure when every document it refused was already there (a redelivery). */
