@@ -7,7 +7,8 @@ export function quantile(values: readonly number[], q: number): number {
 
 /** p50, p95 and p99 of latencies in milliseconds, rounded to 0.1 ms. */
 export function percentiles(values: readonly number[]) {
-  const r = (x: number) => Math.round(x * 10) / 10;
+  // None measured (no command got through): say so rather than print NaN.
+  const r = (x: number) => (Number.isNaN(x) ? null : Math.round(x * 10) / 10);
   return { p50: r(quantile(values, 0.5)), p95: r(quantile(values, 0.95)), p99: r(quantile(values, 0.99)), max: r(quantile(values, 1)), n: values.length };
 }
 
