@@ -51,6 +51,7 @@ export function tablesOf(results: Any): Table[] {
       rows: (f.steps as Any[]).flatMap((s): Row[] => [
         [`${s.targetPerSecond}/s: achieved rate, HTTP p50/p99`, `${n(s.http.achievedPerSecond)}/s, ${s.http.p50}/${s.http.p99} ms (${n(s.http.ok)} ok, ${s.http.non2xx} non-2xx, ${s.http.errors} errors)`],
         [`${s.targetPerSecond}/s: freshness p50/p95/p99 (status, every command)`, `${n(s.freshnessMs.p50)} / ${n(s.freshnessMs.p95)} / ${n(s.freshnessMs.p99)} ms (n=${n(s.freshnessMs.n)}, max ${n(s.freshnessMs.max)}, not visible ${s.notVisible})`],
+        ...(s.responseToStreamMs ? [[`${s.targetPerSecond}/s: of which response → in the stream / stream → visible, p50 (p99)`, `${n(s.responseToStreamMs.p50)} (${n(s.responseToStreamMs.p99)}) / ${n(s.streamToVisibleMs.p50)} (${n(s.streamToVisibleMs.p99)}) ms`] as Row] : []),
         [`${s.targetPerSecond}/s: freshness p50/p95/p99 (figure probes)`, `${n(s.probedFigureMs.p50)} / ${n(s.probedFigureMs.p95)} / ${n(s.probedFigureMs.p99)} ms (n=${n(s.probedFigureMs.n)})`],
       ]),
     });

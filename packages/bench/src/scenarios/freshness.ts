@@ -41,7 +41,7 @@ export async function freshnessScenario(infra: Infra, o: FreshnessOptions) {
       o.log(`freshness at ${target} commands/s for ${o.seconds} s`);
       // Each step gets its share of the planned trainings; a command past the end of its pool is refused (non-2xx).
       const share = Math.ceil(((target * o.seconds * 1.2 + 50) / needed) * planned);
-      steps.push(await step(target, ids.splice(0, share), seqOf.map));
+      steps.push(await step(target, ids.splice(0, share), seqOf.map, seqOf.arrived));
     }
     seqOf.stop();
     return { plannedTrainings: planned, neededTrainings: needed, steps };
@@ -49,7 +49,7 @@ export async function freshnessScenario(infra: Infra, o: FreshnessOptions) {
     await Promise.all([projection.stop(), trainings.stop()]);
   }
 
-  async function step(target: number, pool: string[], seqOf: Map<string, number>) {
+  async function step(target: number, pool: string[], seqOf: Map<string, number>, arrived: Map<string, number>) {
     const answered = new Map<string, number>();
     let next = 0;
     const status = pollStatus(projection.url, auth);
@@ -77,13 +77,20 @@ export async function freshnessScenario(infra: Infra, o: FreshnessOptions) {
     status.stop();
     const sampled = await probes.stop();
     const lags: number[] = [];
+    const toStream: number[] = [];
+    const toModel: number[] = [];
     let unseen = 0;
     for (const [id, at] of answered) {
       const seen = status.visibleAt(seqOf.get(id) ?? Infinity);
       if (seen === undefined) unseen++;
       else lags.push(Math.max(0, seen - at));
+      const inStream = arrived.get(id);
+      if (inStream !== undefined) {
+        toStream.push(Math.max(0, inStream - at));
+        if (seen !== undefined) toModel.push(Math.max(0, seen - inStream));
+      }
     }
-    return { targetPerSecond: target, http: summary(result), freshnessMs: percentiles(lags), notVisible: unseen, probedFigureMs: percentiles(sampled), statusPolls: status.polls() };
+    return { targetPerSecond: target, http: summary(result), freshnessMs: percentiles(lags), responseToStreamMs: percentiles(toStream), streamToVisibleMs: percentiles(toModel), notVisible: unseen, probedFigureMs: percentiles(sampled), statusPolls: status.polls() };
   }
 }
 
@@ -110,6 +117,8 @@ async function planTrainings(url: string, headers: Record<string, string>, count
 /** Follows the stream (ordered consumer) to learn the stream sequence of each training's "held" event. */
 function watchHeld(js: JetStreamClient, stream: string, subject: string) {
   const map = new Map<string, number>();
+  /** When the bench saw each training's event in the stream: splits freshness into publishing and projecting. */
+  const arrived = new Map<string, number>();
   let stopped = false;
   let stopFn: (() => void) | undefined;
   void (async () => {
@@ -117,9 +126,13 @@ function watchHeld(js: JetStreamClient, stream: string, subject: string) {
     const messages = await consumer.consume();
     stopFn = () => messages.stop();
     if (stopped) messages.stop();
-    for await (const m of messages) map.set((m.json() as { data: { trainingId: string } }).data.trainingId, m.seq);
+    for await (const m of messages) {
+      const id = (m.json() as { data: { trainingId: string } }).data.trainingId;
+      map.set(id, m.seq);
+      arrived.set(id, performance.now());
+    }
   })();
-  return { map, stop: () => { stopped = true; stopFn?.(); } };
+  return { map, arrived, stop: () => { stopped = true; stopFn?.(); } };
 }
 
 /** Polls /projection/status back to back (20 ms apart), keeping when each lastApplied was seen. */
