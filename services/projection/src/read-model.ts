@@ -14,6 +14,10 @@ interface SourceDoc {
   count: number;
   /** Set on guards only. */
   applied?: true;
+  /** Guards: the event applied, so a diff can name what emptied a source (a void leaves no fact to name it). */
+  eventId?: string;
+  eventType?: string;
+  recordedAt?: string;
 }
 
 /** What this process knows of one source: the newest event applied, and every event whose facts may exist. */
@@ -47,8 +51,13 @@ export function readModel(db: Db, gen: number | string) {
   const sources = db.collection<SourceDoc>(`g${gen}_sources`);
   const checkpoint = db.collection<Checkpoint>(`g${gen}_checkpoint`);
   checkpoints.set(`${facts.dbName}.${facts.collectionName}`, checkpoint);
-  return { gen, facts, sources, checkpoint, applyBatch: (batch: Sequenced[]) => applier(db, gen).apply(batch), sweep: () => applier(db, gen).sweep(), lastSeq, dump };
+  return { gen, facts, sources, checkpoint, lastEventOf, applyBatch: (batch: Sequenced[]) => applier(db, gen).apply(batch), sweep: () => applier(db, gen).sweep(), lastSeq, dump };
 
+  /** The newest event applied to a source, as its guard names it. */
+  async function lastEventOf(source: string): Promise<{ eventId: string | null; eventType: string | null; recordedAt: string | null }> {
+    const [g] = await sources.find({ source, applied: true }).sort({ seq: -1 }).limit(1).toArray();
+    return { eventId: g?.eventId ?? null, eventType: g?.eventType ?? null, recordedAt: g?.recordedAt ?? null };
+  }
   async function lastSeq(): Promise<number> {
     return (await checkpoint.findOne({ _id: 'checkpoint' }))?.seq ?? 0;
   }
@@ -139,9 +148,9 @@ function createApplier(db: Db, gen: number | string) {
       }
       change.facts.forEach((f, i) => inserts.push({ ...f, _id: factId(source, seq, i), source, seq, eventId: event.id, eventType: event.type, country: event.country, recordedAt: event.time }));
       for (const [old, count] of known.get(source)?.written ?? []) if (old !== seq) for (let i = 0; i < count; i++) stale.push(factId(source, old, i));
-      log.push({ _id: `${source}@${seq}`, source, seq, count: change.facts.length, applied: true });
+      log.push({ _id: `${source}@${seq}`, source, seq, count: change.facts.length, applied: true, eventId: event.id, eventType: event.type, recordedAt: event.time });
     }
-    const reservations = log.filter((g) => g.count > 0).map(({ applied: _a, ...g }) => ({ ...g, _id: `${g._id}:r` }));
+    const reservations = log.filter((g) => g.count > 0).map(({ applied: _a, eventId: _e, eventType: _t, recordedAt: _r, ...g }) => ({ ...g, _id: `${g._id}:r` }));
     if (reservations.length) await sources.insertMany(reservations, { ordered: false }).catch(ignoreDuplicates);
     if (inserts.length) await facts.insertMany(inserts, { ordered: false }).catch(ignoreDuplicates);
     await deleteFacts(facts, stale);

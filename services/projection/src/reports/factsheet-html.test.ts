@@ -17,9 +17,10 @@ function sample(lang: Lang, internal = false): Factsheet {
     lines: [{ code: '1', title: 'Migration management', activities: [{ code: '1.1', title: 'Trainings', trainings: f.of(4), participants: f.of(1234), deliveries: f.of(0), people: [f.of(0)] }] }],
     keyFigures: {
       trainings: f.of(4), participants: f.of(1234), byTopic: [{ code: 'x', label: 'Law', figure: f.of(1234), trainings: f.of(4) }], byCategory: [{ code: 'student', label: 'Students', figure: f.of(1234) }],
-      assisted: { people: f.of(12_500), counting: 'unique', deliveries: f.of(1), byPartner: [{ code: 'p', label: 'Fondation <Orient> Occident', figure: f.of(12_500) }], byKind: [], byVulnerability: [{ code: 'unaccompanied_separated_child', label: 'Children', figure: children }] },
+      assisted: { people: f.of(12_500), keyedPeople: f.of(12_000), countedPeople: f.of(500), counting: 'unique', deliveries: f.of(1), byPartner: [{ code: 'p', label: 'Fondation <Orient> Occident', figure: f.of(12_500) }], byKind: [], byVulnerability: [{ code: 'unaccompanied_separated_child', label: 'Children', figure: children }] },
     },
-    indicators: [{ code: '1.1.a', name: 'People trained', unit: 'people', baseline: f.of(0), target: f.of(1000), actual: f.of(1234), percentOfTarget: f.of(123.4, { percent: true }) }],
+    indicators: [{ code: '1.1.a', name: 'People trained', unit: 'people', baseline: f.of(0), target: f.of(1000), actual: f.of(1234), percentOfTarget: f.of(123.4, { percent: true }), noData: null },
+      { code: '1.3.a', name: 'Centre open', unit: 'milestone', baseline: null, target: f.of(1), actual: null, percentOfTarget: null, noData: 'no data: no value has been reported for this period' }],
     partners: [], contributions: { sdg: { label: 'SDG', goals: [{ code: '10', label: 'Fewer inequalities', lines: [], targets: [{ code: '10.7', label: 'Migration', lines: ['1.4'] }] }] }, gcm: { label: 'GCM', objectives: [] }, snia: { label: 'SNIA', objectives: [] } },
     notes: ['a note'], protection: { internal, threshold: 5, hidden: 0, note: '' }, generatedAt: '2021-01-15T10:00:00.000Z',
   };
@@ -61,6 +62,12 @@ describe('the factsheet page', () => {
     const internal = factsheetHtml(sample('en', true));
     expect(internal).not.toContain('&lt;5</span>');
     expect(internal).toContain('Internal version: no figure is hidden');
+  });
+
+  it('shows an indicator without data as an em dash, not as 0', () => {
+    const html = factsheetHtml(sample('en'));
+    const row = html.split('<tr>').find((r) => r.includes('Centre open'))!;
+    expect(row).toContain('<td class="num">—</td><td class="num">—</td></tr>');
   });
 
   it('is one self-contained document with a print stylesheet for A4', () => {

@@ -11,7 +11,8 @@ export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ENTITIES[c
 
 const e = escapeHtml;
 /** A figure; hidden ones are marked so they read as such on screen and on paper. */
-const fig = (f: Figure | null) => (f === null ? '–' : typeof f.value === 'number' ? e(f.text) : `<span class="hidden-fig">${e(f.text)}</span>`);
+// An em dash is "no data": a figure that does not exist yet, never a 0.
+const fig = (f: Figure | null) => (f === null ? '—' : typeof f.value === 'number' ? e(f.text) : `<span class="hidden-fig">${e(f.text)}</span>`);
 const list = <T>(items: T[], item: (x: T) => string) => items.map(item).join('');
 
 function header(s: Factsheet) {

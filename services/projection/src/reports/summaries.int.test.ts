@@ -6,6 +6,7 @@ import { publishEvent } from '@passerelle/platform';
 import { readSheet, SHEET_TYPES } from '@passerelle/sheets';
 import { eventually, isolatedEnv, testToken } from '@passerelle/testkit';
 import { start } from '../main.js';
+import { Counting } from './counting.js';
 
 // Summaries, 3W, results by line of work and contributions over a small Moroccan year, read by an internal
 // user and by an external one (small cells of children and trafficking victims hidden).
@@ -142,10 +143,11 @@ describe('assistance summary', () => {
   it('counts people once where keys exist, adds counted people as totals, and says which per figure', async () => {
     const r = (await get('/reports/assistance-summary?framework=ARMP-MA&period=PY1')).body;
     const keys = new Set([1, 2, 3, 4, 5, 6, 7, 8, 20, 21]);
-    expect(r.totals.people).toEqual({ value: keys.size + 13, counting: 'total (may count a person twice)' });
+    // Every people figure names its two parts: distinct people of lists, and people counted without a list.
+    expect(r.totals.people).toEqual({ value: keys.size + 13, keyedPeople: keys.size, countedPeople: 13, counting: Counting.MayCountTwice });
     expect(r.totals.deliveries.value).toBe(3);
-    expect(cells(r, 'what', 'people').find((c) => c.key === 'food')).toMatchObject({ value: keys.size, counting: 'unique people' });
-    expect(cells(r, 'what', 'people').find((c) => c.key === 'medical')).toMatchObject({ value: 13, counting: 'total (may count a person twice)' });
+    expect(cells(r, 'what', 'people').find((c) => c.key === 'food')).toMatchObject({ value: keys.size, keyedPeople: keys.size, countedPeople: 0, counting: Counting.Unique });
+    expect(cells(r, 'what', 'people').find((c) => c.key === 'medical')).toMatchObject({ value: 13, keyedPeople: 0, countedPeople: 13, counting: Counting.MayCountTwice });
     expect(cells(r, 'partnerId', 'people').find((c) => c.key === P)).toMatchObject({ value: keys.size, name: { en: 'Orient-Occident Foundation' } });
     expect(value(r, 'partnerId', 'deliveries', P)).toBe(2);
     expect(value(r, 'vulnerability', 'people', 'victim_of_trafficking')).toBe(3);
@@ -184,8 +186,8 @@ describe('3W', () => {
     const find = (q: object) => r.rows.filter((x: any) => Object.entries(q).every(([k, v]) => x[k] === v));
     expect(find({ type: 'training', partnerId: P, when: '2020-Q1' })).toMatchObject([{ activityLine: '1.1', figure: sum(trainings[0]!.rows), activities: 1, partner: { en: 'Orient-Occident Foundation' } }]);
     expect(find({ type: 'training', partnerId: null, when: '2020-Q2' })).toMatchObject([{ figure: sum(trainings[1]!.rows) }]);
-    expect(find({ type: 'assistance', kind: 'food' })).toMatchObject([{ partnerId: P, region: 'Oriental', when: '2020-Q2', figure: 10, activities: 2, counting: 'unique people' }]);
-    expect(find({ type: 'assistance', kind: 'medical' })).toMatchObject([{ partnerId: P2, partner: null, when: '2020-Q3', figure: 13, counting: 'total (may count a person twice)' }]);
+    expect(find({ type: 'assistance', kind: 'food' })).toMatchObject([{ partnerId: P, region: 'Oriental', when: '2020-Q2', figure: 10, keyedPeople: 10, countedPeople: 0, activities: 2, counting: Counting.Unique }]);
+    expect(find({ type: 'assistance', kind: 'medical' })).toMatchObject([{ partnerId: P2, partner: null, when: '2020-Q3', figure: 13, keyedPeople: 0, countedPeople: 13, counting: Counting.MayCountTwice }]);
     expect(find({ type: 'support' })).toMatchObject([{ partnerId: P, activityLine: '2.3', kind: 'technical_assistance', region: 'Rabat-Salé-Kénitra', figure: 1 }]);
     const months = (await get('/reports/3w?framework=ARMP-MA&period=PY1&granularity=month')).body.rows.map((x: any) => x.when);
     expect(new Set(months)).toEqual(new Set(['2020-02', '2020-03', '2020-05', '2020-06', '2020-07']));
@@ -210,9 +212,9 @@ describe('results by line of work', () => {
     expect(line('1.1').indicators).toMatchObject([{ code: '1.1.a', actual: sum(inPY1.flatMap((x) => x.rows)), target: { value: 100 } }]);
     expect(line('1.1').trainings).toEqual(inPY1.map((x) => ({ trainingId: x.id, date: x.date, topics: x.topics, participants: sum(x.rows) })));
     expect(line('1.4').deliveries).toEqual([
-      { deliveryId: D[0], date: '2020-05-01', kind: 'food', people: 6 },
-      { deliveryId: D[1], date: '2020-05-20', kind: 'food', people: 6 },
-      { deliveryId: D[2], date: '2020-07-01', kind: 'medical', people: 13 },
+      { deliveryId: D[0], date: '2020-05-01', kind: 'food', people: 6, keyedPeople: 6, countedPeople: 0 },
+      { deliveryId: D[1], date: '2020-05-20', kind: 'food', people: 6, keyedPeople: 6, countedPeople: 0 },
+      { deliveryId: D[2], date: '2020-07-01', kind: 'medical', people: 13, keyedPeople: 0, countedPeople: 13 },
     ]);
     expect(line('1').indicators.map((i: any) => i.code)).toEqual(['1.a']);
   });
@@ -242,8 +244,12 @@ describe('indicator progress as a table', () => {
     expect(csv.disposition).toBe('attachment; filename="indicators-ARMP-MA-PY1.csv"');
     const rows = (await readSheet(csv.body, SHEET_TYPES.csv)).map((x) => x.values);
     const ages = json.indicators.find((i: any) => i.code === '1.a').breakdowns.age_group;
-    expect(ages).toEqual([{ key: '12-17', value: '<5', suppressed: true }, { key: '18-59', value: null, suppressed: true }]);
-    for (const c of ages) expect(rows.find((x) => x.indicateur === '1.a' && x.valeur === c.key)).toMatchObject({ chiffre: c.value ?? '', masque: 'yes', nom: 'Indicator 1.a (fr)' });
+    // 1.a is marked sensitive: every age group is listed, those under 5 (even empty) hidden, the rest rounded.
+    const hidden = { value: '<5', suppressed: true, keyedPeople: '<5', countedPeople: '<5' };
+    expect(ages).toEqual([
+      { key: '0-4', ...hidden }, { key: '12-17', ...hidden }, { key: '18-59', value: 25, rounded: true, keyedPeople: 10, countedPeople: 15 }, { key: '5-11', ...hidden }, { key: '60+', ...hidden },
+    ]);
+    for (const c of ages.filter((x: any) => x.suppressed)) expect(rows.find((x) => x.indicateur === '1.a' && x.valeur === c.key)).toMatchObject({ chiffre: c.value, masque: 'yes', nom: 'Indicator 1.a (fr)' });
     expect(rows.find((x) => x.indicateur === '1.1.a' && !x.dimension)).toMatchObject({ cible: '100', realise: String(sum(inPY1.flatMap((x) => x.rows))), version_du_cadre: '1', periode: 'PY1' });
     expect(rows.at(-1)!.indicateur).toBe(json.protection);
   });
