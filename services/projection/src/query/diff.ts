@@ -13,6 +13,8 @@ export interface CellChange {
   to: Shown;
   /** to − from, when both ends can be shown. */
   change: number | null;
+  /** An end (so the change) has its protected part rounded. */
+  rounded?: true;
 }
 
 /** One event that changed the figure, listed once, with what it changed in each cell (rows or people, as the measure counts). */
@@ -21,7 +23,7 @@ export interface Cause {
   eventType: string | null;
   recordedAt: string | null;
   source: string;
-  cells: Array<{ key: string | null; change: number | null }>;
+  cells: Array<{ key: string | null; change: number | null; rounded?: true }>;
 }
 
 const CAUSE_FIELDS = ['source', 'eventId', 'eventType', 'recordedAt'];
@@ -33,10 +35,11 @@ const CAUSE_FIELDS = ['source', 'eventId', 'eventType', 'recordedAt'];
  */
 export async function diffFigure(before: ReadModel, after: ReadModel, q: Query, page: { page: number; pageSize: number }, policy: Policy) {
   const [a, b] = await Promise.all([figure(before.facts, q, policy), figure(after.facts, q, policy)]);
-  const valueIn = (cells: typeof a.cells, key: string | null): Shown => cells.find((c) => c.key === key)?.value ?? 0;
+  const cellIn = (cells: typeof a.cells, key: string | null) => cells.find((c) => c.key === key) ?? { key, value: 0 };
   const keys = [...new Set([...a.cells, ...b.cells].map((c) => c.key))];
-  const changes: CellChange[] = keys.map((key) => ({ key, from: valueIn(a.cells, key), to: valueIn(b.cells, key), change: null as number | null }))
-    .filter((c) => c.from !== c.to).map((c) => ({ ...c, change: publishedChange(c.from, c.to) }));
+  const changes: CellChange[] = keys.map((key) => ({ key, was: cellIn(a.cells, key), now: cellIn(b.cells, key) }))
+    .filter(({ was, now }) => was.value !== now.value)
+    .map(({ key, was, now }) => ({ key, from: was.value, to: now.value, change: publishedChange(was.value, now.value), ...(was.rounded || now.rounded ? { rounded: true as const } : {}) }));
 
   const fields = [q.field, q.by, ...CAUSE_FIELDS];
   const [docsA, docsB, protA, protB] = await Promise.all([
@@ -57,7 +60,7 @@ export async function diffFigure(before: ReadModel, after: ReadModel, q: Query, 
       const [from, to] = [publish(tallyOf(oldDocs, q, protA), policy, sensitive), publish(tallyOf(newDocs, q, protB), policy, sensitive)];
       const id = by.eventId ?? `source:${source}`;
       const cause = causes.get(id) ?? causes.set(id, { ...by, source, cells: [] }).get(id)!;
-      cause.cells.push({ key, change: publishedChange(from.value, to.value) });
+      cause.cells.push({ key, change: publishedChange(from.value, to.value), ...(from.rounded || to.rounded ? { rounded: true as const } : {}) });
     }
   }
   const all = [...causes.values()].sort((x, y) => String(x.recordedAt).localeCompare(String(y.recordedAt)) || String(x.eventId).localeCompare(String(y.eventId)));

@@ -11,10 +11,12 @@ import { total, type Count, type Tally, type TallyRow } from './tally.js';
  *   says `rounded`; a figure made only of protected people under the threshold shows `<threshold`;
  * - a cell asked about a protected group (a filter or a breakdown value on victims or children, or any cell of a
  *   sensitive indicator) under the threshold shows `<threshold` even when it is 0, so that the rows listed do not
- *   tell where nobody is;
- * - in a breakdown, when exactly one cell is hidden, the next smallest is hidden too (`null`).
- * Since no exact figure ever counts a protected person, no sum or difference of exact figures, from any report,
- * period, filter, as-of date or diff, can give back a hidden one.
+ *   tell where nobody is.
+ * Each cell is published from its own content, never from its neighbours', so the same people give the same shown
+ * number in every report, period, filter, as-of date and diff. Since no exact figure ever counts a protected person,
+ * no sum or difference of exact figures can give back a hidden one: the rounding does what secondary suppression
+ * does for one table (a total minus the visible cells is off by the rounding), and holds across tables, which
+ * complementary suppression cannot.
  */
 
 export interface Policy {
@@ -37,6 +39,8 @@ export interface Published {
   keyedPeople?: Shown;
   /** …and people counted without a list (they may have been counted before): value = keyedPeople + countedPeople. */
   countedPeople?: Shown;
+  /** Which of the two parts is rounded, when the value is. */
+  roundedParts?: Array<'keyedPeople' | 'countedPeople'>;
 }
 
 export interface Cell extends Published {
@@ -67,26 +71,13 @@ export function publish(c: Count, p: Policy, sensitive: boolean): Published {
   const whole = typeof keyed.value === 'number' && typeof counted.value === 'number'
     ? { value: keyed.value + counted.value, ...(keyed.rounded || counted.rounded ? { rounded: true as const } : {}) }
     : show(c, p, sensitive);
-  return { ...whole, keyedPeople: keyed.value, countedPeople: counted.value };
+  const roundedParts = [...(keyed.rounded ? ['keyedPeople' as const] : []), ...(counted.rounded ? ['countedPeople' as const] : [])];
+  return { ...whole, keyedPeople: keyed.value, countedPeople: counted.value, ...(roundedParts.length ? { roundedParts } : {}) };
 }
 
-/**
- * Pure: the cells of one breakdown, each published, then the secondary suppression: when exactly one cell is
- * hidden, the next smallest shown non-zero cell is hidden too, so the breakdown's total does not give it back.
- */
+/** Pure: the cells of one breakdown, each published from its own content; and how many are hidden. */
 export function publishRows(rows: TallyRow[], p: Policy, sensitiveOf: (key: string | null) => boolean): { cells: Cell[]; hidden: number } {
   const cells: Cell[] = rows.map((r) => ({ key: r.key, ...publish(r.count, p, sensitiveOf(r.key)) }));
-  if (p.internal) return { cells, hidden: 0 };
-  const primary = cells.filter((c) => typeof c.value === 'string');
-  if (primary.length === 1) {
-    const next = cells.filter((c) => typeof c.value === 'number' && c.value > 0).sort((a, b) => (a.value as number) - (b.value as number))[0];
-    if (next) {
-      next.value = null;
-      next.suppressed = true;
-      delete next.rounded;
-      if ('keyedPeople' in next) Object.assign(next, { keyedPeople: null, countedPeople: null });
-    }
-  }
   return { cells, hidden: cells.filter((c) => c.suppressed).length };
 }
 

@@ -44,7 +44,7 @@ export async function indicatorProgress(facts: Collection<Fact>, frameworkId: st
     const target = targets!.find((t) => t.code === def.code && t.period === periodKey);
     const baseline = baselines!.find((b) => b.code === def.code);
     let actual: Shown = null;
-    let parts: { keyedPeople?: Shown; countedPeople?: Shown } = {};
+    let parts: { keyedPeople?: Shown; countedPeople?: Shown; roundedParts?: Array<'keyedPeople' | 'countedPeople'> } = {};
     let noData: string | null = null;
     let rounded = false;
     let breakdowns: Record<string, Cell[]> = {};
@@ -54,7 +54,9 @@ export async function indicatorProgress(facts: Collection<Fact>, frameworkId: st
       if (r.actual) {
         actual = r.actual.value;
         rounded = !!r.actual.rounded;
-        if ('keyedPeople' in r.actual) parts = { keyedPeople: r.actual.keyedPeople, countedPeople: r.actual.countedPeople };
+        if ('keyedPeople' in r.actual) {
+          parts = { keyedPeople: r.actual.keyedPeople, countedPeople: r.actual.countedPeople, ...(r.actual.roundedParts ? { roundedParts: r.actual.roundedParts } : {}) };
+        }
       } else noData = NoData.NoRecord;
       breakdowns = r.breakdowns;
       hidden = r.hidden;

@@ -8,7 +8,11 @@ import { activitiesOf, publishedFramework } from '../query/reference.js';
 import { indicatorProgress } from './progress.js';
 import { protectionNote } from './scope.js';
 
-const valueOf = (cells: Cell[], key: string): Shown => cells.find((c) => c.key === key)?.value ?? 0;
+/** A cell's value and whether it is rounded, for a key that may have no cell (nothing counted: 0). */
+const shown = (cells: Cell[], key: string): { value: Shown; rounded?: true } => {
+  const c = cells.find((x) => x.key === key);
+  return c ? { value: c.value, ...(c.rounded ? { rounded: true as const } : {}) } : { value: 0 };
+};
 
 /**
  * Results by line of work: each node of the latest published framework with its indicators' progress and the
@@ -28,10 +32,14 @@ export async function resultsByLine(facts: Collection<Fact>, frameworkId: string
     code: n.code, level: n.level, parent: n.parent ?? null, title: n.title,
     indicators: progress.indicators.filter((i) => i.node === n.code),
     trainings: trainings.filter((t) => t.line === n.code)
-      .map((t) => ({ trainingId: t.trainingId, date: t.date, topics: t.topics, participants: valueOf(participants.cells, t.trainingId) })).sort(byDate),
+      .map((t) => {
+        const p = shown(participants.cells, t.trainingId);
+        return { trainingId: t.trainingId, date: t.date, topics: t.topics, participants: p.value, ...(p.rounded ? { rounded: true as const } : {}) };
+      }).sort(byDate),
     deliveries: deliveries.filter((d) => d.line === n.code).map((d) => {
       const c = people.cells.find((x) => x.key === d.deliveryId);
-      return { deliveryId: d.deliveryId, date: d.date, kind: d.kind, people: c?.value ?? 0, keyedPeople: c?.keyedPeople ?? 0, countedPeople: c?.countedPeople ?? 0 };
+      return { deliveryId: d.deliveryId, date: d.date, kind: d.kind, people: c?.value ?? 0, keyedPeople: c?.keyedPeople ?? 0, countedPeople: c?.countedPeople ?? 0,
+        ...(c?.rounded ? { rounded: true as const } : {}), ...(c?.roundedParts ? { roundedParts: c.roundedParts } : {}) };
     }).sort(byDate),
   }));
   const suppressed = participants.hidden + people.hidden + progress.indicators.reduce((s, i) => s + i.suppressedCells, 0);

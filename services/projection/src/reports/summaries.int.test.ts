@@ -247,7 +247,7 @@ describe('indicator progress as a table', () => {
     // 1.a is marked sensitive: every age group is listed, those under 5 (even empty) hidden, the rest rounded.
     const hidden = { value: '<5', suppressed: true, keyedPeople: '<5', countedPeople: '<5' };
     expect(ages).toEqual([
-      { key: '0-4', ...hidden }, { key: '12-17', ...hidden }, { key: '18-59', value: 25, rounded: true, keyedPeople: 10, countedPeople: 15 }, { key: '5-11', ...hidden }, { key: '60+', ...hidden },
+      { key: '0-4', ...hidden }, { key: '12-17', ...hidden }, { key: '18-59', value: 25, rounded: true, keyedPeople: 10, countedPeople: 15, roundedParts: ['keyedPeople', 'countedPeople'] }, { key: '5-11', ...hidden }, { key: '60+', ...hidden },
     ]);
     for (const c of ages.filter((x: any) => x.suppressed)) expect(rows.find((x) => x.indicateur === '1.a' && x.valeur === c.key)).toMatchObject({ chiffre: c.value, masque: 'yes', nom: 'Indicator 1.a (fr)' });
     expect(rows.find((x) => x.indicateur === '1.1.a' && !x.dimension)).toMatchObject({ cible: '100', realise: String(sum(inPY1.flatMap((x) => x.rows))), version_du_cadre: '1', periode: 'PY1' });

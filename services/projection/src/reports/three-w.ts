@@ -37,6 +37,7 @@ export interface ThreeWRow {
   activities?: number;
   keyedPeople?: Shown;
   countedPeople?: Shown;
+  roundedParts?: Array<'keyedPeople' | 'countedPeople'>;
   suppressed?: true;
   rounded?: true;
 }
@@ -80,7 +81,7 @@ export async function threeW(facts: Collection<Fact>, scope: Scope, g: Granulari
       out.push({
         partnerId, partner: partnerId ? names.get(partnerId) ?? null : null, activityLine, type: s.type, kind, region, when,
         figure: c ? c.value : 0, unit: s.unit, counting: s.counting ?? peopleCounting(c?.countedPeople),
-        ...(c && 'keyedPeople' in c ? { keyedPeople: c.keyedPeople ?? null, countedPeople: c.countedPeople ?? null } : {}),
+        ...(c && 'keyedPeople' in c ? { keyedPeople: c.keyedPeople ?? null, countedPeople: c.countedPeople ?? null, ...(c.roundedParts ? { roundedParts: c.roundedParts } : {}) } : {}),
         ...(s.activities ? { activities: typeof a?.value === 'number' ? a.value : 0 } : {}),
         ...(c?.suppressed ? { suppressed: true as const } : {}), ...(c?.rounded ? { rounded: true as const } : {}),
       });
