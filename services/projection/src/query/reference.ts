@@ -76,3 +76,12 @@ export async function latestActivityDate(facts: Collection<Fact>, country: strin
   const [latest] = await facts.find({ kind: { $in: sources as FactKind[] }, country, businessDate: { $lte: upTo } }, { projection: { businessDate: 1 } }).sort({ businessDate: -1 }).limit(1).toArray();
   return latest?.businessDate;
 }
+
+/** The records of a framework reports read beside figures: its latest published version, indicators, targets, baselines and manual values. */
+export async function frameworkRecords(facts: Collection<Fact>, frameworkId: string) {
+  const [[framework], indicators, targets, baselines, manual] = await Promise.all([
+    readWholeFacts(facts, { kind: FactKind.Framework, frameworkId, historical: { $exists: false } }),
+    ...[FactKind.Indicator, FactKind.Target, FactKind.Baseline, FactKind.ManualValue].map((kind) => readWholeFacts(facts, { kind, frameworkId })),
+  ]);
+  return { framework, indicators: indicators!, targets: targets!, baselines: baselines!, manual: manual! };
+}

@@ -1,9 +1,9 @@
 import type { Collection } from 'mongodb';
 import { RuleViolation, type Principal, assertCountry } from '@passerelle/platform';
-import { FactKind, type Fact } from '../facts.js';
+import type { Fact } from '../facts.js';
 import { parsePeriod } from '../periods.js';
-import type { Cell, Policy, Shown } from '../query/disclosure.js';
-import { readWholeFacts } from '../query/read.js';
+import { publish, type Cell, type Policy, type Shown } from '../query/disclosure.js';
+import { frameworkRecords } from '../query/reference.js';
 import { ruleFigures, type Rule } from '../query/rules.js';
 import { peopleCounting } from './counting.js';
 
@@ -32,17 +32,15 @@ export const NoData = {
 export async function indicatorProgress(facts: Collection<Fact>, frameworkId: string, periodKey: string, principal: Principal, policy: Policy) {
   const country = frameworkId.split('-').pop()!;
   assertCountry(principal, country);
-  const [framework] = await readWholeFacts(facts, { kind: FactKind.Framework, frameworkId, historical: { $exists: false } });
+  const { framework, indicators, targets, baselines, manual } = await frameworkRecords(facts, frameworkId);
   if (!framework) throw new RuleViolation('NO_PUBLISHED_FRAMEWORK', `framework ${frameworkId} has no published version yet`);
   const fw = framework.framework as { programmeStart: string; frameworkVersion: number };
   const period = parsePeriod(periodKey, fw.programmeStart);
-  const [indicators, targets, baselines, manual] = await Promise.all([FactKind.Indicator, FactKind.Target, FactKind.Baseline, FactKind.ManualValue]
-    .map((kind) => readWholeFacts(facts, { kind, frameworkId })));
   const rows = [];
-  for (const ind of indicators!.filter((i) => !i.retired)) {
+  for (const ind of indicators.filter((i) => !i.retired)) {
     const def = ind.definition as Definition;
-    const target = targets!.find((t) => t.code === def.code && t.period === periodKey);
-    const baseline = baselines!.find((b) => b.code === def.code);
+    const target = targets.find((t) => t.code === def.code && t.period === periodKey);
+    const baseline = baselines.find((b) => b.code === def.code);
     let actual: Shown = null;
     let parts: { keyedPeople?: Shown; countedPeople?: Shown; roundedParts?: Array<'keyedPeople' | 'countedPeople'> } = {};
     let noData: string | null = null;
@@ -61,9 +59,15 @@ export async function indicatorProgress(facts: Collection<Fact>, frameworkId: st
       breakdowns = r.breakdowns;
       hidden = r.hidden;
     } else {
-      const value = manual!.find((m) => m.code === def.code && m.period === periodKey)?.value;
-      if (typeof value === 'number') actual = value;
-      else noData = NoData.NotReported;
+      const value = manual.find((m) => m.code === def.code && m.period === periodKey)?.value;
+      if (typeof value !== 'number') noData = NoData.NotReported;
+      else if (def.sensitive && def.unit === 'people') {
+        // A number of people typed in for a sensitive indicator is protected like one computed from records.
+        const shown = publish({ open: 0, protected: value }, policy, true);
+        actual = shown.value;
+        rounded = !!shown.rounded;
+        if (shown.suppressed) hidden++;
+      } else actual = value;
     }
     rows.push({
       code: def.code, name: def.name, unit: def.unit, node: def.nodeCode, revision: ind.revision, sensitive: def.sensitive,
