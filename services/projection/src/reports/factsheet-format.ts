@@ -51,10 +51,10 @@ export function protectionSentence(p: { internal: boolean; threshold: number }, 
   }
   if (hidden === 0) {
     return lang === 'fr'
-      ? `Aucun chiffre n'a dû être masqué. Un groupe sensible (victimes de la traite, enfants) de moins de ${p.threshold} personnes serait affiché « ${lt} ».`
-      : `No figure needed hiding. A sensitive group (victims of trafficking, children) of fewer than ${p.threshold} people would show as “${lt}”.`;
+      ? `Aucun chiffre n'a dû être masqué. Un groupe sensible (victimes de la traite, enfants) de moins de ${p.threshold} personnes serait affiché « ${lt} » ; la part des chiffres qui compte ces personnes est arrondie à un multiple de ${p.threshold}.`
+      : `No figure needed hiding. A sensitive group (victims of trafficking, children) of fewer than ${p.threshold} people would show as “${lt}”; the part of a figure that counts such people is rounded to a multiple of ${p.threshold}.`;
   }
   return lang === 'fr'
-    ? `Pour protéger les personnes, ${hidden} chiffre(s) concernant de petits groupes sensibles (victimes de la traite, enfants) sont masqués : moins de ${p.threshold} s'affiche « ${lt} », et un chiffre voisin « masqué » empêche de le retrouver par soustraction.`
-    : `To protect people, ${hidden} figure(s) about small sensitive groups (victims of trafficking, children) are hidden: fewer than ${p.threshold} shows as “${lt}”, and a neighbouring figure marked “hidden” stops it being worked out by subtraction.`;
+    ? `Pour protéger les personnes, ${hidden} chiffre(s) concernant de petits groupes sensibles (victimes de la traite, enfants) sont masqués : moins de ${p.threshold} s'affiche « ${lt} », et la part des autres chiffres qui compte ces personnes est arrondie à un multiple de ${p.threshold}, si bien qu'aucune soustraction ne la retrouve.`
+    : `To protect people, ${hidden} figure(s) about small sensitive groups (victims of trafficking, children) are hidden: fewer than ${p.threshold} shows as “${lt}”, and the part of other figures that counts such people is rounded to a multiple of ${p.threshold}, so no subtraction gives it back.`;
 }
