@@ -179,3 +179,18 @@ describe('no data is not zero', () => {
     expect(numbers(fact.indicators.find((i: any) => i.code === '1.b'))).toEqual([10]);
   });
 });
+
+describe('as-of work only after authorisation', () => {
+  it('a token for another country is refused before any replay: no generation is created', async () => {
+    const names = async () => (await projection.rt.db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).filter((n) => n.startsWith('gasof')).sort();
+    const before = await names();
+    const tn = await testToken(['reports:read'], ['TN']);
+    const instant = '2021-01-20T00:00:00Z';
+    for (const path of [`/reports/indicators?framework=${FW}&asOf=${instant}`, `/reports/results?framework=${FW}&asOf=${instant}`, `/reports/contributions?framework=${FW}&asOf=${instant}`,
+      `/reports/assistance-summary?country=SN&asOf=${instant}`, `/reports/3w?framework=${FW}&asOf=${instant}`, `/reports/iati?framework=${FW}&asOf=${instant}`,
+      `/reports/figures?source=training_attendance&country=SN&asOf=${instant}`, `/reports/factsheet?framework=${FW}&asOf=${instant}`]) {
+      expect((await get(path, tn)).status, path).toBe(403);
+    }
+    expect(await names()).toEqual(before);
+  });
+});

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { FrameworkId } from '@passerelle/contracts';
-import type { Api } from '@passerelle/platform';
+import { assertCountry, type Api, type Principal } from '@passerelle/platform';
 import type { ReportContext } from './context.js';
 import { contributions } from './contributions.js';
 import { resultsByLine } from './results.js';
@@ -15,17 +15,26 @@ export { TABLE_TYPES } from './tables.js';
 
 const SummaryQuery = z.strictObject(ScopeQuery);
 const FrameworkQuery = z.strictObject({ framework: FrameworkId, period: z.string().max(20).default('PY1'), asOf: Instant.optional() });
+/** Refuses a country the token does not cover before any work: an as-of replay is work such a token must not cause. */
+const guard = (q: { country?: string | undefined; framework?: string | undefined }, principal: Principal) => {
+  const country = q.country ?? q.framework?.split('-').pop();
+  if (country) assertCountry(principal, country);
+};
 const fileName = (what: string, q: { country?: string | undefined; framework?: string | undefined; period: string }) => `${what}-${q.framework ?? q.country ?? 'all'}-${q.period}`;
 
 /** Summaries, 3W, results by line of work and contributions (read only; country scope and small-cell protection). */
 export function registerSummaryRoutes(api: Api, ctx: ReportContext): void {
   api.get('/reports/results', {
     summary: 'Results by line of work: each framework node with its indicators\' progress and the trainings and deliveries of the period on it', scope: 'reports:read', query: FrameworkQuery,
-  }, async ({ query: q, principal }) => resultsByLine((await ctx.modelFor(q.asOf)).facts, q.framework, q.period, principal, ctx.protection(principal)));
+  }, async ({ query: q, principal }) => {
+    guard(q, principal);
+    return resultsByLine((await ctx.modelFor(q.asOf)).facts, q.framework, q.period, principal, ctx.protection(principal));
+  });
 
   api.get('/reports/trainings-summary', {
     summary: 'Trainings held and participants, in total and by topic, participant category, sex and region', scope: 'reports:read', query: SummaryQuery, produces: TABLE_TYPES,
   }, async ({ query: q, principal, res }) => {
+    guard(q, principal);
     const facts = (await ctx.modelFor(q.asOf)).facts;
     const s = await trainingsSummary(facts, await resolveScope(facts, q, principal), ctx.protection(principal));
     return answer(res, q.format, s, () => summaryTable(s, q.lang), fileName('trainings', q));
@@ -34,6 +43,7 @@ export function registerSummaryRoutes(api: Api, ctx: ReportContext): void {
   api.get('/reports/assistance-summary', {
     summary: 'People assisted (unique where keys exist, said per figure) and deliveries, by kind, partner, vulnerability, sex and age group', scope: 'reports:read', query: SummaryQuery, produces: TABLE_TYPES,
   }, async ({ query: q, principal, res }) => {
+    guard(q, principal);
     const facts = (await ctx.modelFor(q.asOf)).facts;
     const s = await assistanceSummary(facts, await resolveScope(facts, q, principal), ctx.protection(principal));
     return answer(res, q.format, s, () => summaryTable(s, q.lang), fileName('assistance', q));
@@ -43,6 +53,7 @@ export function registerSummaryRoutes(api: Api, ctx: ReportContext): void {
     summary: '3W/4W: who (partner) does what (activity line, kind) where (region) when (month, quarter or year), with a figure each', scope: 'reports:read',
     query: SummaryQuery.extend({ granularity: Granularity }), produces: TABLE_TYPES,
   }, async ({ query: q, principal, res }) => {
+    guard(q, principal);
     const facts = (await ctx.modelFor(q.asOf)).facts;
     const r = await threeW(facts, await resolveScope(facts, q, principal), q.granularity, ctx.protection(principal));
     return answer(res, q.format, r, () => threeWTable(r, q.lang), fileName(`3w-${q.granularity}`, q));
@@ -50,5 +61,8 @@ export function registerSummaryRoutes(api: Api, ctx: ReportContext): void {
 
   api.get('/reports/contributions', {
     summary: 'Contributions to SDG targets and goals, Global Compact objectives and SNIA specific objectives: indicators with actuals, and lines of work', scope: 'reports:read', query: FrameworkQuery,
-  }, async ({ query: q, principal }) => contributions((await ctx.modelFor(q.asOf)).facts, q.framework, q.period, principal, ctx.protection(principal)));
+  }, async ({ query: q, principal }) => {
+    guard(q, principal);
+    return contributions((await ctx.modelFor(q.asOf)).facts, q.framework, q.period, principal, ctx.protection(principal));
+  });
 }
