@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import type { Filter } from 'mongodb';
+import { createEnvelope } from '@passerelle/contracts';
+import { captureTraceContext, withAggregateLock, type AggregateDoc, type Logger, type StoredEvent } from '@passerelle/platform';
+import { DeliveryStatus, KEY_SCHEME, figuresData, type Delivery } from './domain.js';
+import type { DeliveryStore } from './store.js';
+
+/** The actor of the events the migration writes (a pseudonymous user id elsewhere; here, the migration itself). */
+export const MIGRATION_ACTOR = 'assistance:migrate-keys';
+
+export interface MigrationReport {
+  /** Deliveries written before the keyring, now migrated. */
+  deliveries: number;
+  /** Of those, deliveries that published `assistance.delivery.rekeyed` (recorded, in keys mode). */
+  rekeyed: number;
+  /** Distinct old keys replaced by their pseudonym. */
+  keys: number;
+}
+
+type Doc = AggregateDoc<Delivery>;
+type Person = { key: string };
+const PENDING = { 'state.keyScheme': { $exists: false } } as Filter<Doc>;
+const ATTEMPTS = 5;
+
+const peopleOf = (data: unknown): Person[] => {
+  const list = (data as { beneficiaries?: unknown } | undefined)?.beneficiaries;
+  return Array.isArray(list) ? list as Person[] : [];
+};
+const rekey = (list: Person[], to: ReadonlyMap<string, string>) => list.map((p) => ({ ...p, key: to.get(p.key) ?? p.key }));
+const rekeyData = (data: unknown, to: ReadonlyMap<string, string>) =>
+  peopleOf(data).length ? { ...(data as object), beneficiaries: rekey(peopleOf(data), to) } : data;
+
+/**
+ * Moves deliveries recorded before the keyring to pseudonyms. Their keys are HMACs of case references, which is
+ * exactly the keyring's lookup key: each old key gets an entry (the same race-safe get-or-create as a new delivery)
+ * and its pseudonym replaces it in the state and in every stored event of the document, so the service's
+ * database no longer holds a key anyone with the secret and a reference could find. A recorded delivery in keys
+ * mode also gets an `assistance.delivery.rekeyed` event with its complete figures, so the read model replaces its
+ * keys too; a voided one has no facts and needs none. Each delivery is one conditional single-document write that
+ * also sets `state.keyScheme`, so a run stopped anywhere is finished by the next, and a finished run finds nothing.
+ * Events already published stay in the stream with the old keys until its retention removes them.
+ */
+export async function migrateKeys(store: DeliveryStore, opts: { logger?: Logger | undefined; batch?: number } = {}): Promise<MigrationReport> {
+  const c = store.deliveries.collection;
+  const correlationid = randomUUID();
+  const report: MigrationReport = { deliveries: 0, rekeyed: 0, keys: 0 };
+  const seen = new Set<string>();
+
+  async function migrate(id: string): Promise<void> {
+    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      const doc = await c.findOne({ _id: id } as Filter<Doc>);
+      if (!doc || doc.state.keyScheme) return;
+      const old = [...new Set([...peopleOf(doc.state), ...doc.events.flatMap((e) => peopleOf(e.event.data))].map((p) => p.key))];
+      const to = old.length ? await store.keyring.pseudonymsOf(old) : new Map<string, string>();
+      const state: Delivery = { ...doc.state, keyScheme: KEY_SCHEME, ...(doc.state.beneficiaries ? { beneficiaries: rekey(doc.state.beneficiaries, to) as Delivery['beneficiaries'] } : {}) };
+      const events: StoredEvent[] = doc.events.map((e) => ({ ...e, event: { ...e.event, data: rekeyData(e.event.data, to) } }));
+      const announce = state.status === DeliveryStatus.Recorded && state.mode === 'keys';
+      if (announce) {
+        const event = createEnvelope({ type: 'assistance.delivery.rekeyed', subject: id, country: state.place.country, data: figuresData(id, state) }, { actor: MIGRATION_ACTOR, correlationid });
+        events.push({ event, trace: captureTraceContext() });
+      }
+      const set = { state, events, version: doc.version + (announce ? 1 : 0), updatedAt: new Date(), ...(announce ? { unpublished: true } : {}) };
+      const r = await withAggregateLock(c, id, () => c.updateOne({ _id: id, version: doc.version } as Filter<Doc>, { $set: set } as never));
+      if (r.matchedCount === 1) {
+        report.deliveries++;
+        for (const k of old) seen.add(k);
+        report.keys = seen.size;
+        if (announce) {
+          report.rekeyed++;
+          store.relay?.kick(c as never, id);
+        }
+        return;
+      }
+      // Someone wrote meanwhile (a command, the relay's publish mark): read it again and redo this one.
+    }
+    throw new Error(`delivery ${id} kept changing during the key migration; run it again`);
+  }
+
+  for (;;) {
+    const ids = (await c.find(PENDING, { projection: { _id: 1 } }).limit(opts.batch ?? 200).toArray()).map((d) => d._id);
+    if (!ids.length) break;
+    for (const id of ids) await migrate(id);
+  }
+  seen.clear();
+  if (report.deliveries) opts.logger?.info({ ...report, correlationid }, 'beneficiary keys migrated to the keyring');
+  return report;
+}
