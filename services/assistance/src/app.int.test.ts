@@ -262,6 +262,7 @@ describe('list and filter', () => {
     const r = await call('GET', `/deliveries?partnerId=keys-${env.id}`);
     expect(r.body.items[0]).toMatchObject({ mode: 'keys', total: 1 });
     expect(r.body.items[0].beneficiaries).toBeUndefined();
+    expect(r.body.items[0]).not.toHaveProperty('keyScheme');
   });
 
   it('serves its OpenAPI document and health without a token', async () => {

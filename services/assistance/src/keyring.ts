@@ -62,10 +62,6 @@ export function createKeyring(db: Db) {
       }
       return found;
     },
-    /** True when a person is known by this lookup key. */
-    async has(lookup: string): Promise<boolean> {
-      return (await collection.countDocuments({ _id: lookup } as Filter<KeyringEntry>, { limit: 1 })) > 0;
-    },
     /** The pseudonym of one lookup key, or undefined; never creates an entry. */
     async find(lookup: string): Promise<string | undefined> {
       return (await collection.findOne({ _id: lookup } as Filter<KeyringEntry>))?.pseudonym;
