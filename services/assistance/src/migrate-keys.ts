@@ -29,6 +29,8 @@ const peopleOf = (data: unknown): Person[] => {
 const rekey = (list: Person[], to: ReadonlyMap<string, string>) => list.map((p) => ({ ...p, key: to.get(p.key) ?? p.key }));
 const rekeyData = (data: unknown, to: ReadonlyMap<string, string>) =>
   peopleOf(data).length ? { ...(data as object), beneficiaries: rekey(peopleOf(data), to) } : data;
+/** Every key a delivery document holds, in its state and in the events stored with it. */
+const oldKeysOf = (doc: Doc) => [...new Set([...peopleOf(doc.state), ...doc.events.flatMap((e) => peopleOf(e.event.data))].map((p) => p.key))];
 
 /**
  * Moves deliveries recorded before the keyring to pseudonyms. Their keys are HMACs of case references, which is
@@ -40,18 +42,26 @@ const rekeyData = (data: unknown, to: ReadonlyMap<string, string>) =>
  * also sets `state.keyScheme`, so a run stopped anywhere is finished by the next, and a finished run finds nothing.
  * Events already published stay in the stream with the old keys until its retention removes them.
  */
-export async function migrateKeys(store: DeliveryStore, opts: { logger?: Logger | undefined; batch?: number } = {}): Promise<MigrationReport> {
+export async function migrateKeys(store: DeliveryStore, opts: { logger?: Logger | undefined } = {}): Promise<MigrationReport> {
   const c = store.deliveries.collection;
   const correlationid = randomUUID();
   const report: MigrationReport = { deliveries: 0, rekeyed: 0, keys: 0 };
   const seen = new Set<string>();
+  // Old key → pseudonym, filled in bulk: on FerretDB every keyring query reads the whole keyring, so one per
+  // delivery would cost deliveries × people.
+  const known = new Map<string, string>();
+  async function pseudonymsFor(keys: string[]): Promise<ReadonlyMap<string, string>> {
+    const missing = keys.filter((k) => !known.has(k));
+    if (missing.length) for (const [k, v] of await store.keyring.pseudonymsOf(missing)) known.set(k, v);
+    return known;
+  }
 
   async function migrate(id: string): Promise<void> {
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
       const doc = await c.findOne({ _id: id } as Filter<Doc>);
       if (!doc || doc.state.keyScheme) return;
-      const old = [...new Set([...peopleOf(doc.state), ...doc.events.flatMap((e) => peopleOf(e.event.data))].map((p) => p.key))];
-      const to = old.length ? await store.keyring.pseudonymsOf(old) : new Map<string, string>();
+      const old = oldKeysOf(doc);
+      const to = await pseudonymsFor(old);
       const state: Delivery = { ...doc.state, keyScheme: KEY_SCHEME, ...(doc.state.beneficiaries ? { beneficiaries: rekey(doc.state.beneficiaries, to) as Delivery['beneficiaries'] } : {}) };
       const events: StoredEvent[] = doc.events.map((e) => ({ ...e, event: { ...e.event, data: rekeyData(e.event.data, to) } }));
       const announce = state.status === DeliveryStatus.Recorded && state.mode === 'keys';
@@ -77,11 +87,19 @@ export async function migrateKeys(store: DeliveryStore, opts: { logger?: Logger 
   }
 
   for (;;) {
-    const ids = (await c.find(PENDING, { projection: { _id: 1 } }).limit(opts.batch ?? 200).toArray()).map((d) => d._id);
+    // One read of what is pending collects every old key in it; a second pass finds nothing (or what changed).
+    const ids: string[] = [];
+    const keys = new Set<string>();
+    for await (const doc of c.find(PENDING)) {
+      ids.push(doc._id);
+      for (const k of oldKeysOf(doc)) keys.add(k);
+    }
     if (!ids.length) break;
+    await pseudonymsFor([...keys]);
     for (const id of ids) await migrate(id);
   }
   seen.clear();
+  known.clear();
   if (report.deliveries) opts.logger?.info({ ...report, correlationid }, 'beneficiary keys migrated to the keyring');
   return report;
 }
