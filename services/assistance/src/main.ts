@@ -18,7 +18,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, opts: { relay?
   return startCommandService('assistance', config, opts, {
     store: async (db, relay) => {
       const store = await createDeliveryStore(db, relay);
-      return { ...store, migration: await migrateKeys(store) };
+      return { ...store, migration: await migrateKeys(db, store) };
     },
     app: (rt, store) => {
       if (store.migration.deliveries) rt.logger.info(store.migration, 'beneficiary keys migrated to the keyring');

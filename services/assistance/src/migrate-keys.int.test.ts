@@ -101,7 +101,7 @@ describe('migrating HMAC keys to keyring pseudonyms', () => {
   it('is idempotent: a second run finds nothing and changes nothing', async () => {
     const before = await docs();
     const keyring = await svc.store.keyring.collection.find().toArray();
-    expect(await migrateKeys(svc.store)).toEqual({ deliveries: 0, rekeyed: 0, keys: 0 });
+    expect(await migrateKeys(svc.rt.db, svc.store)).toEqual({ deliveries: 0, rekeyed: 0, keys: 0 });
     expect(await docs()).toEqual(before);
     expect(await svc.store.keyring.collection.find().toArray()).toEqual(keyring);
   });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Filter } from 'mongodb';
+import type { Db, Filter } from 'mongodb';
 import { createEnvelope } from '@passerelle/contracts';
 import { captureTraceContext, withAggregateLock, type AggregateDoc, type Logger, type StoredEvent } from '@passerelle/platform';
 import { DeliveryStatus, KEY_SCHEME, figuresData, type Delivery } from './domain.js';
@@ -42,8 +42,9 @@ const oldKeysOf = (doc: Doc) => [...new Set([...peopleOf(doc.state), ...doc.even
  * also sets `state.keyScheme`, so a run stopped anywhere is finished by the next, and a finished run finds nothing.
  * Events already published stay in the stream with the old keys until its retention removes them.
  */
-export async function migrateKeys(store: DeliveryStore, opts: { logger?: Logger | undefined } = {}): Promise<MigrationReport> {
+export async function migrateKeys(db: Db, store: DeliveryStore, opts: { logger?: Logger | undefined } = {}): Promise<MigrationReport> {
   const c = store.deliveries.collection;
+  const ferretdb = Boolean((await db.admin().command({ buildInfo: 1 })).ferretdbVersion);
   const correlationid = randomUUID();
   const report: MigrationReport = { deliveries: 0, rekeyed: 0, keys: 0 };
   const seen = new Set<string>();
@@ -56,33 +57,39 @@ export async function migrateKeys(store: DeliveryStore, opts: { logger?: Logger 
     return known;
   }
 
-  async function migrate(id: string): Promise<void> {
-    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-      const doc = await c.findOne({ _id: id } as Filter<Doc>);
-      if (!doc || doc.state.keyScheme) return;
-      const old = oldKeysOf(doc);
-      const to = await pseudonymsFor(old);
-      const state: Delivery = { ...doc.state, keyScheme: KEY_SCHEME, ...(doc.state.beneficiaries ? { beneficiaries: rekey(doc.state.beneficiaries, to) as Delivery['beneficiaries'] } : {}) };
-      const events: StoredEvent[] = doc.events.map((e) => ({ ...e, event: { ...e.event, data: rekeyData(e.event.data, to) } }));
-      const announce = state.status === DeliveryStatus.Recorded && state.mode === 'keys';
-      if (announce) {
-        const event = createEnvelope({ type: 'assistance.delivery.rekeyed', subject: id, country: state.place.country, data: figuresData(id, state) }, { actor: MIGRATION_ACTOR, correlationid });
-        events.push({ event, trace: captureTraceContext() });
-      }
-      const set = { state, events, version: doc.version + (announce ? 1 : 0), updatedAt: new Date(), ...(announce ? { unpublished: true } : {}) };
-      const r = await withAggregateLock(c, id, () => c.updateOne({ _id: id, version: doc.version } as Filter<Doc>, { $set: set } as never));
-      if (r.matchedCount === 1) {
-        report.deliveries++;
-        for (const k of old) seen.add(k);
-        report.keys = seen.size;
-        if (announce) {
-          report.rekeyed++;
-          store.relay?.kick(c as never, id);
-        }
-        return;
-      }
-      // Someone wrote meanwhile (a command, the relay's publish mark): read it again and redo this one.
+  /** Migrates one delivery under its aggregate lock, so this process's commands and relay never interleave; false: retry. */
+  const migrateOnce = (id: string) => withAggregateLock(c, id, async (): Promise<boolean> => {
+    const doc = await c.findOne({ _id: id } as Filter<Doc>);
+    if (!doc || doc.state.keyScheme) return true;
+    const old = oldKeysOf(doc);
+    const to = await pseudonymsFor(old);
+    const state: Delivery = { ...doc.state, keyScheme: KEY_SCHEME, ...(doc.state.beneficiaries ? { beneficiaries: rekey(doc.state.beneficiaries, to) as Delivery['beneficiaries'] } : {}) };
+    const events: StoredEvent[] = doc.events.map((e) => ({ ...e, event: { ...e.event, data: rekeyData(e.event.data, to) } }));
+    const announce = state.status === DeliveryStatus.Recorded && state.mode === 'keys';
+    if (announce) {
+      const event = createEnvelope({ type: 'assistance.delivery.rekeyed', subject: id, country: state.place.country, data: figuresData(id, state) }, { actor: MIGRATION_ACTOR, correlationid });
+      events.push({ event, trace: captureTraceContext() });
     }
+    const set = { state, events, version: doc.version + (announce ? 1 : 0), updatedAt: new Date(), ...(announce ? { unpublished: true } : {}) };
+    // The version condition guards against another process (replicas starting together on MongoDB). FerretDB
+    // applies an update as a read then a write, so there it guards nothing and only makes every update decode the
+    // whole collection (500 deliveries migrated in 4 minutes instead of 1 here); the lock is its guard, in one process.
+    const filter = ferretdb ? { _id: id } : { _id: id, version: doc.version };
+    const r = await c.updateOne(filter as Filter<Doc>, { $set: set } as never);
+    if (r.matchedCount !== 1) return false;
+    report.deliveries++;
+    for (const k of old) seen.add(k);
+    report.keys = seen.size;
+    if (announce) {
+      report.rekeyed++;
+      store.relay?.kick(c as never, id);
+    }
+    return true;
+  });
+
+  async function migrate(id: string): Promise<void> {
+    // Not done: someone else wrote meanwhile (another process); read it again and redo this one.
+    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) if (await migrateOnce(id)) return;
     throw new Error(`delivery ${id} kept changing during the key migration; run it again`);
   }
 

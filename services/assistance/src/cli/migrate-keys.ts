@@ -12,7 +12,7 @@ const config = loadConfig(configShape);
 const logger = createLogger({ service: 'assistance-migrate-keys', level: config.LOG_LEVEL });
 const { client, db } = await connectMongo(config.MONGO_URL, config.MONGO_DB, logger);
 try {
-  console.log(JSON.stringify(await migrateKeys(await createDeliveryStore(db), { logger })));
+  console.log(JSON.stringify(await migrateKeys(db, await createDeliveryStore(db), { logger })));
 } finally {
   await client.close();
 }
