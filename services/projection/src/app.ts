@@ -10,7 +10,6 @@ import type { Cell } from './query/disclosure.js';
 import { explain, figure, Measure } from './query/figures.js';
 import { partners } from './query/reference.js';
 import { readModel } from './read-model.js';
-import { asOf } from './rebuild.js';
 import { peopleCounting } from './reports/counting.js';
 import { indicatorProgress } from './reports/progress.js';
 import { protectionNote } from './reports/scope.js';
@@ -39,7 +38,8 @@ export interface ProjectionDeps {
 /** The reporting API: read only, plus admin endpoints for dead letters and rebuilds. */
 export function createApp({ rt, generations, letters, status, startRebuild, suppressionThreshold }: ProjectionDeps) {
   const protection = (p: Principal) => ({ threshold: suppressionThreshold, internal: p.scopes.has('reports:internal') });
-  const modelFor = async (instant?: string) => readModel(rt.db, instant ? await asOf(rt, generations, instant) : await generations.current());
+  // As of an instant is a question over the versions the current generation keeps: nothing is built for it.
+  const modelFor = async (instant?: string) => readModel(rt.db, await generations.current()).view(instant);
   const ctx: ReportContext = { rt, modelFor, protection };
 
   return createHttpApp({

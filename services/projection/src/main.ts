@@ -6,7 +6,8 @@ import { createFactCache } from './query/fact-cache.js';
 import { useFactCache } from './query/read.js';
 import { createGenerations } from './generations.js';
 import { PROJECTION_CONSUMER, startProjector } from './projector.js';
-import { readModel } from './read-model.js';
+import type { Db } from 'mongodb';
+import { readModel, type ReadModel } from './read-model.js';
 import { rebuild } from './rebuild.js';
 
 export const configShape = {
@@ -66,8 +67,20 @@ export async function start(env: NodeJS.ProcessEnv = process.env) {
       ...projector.stats(), deadLetters: dlq.state.messages, reportCache: cache.stats(), ...(rebuilding ? { rebuild: rebuilding } : {}),
     };
   };
+  await upgradeFromReplays(rt.db, readModel(rt.db, await generations.current()), startRebuild);
   const url = await rt.listen(createApp({ rt, generations, letters, status, startRebuild, suppressionThreshold: config.SUPPRESSION_THRESHOLD }));
   return { url, rt, generations };
+}
+
+/**
+ * Models written before versions were kept answered "as of" by replaying into generations of their own: drop those,
+ * and rebuild once so the current generation has the versions as-of answers now read (reports go on meanwhile).
+ */
+async function upgradeFromReplays(db: Db, model: ReadModel, startRebuild: (actor: string) => object) {
+  for (const c of await db.listCollections({}, { nameOnly: true }).toArray()) if (c.name.startsWith('gasof')) await db.collection(c.name).drop().catch(() => undefined);
+  await db.collection<{ _id: string }>('rm_meta').deleteMany({ _id: { $regex: /^asof:/ } });
+  const [fact, version] = await Promise.all([model.facts.findOne({}, { projection: { _id: 1 } }), model.versions.findOne({}, { projection: { _id: 1 } })]);
+  if (fact && !version) startRebuild('upgrade: versions for as-of answers');
 }
 
 await runIfEntryPoint(import.meta.url, () => start());

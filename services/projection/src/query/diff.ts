@@ -1,4 +1,4 @@
-import type { ReadModel } from '../read-model.js';
+import type { ModelView } from '../read-model.js';
 import { publish, publishedChange, type Policy, type Shown } from './disclosure.js';
 import { figure, type FigureQuery } from './figures.js';
 import { asksAboutProtectedGroup, namesProtectedGroup, protectionOf } from './protection.js';
@@ -33,7 +33,7 @@ const CAUSE_FIELDS = ['source', 'eventId', 'eventType', 'recordedAt'];
  * and the events behind the moves, each listed once and paged. Every number is published: the ends of a change and
  * each event's share follow the same rule as any figure, and a change is only the difference of two shown values.
  */
-export async function diffFigure(before: ReadModel, after: ReadModel, q: Query, page: { page: number; pageSize: number }, policy: Policy) {
+export async function diffFigure(before: ModelView, after: ModelView, q: Query, page: { page: number; pageSize: number }, policy: Policy) {
   const [a, b] = await Promise.all([figure(before.facts, q, policy), figure(after.facts, q, policy)]);
   const cellIn = (cells: typeof a.cells, key: string | null) => cells.find((c) => c.key === key) ?? { key, value: 0 };
   const keys = [...new Set([...a.cells, ...b.cells].map((c) => c.key))];

@@ -1,5 +1,4 @@
-import type { Collection } from 'mongodb';
-import type { Fact } from '../facts.js';
+import type { FactsView } from './read.js';
 import { publishRows, type Cell, type Policy } from './disclosure.js';
 import { asksAboutProtectedGroup, CLOSED_VALUES, namesProtectedGroup, protectionOf, withoutGroupFilters, PROTECTED_FLAGS, CHILD_AGE_GROUPS } from './protection.js';
 import { readFacts } from './read.js';
@@ -30,7 +29,7 @@ const PROTECTED_ROWS: Record<string, ReadonlySet<string>> = { vulnerability: PRO
  * lists every key of the population it was asked of (the same question without its group filters), every value of a
  * closed list, and a total even when nothing matched.
  */
-async function listedRows(facts: Collection<Fact>, q: FigureQuery, rows: TallyRow[], asked: boolean): Promise<TallyRow[]> {
+async function listedRows(facts: FactsView, q: FigureQuery, rows: TallyRow[], asked: boolean): Promise<TallyRow[]> {
   const keys = new Set<string | null>();
   if (!q.by && !q.groupOf) {
     if (asked && !rows.length) return [{ key: null, count: emptyCount(q.measure) }];
@@ -48,7 +47,7 @@ async function listedRows(facts: Collection<Fact>, q: FigureQuery, rows: TallyRo
 }
 
 /** A figure, or its breakdown, from the flat facts of the read model, published by the disclosure layer. */
-export async function figure(facts: Collection<Fact>, q: FigureQuery, policy: Policy): Promise<Figure> {
+export async function figure(facts: FactsView, q: FigureQuery, policy: Policy): Promise<Figure> {
   const docs = await readFacts(facts, q.match, [q.field, q.by, ...(q.fields ?? [])]);
   const isProtected = await protectionOf(facts, q.match);
   const asked = !!q.sensitive || asksAboutProtectedGroup(q.match);
@@ -61,13 +60,12 @@ export async function figure(facts: Collection<Fact>, q: FigureQuery, policy: Po
 export const single = (f: Figure): Cell => f.cells[0] ?? { key: null, value: 0 };
 
 /** The facts behind a figure (one cell): which events made it, paginated, oldest business date first (internal scope only). */
-export async function explain(facts: Collection<Fact>, match: Record<string, unknown>, page: { page: number; pageSize: number }) {
-  const [items, total] = await Promise.all([
-    facts.find(match, { projection: { _id: 0, eventId: 1, eventType: 1, businessDate: 1, recordedAt: 1, source: 1, value: 1, key: 1, seq: 1 } })
-      .sort({ businessDate: 1, _id: 1 }).skip((page.page - 1) * page.pageSize).limit(page.pageSize).toArray(),
-    facts.countDocuments(match),
-  ]);
-  return { items, total };
+export async function explain(facts: FactsView, match: Record<string, unknown>, page: { page: number; pageSize: number }) {
+  const fields = ['eventId', 'eventType', 'businessDate', 'recordedAt', 'source', 'value', 'key', 'seq'];
+  const all = (await readFacts(facts, match, fields)).map((d) => Object.fromEntries(fields.filter((f) => d[f] !== undefined).map((f) => [f, d[f]])));
+  all.sort((a, b) => String(a.businessDate).localeCompare(String(b.businessDate)) || String(a.source).localeCompare(String(b.source)) || Number(a.seq) - Number(b.seq));
+  return { items: all.slice((page.page - 1) * page.pageSize, page.page * page.pageSize), total: all.length };
 }
 
 export type { Doc };
+export type { FactsView } from './read.js';

@@ -1,6 +1,6 @@
-import type { Collection } from 'mongodb';
+import type { FactsView } from './read.js';
 import { AGE_GROUPS, SEXES, PARTICIPANT_CATEGORIES, VULNERABILITIES } from '@passerelle/contracts';
-import { DIMENSION_FIELD, FactKind, type Fact } from '../facts.js';
+import { DIMENSION_FIELD, FactKind } from '../facts.js';
 import { readFacts, readWholeFacts } from './read.js';
 import type { Doc, IsProtected } from './tally.js';
 
@@ -70,7 +70,7 @@ const countryCondition = (match: Record<string, unknown>) => (match.country === 
 const keysMemo = new WeakMap<Doc[], Map<string, Set<string>>>();
 
 /** The protection predicate for the countries of a facts condition, from the read model as it stands. */
-export async function protectionOf(facts: Collection<Fact>, match: Record<string, unknown>): Promise<IsProtected> {
+export async function protectionOf(facts: FactsView, match: Record<string, unknown>): Promise<IsProtected> {
   const countries = countryCondition(match);
   const indicators = await readWholeFacts(facts, { kind: FactKind.Indicator, retired: false, ...countries });
   const rules: SensitiveRule[] = indicators.flatMap((i) => {

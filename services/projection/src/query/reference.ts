@@ -1,8 +1,8 @@
-import type { Collection } from 'mongodb';
+import type { FactsView } from './read.js';
 import type { Localized } from '@passerelle/contracts';
 import { NotFoundError, assertCountry, type Principal } from '@passerelle/platform';
-import { FactKind, type Fact } from '../facts.js';
-import { readWholeFacts } from './read.js';
+import { FactKind } from '../facts.js';
+import { readFacts, readWholeFacts } from './read.js';
 
 /**
  * Reference data reports show beside figures: frameworks, indicator definitions and partners. No counts of
@@ -20,7 +20,7 @@ export interface PublishedFramework {
 }
 
 /** The latest published version of a framework, after checking the caller may read its country; 404 when none. */
-export async function publishedFramework(facts: Collection<Fact>, frameworkId: string, principal: Principal): Promise<PublishedFramework> {
+export async function publishedFramework(facts: FactsView, frameworkId: string, principal: Principal): Promise<PublishedFramework> {
   assertCountry(principal, frameworkId.split('-').pop()!);
   const [fact] = await readWholeFacts(facts, { kind: FactKind.Framework, frameworkId, historical: { $exists: false } });
   if (!fact) throw new NotFoundError('published framework', frameworkId);
@@ -28,12 +28,12 @@ export async function publishedFramework(facts: Collection<Fact>, frameworkId: s
 }
 
 /** Current definitions of a framework's indicators that are not retired. */
-export async function indicatorDefinitions<T>(facts: Collection<Fact>, frameworkId: string): Promise<T[]> {
+export async function indicatorDefinitions<T>(facts: FactsView, frameworkId: string): Promise<T[]> {
   return (await readWholeFacts(facts, { kind: FactKind.Indicator, frameworkId, retired: false })).map((f) => f.definition as T);
 }
 
 /** Partners as the read model knows them (latest names), for a country condition. */
-export async function partners(facts: Collection<Fact>, country: unknown, opts: { activeOnly?: boolean } = {}) {
+export async function partners(facts: FactsView, country: unknown, opts: { activeOnly?: boolean } = {}) {
   const rows = await readWholeFacts(facts, { kind: FactKind.Partner, ...(country !== undefined ? { country } : {}), ...(opts.activeOnly ? { active: true } : {}) });
   return rows.map((f) => ({
     partnerId: String(f.partnerId), country: f.country, name: f.name as Localized, acronym: (f.acronym as string | null | undefined) ?? null,
@@ -42,12 +42,12 @@ export async function partners(facts: Collection<Fact>, country: unknown, opts: 
 }
 
 /** Partner names by id: partner facts hold each partner's latest names. */
-export async function partnerNames(facts: Collection<Fact>, match: Record<string, unknown>): Promise<Map<string, Localized>> {
+export async function partnerNames(facts: FactsView, match: Record<string, unknown>): Promise<Map<string, Localized>> {
   return new Map((await partners(facts, match.country)).map((p) => [p.partnerId, p.name]));
 }
 
 /** The partners of each training held under a condition (a training's participants count under each of them). */
-export async function trainingPartners(facts: Collection<Fact>, match: Record<string, unknown>): Promise<Map<string, string[]>> {
+export async function trainingPartners(facts: FactsView, match: Record<string, unknown>): Promise<Map<string, string[]>> {
   const held = await readWholeFacts(facts, { ...match, kind: FactKind.TrainingsHeld, partnerId: { $exists: true } });
   const out = new Map<string, string[]>();
   for (const h of held) out.set(String(h.trainingId), [...(out.get(String(h.trainingId)) ?? []), String(h.partnerId)]);
@@ -55,7 +55,7 @@ export async function trainingPartners(facts: Collection<Fact>, match: Record<st
 }
 
 /** Trainings held and deliveries made under a condition, one entry each (no counts of people: see figures.ts). */
-export async function activitiesOf(facts: Collection<Fact>, match: Record<string, unknown>) {
+export async function activitiesOf(facts: FactsView, match: Record<string, unknown>) {
   const [held, delivered] = await Promise.all([
     readWholeFacts(facts, { ...match, kind: FactKind.TrainingsHeld, value: 1 }),
     readWholeFacts(facts, { ...match, kind: FactKind.Deliveries }),
@@ -67,18 +67,17 @@ export async function activitiesOf(facts: Collection<Fact>, match: Record<string
 }
 
 /** Periods a framework plans for: those holding a target or a reported value. */
-export async function plannedPeriods(facts: Collection<Fact>, frameworkId: string): Promise<string[]> {
+export async function plannedPeriods(facts: FactsView, frameworkId: string): Promise<string[]> {
   return (await readWholeFacts(facts, { kind: { $in: [FactKind.Target, FactKind.ManualValue] }, frameworkId })).map((f) => String(f.period));
 }
 
 /** The business date of a country's latest activity of any rule source up to a day, if any. */
-export async function latestActivityDate(facts: Collection<Fact>, country: string, upTo: string, sources: string[]): Promise<string | undefined> {
-  const [latest] = await facts.find({ kind: { $in: sources as FactKind[] }, country, businessDate: { $lte: upTo } }, { projection: { businessDate: 1 } }).sort({ businessDate: -1 }).limit(1).toArray();
-  return latest?.businessDate;
+export async function latestActivityDate(facts: FactsView, country: string, upTo: string, sources: string[]): Promise<string | undefined> {
+  const dates = (await readFacts(facts, { kind: { $in: sources as FactKind[] }, country, businessDate: { $lte: upTo } }, ['businessDate'])).map((d) => String(d.businessDate));
+  return dates.length ? dates.reduce((a, b) => (a > b ? a : b)) : undefined;
 }
-
 /** The records of a framework reports read beside figures: its latest published version, indicators, targets, baselines and manual values. */
-export async function frameworkRecords(facts: Collection<Fact>, frameworkId: string) {
+export async function frameworkRecords(facts: FactsView, frameworkId: string) {
   const [[framework], indicators, targets, baselines, manual] = await Promise.all([
     readWholeFacts(facts, { kind: FactKind.Framework, frameworkId, historical: { $exists: false } }),
     ...[FactKind.Indicator, FactKind.Target, FactKind.Baseline, FactKind.ManualValue].map((kind) => readWholeFacts(facts, { kind, frameworkId })),

@@ -1,6 +1,6 @@
-import type { Collection } from 'mongodb';
+import type { FactsView } from './read.js';
 import { RuleViolation } from '@passerelle/platform';
-import { DIMENSION_FIELD, type Fact } from '../facts.js';
+import { DIMENSION_FIELD } from '../facts.js';
 import { periodMatch } from '../periods.js';
 import { publish, type Cell, type Policy, type Published } from './disclosure.js';
 import { figure, type Figure } from './figures.js';
@@ -61,7 +61,7 @@ function ratioOf(num: Published | undefined, den: Published | undefined): Publis
  * A sensitive indicator's cells are questions about a protected group. A ratio is computed from its published
  * numerator and denominator, never from hidden values.
  */
-export async function ruleFigures(facts: Collection<Fact>, rule: Rule, at: { country: string; from?: string | undefined; to?: string | undefined },
+export async function ruleFigures(facts: FactsView, rule: Rule, at: { country: string; from?: string | undefined; to?: string | undefined },
   disaggregations: string[], sensitive: boolean, policy: Policy): Promise<RuleFigures> {
   const match = ruleMatch(rule, at.country, at);
   const measures = rule.measure === 'ratio' ? [spec(rule.numerator), spec(rule.denominator)] : [spec(rule.measure)];

@@ -1,7 +1,6 @@
-import type { Collection } from 'mongodb';
+import type { FactsView } from '../query/figures.js';
 import { ALIGNMENT_CATALOGUES, alignmentEntry, type Alignment, type AlignmentFramework, type Localized } from '@passerelle/contracts';
 import type { Principal } from '@passerelle/platform';
-import type { Fact } from '../facts.js';
 import { indicatorDefinitions } from '../query/reference.js';
 import { indicatorProgress } from './progress.js';
 import { publishedFramework, protectionNote, type Protection, type PublishedFramework } from './scope.js';
@@ -68,7 +67,7 @@ export function byGoal(sdg: Contribution[]) {
 }
 
 /** Contributions of a framework's indicators and lines of work to SDG targets and goals, GCM objectives and SNIA OSPs. */
-export async function contributions(facts: Collection<Fact>, frameworkId: string, periodKey: string, principal: Principal, p: Protection) {
+export async function contributions(facts: FactsView, frameworkId: string, periodKey: string, principal: Principal, p: Protection) {
   const fw = await publishedFramework(facts, frameworkId, principal);
   const progress = await indicatorProgress(facts, frameworkId, periodKey, principal, p);
   const defs = await indicatorDefinitions<{ code: string; nodeCode: string; alignments?: Alignment[] }>(facts, frameworkId);

@@ -1,7 +1,6 @@
-import type { Collection } from 'mongodb';
+import type { FactsView } from '../query/figures.js';
 import type { Localized } from '@passerelle/contracts';
 import type { Principal } from '@passerelle/platform';
-import type { Fact } from '../facts.js';
 import { partners } from '../query/reference.js';
 import { contributions } from './contributions.js';
 import { figures, formatDate, protectionSentence, type Figure } from './factsheet-format.js';
@@ -61,7 +60,7 @@ function periodLabel(key: string, from: string | undefined, to: string | undefin
  * partners and contributions. Built from the existing reports, so its figures are theirs; small cells of
  * sensitive groups stay hidden outside the internal scope and the sentence in `protection` says how many.
  */
-export async function factsheet(facts: Collection<Fact>, frameworkId: string, period: string, lang: Lang, principal: Principal, protection: Protection,
+export async function factsheet(facts: FactsView, frameworkId: string, period: string, lang: Lang, principal: Principal, protection: Protection,
   opts: { asOf?: string | undefined; now?: Date } = {}): Promise<Factsheet> {
   const fw = await publishedFramework(facts, frameworkId, principal) as PublishedFramework & { context?: Localized; targetGroups?: Localized[] };
   const scope = await resolveScope(facts, { period, framework: frameworkId }, principal);

@@ -1,7 +1,6 @@
-import type { Collection } from 'mongodb';
+import type { FactsView } from '../query/figures.js';
 import { RULE_SOURCES, type Alignment } from '@passerelle/contracts';
 import { RuleViolation, assertCountry, type Principal } from '@passerelle/platform';
-import type { Fact } from '../facts.js';
 import { indicatorProgress } from './progress.js';
 import { indicatorDefinitions, latestActivityDate, plannedPeriods, publishedFramework } from '../query/reference.js';
 import { parsePeriod } from '../periods.js';
@@ -102,7 +101,7 @@ function checkedPeriod(key: string, programmeStart: string): string {
 }
 
 /** Programme years from the first to the last one holding a target, a reported value or an activity of the country. */
-async function programmeYears(facts: Collection<Fact>, frameworkId: string, country: string, programmeStart: string, today: string): Promise<string[]> {
+async function programmeYears(facts: FactsView, frameworkId: string, country: string, programmeStart: string, today: string): Promise<string[]> {
   const yearOf = (date: string) => {
     for (let k = 1; k <= MAX_PROGRAMME_YEARS; k++) if (parsePeriod(`PY${k}`, programmeStart).to! >= date) return k;
     return MAX_PROGRAMME_YEARS;
@@ -135,7 +134,7 @@ function protectionNote(hidden: number, protection: IatiRequest['protection']): 
  * Global Compact and SNIA tags and one result per node with indicators, figures from indicatorProgress, so small
  * cells are hidden exactly as in the other reports.
  */
-export async function iatiActivities(facts: Collection<Fact>, req: IatiRequest): Promise<string> {
+export async function iatiActivities(facts: FactsView, req: IatiRequest): Promise<string> {
   const { frameworkId } = req;
   const country = frameworkId.split('-').pop()!;
   assertCountry(req.principal, country);

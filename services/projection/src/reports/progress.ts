@@ -1,6 +1,5 @@
-import type { Collection } from 'mongodb';
+import type { FactsView } from '../query/figures.js';
 import { RuleViolation, type Principal, assertCountry } from '@passerelle/platform';
-import type { Fact } from '../facts.js';
 import { parsePeriod } from '../periods.js';
 import { publish, type Cell, type Policy, type Shown } from '../query/disclosure.js';
 import { frameworkRecords } from '../query/reference.js';
@@ -29,7 +28,7 @@ export const NoData = {
  * disaggregation; with the framework version and indicator revision used. Every number comes published from
  * the query layer; an indicator nothing contributes to has no actual ("no data"), not 0.
  */
-export async function indicatorProgress(facts: Collection<Fact>, frameworkId: string, periodKey: string, principal: Principal, policy: Policy) {
+export async function indicatorProgress(facts: FactsView, frameworkId: string, periodKey: string, principal: Principal, policy: Policy) {
   const country = frameworkId.split('-').pop()!;
   assertCountry(principal, country);
   const { framework, indicators, targets, baselines, manual } = await frameworkRecords(facts, frameworkId);

@@ -1,6 +1,6 @@
-import type { Collection } from 'mongodb';
+import type { FactsView } from '../query/figures.js';
 import type { Principal } from '@passerelle/platform';
-import { FactKind, type Fact } from '../facts.js';
+import { FactKind } from '../facts.js';
 import { periodMatch } from '../periods.js';
 import type { Cell, Policy, Shown } from '../query/disclosure.js';
 import { figure, Measure } from '../query/figures.js';
@@ -19,7 +19,7 @@ const shown = (cells: Cell[], key: string): { value: Shown; rounded?: true } => 
  * trainings and deliveries of the period whose activity line is the node. The participants of a training and
  * the people of a delivery are breakdowns by training and by delivery, published like any other.
  */
-export async function resultsByLine(facts: Collection<Fact>, frameworkId: string, periodKey: string, principal: Principal, p: Policy) {
+export async function resultsByLine(facts: FactsView, frameworkId: string, periodKey: string, principal: Principal, p: Policy) {
   const fw = await publishedFramework(facts, frameworkId, principal);
   const progress = await indicatorProgress(facts, frameworkId, periodKey, principal, p);
   const country = frameworkId.split('-').pop()!;

@@ -1,8 +1,7 @@
-import type { Collection } from 'mongodb';
+import type { FactsView } from '../query/figures.js';
 import { z } from 'zod';
 import { Country, FrameworkId } from '@passerelle/contracts';
 import { RuleViolation, assertCountry, countryFilter, type Principal } from '@passerelle/platform';
-import type { Fact } from '../facts.js';
 import { parsePeriod, periodMatch, type Period } from '../periods.js';
 import type { Policy } from '../query/disclosure.js';
 import { publishedFramework, type PublishedFramework } from '../query/reference.js';
@@ -32,7 +31,7 @@ export interface Scope {
  * Resolves country, period and framework of a summary. A programme year needs the framework (its start date);
  * a framework fixes the country, and asking for another one beside it is a contradiction (422).
  */
-export async function resolveScope(facts: Collection<Fact>, q: { country?: string | undefined; period: string; framework?: string | undefined }, principal: Principal): Promise<Scope> {
+export async function resolveScope(facts: FactsView, q: { country?: string | undefined; period: string; framework?: string | undefined }, principal: Principal): Promise<Scope> {
   const fwCountry = q.framework?.split('-').pop();
   if (q.country && fwCountry && q.country !== fwCountry) throw new RuleViolation('COUNTRY_MISMATCH', `framework ${q.framework} is for ${fwCountry}, not ${q.country}`);
   const country = q.country ?? fwCountry;

@@ -1,6 +1,6 @@
-import type { Collection } from 'mongodb';
+import type { FactsView } from '../query/figures.js';
 import type { Localized } from '@passerelle/contracts';
-import { FactKind, type Fact } from '../facts.js';
+import { FactKind } from '../facts.js';
 import type { Cell, Policy, Shown } from '../query/disclosure.js';
 import { figure, Measure, single, type Figure } from '../query/figures.js';
 import { partnerNames } from '../query/reference.js';
@@ -31,7 +31,7 @@ const periodOf = (s: Scope) => ({ key: s.period.key, from: s.period.from ?? null
 const totalOf = ({ key: _k, ...c }: Cell, counting: string) => ({ ...c, counting });
 
 /** Trainings held (distinct) and participants (sum of attendance): in total, by topic, participant category, sex and region. */
-export async function trainingsSummary(facts: Collection<Fact>, scope: Scope, p: Policy): Promise<Summary> {
+export async function trainingsSummary(facts: FactsView, scope: Scope, p: Policy): Promise<Summary> {
   const held = { ...scope.match, kind: FactKind.TrainingsHeld };
   const attendance = { ...scope.match, kind: FactKind.Attendance };
   const trainings = (by?: string) => figure(facts, { match: held, measure: Measure.Distinct, field: 'trainingId', by }, p);
@@ -65,7 +65,7 @@ const peopleCells = (f: Figure, name?: (c: Cell) => object): SummaryCell[] =>
  * People reached and deliveries (distinct), by kind, partner, vulnerability, sex and age group. Every people
  * figure gives its two parts: distinct people of beneficiary lists and people counted without a list.
  */
-export async function assistanceSummary(facts: Collection<Fact>, scope: Scope, p: Policy): Promise<Summary> {
+export async function assistanceSummary(facts: FactsView, scope: Scope, p: Policy): Promise<Summary> {
   const people = { ...scope.match, kind: FactKind.Beneficiaries };
   const deliveries = { ...scope.match, kind: FactKind.Deliveries };
   const names = await partnerNames(facts, scope.match);

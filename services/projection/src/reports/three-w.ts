@@ -1,7 +1,7 @@
-import type { Collection } from 'mongodb';
+import type { FactsView } from '../query/figures.js';
 import { z } from 'zod';
 import type { Localized } from '@passerelle/contracts';
-import { FactKind, type Fact } from '../facts.js';
+import { FactKind } from '../facts.js';
 import type { Policy, Shown } from '../query/disclosure.js';
 import { figure, Measure, type Doc, type Figure } from '../query/figures.js';
 import { partnerNames, trainingPartners } from '../query/reference.js';
@@ -51,7 +51,7 @@ const str = (v: unknown) => (v === undefined || v === null ? null : String(v));
  * Participants of a training count under each of its partners; people are unique per row where keys exist. Every
  * figure is a breakdown published by the query layer (the row is its key).
  */
-export async function threeW(facts: Collection<Fact>, scope: Scope, g: Granularity, p: Policy) {
+export async function threeW(facts: FactsView, scope: Scope, g: Granularity, p: Policy) {
   const names = await partnerNames(facts, scope.match);
   const partnersOf = await trainingPartners(facts, scope.match);
   const keyOf = (kind: (d: Doc) => string, partners: (d: Doc) => Array<string | null>) => (d: Doc) =>
