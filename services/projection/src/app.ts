@@ -92,7 +92,7 @@ export function createApp({ rt, generations, letters, status, startRebuild, supp
       api.get('/reports/indicators', { summary: 'Indicator progress of a framework for a period: baseline, target and its version, actual, % of target, by each disaggregation', scope: 'reports:read', query: IndicatorsQuery, produces: TABLE_TYPES }, async ({ query, principal, res }) => {
         // Before the model: an as-of replay is work a token for another country should not cause.
         assertCountry(principal, query.framework.split('-').pop()!);
-        return indicatorsAnswer(res, query, await indicatorProgress((await modelFor(query.asOf)).facts, query.framework, query.period, principal, protection(principal)));
+        return indicatorsAnswer(res, query, await indicatorProgress((await modelFor(query.asOf)).facts, query.framework, query.period, principal, protection(principal)), protection(principal));
       });
 
       api.get('/reports/partners', { summary: 'Partners as reports name them: their latest names (a rename shows everywhere), type, level, region', scope: 'reports:read', query: z.strictObject({ country: Country.optional(), asOf: Instant.optional() }) }, async ({ query, principal }) => {

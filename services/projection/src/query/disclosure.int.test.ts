@@ -150,13 +150,13 @@ describe('unique people in two named parts, in every format', () => {
   it('CSV and XLSX have a column for each part, in both languages', async () => {
     const csv = await get('/reports/assistance-summary?country=SN&format=csv&lang=fr', internal);
     const rows = (await readSheet(csv.body, SHEET_TYPES.csv)).map((x) => x.values);
-    expect(rows.find((r) => r.ventilation === 'total' && r.mesure === 'people')).toMatchObject({ chiffre: '41', personnes_des_listes_distinctes: '27', personnes_comptees_sans_liste: '14' });
+    expect(rows.find((r) => r.ventilation === 'Total' && r.mesure === 'personnes')).toMatchObject({ chiffre: '41', personnes_des_listes_distinctes: '27', personnes_comptees_sans_liste: '14' });
     const xlsx = await get(`/reports/indicators?framework=${FW}&period=PY1&format=xlsx&lang=en`, internal);
     const sheet = (await readSheet(xlsx.body, SHEET_TYPES.xlsx)).map((x) => x.values);
     expect(sheet.find((r) => r.indicator === '1.a' && !r.dimension)).toMatchObject({ actual: '41', keyed_people_distinct: '27', people_counted_without_a_list: '14' });
     const w = await get('/reports/3w?country=SN&granularity=year&format=csv', internal);
     const wr = (await readSheet(w.body, SHEET_TYPES.csv)).map((x) => x.values);
-    expect(wr.find((r) => r.type === 'assistance' && r.region === 'Dakar')).toMatchObject({ figure: '31', keyed_people_distinct: '17', people_counted_without_a_list: '14' });
+    expect(wr.find((r) => r.type === 'Assistance' && r.region === 'Dakar')).toMatchObject({ figure: '31', keyed_people_distinct: '17', people_counted_without_a_list: '14' });
   });
   it('the factsheet footnote gives both parts, in French and English', async () => {
     const fr = (await get(`/reports/factsheet?framework=${FW}&period=PY1&lang=fr`, internal)).body;

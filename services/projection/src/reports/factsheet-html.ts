@@ -1,7 +1,7 @@
 import { FACTSHEET_CSS } from './factsheet-css.js';
 import type { Figure } from './factsheet-format.js';
 import { formatInstant } from './factsheet-format.js';
-import { counted, t } from './factsheet-labels.js';
+import { counted, t } from './labels.js';
 import type { Factsheet } from './factsheet.js';
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };

@@ -4,7 +4,7 @@ import type { Principal } from '@passerelle/platform';
 import { partners } from '../query/reference.js';
 import { contributions } from './contributions.js';
 import { figures, formatDate, protectionSentence, type Figure } from './factsheet-format.js';
-import { label, t, type LabelSet } from './factsheet-labels.js';
+import { label, t, type LabelSet } from './labels.js';
 import { resultsByLine } from './results.js';
 import { publishedFramework, resolveScope, type Protection, type PublishedFramework } from './scope.js';
 import { Counting } from './counting.js';

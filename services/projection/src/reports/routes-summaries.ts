@@ -6,6 +6,7 @@ import { contributions } from './contributions.js';
 import { resultsByLine } from './results.js';
 import { resolveScope, ScopeQuery } from './scope.js';
 import { assistanceSummary, summaryTable, trainingsSummary } from './summaries.js';
+import { TABLE } from './labels.js';
 import { answer, TABLE_TYPES } from './tables.js';
 import { Granularity, threeW, threeWTable } from './three-w.js';
 import { Instant } from '../queries.js';
@@ -20,7 +21,11 @@ const guard = (q: { country?: string | undefined; framework?: string | undefined
   const country = q.country ?? q.framework?.split('-').pop();
   if (country) assertCountry(principal, country);
 };
-const fileName = (what: string, q: { country?: string | undefined; framework?: string | undefined; period: string }) => `${what}-${q.framework ?? q.country ?? 'all'}-${q.period}`;
+/** A download's file name in each language: what it is, where and when. */
+const fileName = (what: keyof typeof TABLE.file, q: { country?: string | undefined; framework?: string | undefined; period: string }, extra = '') => {
+  const rest = `${extra}-${q.framework ?? q.country ?? 'all'}-${q.period}`;
+  return { en: `${TABLE.file[what].en}${rest}`, fr: `${TABLE.file[what].fr}${rest}` };
+};
 
 /** Summaries, 3W, results by line of work and contributions (read only; country scope and small-cell protection). */
 export function registerSummaryRoutes(api: Api, ctx: ReportContext): void {
@@ -37,7 +42,7 @@ export function registerSummaryRoutes(api: Api, ctx: ReportContext): void {
     guard(q, principal);
     const facts = (await ctx.modelFor(q.asOf)).facts;
     const s = await trainingsSummary(facts, await resolveScope(facts, q, principal), ctx.protection(principal));
-    return answer(res, q.format, s, () => summaryTable(s, q.lang), fileName('trainings', q));
+    return answer(res, q, s, () => summaryTable(s, q.lang, 'trainings', ctx.protection(principal)), fileName('trainings', q));
   });
 
   api.get('/reports/assistance-summary', {
@@ -46,7 +51,7 @@ export function registerSummaryRoutes(api: Api, ctx: ReportContext): void {
     guard(q, principal);
     const facts = (await ctx.modelFor(q.asOf)).facts;
     const s = await assistanceSummary(facts, await resolveScope(facts, q, principal), ctx.protection(principal));
-    return answer(res, q.format, s, () => summaryTable(s, q.lang), fileName('assistance', q));
+    return answer(res, q, s, () => summaryTable(s, q.lang, 'assistance', ctx.protection(principal)), fileName('assistance', q));
   });
 
   api.get('/reports/3w', {
@@ -56,7 +61,7 @@ export function registerSummaryRoutes(api: Api, ctx: ReportContext): void {
     guard(q, principal);
     const facts = (await ctx.modelFor(q.asOf)).facts;
     const r = await threeW(facts, await resolveScope(facts, q, principal), q.granularity, ctx.protection(principal));
-    return answer(res, q.format, r, () => threeWTable(r, q.lang), fileName(`3w-${q.granularity}`, q));
+    return answer(res, q, r, () => threeWTable(r, q.lang, ctx.protection(principal)), fileName('threeW', q, `-${q.granularity}`));
   });
 
   api.get('/reports/contributions', {

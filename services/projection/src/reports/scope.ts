@@ -5,7 +5,7 @@ import { RuleViolation, assertCountry, countryFilter, type Principal } from '@pa
 import { parsePeriod, periodMatch, type Period } from '../periods.js';
 import type { Policy } from '../query/disclosure.js';
 import { publishedFramework, type PublishedFramework } from '../query/reference.js';
-import { Format, Lang } from './tables.js';
+import { TableQuery } from './tables.js';
 import { Instant } from '../queries.js';
 
 export { publishedFramework, partnerNames, type PublishedFramework } from '../query/reference.js';
@@ -16,8 +16,7 @@ export const ScopeQuery = {
   period: z.string().max(20).default('all'),
   framework: FrameworkId.optional(),
   asOf: Instant.optional(),
-  format: Format,
-  lang: Lang,
+  ...TableQuery,
 };
 
 export interface Scope {

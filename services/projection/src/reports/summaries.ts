@@ -6,7 +6,9 @@ import { figure, Measure, single, type Figure } from '../query/figures.js';
 import { partnerNames } from '../query/reference.js';
 import { Counting, peopleCounting } from './counting.js';
 import { protectionNote, type Scope } from './scope.js';
-import type { Lang, Table } from './tables.js';
+import { protectionSentence } from './factsheet-format.js';
+import { col, label, TABLE, VALUE_SETS } from './labels.js';
+import { ColumnKind, type Lang, type Table } from './tables.js';
 
 export { Counting } from './counting.js';
 
@@ -102,17 +104,35 @@ export async function assistanceSummary(facts: FactsView, scope: Scope, p: Polic
   };
 }
 
-const HEADERS = {
-  en: ['breakdown', 'value', 'name', 'measure', 'figure', 'keyed people (distinct)', 'people counted without a list', 'hidden', 'rounded', 'counting'],
-  fr: ['ventilation', 'valeur', 'nom', 'mesure', 'chiffre', 'personnes des listes (distinctes)', 'personnes comptées sans liste', 'masqué', 'arrondi', 'comptage'],
+const PEOPLE_NOTES = {
+  en: ['People: "keyed people" are distinct people of beneficiary lists, counted once; "people counted without a list" are added, so a total with them may count a person twice.', 'A person with several vulnerabilities counts under each of them.'],
+  fr: ['Personnes : les « personnes des listes » sont des personnes distinctes des listes de bénéficiaires, comptées une fois ; les « personnes comptées sans liste » s\'y ajoutent, si bien qu\'un total qui en contient peut compter une personne deux fois.', 'Une personne avec plusieurs vulnérabilités compte sous chacune.'],
+};
+const TRAINING_NOTES = {
+  en: ['A training on several topics counts under each of its topics, so topic figures add up to more than the total.'],
+  fr: ['Une formation sur plusieurs thèmes compte sous chacun d\'eux : les chiffres par thème dépassent le total.'],
 };
 
-/** A summary as one table: totals first, then each breakdown's cells; people figures with their two parts. */
-export function summaryTable(s: Summary, lang: Lang): Table {
-  const yes = (b: unknown) => (b ? 'yes' : '');
-  const rows: Table['rows'] = Object.entries(s.totals).map(([m, t]) => ['total', '', '', m, t.value, t.keyedPeople, t.countedPeople, yes(t.suppressed), yes(t.rounded), t.counting]);
+/** The label of a breakdown value in the language: a partner's name, a vocabulary label, or the value itself (a region). */
+const valueLabel = (by: string, c: SummaryCell, lang: Lang) =>
+  (c.name ? c.name[lang] : VALUE_SETS[by] ? label(VALUE_SETS[by]!, c.key, lang) : c.key ?? label('dimension', null, lang));
+
+/** A summary as one table in the language: totals first, then each breakdown's cells; people figures with their two parts. */
+export function summaryTable(s: Summary, lang: Lang, what: 'trainings' | 'assistance', p: Policy): Table {
+  const yes = (b: unknown) => (b ? TABLE.yes[lang] : '');
+  const columns = [
+    { header: col('breakdown', lang) }, { header: col('value', lang) }, { header: col('code', lang) }, { header: col('measure', lang) }, { header: col('figure', lang), kind: ColumnKind.Integer },
+    { header: col('keyed', lang), kind: ColumnKind.Integer }, { header: col('counted', lang), kind: ColumnKind.Integer }, { header: col('hidden', lang) }, { header: col('rounded', lang) },
+    { header: col('counting', lang) },
+  ];
+  const measureOf = (m: string) => label('measure', m, lang);
+  const rows: Table['rows'] = Object.entries(s.totals).map(([m, t]) => [label('dimension', 'total', lang), '', '', measureOf(m), t.value, t.keyedPeople, t.countedPeople, yes(t.suppressed), yes(t.rounded), label('counting', t.counting, lang)]);
   for (const b of s.breakdowns) {
-    for (const c of b.cells) rows.push([b.by, c.key ?? 'unknown', c.name ? c.name[lang] : '', b.measure, c.value, c.keyedPeople, c.countedPeople, yes(c.suppressed), yes(c.rounded), c.counting]);
+    for (const c of b.cells) {
+      rows.push([label('dimension', b.by, lang), valueLabel(b.by, c, lang), c.key, measureOf(b.measure), c.value, c.keyedPeople, c.countedPeople, yes(c.suppressed), yes(c.rounded), label('counting', c.counting, lang)]);
+    }
   }
-  return { columns: HEADERS[lang], rows, notes: [`period ${s.period.key}${s.period.from ? ` (${s.period.from} to ${s.period.to})` : ''}`, ...s.notes, s.protection] };
+  const period = lang === 'fr' ? `Période ${s.period.key}${s.period.from ? ` (du ${s.period.from} au ${s.period.to})` : ''}` : `Period ${s.period.key}${s.period.from ? ` (${s.period.from} to ${s.period.to})` : ''}`;
+  const notes = what === 'assistance' ? PEOPLE_NOTES[lang] : TRAINING_NOTES[lang];
+  return { sheet: TABLE.sheet[what][lang], notesSheet: TABLE.notesSheet[lang], columns, rows, notes: [period, ...notes, protectionSentence(p, s.suppressedCells, lang)] };
 }

@@ -7,7 +7,9 @@ import { figure, Measure, type Doc, type Figure } from '../query/figures.js';
 import { partnerNames, trainingPartners } from '../query/reference.js';
 import { Counting, peopleCounting } from './counting.js';
 import { protectionNote, type Scope } from './scope.js';
-import type { Lang, Table } from './tables.js';
+import { protectionSentence } from './factsheet-format.js';
+import { col, label, TABLE } from './labels.js';
+import { ColumnKind, type Lang, type Table } from './tables.js';
 
 export const Granularity = z.enum(['month', 'quarter', 'year']).default('month');
 export type Granularity = z.infer<typeof Granularity>;
@@ -94,12 +96,22 @@ export async function threeW(facts: FactsView, scope: Scope, g: Granularity, p: 
   };
 }
 
-/** The 3W as a table. */
-export function threeWTable(r: Awaited<ReturnType<typeof threeW>>, lang: Lang): Table {
-  const columns = lang === 'fr'
-    ? ['partenaire (id)', 'partenaire', "ligne d'activité", 'type', 'nature', 'région', 'période', 'chiffre', 'unité', 'personnes des listes (distinctes)', 'personnes comptées sans liste', 'activités', 'masqué', 'arrondi', 'comptage']
-    : ['partner id', 'partner', 'activity line', 'type', 'kind', 'region', 'when', 'figure', 'unit', 'keyed people (distinct)', 'people counted without a list', 'activities', 'hidden', 'rounded', 'counting'];
-  const rows = r.rows.map((x) => [x.partnerId, x.partner?.[lang] ?? null, x.activityLine, x.type, x.kind, x.region, x.when, x.figure, x.unit, x.keyedPeople, x.countedPeople,
-    x.activities ?? null, x.suppressed ? 'yes' : '', x.rounded ? 'yes' : '', x.counting]);
-  return { columns, rows, notes: [`period ${r.period.key}, by ${r.granularity}`, ...r.notes, r.protection] };
+/** The label of what a 3W row did, in the language. */
+const kindLabel = (x: ThreeWRow, lang: Lang) => (x.type === 'training' ? label('activity', 'training', lang) : label(x.type === 'support' ? 'supportKind' : 'kind', x.kind, lang));
+
+/** The 3W as a table in the language. */
+export function threeWTable(r: Awaited<ReturnType<typeof threeW>>, lang: Lang, p: Policy): Table {
+  const integer = ColumnKind.Integer;
+  const columns = [
+    { header: col('partnerId', lang) }, { header: col('partner', lang) }, { header: col('activityLine', lang) }, { header: col('type', lang) }, { header: col('kind', lang) },
+    { header: col('region', lang) }, { header: col('when', lang) }, { header: col('figure', lang), kind: integer }, { header: col('unit', lang) },
+    { header: col('keyed', lang), kind: integer }, { header: col('counted', lang), kind: integer }, { header: col('activities', lang), kind: integer },
+    { header: col('hidden', lang) }, { header: col('rounded', lang) }, { header: col('counting', lang) },
+  ];
+  const rows = r.rows.map((x) => [x.partnerId, x.partner?.[lang] ?? null, x.activityLine, label('activity', x.type, lang), kindLabel(x, lang), x.region, x.when, x.figure, label('threeWUnit', x.unit, lang),
+    x.keyedPeople, x.countedPeople, x.activities ?? null, x.suppressed ? TABLE.yes[lang] : '', x.rounded ? TABLE.yes[lang] : '', label('counting', x.counting, lang)]);
+  const notes = lang === 'fr'
+    ? [`Période ${r.period.key}, par ${({ month: 'mois', quarter: 'trimestre', year: 'année' } as const)[r.granularity]}`, 'Les participants d\'une formation à plusieurs partenaires comptent sous chacun d\'eux.', 'Les personnes sont uniques au sein d\'une ligne lorsque des listes existent ; une ligne avec des personnes comptées sans liste peut compter une personne deux fois.']
+    : [`Period ${r.period.key}, by ${r.granularity}`, ...r.notes];
+  return { sheet: TABLE.sheet.threeW[lang], notesSheet: TABLE.notesSheet[lang], columns, rows, notes: [...notes, protectionSentence(p, r.suppressedCells, lang)] };
 }
