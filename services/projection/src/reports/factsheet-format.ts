@@ -18,9 +18,10 @@ export function formatNumber(value: number | string | null, lang: Lang, opts: { 
     : new Intl.NumberFormat(LOCALE[lang], { maximumFractionDigits: 1 }).format(value);
 }
 
-/** A calendar date (YYYY-MM-DD) written out: "1 octobre 2019", "1 October 2019". */
+/** A calendar date (YYYY-MM-DD) written out: "1er octobre 2019" (French writes the first of a month as an ordinal), "1 October 2019". */
 export function formatDate(iso: string, lang: Lang): string {
-  return new Intl.DateTimeFormat(LOCALE[lang], { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${iso.slice(0, 10)}T00:00:00Z`));
+  const text = new Intl.DateTimeFormat(LOCALE[lang], { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${iso.slice(0, 10)}T00:00:00Z`));
+  return lang === 'fr' ? text.replace(/^1 /, '1er ') : text;
 }
 
 /** An instant with its time, in UTC so the same document reads the same everywhere. */

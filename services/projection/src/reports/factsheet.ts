@@ -30,7 +30,7 @@ export interface Factsheet {
   targetGroups: string[];
   lines: Array<{ code: string; title: string; activities: Activity[] }>;
   keyFigures: {
-    trainings: Figure; participants: Figure; byTopic: Array<Row & { trainings: Figure }>; byCategory: Row[];
+    trainings: Figure; participants: Figure; byTopic: Array<Row & { trainings: Figure }>; byCategory: Row[]; bySex: Row[];
     assisted: { people: Figure; keyedPeople: Figure; countedPeople: Figure; counting: string; deliveries: Figure; byPartner: Row[]; byKind: Row[]; byVulnerability: Row[] };
   };
   indicators: Array<{ code: string; name: string; unit: string; baseline: Figure | null; target: Figure | null; actual: Figure | null; percentOfTarget: Figure | null; noData: string | null }>;
@@ -121,8 +121,8 @@ export async function factsheet(facts: FactsView, frameworkId: string, period: s
       actual: i.actual === null ? null : f.of(i.actual, pct), percentOfTarget: i.percentOfTarget === null ? null : f.of(i.percentOfTarget, { percent: true }), noData: i.noData,
     };
   });
-  const lineCodes = (c: { activityLines: Array<{ code: string }> }) => c.activityLines.map((l) => l.code);
-  const aligned = (c: { code: string; label: Localized | null; activityLines: Array<{ code: string }> }) => ({ code: c.code, label: loc(c.label), lines: lineCodes(c) });
+  // People read the lines of work by their titles: a node code ("OBJ", "1.4") means nothing outside the framework file.
+  const aligned = (c: { code: string; label: Localized | null; activityLines: Array<{ code: string; title: Localized }> }) => ({ code: c.code, label: loc(c.label), lines: c.activityLines.map((l) => loc(l.title)) });
   const sniaGroups = contrib.snia.groups as Record<string, Localized>;
   const p = { ...protection, hidden: f.hidden() };
 
@@ -134,7 +134,8 @@ export async function factsheet(facts: FactsView, frameworkId: string, period: s
     context: fw.context ? fw.context[lang] : null, objective: objective ? loc(objective.title) : null,
     targetGroups: (fw.targetGroups ?? []).map((g) => g[lang]),
     lines,
-    keyFigures: { trainings: f.of(trainings.totals.trainings!.value), participants: f.of(trainings.totals.participants!.value), byTopic, byCategory: rows(cellsOf(trainings, 'participant_category', 'participants'), 'category'), assisted },
+    keyFigures: { trainings: f.of(trainings.totals.trainings!.value), participants: f.of(trainings.totals.participants!.value), byTopic, byCategory: rows(cellsOf(trainings, 'participant_category', 'participants'), 'category'),
+      bySex: rows(cellsOf(trainings, 'sex', 'participants'), 'sex'), assisted },
     indicators,
     partners: partnerFacts.map((x) => ({ name: loc(x.name), acronym: x.acronym, type: label('partnerType', x.type, lang) }))
       .sort((a, b) => a.name.localeCompare(b.name, lang)),
