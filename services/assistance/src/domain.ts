@@ -191,3 +191,9 @@ export function voidDelivery(id: string, d: Delivery, reason: string): Decision 
 function strip(d: Delivery): Delivery {
   return Object.fromEntries(Object.entries(d).filter(([, v]) => v !== undefined)) as unknown as Delivery;
 }
+
+/** An erasure, kept as an aggregate of its own so its audit event leaves through the outbox like any other. */
+export interface Erasure {
+  status: 'erased';
+  date: string;
+}

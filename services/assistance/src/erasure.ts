@@ -7,11 +7,6 @@ import type { KeyMaker } from './keys.js';
 import { CaseReference } from './schemas.js';
 import type { DeliveryStore } from './store.js';
 
-/** An erasure, kept as an aggregate of its own so its audit event leaves through the outbox like any other. */
-export interface Erasure {
-  status: 'erased';
-  date: string;
-}
 
 /** The person to forget, and the country whose office handles the request (the audit event is filed under it). */
 export const EraseBody = z.strictObject({ caseReference: CaseReference, country: Country });

@@ -1,7 +1,6 @@
 import type { Db } from 'mongodb';
 import { OUTBOX_INDEXES, createAggregateStore, ensureIndexes, type Relay } from '@passerelle/platform';
-import type { Delivery } from './domain.js';
-import type { Erasure } from './erasure.js';
+import type { Delivery, Erasure } from './domain.js';
 import { createKeyring } from './keyring.js';
 
 /**

@@ -1,4 +1,5 @@
-import type { Lang } from './tables.js';
+/** The languages of reports. */
+export type Lang = 'en' | 'fr';
 
 type L = { fr: string; en: string };
 const l = (en: string, fr: string): L => ({ en, fr });
