@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { type z } from 'zod';
 import { Envelope, type Envelope as EnvelopeT, type NewEvent } from './envelope.js';
 import type { Country } from './vocabulary.js';
 

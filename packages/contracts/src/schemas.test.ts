@@ -10,7 +10,7 @@ const dir = join(import.meta.dirname, '..', 'schemas');
 
 describe('published event documentation', () => {
   it('has one JSON Schema per event type, equal to the zod schema', () => {
-    const files = readdirSync(dir).filter((f) => f !== 'asyncapi.json').sort();
+    const files = readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'asyncapi.json').sort();
     expect(files).toEqual(allEvents.map((d) => `${d.type}.v${d.version}.json`).sort());
     for (const def of allEvents) {
       expect(JSON.parse(readFileSync(join(dir, `${def.type}.v${def.version}.json`), 'utf8'))).toEqual(JSON.parse(JSON.stringify(eventJsonSchema(def))));
