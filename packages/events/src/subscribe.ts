@@ -16,6 +16,8 @@ export interface HandlerContext {
   deliveries: number;
   /** OpenTelemetry context from the message headers: parent your spans with it. */
   trace: Context;
+  /** The message as published (before upcasting): for apps that archive events verbatim. */
+  raw: Uint8Array;
   /** Tells JetStream the handler is still working (for handlers longer than the ack wait). */
   working(): void;
 }
@@ -135,7 +137,7 @@ export async function subscribe(opts: SubscribeOptions) {
       return;
     }
     const parent = traceContextOf(m.headers, context.active());
-    const ctx: HandlerContext = { seq: m.info.streamSequence, subject: m.subject, deliveries: m.info.deliveryCount, trace: parent, working: () => m.working() };
+    const ctx: HandlerContext = { seq: m.info.streamSequence, subject: m.subject, deliveries: m.info.deliveryCount, trace: parent, raw: m.data, working: () => m.working() };
     try {
       await tracer.startActiveSpan(`process ${event.type}`, { kind: SpanKind.CONSUMER, attributes: { 'messaging.system': 'nats', 'messaging.destination.name': m.subject, 'messaging.message.id': event.id } }, parent, async (span) => {
         try {
