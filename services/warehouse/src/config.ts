@@ -11,6 +11,8 @@ export const configShape = {
   PG_URL: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// URL').default('postgres://postgres@127.0.0.1:5432/passerelle_warehouse'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3006),
   HOST: z.string().default('0.0.0.0'),
+  // After a crash the event that was in hand blocks the (ordered) consumer until this passes: keep it short.
+  WAREHOUSE_ACK_WAIT_MS: z.coerce.number().int().min(1000).default(10_000),
   WAREHOUSE_PROGRESS_MS: z.coerce.number().int().positive().default(2000),
 };
 export type WarehouseConfig = z.infer<z.ZodObject<typeof configShape>>;

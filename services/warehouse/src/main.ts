@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { loadWarehouseConfig } from './config.js';
 import { startWarehouse } from './warehouse.js';
 
-export { configShape } from './config.js';
+export { configShape, loadWarehouseConfig as loadServiceConfig } from './config.js';
 
 /** Starts the warehouse and its health/lag endpoints (GET /health/live, /health/ready, /status). */
 export async function main(env: NodeJS.ProcessEnv = process.env, argv: string[] = process.argv.slice(2)) {

@@ -28,10 +28,10 @@ export function rowOf(event: Envelope, seq: number, raw: Uint8Array, businessDat
 const COLUMNS = 'event_id, seq, type, country, subject, recorded_at, business_date, published_version, data_version, raw, data';
 
 /** Inserts rows keyed by event id; those already there are left alone, so replays and redeliveries insert nothing. Returns how many were new. */
-export async function insertRows(db: pg.Pool | pg.PoolClient, rows: readonly EventRow[]): Promise<number> {
+export async function insertRows(db: pg.Pool | pg.PoolClient, rows: readonly EventRow[], table = 'wh.events'): Promise<number> {
   if (!rows.length) return 0;
   const r = await db.query(
-    `INSERT INTO wh.events (${COLUMNS})
+    `INSERT INTO ${table} (${COLUMNS})
      SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::date[], $8::text[], $9::text[], $10::jsonb[], $11::jsonb[])
      ON CONFLICT (event_id) DO NOTHING`,
     [

@@ -27,7 +27,7 @@ export async function startWarehouse(config: WarehouseConfig, opts: WarehouseOpt
   const sub = await subscribe({
     servers: config.NATS_URL.split(','), user: config.NATS_USER, password: config.NATS_PASSWORD,
     stream: config.EVENTS_STREAM, prefix: config.EVENTS_PREFIX, consumer: config.WAREHOUSE_CONSUMER,
-    from: 'start', replay: opts.rebuild ?? false, parser,
+    from: 'start', replay: opts.rebuild ?? false, parser, ackWaitMs: config.WAREHOUSE_ACK_WAIT_MS,
     ...(opts.logger ? { logger: opts.logger } : {}),
     onEvent: async (event, ctx) => {
       const businessDate = passerelleRegistry.get(event.type) ? passerelleRegistry.businessDate(event) : null;
