@@ -11,3 +11,4 @@ export * from './events/indicators.js';
 export * from './indicator-rules.js';
 export * from './alignments.js';
 export * from './compat.js';
+export * from './asyncapi.js';
