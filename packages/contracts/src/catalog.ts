@@ -23,3 +23,8 @@ export type TrainingEvent = EventOf<(typeof trainingEvents)[number]>;
 export type AssistanceEvent = EventOf<(typeof assistanceEvents)[number]>;
 export type PartnerEvent = EventOf<(typeof partnersEvents)[number]>;
 export type IndicatorEvent = EventOf<(typeof indicatorsEvents)[number]>;
+
+/** A published framework as the read model keeps it: the event's data without frameworkId and businessDate. */
+export type PublishedFrameworkData = Omit<EventData<'indicators.framework.published'>, 'frameworkId' | 'businessDate'>;
+/** An indicator definition (with its revision) as the read model keeps it. */
+export type IndicatorDefinitionData = Omit<EventData<'indicators.indicator.defined'>, 'frameworkId' | 'businessDate'>;

@@ -1,17 +1,12 @@
 import type { Collection } from 'mongodb';
+import type { IndicatorDefinitionData, IndicatorRule } from '@passerelle/contracts';
 import { RuleViolation, type Principal, assertCountry } from '@passerelle/platform';
 import { DIMENSION_FIELD, FactKind, type Fact } from './facts.js';
 import { figureOf, Measure, readFacts, readWholeFacts, type Doc, type FigureQuery } from './figures.js';
 import { parsePeriod, periodMatch } from './periods.js';
 import { suppress, type Cell } from './suppression.js';
 
-interface Rule {
-  source: string;
-  measure: string;
-  numerator?: string;
-  denominator?: string;
-  filters: Record<string, string[]>;
-}
+type Rule = IndicatorRule;
 
 /** How each rule measure of the contracts catalogue is computed over facts of the rule's source. */
 const MEASURES: Record<string, Pick<FigureQuery, 'measure' | 'field'>> = {
@@ -66,7 +61,7 @@ export async function indicatorProgress(facts: Collection<Fact>, frameworkId: st
     .map((kind) => readWholeFacts(facts, { kind, frameworkId })));
   const rows = [];
   for (const ind of indicators!.filter((i) => !i.retired)) {
-    const def = ind.definition as { code: string; name: unknown; unit: string; nodeCode: string; disaggregations: string[]; sensitive: boolean; computation: { method: string; rule?: Rule } };
+    const def = ind.definition as IndicatorDefinitionData;
     const target = targets!.find((t) => t.code === def.code && t.period === periodKey);
     const baseline = baselines!.find((b) => b.code === def.code);
     let actual: number | null;
@@ -94,7 +89,7 @@ export async function indicatorProgress(facts: Collection<Fact>, frameworkId: st
       target: target ? { value: target.value, version: target.targetVersion } : null,
       actual: hideActual ? `<${protection.threshold}` : actual,
       percentOfTarget: !hideActual && target && actual !== null && target.value ? Math.round((1000 * actual) / target.value) / 10 : null,
-      measure: def.computation.rule?.measure ?? 'manual', breakdowns, suppressedCells: hidden,
+      measure: def.computation.method === 'rule' ? def.computation.rule.measure : 'manual', breakdowns, suppressedCells: hidden,
     });
   }
   const suppressed = rows.reduce((n, r) => n + r.suppressedCells, 0);

@@ -1,6 +1,6 @@
 import type { Collection } from 'mongodb';
 import { z } from 'zod';
-import { Country, FrameworkId, type Localized } from '@passerelle/contracts';
+import { Country, FrameworkId, type Localized, type PublishedFrameworkData } from '@passerelle/contracts';
 import { NotFoundError, RuleViolation, assertCountry, countryFilter, type Principal } from '@passerelle/platform';
 import { FactKind, type Fact } from '../facts.js';
 import { parsePeriod, periodMatch, type Period } from '../periods.js';
@@ -18,13 +18,8 @@ export const ScopeQuery = {
   lang: Lang,
 };
 
-/** The published tree of a framework, as its fact holds it. */
-export interface PublishedFramework {
-  programmeStart: string;
-  frameworkVersion: number;
-  title: Localized;
-  nodes: Array<{ code: string; level: string; parent?: string; title: Localized; alignments?: Array<{ framework: 'sdg' | 'gcm' | 'snia'; code: string }> }>;
-}
+/** The published tree of a framework, as its fact holds it (the contract's shape). */
+export type PublishedFramework = PublishedFrameworkData;
 
 /** The latest published version of a framework, after checking the caller may read its country; 404 when none. */
 export async function publishedFramework(facts: Collection<Fact>, frameworkId: string, principal: Principal): Promise<PublishedFramework> {
