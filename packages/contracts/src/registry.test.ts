@@ -84,5 +84,8 @@ describe('typed builders', () => {
     // @ts-expect-error an unknown field is a compile error too
     expect(codeOf(() => trainingHeld.build({ subject: 't1', country: 'MA', data: { ...data, participantName: 'x' } }))).toBe(EventErrorCode.InvalidData);
     expect(codeOf(() => trainingHeld.build({ subject: 't1', country: 'MA', data: { ...data, durationDays: -1 } }))).toBe(EventErrorCode.InvalidData);
+    const state = { ...data, cancellationReason: 'x' };
+    // @ts-expect-error a field the contract does not have, coming from a spread object, is a compile error as well
+    expect(codeOf(() => trainingHeld.build({ subject: 't1', country: 'MA', data: state }))).toBe(EventErrorCode.InvalidData);
   });
 });

@@ -44,10 +44,13 @@ export interface EventDraft<I> {
   data: I;
 }
 
+/** The data as given, with every top-level field the schema does not have typed `never`: an extra field is a compile error, even from a spread. */
+export type NoExtraFields<I, Shape> = I & { [K in Exclude<keyof I, keyof Shape>]: never };
+
 /** A declared event type with its typed builder. */
 export type DefinedEvent<T extends string, S extends z.ZodType> = EventDefinition<T, S> & {
   /** Builds an event of this type; producers are strict: data outside the schema (even an extra field) throws INVALID_DATA. */
-  build: (draft: EventDraft<z.input<S>>) => BuiltEvent<T, z.output<S>>;
+  build: <I extends z.input<S>>(draft: EventDraft<NoExtraFields<I, z.input<S>>>) => BuiltEvent<T, z.output<S>>;
 };
 
 const issuesOf = (error: z.ZodError) =>

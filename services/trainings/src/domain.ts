@@ -79,9 +79,8 @@ export function plan(id: string, cmd: PlanTraining, ctx: { today: string; topics
   if (unknown.length) throw new RuleViolation('UNKNOWN_TOPIC', `unknown topic(s): ${unknown.join(', ')}; known: ${[...ctx.topics].join(', ')}`);
   const durationDays = checkDates(cmd.startDate, cmd.endDate, ctx.today);
   const state: Training = { ...cmd, status: TrainingStatus.Planned, durationDays };
-  const { status: _s, ...data } = state;
   const { subject, country, ref } = trainingRef(id, state);
-  return { state, events: [trainingPlanned.build({ subject, country, data: { ...ref, ...data } })] };
+  return { state, events: [trainingPlanned.build({ subject, country, data: { ...ref, ...cmd, durationDays } })] };
 }
 
 /** Moves a planned training to new dates. */
