@@ -12,7 +12,7 @@ describe('npm pack', () => {
   it.each(['events', 'contracts'])('@passerelle/%s packs its built code and types, no tests, and is public', (dir) => {
     const files = pack(dir).files.map((f) => f.path);
     expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts']));
-    expect(files.filter((f) => /\.test\.|examples\//.test(f))).toEqual([]);
+    expect(files.filter((f) => /\.test\.|^dist\/(examples|cli)\//.test(f))).toEqual([]);
     const m = manifest(dir);
     expect(m.private).toBeUndefined();
     expect(m.version).toMatch(/^\d+\.\d+\.\d+$/);
