@@ -30,7 +30,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.test.ts', '**/cli/**', '**/bench/**', 'infra/**'],
+    files: ['**/*.test.ts', '**/cli/**', '**/bench/**', '**/examples/**', 'infra/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off', 'no-console': 'off' },
   },
 );

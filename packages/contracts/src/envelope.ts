@@ -41,8 +41,8 @@ export function serviceFilter(prefix: string, service: ServiceName, country = '*
   return `${prefix}.${country}.${service}.>`;
 }
 
-export interface NewEvent<D> {
-  type: string;
+export interface NewEvent<D, T extends string = string> {
+  type: T;
   subject: string;
   country: Country;
   data: D;
@@ -57,7 +57,7 @@ export interface EventContext {
 }
 
 /** Wraps business data in a complete envelope with a fresh UUIDv7 id and the record time. */
-export function createEnvelope<D>(event: NewEvent<D>, ctx: EventContext): Envelope<D> {
+export function createEnvelope<D, T extends string = string>(event: NewEvent<D, T>, ctx: EventContext): Envelope<D> & { type: T } {
   const now = ctx.now ?? new Date();
   const { service } = typeParts(event.type);
   if (!token.safeParse(service).success) throw new Error(`bad event type ${event.type}`);

@@ -10,3 +10,5 @@ export * from './events/partners.js';
 export * from './events/indicators.js';
 export * from './indicator-rules.js';
 export * from './alignments.js';
+export * from './compat.js';
+export * from './asyncapi.js';

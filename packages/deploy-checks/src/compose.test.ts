@@ -27,7 +27,9 @@ const interpolate = (value: string) => value.replace(/\$\{([A-Z_]+)(?::([-?])([^
 
 describe('docker-compose.yml', () => {
   it('runs every service, NATS with JetStream and MongoDB 7, with named volumes', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['mongo', 'nats', ...services].sort());
+    // postgres serves the warehouse only (compose profile `warehouse`).
+    expect(Object.keys(compose.services).sort()).toEqual(['mongo', 'nats', 'postgres', ...services].sort());
+    expect(compose.services.postgres.profiles).toEqual(['warehouse']);
     expect(compose.services.mongo.image).toMatch(/^mongo:7/);
     expect(compose.services.nats.volumes).toContain('./infra/nats/nats.conf:/etc/nats/nats.conf:ro');
     expect(Object.keys(compose.volumes)).toEqual(expect.arrayContaining(['nats-data', 'mongo-data']));
@@ -44,14 +46,16 @@ describe('docker-compose.yml', () => {
   });
 
   it.each(services)('%s: the environment it gets satisfies its config schema', async (name) => {
-    const { configShape } = await import(`@passerelle/${name}/main`) as { configShape: Parameters<typeof loadConfig>[0] };
+    // Apps outside the platform kit (the warehouse) bring their own loader.
+    const { configShape, loadServiceConfig } = await import(`@passerelle/${name}/main`) as { configShape: Parameters<typeof loadConfig>[0]; loadServiceConfig?: (env: NodeJS.ProcessEnv) => unknown };
     const env = Object.fromEntries(Object.entries(compose.services[name].environment as Record<string, string>).map(([k, v]) => [k, interpolate(String(v))]));
-    expect(() => loadConfig(configShape, env)).not.toThrow();
+    expect(() => (loadServiceConfig ? loadServiceConfig(env) : loadConfig(configShape, env))).not.toThrow();
   });
 
   it('the NATS config is valid and gives every service its own user', () => {
     const conf = readFileSync(join(root, 'infra', 'nats', 'nats.conf'), 'utf8');
-    for (const name of services) expect(conf).toMatch(new RegExp(`user: ${name},`));
+    // Each service connects as the user compose gives it: its own, or `integration` for internal apps (the warehouse).
+    for (const name of services) expect(conf).toMatch(new RegExp(`user: ${String(compose.services[name].environment.NATS_USER ?? name)},`));
     // nats-server -t parses the file (with the passwords from .env.example) and exits non-zero when it is wrong.
     const check = spawnSync(findNatsServer(), ['-c', join(root, 'infra', 'nats', 'nats.conf'), '-t'], { env: { ...process.env, ...example }, encoding: 'utf8' });
     expect(`${check.stdout}${check.stderr}`).toMatch(/is valid/);

@@ -29,6 +29,8 @@ export interface HttpAppOptions {
    */
   rawBodyTypes?: string[];
   routes: (api: Api) => void;
+  /** Routes anyone may read, without a token, beside /openapi.json (documentation pages and their assets). */
+  publicRoutes?: (app: Express) => void;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -88,6 +90,7 @@ export function createHttpApp(opts: HttpAppOptions): Express {
   app.get('/openapi.json', (_req, res) => {
     res.json(api.openapi({ title: opts.about?.title ?? `Passerelle ${opts.service}`, version: opts.about?.version ?? '1.0.0', description: opts.about?.description ?? '' }));
   });
+  opts.publicRoutes?.(app);
 
   app.use(rateLimit({
     windowMs: 60_000,

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { AppError } from '@passerelle/platform';
 import { correct, figuresOf, latestToday, record, voidDelivery, type DeliveryDetails } from './domain.js';
 
+const ID = '0e0b8a5e-31a5-4c53-9d62-5b0c0a4d2b12';
+
 const details: DeliveryDetails = {
   date: '2020-05-12', kind: 'food', context: 'covid19', partnerId: 'foo', place: { country: 'MA', region: 'Oriental' },
   activityLine: '1.4', quantity: 3, unit: 'parcel',
@@ -42,7 +44,7 @@ describe('figures', () => {
 
 describe('commands', () => {
   it('record refuses a future date, cash without amount, nobody reached: every problem at once', () => {
-    const e = refusal(() => record('id', { ...details, date: '2030-01-01', kind: 'cash_voucher' }, { mode: 'counts', rows: [{ sex: 'male', ageGroup: '18-59', flags: ['none'], count: 0 }] }, ctx));
+    const e = refusal(() => record(ID, { ...details, date: '2030-01-01', kind: 'cash_voucher' }, { mode: 'counts', rows: [{ sex: 'male', ageGroup: '18-59', flags: ['none'], count: 0 }] }, ctx));
     expect(e.status).toBe(422);
     expect(e.code).toBe('FUTURE_DATE');
     expect((e.extras.errors as Array<{ code: string }>).map((x) => x.code)).toEqual(['FUTURE_DATE', 'AMOUNT_REQUIRED', 'NO_BENEFICIARIES']);
@@ -54,14 +56,14 @@ describe('commands', () => {
   });
 
   it('correct keeps what is not given, replaces what is, and refuses voided deliveries, country moves and no-ops', () => {
-    const { state } = record('id', details, { mode: 'counts', rows: [{ sex: 'male', ageGroup: '18-59', flags: ['none'], count: 3 }] }, ctx);
-    const c = correct('id', state, { quantity: 4 }, undefined, 'typo', ctx);
+    const { state } = record(ID, details, { mode: 'counts', rows: [{ sex: 'male', ageGroup: '18-59', flags: ['none'], count: 3 }] }, ctx);
+    const c = correct(ID, state, { quantity: 4 }, undefined, 'typo', ctx);
     expect(c.state).toMatchObject({ quantity: 4, total: 3, corrections: 1 });
     expect(c.events[0]!.data).toMatchObject({ quantity: 4, total: 3, previousTotal: 3, previousBusinessDate: '2020-05-12', reason: 'typo' });
-    expect(refusal(() => correct('id', state, { quantity: 3 }, undefined, undefined, ctx)).code).toBe('NOTHING_CHANGED');
-    expect(refusal(() => correct('id', state, { place: { country: 'TN' } }, undefined, undefined, ctx)).code).toBe('COUNTRY_CHANGE');
-    const voided = voidDelivery('id', state, 'error').state;
-    expect(refusal(() => correct('id', voided, { quantity: 4 }, undefined, undefined, ctx)).code).toBe('DELIVERY_VOIDED');
-    expect(refusal(() => voidDelivery('id', voided, 'again')).code).toBe('ALREADY_VOIDED');
+    expect(refusal(() => correct(ID, state, { quantity: 3 }, undefined, undefined, ctx)).code).toBe('NOTHING_CHANGED');
+    expect(refusal(() => correct(ID, state, { place: { country: 'TN' } }, undefined, undefined, ctx)).code).toBe('COUNTRY_CHANGE');
+    const voided = voidDelivery(ID, state, 'error').state;
+    expect(refusal(() => correct(ID, voided, { quantity: 4 }, undefined, undefined, ctx)).code).toBe('DELIVERY_VOIDED');
+    expect(refusal(() => voidDelivery(ID, voided, 'again')).code).toBe('ALREADY_VOIDED');
   });
 });

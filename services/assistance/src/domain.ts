@@ -1,6 +1,6 @@
 import {
   ADULT_AGE_GROUPS, AGE_GROUPS, SEXES, canonicalFlags,
-  type AssistanceKind, type BeneficiaryCountRow, type BeneficiaryMode, type KeyedBeneficiary, type NewEvent, type Place,
+  type AssistanceKind, type BeneficiaryCountRow, type BeneficiaryMode, type KeyedBeneficiary, type BuiltEvent, deliveryCorrected, deliveryRecorded, deliveryVoided, type Place,
 } from '@passerelle/contracts';
 import { RuleViolation } from '@passerelle/platform';
 
@@ -45,7 +45,8 @@ export interface Delivery extends DeliveryDetails, Figures {
 
 export interface Decision {
   state: Delivery;
-  events: NewEvent<unknown>[];
+  /** Only typed builders make events: a field that drifts from the contract is a compile error here. */
+  events: BuiltEvent[];
 }
 
 /** One broken rule, located by field (and by position in the rows or list) so imports can name the sheet row. */
@@ -142,9 +143,7 @@ export function figuresData(id: string, d: Delivery) {
   };
 }
 
-const event = (id: string, d: Delivery, name: string, data: Record<string, unknown>): NewEvent<unknown> => ({
-  type: `assistance.delivery.${name}`, subject: id, country: d.place.country, data,
-});
+const routing = (id: string, d: Delivery) => ({ subject: id, country: d.place.country });
 
 const details = (d: DeliveryDetails): DeliveryDetails => ({
   date: d.date, kind: d.kind, context: d.context, partnerId: d.partnerId, place: d.place, activityLine: d.activityLine,
@@ -156,7 +155,7 @@ export function record(id: string, cmd: DeliveryDetails, beneficiaries: Benefici
   const { figures, problems } = figuresOf(beneficiaries);
   refuse([...detailProblems(cmd, ctx.today), ...problems]);
   const state: Delivery = { ...details(cmd), ...figures, status: DeliveryStatus.Recorded, corrections: 0, keyScheme: KEY_SCHEME };
-  return { state, events: [event(id, state, 'recorded', figuresData(id, state))] };
+  return { state, events: [deliveryRecorded.build({ ...routing(id, state), data: figuresData(id, state) })] };
 }
 
 /** Replaces a delivery's figures: fields given replace the current ones, beneficiaries too when given. */
@@ -173,7 +172,7 @@ export function correct(id: string, d: Delivery, changes: Partial<DeliveryDetail
     throw new RuleViolation('NOTHING_CHANGED', 'the correction gives the same figures as the delivery already has');
   }
   const data = { ...figuresData(id, state), previousTotal: d.total, previousBusinessDate: d.date, ...(reason ? { reason } : {}) };
-  return { state: strip(state), events: [event(id, state, 'corrected', data)] };
+  return { state: strip(state), events: [deliveryCorrected.build({ ...routing(id, state), data })] };
 }
 
 /** Voids a delivery recorded in error; reports drop its figures. */
@@ -184,7 +183,7 @@ export function voidDelivery(id: string, d: Delivery, reason: string): Decision 
     deliveryId: id, businessDate: d.date, reason, kind: d.kind, context: d.context, partnerId: d.partnerId,
     activityLine: d.activityLine, ...regionOf(d.place), previousTotal: d.total,
   };
-  return { state, events: [event(id, state, 'voided', data)] };
+  return { state, events: [deliveryVoided.build({ ...routing(id, state), data })] };
 }
 
 /** Drops undefined fields so stored state and JSON views stay tidy. */

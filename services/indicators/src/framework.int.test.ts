@@ -32,6 +32,15 @@ beforeAll(async () => {
 afterAll(() => svc?.rt.shutdown());
 
 describe('a framework from draft to published versions', () => {
+  it('revises a baseline with a reason, keeping the previous value in the event', async () => {
+    await ok('POST', '/frameworks', frameworkBody('REVB'), 201);
+    await ok('POST', '/frameworks/REVB-MA/indicators', { version: 1, ...peopleTrained }, 201);
+    await ok('PUT', '/frameworks/REVB-MA/indicators/P/baseline', { version: 2, value: 0, date: '2019-10-01' });
+    await ok('PUT', '/frameworks/REVB-MA/indicators/P/baseline', { version: 3, value: 12, date: '2019-10-01', reason: 'the 2019 survey was found' });
+    const events = await eventsOf('REVB-MA', 4);
+    expect(events[3]!.event).toMatchObject({ type: 'indicators.baseline.revised', data: { indicatorCode: 'P', value: 12, previousValue: 0, reason: 'the 2019 survey was found', revision: 2 } });
+  });
+
   it('creates, defines, sets baseline and targets, publishes, edits and publishes again', async () => {
     const created = await call('POST', '/frameworks', frameworkBody('LIFE'));
     expect(created.status).toBe(201);
@@ -155,7 +164,7 @@ describe('a framework from draft to published versions', () => {
   it('lists frameworks by country, serves catalogues, checks rules, documents the API', async () => {
     const list = await call('GET', '/frameworks?country=MA&pageSize=2', undefined, reader);
     expect(list.status).toBe(200);
-    expect(list.body).toMatchObject({ page: 1, pageSize: 2, total: 6 });
+    expect(list.body).toMatchObject({ page: 1, pageSize: 2, total: 7 });
     expect(list.body.items[0]).toMatchObject({ id: 'CRASH-MA', country: 'MA', programme: 'CRASH' });
     const tn = await call('GET', '/frameworks', undefined, await testToken(['indicators:read'], ['TN']));
     expect(tn.body.total).toBe(0);

@@ -1,7 +1,8 @@
 import {
   ActivityLine, alignmentProblem, frameworkId, type Alignment, type Country, type FrameworkDetails, type FrameworkNode,
-  type IndicatorDefinition, type NewEvent, type NodeLevel,
+  type IndicatorDefinition, type BuiltEvent, type NodeLevel,
 } from '@passerelle/contracts';
+import { frameworkCreated, frameworkDraftEdited, frameworkPublished } from '@passerelle/contracts';
 import { check, refuse, type Problem } from './problems.js';
 
 export interface Baseline { value: number; date: string; comment?: string | undefined; revision: number }
@@ -41,7 +42,8 @@ export interface Framework {
 
 export interface Decision {
   state: Framework;
-  events: NewEvent<unknown>[];
+  /** Only typed builders make events: a field that drifts from the contract is a compile error here. */
+  events: BuiltEvent[];
 }
 
 export interface Ctx { today: string }
@@ -54,10 +56,10 @@ const PARENT_LEVELS: Record<NodeLevel, readonly NodeLevel[]> = {
   activity_line: ['output', 'outcome'],
 };
 
-/** Builds an event of this framework (its id is the event subject). */
-export function frameworkEvent(f: Pick<Framework, 'programme' | 'country'>, type: string, data: Record<string, unknown>): NewEvent<unknown> {
+/** The draft of an event of this framework for its type's builder: the framework id is the subject and leads the data. */
+export function frameworkDraft<D extends object>(f: Pick<Framework, 'programme' | 'country'>, data: D) {
   const id = frameworkId(f.programme, f.country);
-  return { type: `indicators.${type}`, subject: id, country: f.country, data: { frameworkId: id, ...data } };
+  return { subject: id, country: f.country, data: { frameworkId: id, ...data } };
 }
 
 /** Problems with the tags of one node or indicator. */
@@ -113,7 +115,7 @@ export function createFramework(cmd: { programme: string; country: Country; prog
   check(treeProblems(cmd.nodes, cmd.country));
   const { programme, country, programmeStart, nodes, ...details } = cmd;
   const state: Framework = { programme, country, programmeStart, details, nodes, indicators: [], publishedVersion: 0, unpublishedChanges: true, published: [] };
-  return { state, events: [frameworkEvent(state, 'framework.created', { programme, programmeStart, title: details.title, businessDate: ctx.today })] };
+  return { state, events: [frameworkCreated.build(frameworkDraft(state, { programme, programmeStart, title: details.title, businessDate: ctx.today }))] };
 }
 
 /** Replaces the draft's details and whole tree. */
@@ -127,7 +129,7 @@ export function replaceDraft(f: Framework, cmd: FrameworkDetails & { nodes: Fram
   check(problems);
   const { nodes, programmeStart, ...details } = cmd;
   const state: Framework = { ...f, details, nodes, programmeStart: programmeStart ?? f.programmeStart, unpublishedChanges: true };
-  return { state, events: [frameworkEvent(f, 'framework.draft_edited', { change: 'details_replaced', businessDate: ctx.today })] };
+  return { state, events: [frameworkDraftEdited.build(frameworkDraft(f, { change: 'details_replaced', businessDate: ctx.today }))] };
 }
 
 /** Adds a node to the draft, or replaces the node with that code. */
@@ -135,7 +137,7 @@ export function saveNode(f: Framework, node: FrameworkNode, ctx: Ctx): Decision 
   const existing = f.nodes.findIndex((n) => n.code === node.code);
   const nodes = existing < 0 ? [...f.nodes, node] : f.nodes.map((n, i) => (i === existing ? node : n));
   check(treeProblems(nodes, f.country));
-  return { state: { ...f, nodes, unpublishedChanges: true }, events: [frameworkEvent(f, 'framework.draft_edited', { change: 'node_saved', nodeCode: node.code, businessDate: ctx.today })] };
+  return { state: { ...f, nodes, unpublishedChanges: true }, events: [frameworkDraftEdited.build(frameworkDraft(f, { change: 'node_saved', nodeCode: node.code, businessDate: ctx.today }))] };
 }
 
 /** Removes a leaf node that no active indicator measures. */
@@ -147,7 +149,7 @@ export function removeNode(f: Framework, code: string, ctx: Ctx): Decision {
   if (children.length) refuse([{ code: 'NODE_HAS_CHILDREN', path: 'code', message: `node ${code} has children (${children.join(', ')}); remove them first` }]);
   const nodes = f.nodes.filter((n) => n.code !== code);
   check(orphanProblems(nodes, f.indicators));
-  return { state: { ...f, nodes, unpublishedChanges: true }, events: [frameworkEvent(f, 'framework.draft_edited', { change: 'node_removed', nodeCode: code, businessDate: ctx.today })] };
+  return { state: { ...f, nodes, unpublishedChanges: true }, events: [frameworkDraftEdited.build(frameworkDraft(f, { change: 'node_removed', nodeCode: code, businessDate: ctx.today }))] };
 }
 
 /** Publishes the draft as the next version, with the revision of each active indicator. */
@@ -159,9 +161,9 @@ export function publish(f: Framework, note: string | undefined, ctx: Ctx): Decis
   const state: Framework = { ...f, publishedVersion: version, unpublishedChanges: false, published: [...f.published, published] };
   return {
     state,
-    events: [frameworkEvent(f, 'framework.published', {
+    events: [frameworkPublished.build(frameworkDraft(f, {
       programme: f.programme, programmeStart: f.programmeStart, frameworkVersion: version, ...f.details, nodes: f.nodes, indicators,
       ...(note ? { note } : {}), businessDate: ctx.today,
-    })],
+    }))],
   };
 }

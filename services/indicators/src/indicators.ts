@@ -1,6 +1,6 @@
-import { validateRule, type IndicatorDefinition, type IndicatorUnit } from '@passerelle/contracts';
+import { indicatorDefined, indicatorRetired, indicatorRevised, validateRule, type IndicatorDefinition, type IndicatorUnit } from '@passerelle/contracts';
 import { ConflictError, NotFoundError } from '@passerelle/platform';
-import { alignmentProblems, frameworkEvent, type Ctx, type Decision, type Framework, type IndicatorState } from './framework.js';
+import { alignmentProblems, frameworkDraft, type Ctx, type Decision, type Framework, type IndicatorState } from './framework.js';
 import { check, refuse, type Problem } from './problems.js';
 
 const COUNT_UNITS: ReadonlySet<IndicatorUnit> = new Set(['people', 'trainings', 'partners', 'deliveries']);
@@ -65,7 +65,7 @@ export function defineIndicator(f: Framework, def: IndicatorDefinition, ctx: Ctx
   const indicator: IndicatorState = { definition: def, status: 'active', revision: 1, targets: [], values: [] };
   return {
     state: { ...f, indicators: [...f.indicators, indicator], unpublishedChanges: true },
-    events: [frameworkEvent(f, 'indicator.defined', { ...def, revision: 1, businessDate: ctx.today })],
+    events: [indicatorDefined.build(frameworkDraft(f, { ...def, revision: 1, businessDate: ctx.today }))],
   };
 }
 
@@ -82,7 +82,7 @@ export function reviseIndicator(f: Framework, def: IndicatorDefinition, reason: 
   const revision = current.revision + 1;
   return {
     state: withIndicator(f, { ...current, definition: def, revision }, true),
-    events: [frameworkEvent(f, 'indicator.revised', { ...def, revision, ...(reason ? { reason } : {}), businessDate: ctx.today })],
+    events: [indicatorRevised.build(frameworkDraft(f, { ...def, revision, ...(reason ? { reason } : {}), businessDate: ctx.today }))],
   };
 }
 
@@ -92,6 +92,6 @@ export function retireIndicator(f: Framework, code: string, reason: string, ctx:
   if (current.status === 'retired') refuse([{ code: 'ALREADY_RETIRED', path: 'code', message: `indicator ${code} is already retired` }]);
   return {
     state: withIndicator(f, { ...current, status: 'retired' }, true),
-    events: [frameworkEvent(f, 'indicator.retired', { code, reason, businessDate: ctx.today })],
+    events: [indicatorRetired.build(frameworkDraft(f, { code, reason, businessDate: ctx.today }))],
   };
 }

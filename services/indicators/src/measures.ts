@@ -1,5 +1,5 @@
-import { periodBounds } from '@passerelle/contracts';
-import { frameworkEvent, type Ctx, type Decision, type Framework } from './framework.js';
+import { baselineRevised, baselineSet, periodBounds, targetRevised, targetSet, valueReported } from '@passerelle/contracts';
+import { frameworkDraft, type Ctx, type Decision, type Framework } from './framework.js';
 import { activeIndicator, unitValueProblem, withIndicator } from './indicators.js';
 import { check, refuse, type Problem } from './problems.js';
 
@@ -28,10 +28,14 @@ export function setBaseline(f: Framework, code: string, cmd: { value: number; da
   check(problems);
   const revision = (previous?.revision ?? 0) + 1;
   const baseline = { value: cmd.value, date: cmd.date, ...(cmd.comment ? { comment: cmd.comment } : {}), revision };
-  const data = { indicatorCode: code, ...baseline, businessDate: cmd.date, ...(previous ? { previousValue: previous.value, reason: cmd.reason } : {}) };
+  const data = { indicatorCode: code, ...baseline, businessDate: cmd.date };
+  // A revision without a reason was refused above.
+  const event = previous
+    ? baselineRevised.build(frameworkDraft(f, { ...data, previousValue: previous.value, reason: cmd.reason ?? '' }))
+    : baselineSet.build(frameworkDraft(f, data));
   return {
     state: withIndicator(f, { ...indicator, baseline }),
-    events: [frameworkEvent(f, previous ? 'baseline.revised' : 'baseline.set', data)],
+    events: [event],
   };
 }
 
@@ -48,13 +52,14 @@ export function setTarget(f: Framework, code: string, period: string, cmd: { val
   check(problems);
   const target = { period, value: cmd.value, targetVersion: (previous?.targetVersion ?? 0) + 1 };
   const targets = previous ? indicator.targets.map((t) => (t.period === period ? target : t)) : [...indicator.targets, target];
-  const data = {
-    indicatorCode: code, ...target, periodStart: bounds.start, periodEnd: bounds.end, businessDate: bounds.start,
-    ...(previous ? { previousValue: previous.value, reason: cmd.reason } : {}),
-  };
+  const data = { indicatorCode: code, ...target, periodStart: bounds.start, periodEnd: bounds.end, businessDate: bounds.start };
+  // A revision without a reason was refused above.
+  const event = previous
+    ? targetRevised.build(frameworkDraft(f, { ...data, previousValue: previous.value, reason: cmd.reason ?? '' }))
+    : targetSet.build(frameworkDraft(f, data));
   return {
     state: withIndicator(f, { ...indicator, targets }),
-    events: [frameworkEvent(f, previous ? 'target.revised' : 'target.set', data)],
+    events: [event],
   };
 }
 
@@ -79,9 +84,9 @@ export function reportValue(f: Framework, code: string, cmd: { period: string; v
   const { date: _d, ...reported } = value;
   return {
     state: withIndicator(f, { ...indicator, values }),
-    events: [frameworkEvent(f, 'value.reported', {
+    events: [valueReported.build(frameworkDraft(f, {
       indicatorCode: code, ...reported, periodStart: bounds.start, periodEnd: bounds.end, businessDate: date,
       ...(previous ? { previousValue: previous.value } : {}),
-    })],
+    }))],
   };
 }

@@ -1,6 +1,7 @@
 import type {
-  Country, NewEvent, PartnerAgreementKind, PartnerLevel, PartnerName, PartnerSupportKind, PartnerType, PARTNER_FIELDS,
+  Country, BuiltEvent, PartnerAgreementKind, PartnerLevel, PartnerName, PartnerSupportKind, PartnerType, PARTNER_FIELDS,
 } from '@passerelle/contracts';
+import { partnerAgreementSigned, partnerDeactivated, partnerReactivated, partnerRegistered, partnerSupportProvided, partnerUpdated } from '@passerelle/contracts';
 import { RuleViolation } from '@passerelle/platform';
 import { nameKey, nameKeys, searchKey, searchKeys } from './names.js';
 
@@ -53,7 +54,8 @@ export interface Partner extends PartnerProfile {
 
 export interface Decision {
   state: Partner;
-  events: NewEvent<unknown>[];
+  /** Only typed builders make events: a field that drifts from the contract is a compile error here. */
+  events: BuiltEvent[];
   warnings?: string[];
 }
 
@@ -95,9 +97,7 @@ export function snapshot(id: string, p: Partner, businessDate: string) {
   });
 }
 
-const event = (id: string, p: Partner, name: string, data: Record<string, unknown>): NewEvent<unknown> => ({
-  type: `partners.partner.${name}`, subject: id, country: p.country, data,
-});
+const routing = (id: string, p: Partner) => ({ subject: id, country: p.country });
 
 /** Registers a partner; the registration date is today unless given. */
 export function register(id: string, cmd: PartnerProfile & { registeredOn?: string | undefined }, ctx: { today: string }): Decision {
@@ -105,7 +105,7 @@ export function register(id: string, cmd: PartnerProfile & { registeredOn?: stri
   assertNotFuture(registeredOn, 'registration date', ctx.today);
   const { registeredOn: _r, ...profile } = cmd;
   const state = withKeys({ ...compact(profile), tags: uniqueTags(cmd.tags), active: true, registeredOn, agreements: [], support: [] });
-  return { state, events: [event(id, state, 'registered', snapshot(id, state, registeredOn))] };
+  return { state, events: [partnerRegistered.build({ ...routing(id, state), data: snapshot(id, state, registeredOn) })] };
 }
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
@@ -128,7 +128,7 @@ export function update(id: string, p: Partner, patch: ProfilePatch, ctx: { today
   const state = withKeys(compact(next));
   const renamed = changed.includes('name');
   const data = { ...snapshot(id, state, businessDate), changed, ...(renamed ? { previousName: compact({ ...p.name }) } : {}) };
-  return { state, events: [event(id, state, 'updated', data)] };
+  return { state, events: [partnerUpdated.build({ ...routing(id, state), data })] };
 }
 
 /** Marks a partner inactive: it stays in reports but gets no new support. */
@@ -138,7 +138,7 @@ export function deactivate(id: string, p: Partner, cmd: { reason?: string | unde
   assertNotFuture(businessDate, 'effective date', ctx.today);
   if (businessDate < p.registeredOn) throw new RuleViolation('BEFORE_REGISTRATION', `the partner was registered on ${p.registeredOn}, after ${businessDate}`);
   const state: Partner = compact({ ...p, active: false, deactivatedOn: businessDate, deactivationReason: cmd.reason });
-  return { state, events: [event(id, state, 'deactivated', { ...snapshot(id, state, businessDate), ...compact({ reason: cmd.reason }) })] };
+  return { state, events: [partnerDeactivated.build({ ...routing(id, state), data: { ...snapshot(id, state, businessDate), ...compact({ reason: cmd.reason }) } })] };
 }
 
 /** Makes a deactivated partner active again. */
@@ -148,7 +148,7 @@ export function reactivate(id: string, p: Partner, cmd: { effectiveDate?: string
   assertNotFuture(businessDate, 'effective date', ctx.today);
   const { deactivatedOn: _d, deactivationReason: _r, ...rest } = p;
   const state: Partner = { ...rest, active: true };
-  return { state, events: [event(id, state, 'reactivated', snapshot(id, state, businessDate))] };
+  return { state, events: [partnerReactivated.build({ ...routing(id, state), data: snapshot(id, state, businessDate) })] };
 }
 
 function assertActive(id: string, p: Partner, what: string): void {
@@ -170,7 +170,7 @@ export function signAgreement(id: string, p: Partner, agreement: Agreement): Dec
   const a = compact({ ...agreement, activityLines: [...new Set(agreement.activityLines)] });
   const state: Partner = { ...p, agreements: [...p.agreements, a] };
   const { id: agreementId, ...terms } = a;
-  return { state, events: [event(id, state, 'agreement_signed', { ...snapshot(id, state, a.startDate), agreementId, ...terms })] };
+  return { state, events: [partnerAgreementSigned.build({ ...routing(id, state), data: { ...snapshot(id, state, a.startDate), agreementId, ...terms } })] };
 }
 
 /** Records support given to an active partner; the support date is the event's business date. */
@@ -183,5 +183,5 @@ export function provideSupport(id: string, p: Partner, support: SupportRecord, c
   const s = compact({ ...support });
   const state: Partner = { ...p, support: [...p.support, s] };
   const { id: supportId, ...rest } = s;
-  return { state, events: [event(id, state, 'support_provided', { ...snapshot(id, state, s.date), supportId, ...rest })] };
+  return { state, events: [partnerSupportProvided.build({ ...routing(id, state), data: { ...snapshot(id, state, s.date), supportId, ...rest } })] };
 }

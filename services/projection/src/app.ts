@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Country, IsoDate } from '@passerelle/contracts';
 import { PageQuery, assertCountry, countryFilter, createHttpApp, httpOptionsFrom, paged, type Principal, type Runtime } from '@passerelle/platform';
+import { registerAsyncApiRoutes } from './asyncapi-page.js';
 import type { deadLetters } from './dead-letters.js';
 import { FactKind } from './facts.js';
 import type { Generations } from './generations.js';
@@ -46,6 +47,7 @@ export function createApp({ rt, generations, letters, status, startRebuild, supp
     service: 'projection',
     about: { title: 'Passerelle reporting', description: 'Read-only reporting API over the read model built from the event stream.' },
     ...httpOptionsFrom(rt),
+    publicRoutes: registerAsyncApiRoutes,
     routes(api) {
       // Report routes of src/reports/ register themselves here, one line each.
       registerSummaryRoutes(api, ctx);

@@ -1,31 +1,17 @@
-import type { Envelope } from '@passerelle/contracts';
+import type { AssistanceEvent } from '@passerelle/contracts';
 import { FactKind, type SourceChange } from './facts.js';
-
-interface Delivery {
-  deliveryId: string;
-  businessDate: string;
-  kind: string;
-  context: string;
-  partnerId: string;
-  region?: string;
-  activityLine: string;
-  mode: 'counts' | 'keys';
-  rows: Array<{ sex: string; ageGroup: string; flags: string[]; count: number }>;
-  beneficiaries?: Array<{ key: string; sex: string; ageGroup: string; flags: string[] }>;
-}
-
-const FIGURES_EVENTS = new Set(['assistance.delivery.recorded', 'assistance.delivery.corrected', 'assistance.delivery.rekeyed']);
 
 /**
  * Facts of assistance: one per delivery, and one per beneficiary row (counts mode) or per person (keys mode,
  * with the key, so unique people are counted once). A correction replaces them; a void removes them.
  */
-export function assistanceFacts(event: Envelope): SourceChange[] {
-  const d = event.data as Delivery;
-  const source = (s: string) => `delivery:${d.deliveryId}:${s}`;
+export function assistanceFacts(event: AssistanceEvent): SourceChange[] {
+  // An erasure changes no figure: the person stays counted once under their old pseudonym (no facts).
+  if (event.type === 'assistance.beneficiary.erased') return [];
+  const source = (s: string) => `delivery:${event.data.deliveryId}:${s}`;
   if (event.type === 'assistance.delivery.voided') return [{ source: source('delivery'), facts: [] }, { source: source('people'), facts: [] }];
-  // rekeyed carries complete figures like recorded and corrected; beneficiary.erased changes no figure (no facts).
-  if (!FIGURES_EVENTS.has(event.type)) return [];
+  // rekeyed carries complete figures like recorded and corrected.
+  const d = event.data;
   const dims = {
     businessDate: d.businessDate, what: d.kind, emergency: d.context, partnerId: d.partnerId, activity_line: d.activityLine, deliveryId: d.deliveryId,
     ...(d.region ? { region: d.region } : {}),

@@ -1,24 +1,12 @@
-import type { Envelope } from '@passerelle/contracts';
+import type { PartnerEvent } from '@passerelle/contracts';
 import { FactKind, type SourceChange } from './facts.js';
-
-interface Snapshot {
-  partnerId: string;
-  businessDate: string;
-  name: { fr: string; en: string; ar?: string };
-  acronym?: string;
-  type: string;
-  level: string;
-  region?: string;
-  parentId?: string;
-  active: boolean;
-}
 
 /**
  * Facts of partners: the partner itself (its latest names, so a rename shows everywhere), each agreement and
  * each support given. Support and agreement facts carry the partner type for rules filtering on it.
  */
-export function partnerFacts(event: Envelope): SourceChange[] {
-  const d = event.data as Snapshot & Record<string, unknown>;
+export function partnerFacts(event: PartnerEvent): SourceChange[] {
+  const d = event.data;
   const partner = {
     source: `partner:${d.partnerId}`,
     facts: [{
@@ -29,7 +17,7 @@ export function partnerFacts(event: Envelope): SourceChange[] {
   const common = { partnerId: d.partnerId, partner_type: d.type, ...(d.region ? { region: d.region } : {}) };
   switch (event.type) {
     case 'partners.partner.agreement_signed': {
-      const a = d as unknown as { agreementId: string; kind: string; activityLines: string[]; amount?: number; currency?: string };
+      const a = event.data;
       return [partner, {
         source: `agreement:${a.agreementId}`,
         // One fact per activity line served, so rules filter on activity_line without arrays.
@@ -40,10 +28,13 @@ export function partnerFacts(event: Envelope): SourceChange[] {
       }];
     }
     case 'partners.partner.support_provided': {
-      const s = d as unknown as { supportId: string; kind: string; activityLine: string };
+      const s = event.data;
       return [partner, { source: `support:${s.supportId}`, facts: [{ kind: FactKind.PartnersSupported, businessDate: d.businessDate, ...common, what: s.kind, activity_line: s.activityLine, value: 1 }] }];
     }
-    default:
+    case 'partners.partner.registered':
+    case 'partners.partner.updated':
+    case 'partners.partner.deactivated':
+    case 'partners.partner.reactivated':
       return [partner];
   }
 }

@@ -1,4 +1,4 @@
-import type { Envelope } from '@passerelle/contracts';
+import type { AssistanceEvent, IndicatorEvent, PartnerEvent, PasserelleEvent, TrainingEvent } from '@passerelle/contracts';
 import { assistanceFacts } from './facts-assistance.js';
 import { indicatorFacts } from './facts-indicators.js';
 import { partnerFacts } from './facts-partners.js';
@@ -57,15 +57,22 @@ export interface SourceChange {
   facts: FactFields[];
 }
 
-/** Pure: the sources an event changes and their new facts. The same event always yields the same facts. */
-export function changesOf(event: Envelope): SourceChange[] {
-  switch (event.source) {
-    case 'trainings': return trainingFacts(event);
-    case 'assistance': return assistanceFacts(event);
-    case 'partners': return partnerFacts(event);
-    case 'indicators': return indicatorFacts(event);
-    default: return [];
-  }
+// The type names say which service an event belongs to; these guards narrow the union without casts.
+const isTraining = (e: PasserelleEvent): e is TrainingEvent => e.type.startsWith('trainings.');
+const isAssistance = (e: PasserelleEvent): e is AssistanceEvent => e.type.startsWith('assistance.');
+const isPartner = (e: PasserelleEvent): e is PartnerEvent => e.type.startsWith('partners.');
+const isIndicator = (e: PasserelleEvent): e is IndicatorEvent => e.type.startsWith('indicators.');
+
+/**
+ * Pure: the sources an event changes and their new facts. The same event always yields the same facts. Every
+ * mapper switches over all of its service's types, so a new event type or a changed field fails the build here.
+ */
+export function changesOf(event: PasserelleEvent): SourceChange[] {
+  if (isTraining(event)) return trainingFacts(event);
+  if (isAssistance(event)) return assistanceFacts(event);
+  if (isPartner(event)) return partnerFacts(event);
+  if (isIndicator(event)) return indicatorFacts(event);
+  return [];
 }
 
 /** The fact field of each rule dimension. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MongoClient, type Db } from 'mongodb';
-import { createEnvelope } from '@passerelle/contracts';
+import { attendanceRecorded, createEnvelope } from '@passerelle/contracts';
 import { isolatedEnv, prng } from '@passerelle/testkit';
 import { createFactCache } from './query/fact-cache.js';
 import { figure, Measure } from './query/figures.js';
@@ -13,10 +13,10 @@ const env = isolatedEnv('readmodel');
 let client: MongoClient;
 let db: Db;
 const T = '0e0b8a5e-31a5-4c53-9d62-5b0c0a4d2b11';
-const attendance = (counts: number[]) => createEnvelope({
-  type: 'trainings.training.attendance_recorded', subject: T, country: 'MA',
-  data: { trainingId: T, businessDate: '2020-02-10', rows: counts.map((count, i) => ({ sex: i % 2 ? 'male' : 'female', category: ['police', 'judiciary', 'student'][Math.floor(i / 2)]!, count })), total: counts.reduce((a, b) => a + b, 0), topics: ['trafficking_in_persons'], activityLine: '1.1' },
-}, { actor: 'tester', correlationid: 'c' });
+const attendance = (counts: number[]) => createEnvelope(attendanceRecorded.build({
+  subject: T, country: 'MA',
+  data: { trainingId: T, businessDate: '2020-02-10', rows: counts.map((count, i) => ({ sex: i % 2 ? 'male' : 'female', category: (['police', 'judiciary', 'student'] as const)[Math.floor(i / 2)]!, count })), total: counts.reduce((a, b) => a + b, 0), topics: ['trafficking_in_persons'], activityLine: '1.1' },
+}), { actor: 'tester', correlationid: 'c' });
 const values = async (gen: string) => (await readModel(db, gen).dump()).filter((f) => f.source === `training:${T}:attendance`).map((f) => [f.seq, f.value]);
 
 beforeAll(async () => {

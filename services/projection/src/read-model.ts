@@ -1,5 +1,5 @@
 import type { Collection, Db } from 'mongodb';
-import type { Envelope } from '@passerelle/contracts';
+import type { PasserelleEvent } from '@passerelle/contracts';
 import { changesOf, type Fact } from './facts.js';
 
 /**
@@ -23,7 +23,7 @@ interface SourceState {
 }
 
 export interface Sequenced {
-  event: Envelope;
+  event: PasserelleEvent;
   seq: number;
   /** Delivered before to a process that died: its writes may still land, see `sweep`. */
   redelivered?: boolean;
@@ -175,7 +175,7 @@ function createApplier(db: Db, gen: number | string) {
     const known = await load();
     // Within a batch only the newest event of each source matters: it replaces whatever came before. Newest by
     // sequence, not by position: after a crash, redelivered old events arrive behind new ones.
-    const latest = new Map<string, { change: ReturnType<typeof changesOf>[number]; event: Envelope; seq: number }>();
+    const latest = new Map<string, { change: ReturnType<typeof changesOf>[number]; event: PasserelleEvent; seq: number }>();
     const past: Fact[] = [];
     const kept: Version[] = [];
     for (const { event, seq, redelivered } of batch) {

@@ -1,6 +1,6 @@
-import type { AttendanceRow } from '@passerelle/contracts';
+import { assessmentRecorded, attendanceCorrected, attendanceRecorded, type AttendanceRow } from '@passerelle/contracts';
 import { RuleViolation } from '@passerelle/platform';
-import { assertHeld, reportDimensions, trainingEvent, type Assessment, type Decision, type Training } from './domain.js';
+import { assertHeld, reportDimensions, trainingRef, type Assessment, type Decision, type Training } from './domain.js';
 
 /** Attendance above planned × this is flagged (not refused): sheets are often merged from several days. */
 export const OVER_ATTENDANCE_FACTOR = 1.5;
@@ -21,7 +21,8 @@ export function recordAttendance(id: string, t: Training, rows: AttendanceRow[])
   const total = rows.reduce((n, r) => n + r.count, 0);
   const previous = t.attendance;
   const state: Training = { ...t, attendance: { rows, total }, previousAttendance: previous };
-  const data = { rows, total, ...reportDimensions(t), ...(previous ? { previousTotal: previous.total } : {}) };
+  const { subject, country, ref } = trainingRef(id, state);
+  const data = { ...ref, rows, total, ...reportDimensions(t) };
   const warnings: string[] = [];
   if (t.plannedParticipants > 0 && total > t.plannedParticipants * OVER_ATTENDANCE_FACTOR) {
     warnings.push(`attendance ${total} is far above the ${t.plannedParticipants} planned participants; check the sheet`);
@@ -29,7 +30,10 @@ export function recordAttendance(id: string, t: Training, rows: AttendanceRow[])
   if (t.assessment && t.assessment.tested > total) {
     warnings.push(`the knowledge test counts ${t.assessment.tested} participants tested, more than the ${total} now attending; correct the assessment`);
   }
-  return { state, events: [trainingEvent(id, state, previous ? 'attendance_corrected' : 'attendance_recorded', data)], warnings };
+  const event = previous
+    ? attendanceCorrected.build({ subject, country, data: { ...data, previousTotal: previous.total } })
+    : attendanceRecorded.build({ subject, country, data });
+  return { state, events: [event], warnings };
 }
 
 /** Records (or replaces) the aggregate pre/post knowledge test results of a held training. */
@@ -40,7 +44,8 @@ export function recordAssessment(id: string, t: Training, a: Assessment): Decisi
     throw new RuleViolation('TESTED_ABOVE_ATTENDANCE', `${a.tested} tested is more than the ${t.attendance.total} participants who attended`);
   }
   const state: Training = { ...t, assessment: a };
-  return { state, events: [trainingEvent(id, state, 'assessment_recorded', { ...a, ...reportDimensions(t) })] };
+  const { subject, country, ref } = trainingRef(id, state);
+  return { state, events: [assessmentRecorded.build({ subject, country, data: { ...ref, ...a, ...reportDimensions(t) } })] };
 }
 
 /** Share of tested participants whose score went up, in percent with one decimal: what reports call "% with increased knowledge". */

@@ -1,4 +1,4 @@
-import type { NewEvent, AttendanceRow, Localized, Place } from '@passerelle/contracts';
+import { trainingCancelled, trainingHeld, trainingPlanned, trainingRescheduled, type BuiltEvent, type AttendanceRow, type Localized, type Place } from '@passerelle/contracts';
 import { RuleViolation } from '@passerelle/platform';
 
 export const TrainingStatus = { Planned: 'planned', Held: 'held', Cancelled: 'cancelled' } as const;
@@ -42,7 +42,8 @@ export type PlanTraining = Omit<Training, 'status' | 'durationDays' | 'attendanc
 
 export interface Decision<S = Training> {
   state: S;
-  events: NewEvent<unknown>[];
+  /** Only typed builders make events: a field that drifts from the contract is a compile error here. */
+  events: BuiltEvent[];
   warnings?: string[];
 }
 
@@ -62,13 +63,8 @@ function checkDates(startDate: string, endDate: string, today: string): number {
   return days(startDate, endDate);
 }
 
-/** A training event; businessDate is always the (current) start date, the date reports attribute it to. */
-export const trainingEvent = (id: string, t: Training, name: string, data: Record<string, unknown>): NewEvent<unknown> => ({
-  type: `trainings.training.${name}`,
-  subject: id,
-  country: t.place.country,
-  data: { trainingId: id, businessDate: t.startDate, ...data },
-});
+/** Subject, country and the reference every training event starts with; businessDate is the (current) start date. */
+export const trainingRef = (id: string, t: Training) => ({ subject: id, country: t.place.country, ref: { trainingId: id, businessDate: t.startDate } });
 
 /** The dimensions reports group a training's figures by, carried by held, attendance and assessment events. */
 export const reportDimensions = (t: Training) => ({ topics: t.topics, activityLine: t.activityLine, ...(t.place.region ? { region: t.place.region } : {}) });
@@ -83,8 +79,8 @@ export function plan(id: string, cmd: PlanTraining, ctx: { today: string; topics
   if (unknown.length) throw new RuleViolation('UNKNOWN_TOPIC', `unknown topic(s): ${unknown.join(', ')}; known: ${[...ctx.topics].join(', ')}`);
   const durationDays = checkDates(cmd.startDate, cmd.endDate, ctx.today);
   const state: Training = { ...cmd, status: TrainingStatus.Planned, durationDays };
-  const { status: _s, ...data } = state;
-  return { state, events: [trainingEvent(id, state, 'planned', data)] };
+  const { subject, country, ref } = trainingRef(id, state);
+  return { state, events: [trainingPlanned.build({ subject, country, data: { ...ref, ...cmd, durationDays } })] };
 }
 
 /** Moves a planned training to new dates. */
@@ -97,14 +93,16 @@ export function reschedule(id: string, t: Training, cmd: { startDate: string; en
     startDate: cmd.startDate, endDate: cmd.endDate, durationDays, previousStartDate: t.startDate, previousEndDate: t.endDate,
     ...(cmd.reason ? { reason: cmd.reason } : {}),
   };
-  return { state, events: [trainingEvent(id, state, 'rescheduled', data)] };
+  const { subject, country, ref } = trainingRef(id, state);
+  return { state, events: [trainingRescheduled.build({ subject, country, data: { ...ref, ...data } })] };
 }
 
 /** Cancels a planned training; the reason is kept in the event for the audit trail. */
 export function cancel(id: string, t: Training, cmd: { reason: string }): Decision {
   assertPlanned(t, 'cancelled');
   const state: Training = { ...t, status: TrainingStatus.Cancelled, cancellationReason: cmd.reason };
-  return { state, events: [trainingEvent(id, state, 'cancelled', { reason: cmd.reason })] };
+  const { subject, country, ref } = trainingRef(id, state);
+  return { state, events: [trainingCancelled.build({ subject, country, data: { ...ref, reason: cmd.reason } })] };
 }
 
 /** Marks a planned training as having taken place. */
@@ -113,7 +111,8 @@ export function markHeld(id: string, t: Training, ctx: { today: string }): Decis
   if (t.startDate > ctx.today) throw new RuleViolation('NOT_YET_STARTED', `the training starts on ${t.startDate}; it cannot be held before then`);
   const state = { ...t, status: TrainingStatus.Held };
   const data = { startDate: t.startDate, endDate: t.endDate, durationDays: t.durationDays, partnerIds: t.partnerIds, ...reportDimensions(t) };
-  return { state, events: [trainingEvent(id, state, 'held', data)] };
+  const { subject, country, ref } = trainingRef(id, state);
+  return { state, events: [trainingHeld.build({ subject, country, data: { ...ref, ...data } })] };
 }
 
 /** Throws unless figures (attendance, assessments) may be recorded: only for a held training. */

@@ -1,4 +1,4 @@
-import { BUILT_IN_TOPICS, BUILT_IN_TOPIC_LABELS, type Country, type Localized } from '@passerelle/contracts';
+import { BUILT_IN_TOPICS, BUILT_IN_TOPIC_LABELS, topicAdded, type Country, type Localized } from '@passerelle/contracts';
 import { ConflictError } from '@passerelle/platform';
 import type { Decision } from './domain.js';
 
@@ -18,6 +18,6 @@ export function addTopic(cmd: { code: string; label: Localized }, ctx: { country
   const state: Topic = { code: cmd.code, label: cmd.label, builtIn: false };
   return {
     state,
-    events: [{ type: 'trainings.topic.added', subject: cmd.code, country: ctx.country, data: { code: cmd.code, label: cmd.label, businessDate: ctx.today } }],
+    events: [topicAdded.build({ subject: cmd.code, country: ctx.country, data: { code: cmd.code, label: cmd.label, businessDate: ctx.today } })],
   };
 }

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import type { FrameworkNode } from '@passerelle/contracts';
 import { byGoal, contributionsOf } from './contributions.js';
 
 const t = (en: string) => ({ en, fr: en });
-const nodes = [
+const nodes: FrameworkNode[] = [
   { code: '1', level: 'outcome', title: t('Migration management'), alignments: [{ framework: 'sdg' as const, code: '10.7' }, { framework: 'snia' as const, code: '15' }] },
   { code: '1.1', level: 'activity_line', parent: '1', title: t('Trainings'), alignments: [{ framework: 'sdg' as const, code: '16.2' }] },
   { code: '2.3', level: 'activity_line', parent: '2', title: t('Associations'), alignments: [{ framework: 'gcm' as const, code: '23' }] },

@@ -1,5 +1,5 @@
 import type { FactsView } from '../query/figures.js';
-import { RULE_SOURCES, type Alignment } from '@passerelle/contracts';
+import { RULE_SOURCES, type IndicatorDefinitionData, type PublishedFrameworkData } from '@passerelle/contracts';
 import { RuleViolation, assertCountry, type Principal } from '@passerelle/platform';
 import { indicatorProgress } from './progress.js';
 import { indicatorDefinitions, latestActivityDate, plannedPeriods, publishedFramework } from '../query/reference.js';
@@ -13,9 +13,9 @@ import { el, renderXml, type XmlElement } from './iati-xml.js';
 type Progress = Awaited<ReturnType<typeof indicatorProgress>>;
 type Row = Progress['indicators'][number];
 type Text = { fr: string; en: string };
-interface Node { code: string; level: string; title: Text; alignments?: Alignment[] }
-interface Framework { programmeStart: string; frameworkVersion: number; title: Text; context: Text; targetGroups: Text[]; nodes: Node[] }
-interface Definition { code: string; definition: Text; alignments?: Alignment[] }
+// The shapes of the contracts, as the read model keeps them.
+type Framework = PublishedFrameworkData;
+type Definition = Pick<IndicatorDefinitionData, 'code' | 'definition' | 'alignments'>;
 
 export interface IatiRequest {
   frameworkId: string;

@@ -77,7 +77,7 @@ export function assistanceHistory(seed: number, deliveries: number): Array<{ eve
   const partners = Array.from({ length: 6 }, (_, i) => ({ partnerId: r.uuid(), i }));
   const pending: Envelope[][] = partners.map(({ partnerId, i }) => {
     const snapshot = { partnerId, businessDate: '2019-11-01', name: { fr: `Partenaire ${i}`, en: `Partner ${i}` }, type: r.pick(['cso', 'foundation', 'migrant_association'] as const), level: 'national', country: 'MA', tags: [], active: true };
-    const life = [createEnvelope({ type: 'partners.partner.registered', subject: partnerId, country: 'MA', data: snapshot }, ctx)];
+    const life: Envelope[] = [createEnvelope({ type: 'partners.partner.registered', subject: partnerId, country: 'MA', data: snapshot }, ctx)];
     if (r.chance(0.5)) {
       life.push(createEnvelope({ type: 'partners.partner.updated', subject: partnerId, country: 'MA', data: { ...snapshot, businessDate: '2020-06-01', name: { fr: `Partenaire ${i} renommé`, en: `Partner ${i} renamed` }, changed: ['name'], previousName: snapshot.name } }, ctx));
     }
