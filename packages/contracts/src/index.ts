@@ -10,3 +10,4 @@ export * from './events/partners.js';
 export * from './events/indicators.js';
 export * from './indicator-rules.js';
 export * from './alignments.js';
+export * from './labels.js';
