@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { createDeflateRaw, crc32, inflateRawSync } from 'node:zlib';
 import { DEFAULT_SHEET_LIMITS } from './errors.js';
 import { zipDirectory } from './zip.js';
@@ -92,4 +93,11 @@ export function zipArchive(entries: RawEntry[]): Buffer {
 export async function workbookWith(xlsx: Buffer, extra: RawEntry): Promise<Buffer> {
   const entries = await Promise.all(unzipEntries(xlsx).map((e) => entryOf(e.name, e.data)));
   return zipArchive([...entries, extra]);
+}
+
+/** A workbook read back with exceljs, for checking templates (services' tests need no exceljs of their own). */
+export async function loadWorkbook(file: Buffer | ArrayBuffer): Promise<ExcelJS.Workbook> {
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.load(file as ArrayBuffer);
+  return book;
 }

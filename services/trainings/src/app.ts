@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SHEET_TYPES } from '@passerelle/sheets';
+import { DEFAULT_SHEET_LIMITS as DEFAULT_LIMITS, SHEET_TYPES, type SheetLimits } from '@passerelle/sheets';
 import { assertCountry, createHttpApp, httpOptionsFrom, expectVersion, paged, type AggregateDoc, type Api, type Principal, type Runtime } from '@passerelle/platform';
 import { cancel, markHeld, plan, reschedule, type Training } from './domain.js';
 import { figureRoutes } from './figures.js';
@@ -7,10 +7,11 @@ import { listFilter } from './list.js';
 import { CancelBody, HeldBody, HistoryView, IdParams, ListQuery, PlanTrainingBody, RescheduleBody, TrainingPage, TrainingView } from './schemas.js';
 import type { TrainingStore } from './store.js';
 import { envelopes, today, view, type Change } from './support.js';
+import { ATTENDANCE_TEMPLATE, templateRoute } from './template.js';
 import { topicRoutes } from './topics-routes.js';
 
-/** The trainings HTTP API. */
-export function createApp(rt: Pick<Runtime, 'logger' | 'verify' | 'readiness' | 'config'>, store: TrainingStore) {
+/** The trainings HTTP API; `limits` bound sheet imports (defaults of packages/sheets unless given). */
+export function createApp(rt: Pick<Runtime, 'logger' | 'verify' | 'readiness' | 'config'>, store: TrainingStore, limits: Partial<SheetLimits> = {}) {
   const change: Change = async (req, p, id, version, decide) => {
     const current = await store.trainings.get(id);
     assertCountry(p, current.country);
@@ -70,8 +71,10 @@ export function createApp(rt: Pick<Runtime, 'logger' | 'verify' | 'readiness' | 
     ...httpOptionsFrom(rt),
     rawBodyTypes: [SHEET_TYPES.csv, SHEET_TYPES.xlsx],
     routes(api) {
+      // Before /trainings/:id routes, though the id's uuid schema would refuse "attendance" anyway.
+      templateRoute(api, '/trainings/attendance/template', ATTENDANCE_TEMPLATE, { scope: 'trainings:read', tag: 'attendance', file: 'attendance-template' });
       trainingRoutes(api);
-      figureRoutes(api, change);
+      figureRoutes(api, change, { ...DEFAULT_LIMITS, ...limits });
       topicRoutes(api, store);
     },
   });
