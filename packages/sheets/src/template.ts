@@ -49,7 +49,9 @@ async function xlsxTemplate(spec: TemplateSpec, lang: Lang): Promise<Buffer> {
       showErrorMessage: true, errorStyle: c.strict === false ? 'information' : 'stop',
       errorTitle: c.header[lang], error: lang === 'fr' ? 'Choisissez une valeur de la liste.' : 'Choose a value from the list.',
     };
-    for (let r = 2; r <= VALIDATED_ROWS + 1; r++) data.getCell(r, i + 1).dataValidation = validation;
+    // One range, not a validation per cell: cells would become (empty) rows of the file, counted by the row limit.
+    (data as unknown as { dataValidations: { add(range: string, v: ExcelJS.DataValidation): void } })
+      .dataValidations.add(`${colName(i)}2:${colName(i)}${VALIDATED_ROWS + 1}`, validation);
   });
   help.getColumn(1).width = 28;
   help.getColumn(2).width = 12;

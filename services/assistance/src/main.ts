@@ -1,4 +1,4 @@
-import { runIfEntryPoint, startCommandService, type Logger } from '@passerelle/platform';
+import { importLimitsFrom, runIfEntryPoint, startCommandService, type Logger } from '@passerelle/platform';
 import { createApp } from './app.js';
 import { loadAssistanceConfig } from './config.js';
 import { createKeyMaker } from './keys.js';
@@ -22,7 +22,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, opts: { relay?
     },
     app: (rt, store) => {
       if (store.migration.deliveries) rt.logger.info(store.migration, 'beneficiary keys migrated to the keyring');
-      return createApp(rt, store, keyOf);
+      return createApp(rt, store, keyOf, importLimitsFrom(config));
     },
   });
 }
