@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import { createEnvelope } from '@passerelle/contracts';
-import { assertCountry, createHttpApp, httpOptionsFrom, expectVersion, type Principal, type Runtime } from '@passerelle/platform';
+import { assertCountry, assertKnownPartners, createHttpApp, httpOptionsFrom, expectVersion, type Principal, type Runtime } from '@passerelle/platform';
 import { DEFAULT_SHEET_LIMITS, SHEET_TYPES, type SheetLimits } from '@passerelle/sheets';
 import { pseudonymise, toBeneficiaries } from './beneficiaries.js';
 import { correct, latestToday, record, voidDelivery, type Beneficiaries, type Decision, type Delivery } from './domain.js';
@@ -56,6 +56,7 @@ export function createApp(rt: Pick<Runtime, 'logger' | 'verify' | 'readiness' | 
         description: 'beneficiaries: {mode: "counts", rows: [{sex, ageGroup, flags, count}]} or {mode: "list", list: [{caseReference, sex, ageGroup | age, flags}]}.',
       }, async ({ body, principal, req, res }) => {
         assertCountry(principal, body.place.country);
+        await assertKnownPartners(store.partners, [body.partnerId], body.place.country);
         const { beneficiaries, ...details } = body;
         const id = randomUUID();
         const d = await withPseudonyms(toBeneficiaries(beneficiaries, keyOf), (b) => record(id, details, b, { today: latestToday() }));
@@ -84,9 +85,12 @@ export function createApp(rt: Pick<Runtime, 'logger' | 'verify' | 'readiness' | 
       }, ({ params, body, principal, req }) => {
         const { version, reason, beneficiaries, ...changes } = body;
         const today = latestToday();
-        return change(req, principal, params.id, version, (d) => (beneficiaries
-          ? withPseudonyms(toBeneficiaries(beneficiaries, keyOf), (b) => correct(params.id, d, changes, b, reason, { today }))
-          : correct(params.id, d, changes, undefined, reason, { today })));
+        return change(req, principal, params.id, version, async (d) => {
+          if (changes.partnerId) await assertKnownPartners(store.partners, [changes.partnerId], changes.place?.country ?? d.place.country);
+          return beneficiaries
+            ? withPseudonyms(toBeneficiaries(beneficiaries, keyOf), (b) => correct(params.id, d, changes, b, reason, { today }))
+            : correct(params.id, d, changes, undefined, reason, { today });
+        });
       });
       api.post('/deliveries/:id/void', { summary: 'Void a delivery recorded in error', scope: 'assistance:write', params: IdParams, body: VoidDeliveryBody }, ({ params, body, principal, req }) =>
         change(req, principal, params.id, body.version, (d) => voidDelivery(params.id, d, body.reason)));

@@ -49,6 +49,8 @@ type DeliveryColumn = (typeof DELIVERY_COLUMNS)[number];
 export interface SheetDelivery {
   ref: string;
   rows: number[];
+  /** The row its partner_id was read from, for errors found later (an unknown partner). */
+  partnerRow: number;
   details: DeliveryDetails;
   beneficiaries: Beneficiaries;
 }
@@ -184,7 +186,7 @@ export function readDistributionList(rows: SheetRow[], keyOf: KeyMaker | undefin
       const row = p.index !== undefined ? people[p.index]!.row : sourceRow[column as DeliveryColumn] ?? first.row;
       fail(row, column, p.message);
     }
-    if (errors.length === before) deliveries.push({ ref, rows: group.map((r) => r.row), details, beneficiaries });
+    if (errors.length === before) deliveries.push({ ref, rows: group.map((r) => r.row), partnerRow: sourceRow.partner_id ?? first.row, details, beneficiaries });
   }
   errors.sort((a, b) => a.row - b.row);
   return { deliveries, errors, ignoredColumns: ignored };

@@ -61,6 +61,13 @@ export async function importDeliveries({ store, keyOf, logger, req, principal, e
 
   const today = latestToday();
   const { deliveries, errors, ignoredColumns } = readDistributionList(rows, keyOf, today, headerRow);
+  const checked = new Map<string, boolean>();
+  for (const d of deliveries) {
+    const key = `${d.details.place.country}|${d.details.partnerId}`;
+    if (!checked.has(key)) checked.set(key, (await store.partners.unknown([d.details.partnerId], d.details.place.country)).length > 0);
+    if (checked.get(key)) errors.push({ row: d.partnerRow, column: 'partner_id', message: 'not a known partner id; use the id of a partner registered in the partners service' });
+  }
+  errors.sort((a, b) => a.row - b.row);
   if (errors.length) {
     throw new RuleViolation('IMPORT_INVALID', `${errors.length} problem(s) in the sheet; nothing was imported`, { errorCount: errors.length, errors: errors.slice(0, MAX_ERRORS_SHOWN) });
   }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_SHEET_LIMITS as DEFAULT_LIMITS, SHEET_TYPES, type SheetLimits } from '@passerelle/sheets';
-import { assertCountry, createHttpApp, httpOptionsFrom, expectVersion, paged, type AggregateDoc, type Api, type Principal, type Runtime } from '@passerelle/platform';
+import { assertCountry, assertKnownPartners, createHttpApp, httpOptionsFrom, expectVersion, paged, type AggregateDoc, type Api, type Principal, type Runtime } from '@passerelle/platform';
 import { cancel, markHeld, plan, reschedule, type Training } from './domain.js';
 import { figureRoutes } from './figures.js';
 import { listFilter } from './list.js';
@@ -31,6 +31,7 @@ export function createApp(rt: Pick<Runtime, 'logger' | 'verify' | 'readiness' | 
     const write = { scope: 'trainings:write', params: IdParams, response: TrainingView, tags: ['trainings'] };
     api.post('/trainings', { summary: 'Plan a training', scope: 'trainings:write', body: PlanTrainingBody, response: TrainingView, status: 201, tags: ['trainings'] }, async ({ body, principal, req, res }) => {
       assertCountry(principal, body.place.country);
+      await assertKnownPartners(store.partners, body.partnerIds, body.place.country);
       const id = randomUUID();
       const d = plan(id, body, { today: today(), topics: await store.topics() });
       const a = await store.trainings.create(id, body.place.country, d.state, envelopes(req, principal, d));
