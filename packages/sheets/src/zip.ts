@@ -1,8 +1,5 @@
-import { promisify } from 'node:util';
-import { inflateRaw as inflateRawCb, type ZlibOptions } from 'node:zlib';
+import { createInflateRaw } from 'node:zlib';
 import { SheetError, type SheetLimits } from './errors.js';
-
-const inflateRaw = promisify<Buffer, ZlibOptions, Buffer>(inflateRawCb);
 
 const EOCD = 0x06054b50;
 const CENTRAL = 0x02014b50;
@@ -65,21 +62,57 @@ export function zipDirectory(buf: Buffer, limits: SheetLimits): ZipEntry[] {
   return entries;
 }
 
-/** Counts `<row` elements in a worksheet's XML (bytes): a cheap bound on rows before any XML is parsed. */
-function countRows(xml: Buffer, stopAfter: number): number {
-  let n = 0;
-  for (let i = xml.indexOf('<row'); i >= 0 && n <= stopAfter; i = xml.indexOf('<row', i + 4)) {
-    const next = xml[i + 4];
-    if (next === 0x20 || next === 0x3e || next === 0x2f) n++; // "<row ", "<row>", "<row/": not "<rows"
-  }
-  return n;
+/** Counts `<row` elements in worksheet XML chunks (not `<rows`): a cheap bound on rows before any XML is parsed. */
+function rowCounter() {
+  let tail = Buffer.alloc(0);
+  let rows = 0;
+  return {
+    add(chunk: Buffer) {
+      // The last 4 bytes of the previous chunk join this one, so a tag cut between chunks is counted once.
+      const text = Buffer.concat([tail, chunk]);
+      for (let i = text.indexOf('<row'); i >= 0 && i + 4 < text.length; i = text.indexOf('<row', i + 4)) {
+        const next = text[i + 4];
+        if (next === 0x20 || next === 0x3e || next === 0x2f) rows++;
+      }
+      tail = text.subarray(Math.max(0, text.length - 4));
+    },
+    rows: () => rows,
+  };
 }
 
 /**
- * Checks what the directory declares against what the entries hold: each entry is inflated (off the event loop,
- * in zlib's thread pool) with its declared size as the most it may produce, so a directory that lies about a
- * size is caught, never trusted. Worksheets are also counted for rows. Memory stays within the declared sizes,
- * which `zipDirectory` bounded.
+ * Inflates one entry as a stream (in zlib's thread pool, off the event loop), keeping nothing but a byte count
+ * and, for a worksheet, a row count: memory stays at one chunk whatever the entry holds. Stops as soon as it
+ * produces more than its declared size.
+ */
+function inflateCounting(raw: Buffer, declared: number, countRows: boolean): Promise<{ size: number; rows: number }> {
+  return new Promise((resolve, reject) => {
+    const z = createInflateRaw();
+    const counter = rowCounter();
+    let size = 0;
+    z.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > declared) {
+        z.destroy();
+        reject(invalid('a part is larger than the zip directory says'));
+      } else if (countRows) counter.add(chunk);
+    });
+    z.on('end', () => resolve({ size, rows: counter.rows() }));
+    z.on('error', () => reject(invalid('a part cannot be decompressed')));
+    z.end(raw);
+  });
+}
+
+function storedCount(raw: Buffer, countRows: boolean) {
+  const counter = rowCounter();
+  if (countRows) counter.add(raw);
+  return { size: raw.length, rows: counter.rows() };
+}
+
+/**
+ * Checks what the directory declares against what the entries hold: each entry is inflated with its declared
+ * size as the most it may produce, so a directory that lies about a size is caught, never trusted. Worksheets
+ * are counted for rows.
  */
 export async function verifyZip(buf: Buffer, entries: ZipEntry[], limits: SheetLimits, headerRows: number): Promise<void> {
   for (const e of entries) {
@@ -87,19 +120,9 @@ export async function verifyZip(buf: Buffer, entries: ZipEntry[], limits: SheetL
     const start = e.localOffset + 30 + buf.readUInt16LE(e.localOffset + 26) + buf.readUInt16LE(e.localOffset + 28);
     if (start + e.compressedSize > buf.length) throw invalid('a zip entry is truncated');
     const raw = buf.subarray(start, start + e.compressedSize);
-    let data: Buffer;
-    if (e.method === 0) data = raw;
-    else {
-      try {
-        data = await inflateRaw(raw, { maxOutputLength: Math.max(1, e.size) });
-      } catch (err) {
-        const code = (err as { code?: string }).code;
-        throw invalid(code === 'ERR_BUFFER_TOO_LARGE' ? 'a part is larger than the zip directory says' : 'a part cannot be decompressed');
-      }
-    }
-    if (data.length !== e.size) throw invalid('a part is not the size the zip directory says');
-    if (/^xl\/worksheets\/[^/]+\.xml$/.test(e.name) && countRows(data, limits.maxRows + headerRows) > limits.maxRows + headerRows) {
-      throw tooLarge(`a worksheet has more than ${limits.maxRows} rows; split the list`);
-    }
+    const worksheet = /^xl\/worksheets\/[^/]+\.xml$/.test(e.name);
+    const { size, rows } = e.method === 0 ? storedCount(raw, worksheet) : await inflateCounting(raw, e.size, worksheet);
+    if (size !== e.size) throw invalid('a part is not the size the zip directory says');
+    if (worksheet && rows > limits.maxRows + headerRows) throw tooLarge(`a worksheet has more than ${limits.maxRows} rows; split the list`);
   }
 }
