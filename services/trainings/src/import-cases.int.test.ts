@@ -73,6 +73,7 @@ describe('limits, before the workbook is parsed', () => {
     const bomb = await workbookWith(valid, await zerosEntry('xl/media/image1.bin', 450_000_000));
     expect(bomb.length).toBeLessThan(600_000);
     const count = await h.settled();
+    const rss = process.memoryUsage().rss;
     const started = performance.now();
     const uploads = Array.from({ length: 4 }, () => h.call('POST', `/trainings/${t.id}/attendance/import?version=2`, bomb, { headers: XLSX }));
     const live = await fetch(`${h.svc.url}/health/live`);
@@ -84,8 +85,25 @@ describe('limits, before the workbook is parsed', () => {
     expect(live.status).toBe(200);
     expect(liveAfter).toBeLessThan(1000);
     expect(elapsed).toBeLessThan(1000);
+    expect(process.memoryUsage().rss - rss).toBeLessThan(100_000_000); // was 2.8 GB for four uploads
     expect((await h.call('GET', `/trainings/${t.id}`)).body.version).toBe(2);
     expect(await h.settled()).toBe(count);
+  });
+});
+
+describe('limits when the zip directory lies', () => {
+  it('a part declared at 1 KB that inflates to 450 MB: 422 as soon as it passes 1 KB, memory flat', async () => {
+    const t = await h.held();
+    const valid = await writeXlsx('Attendance', ['Sex', 'Category', 'Count'], [['F', 'Police', 3]]);
+    const liar = await workbookWith(valid, { ...(await zerosEntry('xl/media/image1.bin', 450_000_000)), size: 1000 });
+    const rss = process.memoryUsage().rss;
+    const started = performance.now();
+    const replies = await Promise.all(Array.from({ length: 4 }, () => h.call('POST', `/trainings/${t.id}/attendance/import?version=2`, liar, { headers: XLSX })));
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(replies.map((r) => [r.status, r.body.code])).toEqual(Array(4).fill([422, 'SHEET_INVALID']));
+    expect(replies[0]!.body.detail).toContain('larger than the zip directory says');
+    // The service runs in this process: four checks of a 450 MB part must not have cost anything like 450 MB.
+    expect(process.memoryUsage().rss - rss).toBeLessThan(100_000_000);
   });
 });
 
