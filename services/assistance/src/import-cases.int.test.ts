@@ -85,11 +85,13 @@ describe('limits, before the workbook is parsed', () => {
   it('limits come from the environment, validated at start-up', async () => {
     expect(() => loadAssistanceConfig(env.env('assistance', { BENEFICIARY_KEY_SECRET: TEST_KEY_SECRET, IMPORT_MAX_ROWS: 'lots' }))).toThrow(ConfigError);
     expect(() => loadAssistanceConfig(env.env('assistance', { BENEFICIARY_KEY_SECRET: TEST_KEY_SECRET, IMPORT_MAX_ROWS: 'lots' }))).toThrow(/IMPORT_MAX_ROWS/);
-    const small = await start(env.env('assistance', { BENEFICIARY_KEY_SECRET: TEST_KEY_SECRET, IMPORT_MAX_ROWS: '2', PORT: '0' }), { relay: false });
+    const small = await start(env.env('assistance', { BENEFICIARY_KEY_SECRET: TEST_KEY_SECRET, IMPORT_MAX_ROWS: '2', BODY_LIMIT: '20kb', PORT: '0' }), { relay: false });
     try {
       const lines = [FR_HEADER, ...Array.from({ length: 30 }, (_, i) => `R${i};12/05/2020;Alimentaire;covid19;foo;MA;;;1.4;1;u;Femme;18-59;;1`)];
       const r = await client(() => small.url, () => writer)('POST', '/deliveries/import', lines.join('\n'), { contentType: SHEET_TYPES.csv });
       expect([r.status, r.body.code]).toEqual([413, 'SHEET_TOO_LARGE']);
+      const big = await client(() => small.url, () => writer)('POST', '/deliveries/import', `${FR_HEADER}\n${'x'.repeat(30_000)}`, { contentType: SHEET_TYPES.csv });
+      expect([big.status, big.type]).toEqual([413, expect.stringContaining('application/problem+json')]);
     } finally {
       await small.rt.shutdown();
     }
