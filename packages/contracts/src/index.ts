@@ -12,3 +12,4 @@ export * from './indicator-rules.js';
 export * from './alignments.js';
 export * from './compat.js';
 export * from './asyncapi.js';
+export * from './labels.js';

@@ -52,3 +52,21 @@ export function serviceConfigShape(defaults: { port: number; db: string }) {
   };
 }
 export type BaseConfig = z.infer<z.ZodObject<ReturnType<typeof serviceConfigShape>>>;
+
+/**
+ * Bounds of sheet imports (services that take CSV/XLSX uploads spread this into their shape). Checked before a
+ * file is parsed; see packages/sheets. The request body itself is bounded by BODY_LIMIT.
+ */
+export const importConfigShape = {
+  IMPORT_MAX_UNCOMPRESSED_BYTES: z.coerce.number().int().min(100_000).max(1_000_000_000).default(50_000_000),
+  IMPORT_MAX_ZIP_ENTRIES: z.coerce.number().int().min(10).max(10_000).default(500),
+  IMPORT_MAX_COMPRESSION_RATIO: z.coerce.number().int().min(10).max(10_000).default(200),
+  IMPORT_MAX_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
+};
+export type ImportConfig = z.infer<z.ZodObject<typeof importConfigShape>>;
+
+/** The limits of packages/sheets from the validated configuration. */
+export const importLimitsFrom = (c: ImportConfig) => ({
+  maxUncompressedBytes: c.IMPORT_MAX_UNCOMPRESSED_BYTES, maxEntries: c.IMPORT_MAX_ZIP_ENTRIES,
+  maxCompressionRatio: c.IMPORT_MAX_COMPRESSION_RATIO, maxRows: c.IMPORT_MAX_ROWS,
+});

@@ -1,8 +1,9 @@
+import { SheetError } from './errors.js';
+
 /** Splits CSV text into records (RFC 4180 quoting; `,` or `;` delimiter, as French spreadsheet exports use `;`). */
 export function parseCsv(text: string): string[][] {
   const body = text.replace(/^\uFEFF/, '');
-  const firstLine = body.slice(0, body.search(/\r?\n|$/));
-  const delimiter = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
+  const delimiter = delimiterOf(body);
   const records: string[][] = [];
   let record: string[] = [];
   let field = '';
@@ -25,6 +26,26 @@ export function parseCsv(text: string): string[][] {
   return records;
 }
 
-export class SheetError extends Error {
-  override readonly name = 'SheetError';
+export { SheetError };
+
+/**
+ * `;` or `,`: the one that splits the first lines most consistently (the same number of times on most lines). A
+ * title row above the header, or decimal commas in `;` files ("1 200,5"), do not mislead it; a tie goes to what
+ * the first line uses more, then to `,`.
+ */
+function delimiterOf(body: string): ';' | ',' {
+  const lines = body.slice(0, 20_000).split(/\r?\n/).filter((l) => l.trim()).slice(0, 20);
+  const score = (d: string) => {
+    const counts = new Map<number, number>();
+    for (const l of lines) {
+      const n = l.split(d).length - 1;
+      if (n) counts.set(n, (counts.get(n) ?? 0) + 1);
+    }
+    return Math.max(0, ...counts.values());
+  };
+  const semi = score(';');
+  const comma = score(',');
+  if (semi !== comma) return semi > comma ? ';' : ',';
+  const first = lines[0] ?? '';
+  return first.split(';').length > first.split(',').length ? ';' : ',';
 }

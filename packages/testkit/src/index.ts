@@ -62,3 +62,4 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
 }
 export * from './postgres.js';
+export { publishPartner } from './partners.js';

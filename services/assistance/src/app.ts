@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import { createEnvelope } from '@passerelle/contracts';
-import { assertCountry, createHttpApp, httpOptionsFrom, expectVersion, type Principal, type Runtime } from '@passerelle/platform';
-import { SHEET_TYPES } from '@passerelle/sheets';
+import { assertCountry, assertKnownPartners, createHttpApp, httpOptionsFrom, expectVersion, type Principal, type Runtime } from '@passerelle/platform';
+import { DEFAULT_SHEET_LIMITS, SHEET_TYPES, type SheetLimits } from '@passerelle/sheets';
 import { pseudonymise, toBeneficiaries } from './beneficiaries.js';
 import { correct, latestToday, record, voidDelivery, type Beneficiaries, type Decision, type Delivery } from './domain.js';
 import { ERASE_DESCRIPTION, EraseBody, eraseBeneficiary } from './erasure.js';
@@ -11,6 +11,7 @@ import type { KeyMaker } from './keys.js';
 import { listDeliveries } from './list.js';
 import { CorrectDeliveryBody, IdParams, ListQuery, RecordDeliveryBody, VoidDeliveryBody } from './schemas.js';
 import type { DeliveryStore } from './store.js';
+import { templateRoute } from './template.js';
 import { ADMIN_SCOPE, deliveryView, historyView } from './views.js';
 
 const ABOUT = 'Humanitarian assistance delivered to vulnerable migrants. Beneficiaries are given as counts by sex × age group × '
@@ -19,8 +20,9 @@ const ABOUT = 'Humanitarian assistance delivered to vulnerable migrants. Benefic
   + 'same pseudonym in every delivery, so reports can count unique people. Erasing a person destroys their keyring entry. '
   + 'Pseudonyms are shown to assistance:admin only.';
 
-/** The assistance HTTP API; `keyOf` is undefined where list mode is disabled. */
-export function createApp(rt: Pick<Runtime, 'logger' | 'verify' | 'readiness' | 'config'>, store: DeliveryStore, keyOf: KeyMaker | undefined) {
+/** The assistance HTTP API; `keyOf` is undefined where list mode is disabled; `limits` bound sheet imports. */
+export function createApp(rt: Pick<Runtime, 'logger' | 'verify' | 'readiness' | 'config'>, store: DeliveryStore, keyOf: KeyMaker | undefined, limits: Partial<SheetLimits> = {}) {
+  const importLimits = { ...DEFAULT_SHEET_LIMITS, ...limits };
   const envelopes = (req: Request, p: Principal, d: Decision) =>
     d.events.map((e) => createEnvelope(e, { actor: p.actor, correlationid: req.requestId }));
 
@@ -54,6 +56,7 @@ export function createApp(rt: Pick<Runtime, 'logger' | 'verify' | 'readiness' | 
         description: 'beneficiaries: {mode: "counts", rows: [{sex, ageGroup, flags, count}]} or {mode: "list", list: [{caseReference, sex, ageGroup | age, flags}]}.',
       }, async ({ body, principal, req, res }) => {
         assertCountry(principal, body.place.country);
+        await assertKnownPartners(store.partners, [body.partnerId], body.place.country);
         const { beneficiaries, ...details } = body;
         const id = randomUUID();
         const d = await withPseudonyms(toBeneficiaries(beneficiaries, keyOf), (b) => record(id, details, b, { today: latestToday() }));
@@ -64,7 +67,8 @@ export function createApp(rt: Pick<Runtime, 'logger' | 'verify' | 'readiness' | 
       api.post('/deliveries/import', {
         summary: 'Import deliveries from a distribution list (CSV or XLSX), all or nothing', scope: 'assistance:write',
         accepts: [SHEET_TYPES.csv, SHEET_TYPES.xlsx], status: 201, description: IMPORT_DESCRIPTION,
-      }, ({ req, principal }) => importDeliveries({ store, keyOf, logger: rt.logger, req, principal, envelopes: (d) => envelopes(req, principal, d) }));
+      }, ({ req, principal }) => importDeliveries({ store, keyOf, logger: rt.logger, req, principal, envelopes: (d) => envelopes(req, principal, d), limits: importLimits }));
+      templateRoute(api);
       api.get('/deliveries', { summary: 'List deliveries (newest first), filtered and paged', scope: 'assistance:read', query: ListQuery }, ({ query, principal }) =>
         listDeliveries(store, query, principal));
       api.get('/deliveries/:id', {
@@ -81,9 +85,12 @@ export function createApp(rt: Pick<Runtime, 'logger' | 'verify' | 'readiness' | 
       }, ({ params, body, principal, req }) => {
         const { version, reason, beneficiaries, ...changes } = body;
         const today = latestToday();
-        return change(req, principal, params.id, version, (d) => (beneficiaries
-          ? withPseudonyms(toBeneficiaries(beneficiaries, keyOf), (b) => correct(params.id, d, changes, b, reason, { today }))
-          : correct(params.id, d, changes, undefined, reason, { today })));
+        return change(req, principal, params.id, version, async (d) => {
+          if (changes.partnerId) await assertKnownPartners(store.partners, [changes.partnerId], changes.place?.country ?? d.place.country);
+          return beneficiaries
+            ? withPseudonyms(toBeneficiaries(beneficiaries, keyOf), (b) => correct(params.id, d, changes, b, reason, { today }))
+            : correct(params.id, d, changes, undefined, reason, { today });
+        });
       });
       api.post('/deliveries/:id/void', { summary: 'Void a delivery recorded in error', scope: 'assistance:write', params: IdParams, body: VoidDeliveryBody }, ({ params, body, principal, req }) =>
         change(req, principal, params.id, body.version, (d) => voidDelivery(params.id, d, body.reason)));

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError, loadConfig, serviceConfigShape } from '@passerelle/platform';
+import { ConfigError, importConfigShape, loadConfig, serviceConfigShape } from '@passerelle/platform';
 
 /**
  * The assistance service's environment.
@@ -15,6 +15,7 @@ import { ConfigError, loadConfig, serviceConfigShape } from '@passerelle/platfor
  */
 export const configShape = {
   ...serviceConfigShape({ port: 3002, db: 'passerelle_assistance' }),
+  ...importConfigShape,
   BENEFICIARY_LISTS: z.enum(['enabled', 'disabled']).default('enabled'),
   BENEFICIARY_KEY_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
 };

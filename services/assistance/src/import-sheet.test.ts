@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SheetRow } from '@passerelle/sheets';
 import { readDistributionList } from './import-sheet.js';
 import { createKeyMaker } from './keys.js';
-import { readDate, readFlags, readNumber } from './sheet-values.js';
+import { readAgeGroup, readDate, readFlags, readKind, readNumber, readSex } from './sheet-values.js';
 
 const keyOf = createKeyMaker('unit-test-secret-unit-test-secret-0123');
 const base = { delivery_ref: 'D1', date: '2020-05-12', kind: 'food', context: 'covid19', partner_id: 'foo', country: 'MA', activity_line: '1.4', quantity: '2', unit: 'parcel' };
@@ -14,6 +14,16 @@ describe('cell readers', () => {
     expect(readDate('31/02/2020').ok).toBe(false);
     expect(readNumber('1 200,5')).toEqual({ ok: true, value: 1200.5 });
     expect(readNumber('1,5', { integer: true }).ok).toBe(false);
+  });
+
+  it('read labels in French and English through the catalogue', () => {
+    expect(readKind('Alimentaire')).toEqual({ ok: true, value: 'food' });
+    expect(readKind('Hygiene and dignity kit')).toEqual({ ok: true, value: 'hygiene_dignity_kit' });
+    expect(readSex('Femme')).toEqual({ ok: true, value: 'female' });
+    expect(readSex('H')).toEqual({ ok: true, value: 'male' });
+    expect(readAgeGroup('60 ans et plus')).toEqual({ ok: true, value: '60+' });
+    expect(readFlags('Victime de la traite | ENA')).toEqual({ ok: true, value: ['victim_of_trafficking', 'unaccompanied_separated_child'] });
+    expect(readKind('blankets')).toMatchObject({ ok: false, message: expect.stringContaining('food (Alimentaire, Food)') });
   });
 
   it('read flags with separators and aliases, empty as none', () => {

@@ -38,6 +38,9 @@ export const COLUMNS = {
 } as const;
 export type Column = keyof typeof COLUMNS;
 
+/** Every header spelling the importer knows: the header row is the one among the first rows with most of them. */
+export const KNOWN_HEADERS: ReadonlySet<string> = new Set(Object.values(COLUMNS).flat());
+
 const REQUIRED: Column[] = ['delivery_ref', 'date', 'kind', 'context', 'partner_id', 'country', 'activity_line', 'quantity', 'unit', 'sex'];
 const DELIVERY_COLUMNS = ['date', 'kind', 'context', 'partner_id', 'country', 'region', 'city', 'activity_line', 'quantity', 'unit', 'amount', 'currency'] as const;
 type DeliveryColumn = (typeof DELIVERY_COLUMNS)[number];
@@ -46,6 +49,8 @@ type DeliveryColumn = (typeof DELIVERY_COLUMNS)[number];
 export interface SheetDelivery {
   ref: string;
   rows: number[];
+  /** The row its partner_id was read from, for errors found later (an unknown partner). */
+  partnerRow: number;
   details: DeliveryDetails;
   beneficiaries: Beneficiaries;
 }
@@ -91,13 +96,13 @@ const PROBLEM_COLUMN: Record<string, Column> = {
  * Reads a distribution list: one row per beneficiary (a case_reference) or per count (a count), rows sharing a
  * delivery_ref forming one delivery. Every problem is collected, never just the first.
  */
-export function readDistributionList(rows: SheetRow[], keyOf: KeyMaker | undefined, today: string): { deliveries: SheetDelivery[]; errors: RowError[]; ignoredColumns: string[] } {
+export function readDistributionList(rows: SheetRow[], keyOf: KeyMaker | undefined, today: string, headerRow = 1): { deliveries: SheetDelivery[]; errors: RowError[]; ignoredColumns: string[] } {
   const errors: RowError[] = [];
   const fail = (row: number, column: string, message: string) => { errors.push({ row, column, message }); };
   const { at, ignored } = resolveColumns(Object.keys(rows[0]?.values ?? {}));
-  for (const c of REQUIRED) if (!at[c]) fail(1, c, `the sheet has no ${c} column`);
-  if (!at.age_group && !at.age) fail(1, 'age_group', 'the sheet needs an age_group or an age column');
-  if (!at.case_reference && !at.count) fail(1, 'case_reference', 'the sheet needs a case_reference column (one row per person) or a count column');
+  for (const c of REQUIRED) if (!at[c]) fail(headerRow, c, `the sheet has no ${c} column`);
+  if (!at.age_group && !at.age) fail(headerRow, 'age_group', 'the sheet needs an age_group or an age column');
+  if (!at.case_reference && !at.count) fail(headerRow, 'case_reference', 'the sheet needs a case_reference column (one row per person) or a count column');
   if (errors.length) return { deliveries: [], errors, ignoredColumns: ignored };
   const cell = (r: SheetRow, c: Column) => (at[c] ? r.values[at[c]!] ?? '' : '');
 
@@ -181,7 +186,7 @@ export function readDistributionList(rows: SheetRow[], keyOf: KeyMaker | undefin
       const row = p.index !== undefined ? people[p.index]!.row : sourceRow[column as DeliveryColumn] ?? first.row;
       fail(row, column, p.message);
     }
-    if (errors.length === before) deliveries.push({ ref, rows: group.map((r) => r.row), details, beneficiaries });
+    if (errors.length === before) deliveries.push({ ref, rows: group.map((r) => r.row), partnerRow: sourceRow.partner_id ?? first.row, details, beneficiaries });
   }
   errors.sort((a, b) => a.row - b.row);
   return { deliveries, errors, ignoredColumns: ignored };

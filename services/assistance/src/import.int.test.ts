@@ -93,7 +93,7 @@ describe('a bad list is refused whole, every problem reported with its row, and 
       const r = await call('POST', '/deliveries/import', csv([
         HEADER,
         'E1;2020-05-12;food;covid19;foo;MA;;;1.4;3;parcel;CASE-IMP-0101;F;18-59;;none',
-        'E1;2020-05-13;;;;;;;;;;CASE-IMP-0102;X;;;none',
+        'E1;2020-05-13;;;;;;;;;;CASE-IMP-0102;Z;;;none', // X is a sex since the label catalogue (other, as on ICAO passports)
         'E1;;;;;;;;;;;CASE-IMP-0103;M;18-59;;unaccompanied_separated_child',
         'E1;;;;;;;;;;;CASE-IMP-0104;M;;130;none',
         'E1;;;;;;;;;;;CASE-IMP-0101;F;5-11;;homeless',

@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import type { Request } from 'express';
 import type { Envelope } from '@passerelle/contracts';
 import { AppError, ConflictError, ErrorCode, RuleViolation, ValidationError, assertCountry, type Logger, type Principal } from '@passerelle/platform';
-import { SheetError, readSheet } from '@passerelle/sheets';
+import { SheetError, readTable, type SheetLimits } from '@passerelle/sheets';
 import { lookupsOf, withPseudonyms } from './beneficiaries.js';
 import { latestToday, record, type Decision } from './domain.js';
-import { readDistributionList } from './import-sheet.js';
+import { KNOWN_HEADERS, readDistributionList } from './import-sheet.js';
 import type { KeyMaker } from './keys.js';
 import type { DeliveryStore } from './store.js';
 
@@ -14,7 +14,10 @@ const MAX_ERRORS_SHOWN = 1000;
 
 /** The sheet layout, for the OpenAPI document. */
 export const IMPORT_DESCRIPTION = [
-  'Body: text/csv (comma or semicolon separated, UTF-8) or XLSX (first sheet). Header names are matched without case, accents or punctuation.',
+  'Body: text/csv (comma or semicolon separated; UTF-8, or Windows-1252 as French Excel saves it: detected, or said by a charset parameter) or XLSX',
+  '(first sheet). Header names are matched without case, accents or punctuation; the header may sit below title rows. Values of closed lists',
+  '(kind, sex, age group, flags) as codes or as labels in French or English (Alimentaire, Femme, F, H, UASC…). Size, parts and rows are',
+  'bounded before parsing (413 SHEET_TOO_LARGE, 422 SHEET_INVALID). A template: GET /deliveries/template.',
   'Layout: one row per person (a case_reference) or per group of people (a count); rows sharing a delivery_ref form one delivery.',
   'Delivery columns (fill them on the first row of each delivery, or repeat them identically): date (YYYY-MM-DD or DD/MM/YYYY), kind, context,',
   'partner_id, country (ISO alpha-2), region, city, activity_line, quantity, unit, amount and currency (for cash_voucher).',
@@ -36,25 +39,35 @@ export interface ImportInput {
   req: Request;
   principal: Principal;
   envelopes: (d: Decision) => Envelope[];
+  limits: SheetLimits;
 }
 
 /** Validates a whole distribution list, then writes every delivery of it; on any problem writes nothing. */
-export async function importDeliveries({ store, keyOf, logger, req, principal, envelopes }: ImportInput) {
+export async function importDeliveries({ store, keyOf, logger, req, principal, envelopes, limits }: ImportInput) {
   if (!Buffer.isBuffer(req.body) || req.body.length === 0) {
     throw new AppError(415, ErrorCode.UnsupportedMediaType, 'send the distribution list as text/csv or XLSX');
   }
   let rows;
+  let headerRow;
   try {
-    rows = await readSheet(req.body, req.get('content-type') ?? '');
+    ({ rows, headerRow } = await readTable(req.body, req.get('content-type') ?? '', { headers: KNOWN_HEADERS, limits }));
   } catch (e) {
-    if (e instanceof SheetError) throw new ValidationError(`the sheet cannot be read: ${e.message}`, [], 'SHEET_UNREADABLE');
-    throw e;
+    if (!(e instanceof SheetError)) throw e;
+    if (e.status === 400) throw new ValidationError(`the sheet cannot be read: ${e.message}`, [], e.code);
+    throw new AppError(e.status, e.code, e.message);
   }
-  if (!rows.length) throw new RuleViolation('IMPORT_INVALID', 'the sheet has no data rows', { errors: [{ row: 2, column: '', message: 'no data rows' }] });
+  if (!rows.length) throw new RuleViolation('IMPORT_INVALID', 'the sheet has no data rows', { errors: [{ row: headerRow + 1, column: '', message: 'no data rows' }] });
   if (rows.length > MAX_IMPORT_ROWS) throw new RuleViolation('IMPORT_TOO_LARGE', `a sheet has at most ${MAX_IMPORT_ROWS} rows; split it`);
 
   const today = latestToday();
-  const { deliveries, errors, ignoredColumns } = readDistributionList(rows, keyOf, today);
+  const { deliveries, errors, ignoredColumns } = readDistributionList(rows, keyOf, today, headerRow);
+  const checked = new Map<string, boolean>();
+  for (const d of deliveries) {
+    const key = `${d.details.place.country}|${d.details.partnerId}`;
+    if (!checked.has(key)) checked.set(key, (await store.partners.unknown([d.details.partnerId], d.details.place.country)).length > 0);
+    if (checked.get(key)) errors.push({ row: d.partnerRow, column: 'partner_id', message: 'not a known partner id; use the id of a partner registered in the partners service' });
+  }
+  errors.sort((a, b) => a.row - b.row);
   if (errors.length) {
     throw new RuleViolation('IMPORT_INVALID', `${errors.length} problem(s) in the sheet; nothing was imported`, { errorCount: errors.length, errors: errors.slice(0, MAX_ERRORS_SHOWN) });
   }

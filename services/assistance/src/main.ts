@@ -1,4 +1,4 @@
-import { runIfEntryPoint, startCommandService, type Logger } from '@passerelle/platform';
+import { importLimitsFrom, runIfEntryPoint, startCommandService, startPartnerFeed, type Logger } from '@passerelle/platform';
 import { createApp } from './app.js';
 import { loadAssistanceConfig } from './config.js';
 import { createKeyMaker } from './keys.js';
@@ -15,16 +15,18 @@ export { configShape } from './config.js';
 export async function start(env: NodeJS.ProcessEnv = process.env, opts: { relay?: boolean; logger?: Logger } = {}) {
   const config = loadAssistanceConfig(env);
   const keyOf = config.BENEFICIARY_LISTS === 'enabled' ? createKeyMaker(config.BENEFICIARY_KEY_SECRET!) : undefined;
-  return startCommandService('assistance', config, opts, {
+  const svc = await startCommandService('assistance', config, opts, {
     store: async (db, relay) => {
       const store = await createDeliveryStore(db, relay);
       return { ...store, migration: await migrateKeys(db, store) };
     },
     app: (rt, store) => {
       if (store.migration.deliveries) rt.logger.info(store.migration, 'beneficiary keys migrated to the keyring');
-      return createApp(rt, store, keyOf);
+      return createApp(rt, store, keyOf, importLimitsFrom(config));
     },
   });
+  await startPartnerFeed(svc.rt, 'assistance', svc.store.partners);
+  return svc;
 }
 
 await runIfEntryPoint(import.meta.url, () => start());

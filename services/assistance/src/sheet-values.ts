@@ -1,4 +1,4 @@
-import { AGE_GROUPS, ASSISTANCE_KINDS, SEXES, VULNERABILITIES, type AgeGroup, type AssistanceKind, type Sex, type Vulnerability } from '@passerelle/contracts';
+import { AGE_GROUPS, acceptedValues, readLabel, type AgeGroup, type AssistanceKind, type Sex, type Vulnerability } from '@passerelle/contracts';
 
 // Cell readers for distribution lists. Their messages never repeat the cell: a case reference typed into the
 // wrong column must not come back in a response.
@@ -7,8 +7,6 @@ import { AGE_GROUPS, ASSISTANCE_KINDS, SEXES, VULNERABILITIES, type AgeGroup, ty
 export type Cell<T> = { ok: true; value: T } | { ok: false; message: string };
 const ok = <T>(value: T): Cell<T> => ({ ok: true, value });
 const bad = <T>(message: string): Cell<T> => ({ ok: false, message });
-
-const token = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').trim().toLowerCase().replace(/[\s-]+/g, '_');
 
 /** YYYY-MM-DD, or DD/MM/YYYY as French spreadsheets write it. */
 export function readDate(s: string): Cell<string> {
@@ -30,43 +28,41 @@ export function readNumber(s: string, opts: { integer?: boolean; positive?: bool
   return ok(n);
 }
 
-const KIND_ALIASES: Record<string, AssistanceKind> = { hygiene: 'hygiene_dignity_kit', dignity_kit: 'hygiene_dignity_kit', cash: 'cash_voucher', voucher: 'cash_voucher' };
+// Closed lists are read through the contracts' label catalogue: codes, French and English labels and their
+// common synonyms ("Alimentaire", "Femme", "F", "H", "UASC"…), so templates and typed values agree.
 
 export function readKind(s: string): Cell<AssistanceKind> {
-  const t = token(s);
-  const kind = (ASSISTANCE_KINDS as readonly string[]).includes(t) ? t as AssistanceKind : KIND_ALIASES[t];
-  return kind ? ok(kind) : bad(`unknown kind; use one of ${ASSISTANCE_KINDS.join(', ')}`);
+  const kind = readLabel('assistanceKind', s);
+  return kind ? ok(kind) : bad(`unknown kind; use one of ${acceptedValues('assistanceKind')}`);
 }
 
-const SEX_ALIASES: Record<string, Sex> = { f: 'female', femme: 'female', feminin: 'female', m: 'male', h: 'male', homme: 'male', masculin: 'male', autre: 'other' };
-
 export function readSex(s: string): Cell<Sex> {
-  const t = token(s);
-  const sex = (SEXES as readonly string[]).includes(t) ? t as Sex : SEX_ALIASES[t];
-  return sex ? ok(sex) : bad(`unknown sex; use ${SEXES.join(', ')} (or F, M)`);
+  const sex = readLabel('sex', s);
+  return sex ? ok(sex) : bad(`unknown sex; use one of ${acceptedValues('sex')} (or F, M, H)`);
 }
 
 export function readAgeGroup(s: string): Cell<AgeGroup> {
-  const t = s.replace(/\s+/g, '').replace(/[\u2010-\u2015]/g, '-');
-  return (AGE_GROUPS as readonly string[]).includes(t) ? ok(t as AgeGroup) : bad(`unknown age group; use ${AGE_GROUPS.join(', ')} (format the column as text)`);
+  const group = readLabel('ageGroup', s.replace(/[\u2010-\u2015]/g, '-'));
+  return group ? ok(group) : bad(`unknown age group; use ${AGE_GROUPS.join(', ')} (format the column as text)`);
 }
 
-const FLAG_ALIASES: Record<string, Vulnerability> = {
-  vot: 'victim_of_trafficking', pvot: 'victim_of_trafficking', trafficking: 'victim_of_trafficking', potential_victim_of_trafficking: 'victim_of_trafficking',
-  uasc: 'unaccompanied_separated_child', unaccompanied: 'unaccompanied_separated_child', separated: 'unaccompanied_separated_child',
-  pregnant: 'pregnant_lactating', lactating: 'pregnant_lactating', plw: 'pregnant_lactating',
-  pwd: 'disability', handicap: 'disability', medical: 'serious_medical_condition', smc: 'serious_medical_condition', aucune: 'none', aucun: 'none',
-};
+/** One flag: a whole label ("victime de la traite"), else each word of it (legacy "VoT uasc" cells). */
+function flagsOf(part: string): Vulnerability[] | undefined {
+  const whole = readLabel('vulnerability', part);
+  if (whole) return [whole];
+  const words = part.split(/\s+/).filter(Boolean).map((w) => readLabel('vulnerability', w));
+  return words.length > 1 && words.every((w) => w !== undefined) ? words as Vulnerability[] : undefined;
+}
 
-/** Flags separated by | + , ; / or spaces; an empty cell means no vulnerability. */
+/** Flags separated by | + , ; / (or spaces between codes); an empty cell means no vulnerability. */
 export function readFlags(s: string): Cell<Vulnerability[]> {
-  const tokens = s.split(/[|+,;/\s]+/).map((t) => token(t)).filter(Boolean);
-  if (!tokens.length) return ok(['none']);
+  const parts = s.split(/[|+,;/]+/).map((t) => t.trim()).filter(Boolean);
+  if (!parts.length) return ok(['none']);
   const flags: Vulnerability[] = [];
-  for (const t of tokens) {
-    const flag = (VULNERABILITIES as readonly string[]).includes(t) ? t as Vulnerability : FLAG_ALIASES[t];
-    if (!flag) return bad(`unknown vulnerability flag; use ${VULNERABILITIES.join(', ')}`);
-    if (!flags.includes(flag)) flags.push(flag);
+  for (const part of parts) {
+    const found = flagsOf(part);
+    if (!found) return bad(`unknown vulnerability flag; use one of ${acceptedValues('vulnerability')}`);
+    for (const f of found) if (!flags.includes(f)) flags.push(f);
   }
   if (flags.includes('none') && flags.length > 1) return bad('"none" cannot be combined with other flags');
   return ok(flags);

@@ -1,5 +1,5 @@
 import type { Db } from 'mongodb';
-import { OUTBOX_INDEXES, createAggregateStore, ensureIndexes, type Relay } from '@passerelle/platform';
+import { OUTBOX_INDEXES, createAggregateStore, createPartnerDirectory, ensureIndexes, type Relay } from '@passerelle/platform';
 import type { Delivery, Erasure } from './domain.js';
 import { createKeyring } from './keyring.js';
 
@@ -23,6 +23,6 @@ export async function createDeliveryStore(db: Db, relay?: Relay) {
   });
   relay?.watch(deliveries.collection as never);
   relay?.watch(erasures.collection as never);
-  return { deliveries, erasures, keyring: createKeyring(db), relay };
+  return { deliveries, erasures, keyring: createKeyring(db), relay, partners: createPartnerDirectory(db) };
 }
 export type DeliveryStore = Awaited<ReturnType<typeof createDeliveryStore>>;

@@ -46,7 +46,7 @@ afterAll(async () => {
 describe('erasure and rekeying in the read model', () => {
   it('an erasure yields no facts; a rekeyed delivery replaces every figure, like a correction', () => {
     expect(changesOf(registry.parse(JSON.stringify(erased()), `evt.MA.assistance.beneficiary.erased`))).toEqual([]);
-    const [, people] = changesOf(delivery('rekeyed', D3, [7, 8]));
+    const [, people] = changesOf(registry.parse(JSON.stringify(delivery('rekeyed', D3, [7, 8]))));
     expect(people!.facts.map((f) => f.key)).toEqual([key(7), key(8)]);
   });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MongoClient, type Db } from 'mongodb';
-import { attendanceRecorded, createEnvelope } from '@passerelle/contracts';
+import { attendanceRecorded, createEnvelope, registry } from '@passerelle/contracts';
 import { isolatedEnv, prng } from '@passerelle/testkit';
 import { createFactCache } from './query/fact-cache.js';
 import { figure, Measure } from './query/figures.js';
@@ -90,7 +90,7 @@ describe('the read model write path', () => {
     // Record times one second apart, so instants fall between events; stream order is the order of the list.
     const start = Date.parse('2021-03-01T00:00:00Z');
     const events = trainingHistory(11, 30).filter((x) => !x.duplicate)
-      .map((x, i) => ({ event: { ...x.event, time: new Date(start + i * 1000).toISOString() }, seq: i + 1 }));
+      .map((x, i) => ({ event: registry.parse(JSON.stringify({ ...x.event, time: new Date(start + i * 1000).toISOString() })), seq: i + 1 }));
     const r = prng(3);
     const live = readModel(db, 'tt_live');
     // Batches of every size, some delivered again later behind newer ones (a crash's redeliveries).

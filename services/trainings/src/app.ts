@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { SHEET_TYPES } from '@passerelle/sheets';
-import { assertCountry, createHttpApp, httpOptionsFrom, expectVersion, paged, type AggregateDoc, type Api, type Principal, type Runtime } from '@passerelle/platform';
+import { DEFAULT_SHEET_LIMITS as DEFAULT_LIMITS, SHEET_TYPES, type SheetLimits } from '@passerelle/sheets';
+import { assertCountry, assertKnownPartners, createHttpApp, httpOptionsFrom, expectVersion, paged, type AggregateDoc, type Api, type Principal, type Runtime } from '@passerelle/platform';
 import { cancel, markHeld, plan, reschedule, type Training } from './domain.js';
 import { figureRoutes } from './figures.js';
 import { listFilter } from './list.js';
 import { CancelBody, HeldBody, HistoryView, IdParams, ListQuery, PlanTrainingBody, RescheduleBody, TrainingPage, TrainingView } from './schemas.js';
 import type { TrainingStore } from './store.js';
 import { envelopes, today, view, type Change } from './support.js';
+import { ATTENDANCE_TEMPLATE, templateRoute } from './template.js';
 import { topicRoutes } from './topics-routes.js';
 
-/** The trainings HTTP API. */
-export function createApp(rt: Pick<Runtime, 'logger' | 'verify' | 'readiness' | 'config'>, store: TrainingStore) {
+/** The trainings HTTP API; `limits` bound sheet imports (defaults of packages/sheets unless given). */
+export function createApp(rt: Pick<Runtime, 'logger' | 'verify' | 'readiness' | 'config'>, store: TrainingStore, limits: Partial<SheetLimits> = {}) {
   const change: Change = async (req, p, id, version, decide) => {
     const current = await store.trainings.get(id);
     assertCountry(p, current.country);
@@ -30,6 +31,7 @@ export function createApp(rt: Pick<Runtime, 'logger' | 'verify' | 'readiness' | 
     const write = { scope: 'trainings:write', params: IdParams, response: TrainingView, tags: ['trainings'] };
     api.post('/trainings', { summary: 'Plan a training', scope: 'trainings:write', body: PlanTrainingBody, response: TrainingView, status: 201, tags: ['trainings'] }, async ({ body, principal, req, res }) => {
       assertCountry(principal, body.place.country);
+      await assertKnownPartners(store.partners, body.partnerIds, body.place.country);
       const id = randomUUID();
       const d = plan(id, body, { today: today(), topics: await store.topics() });
       const a = await store.trainings.create(id, body.place.country, d.state, envelopes(req, principal, d));
@@ -70,8 +72,10 @@ export function createApp(rt: Pick<Runtime, 'logger' | 'verify' | 'readiness' | 
     ...httpOptionsFrom(rt),
     rawBodyTypes: [SHEET_TYPES.csv, SHEET_TYPES.xlsx],
     routes(api) {
+      // Before /trainings/:id routes, though the id's uuid schema would refuse "attendance" anyway.
+      templateRoute(api, '/trainings/attendance/template', ATTENDANCE_TEMPLATE, { scope: 'trainings:read', tag: 'attendance', file: 'attendance-template' });
       trainingRoutes(api);
-      figureRoutes(api, change);
+      figureRoutes(api, change, { ...DEFAULT_LIMITS, ...limits });
       topicRoutes(api, store);
     },
   });

@@ -1,9 +1,9 @@
 import type { Request } from 'express';
-import { readSheet, SheetError, SHEET_TYPES } from '@passerelle/sheets';
+import { readTable, SheetError, SHEET_TYPES, type SheetLimits } from '@passerelle/sheets';
 import { AppError, ErrorCode, RuleViolation, ValidationError, type Api } from '@passerelle/platform';
 import { recordAssessment, recordAttendance } from './attendance.js';
 import { assertHeld } from './domain.js';
-import { attendanceFromSheet } from './import.js';
+import { KNOWN_HEADERS, attendanceFromSheet } from './import.js';
 import { AssessmentBody, AttendanceBody, IdParams, ImportQuery, TrainingView } from './schemas.js';
 import type { Change } from './support.js';
 
@@ -27,8 +27,19 @@ function sheetBytes(req: Request): Buffer {
   throw new ValidationError('the request has no sheet', [{ path: 'body', message: 'empty' }], 'EMPTY_SHEET');
 }
 
+/** Reads an upload within the limits; a file that cannot be read, or exceeds them, is a problem with its status. */
+export async function readUpload(bytes: Buffer, contentType: string, headers: Iterable<string>, limits: SheetLimits) {
+  try {
+    return await readTable(bytes, contentType, { headers, limits });
+  } catch (e) {
+    if (!(e instanceof SheetError)) throw e;
+    if (e.status === 400) throw new ValidationError(`the sheet cannot be read: ${e.message}`, [], e.code);
+    throw new AppError(e.status, e.code, e.message);
+  }
+}
+
 /** Attendance (typed or imported) and knowledge assessments: the figures of a held training. */
-export function figureRoutes(api: Api, change: Change) {
+export function figureRoutes(api: Api, change: Change, limits: SheetLimits) {
   const write = { scope: 'trainings:write', params: IdParams, response: TrainingView, tags: ['attendance'] };
   api.post('/trainings/:id/attendance', {
     ...write, summary: 'Record attendance counts, or correct them',
@@ -38,22 +49,16 @@ export function figureRoutes(api: Api, change: Change) {
 
   api.post('/trainings/:id/attendance/import', {
     ...write, summary: 'Import attendance from a CSV or XLSX sheet',
-    description: 'Columns (French or English): Sexe/Sex, Catégorie/Category, Nombre/Count, optional Tranche d\'âge/Age group and Institution. '
-      + 'Every row is checked; if any is wrong, nothing is imported and the 422 lists every error as {row, column, message}. Version as ?version=N or If-Match.',
+    description: 'Columns (French or English): Sexe/Sex, Catégorie/Category, Nombre/Count, optional Tranche d\'âge/Age group and Institution; '
+      + 'the header may sit below title rows. Values as codes or labels in French or English (Femme, F, H, Police…). CSV in UTF-8 or Windows-1252 '
+      + '(detected, or said by a charset parameter). Size, parts and rows are bounded before parsing (413/422). Every row is checked; if any is wrong, nothing is imported and the 422 lists every error as {row, column, message}. Version as ?version=N or If-Match.',
     query: ImportQuery, accepts: [SHEET_TYPES.csv, SHEET_TYPES.xlsx],
   }, ({ params, query, principal, req }) => {
     const version = uploadVersion(query.version, req.get('if-match'));
     return change(req, principal, params.id, version, async (id, t) => {
       assertHeld(t, 'attendance');
-      const bytes = sheetBytes(req);
-      let sheet;
-      try {
-        sheet = await readSheet(bytes, req.get('content-type') ?? '');
-      } catch (e) {
-        if (e instanceof SheetError) throw new ValidationError(`the sheet cannot be read: ${e.message}`, [], 'SHEET_UNREADABLE');
-        throw e;
-      }
-      const result = attendanceFromSheet(sheet);
+      const sheet = await readUpload(sheetBytes(req), req.get('content-type') ?? '', KNOWN_HEADERS, limits);
+      const result = attendanceFromSheet(sheet.rows, sheet.headerRow);
       if (!result.ok) throw new RuleViolation('IMPORT_INVALID', `${result.errors.length} error(s) in the sheet; nothing was imported`, { errors: result.errors });
       const d = recordAttendance(id, t, result.rows);
       const ignored = result.ignoredColumns.length ? [`columns ignored (not part of attendance): ${result.ignoredColumns.join(', ')}`] : [];

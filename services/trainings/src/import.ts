@@ -1,11 +1,12 @@
-import { AGE_GROUPS, PARTICIPANT_CATEGORIES, SEXES, type AgeGroup, type AttendanceRow, type ParticipantCategory, type Sex } from '@passerelle/contracts';
-import { normaliseHeader, type SheetRow } from '@passerelle/sheets';
+import { acceptedValues, readLabel, type AttendanceRow, type LabelList } from '@passerelle/contracts';
+import type { SheetRow } from '@passerelle/sheets';
 import { rowKey } from './attendance.js';
 
 /**
  * Attendance sheets as field teams keep them: one row per sex × category (× age group × institution) with a count.
  * Headers and values are compared normalised (no case, accents or punctuation), so "Catégorie", "categorie" and
- * "CATEGORIE" are one. The tables below are the whole vocabulary accepted; README.md lists them for users.
+ * "CATEGORIE" are one. Column names are below; values are read through the contracts' label catalogue (codes,
+ * French and English labels, synonyms such as F/M/H), so a template's drop-downs and a typed value agree.
  */
 export const COLUMN_SYNONYMS = {
   sex: ['sex', 'sexe', 'gender', 'genre'],
@@ -17,34 +18,12 @@ export const COLUMN_SYNONYMS = {
 export type Column = keyof typeof COLUMN_SYNONYMS;
 const REQUIRED: Column[] = ['sex', 'category', 'count'];
 
-const SEX_SYNONYMS: Record<Sex, string[]> = {
-  female: ['f', 'female', 'femme', 'femmes', 'feminin', 'woman', 'women', 'w'],
-  male: ['m', 'male', 'homme', 'hommes', 'masculin', 'man', 'men', 'h'],
-  other: ['other', 'autre', 'x', 'undisclosed', 'non_precise', 'non_declare', 'not_stated', 'prefer_not_to_say'],
-};
-
-const CATEGORY_SYNONYMS: Record<ParticipantCategory, string[]> = {
-  government_official: ['government_official', 'government', 'official', 'fonctionnaire', 'agent_public', 'gouvernement', 'administration'],
-  police: ['police', 'police_officer', 'policier', 'policiere', 'agent_de_police', 'gendarmerie'],
-  judiciary: ['judiciary', 'justice', 'judge', 'juge', 'magistrate', 'magistrat', 'judiciaire'],
-  health_staff: ['health_staff', 'health', 'hospital_staff', 'sante', 'personnel_de_sante', 'personnel_hospitalier', 'medical'],
-  social_worker: ['social_worker', 'travailleur_social', 'travailleuse_sociale', 'assistant_social', 'assistante_sociale'],
-  cso_staff: ['cso_staff', 'cso', 'civil_society', 'ngo', 'osc', 'societe_civile', 'ong', 'association'],
-  student: ['student', 'etudiant', 'etudiante', 'eleve'],
-  migrant: ['migrant', 'migrante', 'migrants'],
-  other: ['other', 'autre', 'autres'],
-};
-
-const AGE_SYNONYMS: Record<AgeGroup, string[]> = {
-  '0-4': ['0_4'], '5-11': ['5_11'], '12-17': ['12_17'], '18-59': ['18_59'], '60+': ['60', '60_plus', '60_et_plus', '60_and_over'],
-};
-
 const lookup = <K extends string>(table: Record<K, readonly string[]>) =>
   new Map(Object.entries<readonly string[]>(table).flatMap(([value, words]) => words.map((w) => [w, value as K] as const)));
 const COLUMNS = lookup(COLUMN_SYNONYMS);
-const SEX = lookup(SEX_SYNONYMS);
-const CATEGORY = lookup(CATEGORY_SYNONYMS);
-const AGE = lookup(AGE_SYNONYMS);
+
+/** Every header spelling the importer knows: the header row is the one among the first rows with most of them. */
+export const KNOWN_HEADERS: ReadonlySet<string> = new Set(COLUMNS.keys());
 
 /** One thing wrong in a sheet, where a person can find it: row 1 is the header. */
 export interface ImportError {
@@ -58,9 +37,9 @@ export type ImportResult = { ok: true; rows: AttendanceRow[]; ignoredColumns: st
 const MAX_ROWS = 500;
 
 /** Turns sheet rows into attendance rows, or lists every error of every row; never a partial result. */
-export function attendanceFromSheet(sheet: SheetRow[]): ImportResult {
-  if (!sheet.length) return { ok: false, errors: [{ row: 2, column: '', message: 'the sheet has no data rows' }] };
-  if (sheet.length > MAX_ROWS) return { ok: false, errors: [{ row: MAX_ROWS + 2, column: '', message: `a sheet holds at most ${MAX_ROWS} rows` }] };
+export function attendanceFromSheet(sheet: SheetRow[], headerRow = 1): ImportResult {
+  if (!sheet.length) return { ok: false, errors: [{ row: headerRow + 1, column: '', message: 'the sheet has no data rows' }] };
+  if (sheet.length > MAX_ROWS) return { ok: false, errors: [{ row: sheet[MAX_ROWS]!.row, column: '', message: `a sheet holds at most ${MAX_ROWS} rows` }] };
   // Every row carries every (normalised) header of the sheet, so the first row tells the columns.
   const headers = Object.keys(sheet[0]!.values);
   const columnOf = new Map<Column, string>();
@@ -69,11 +48,11 @@ export function attendanceFromSheet(sheet: SheetRow[]): ImportResult {
   for (const h of headers) {
     const column = COLUMNS.get(h);
     if (!column) ignoredColumns.push(h);
-    else if (columnOf.has(column)) errors.push({ row: 1, column: h, message: `a second column for ${column} (the first is "${columnOf.get(column)}")` });
+    else if (columnOf.has(column)) errors.push({ row: headerRow, column: h, message: `a second column for ${column} (the first is "${columnOf.get(column)}")` });
     else columnOf.set(column, h);
   }
   for (const c of REQUIRED) {
-    if (!columnOf.has(c)) errors.push({ row: 1, column: c, message: `no ${c} column; accepted headers: ${COLUMN_SYNONYMS[c].join(', ')}` });
+    if (!columnOf.has(c)) errors.push({ row: headerRow, column: c, message: `no ${c} column; accepted headers: ${COLUMN_SYNONYMS[c].join(', ')}` });
   }
   if (errors.length) return { ok: false, errors };
 
@@ -82,16 +61,16 @@ export function attendanceFromSheet(sheet: SheetRow[]): ImportResult {
   for (const { row, values } of sheet) {
     const raw = (c: Column) => (columnOf.has(c) ? values[columnOf.get(c)!] ?? '' : '');
     const fail = (c: Column, message: string) => { errors.push({ row, column: columnOf.get(c) ?? c, message }); };
-    const word = <T>(c: Column, table: Map<string, T>, what: string, allowed: readonly string[]): T | undefined => {
+    const word = <L extends LabelList>(c: Column, list: L, what: string) => {
       const v = raw(c);
       if (!v) return void fail(c, `${what} is missing`);
-      const found = table.get(normaliseHeader(v));
-      if (found === undefined) fail(c, `"${v}" is not a known ${what}; use one of ${allowed.join(', ')}`);
+      const found = readLabel(list, v);
+      if (found === undefined) fail(c, `"${v}" is not a known ${what}; use one of ${acceptedValues(list)}`);
       return found;
     };
-    const sex = word('sex', SEX, 'sex', SEXES);
-    const category = word('category', CATEGORY, 'participant category', PARTICIPANT_CATEGORIES);
-    const ageGroup = raw('ageGroup') ? word('ageGroup', AGE, 'age group', AGE_GROUPS) : undefined;
+    const sex = word('sex', 'sex', 'sex');
+    const category = word('category', 'participantCategory', 'participant category');
+    const ageGroup = raw('ageGroup') ? word('ageGroup', 'ageGroup', 'age group') : undefined;
     const institution = raw('institution');
     if (institution.length > 200) fail('institution', 'the institution is longer than 200 characters');
     const count = parseCount(raw('count'));

@@ -82,7 +82,7 @@ describe('the OpenAPI document', () => {
     const doc = await (await fetch(`${h.svc.url}/openapi.json`)).json() as any;
     const routes = Object.entries(doc.paths as Record<string, Record<string, any>>).flatMap(([path, ops]) => Object.entries(ops).map(([m, op]) => ({ route: `${m.toUpperCase()} ${path}`, op })));
     expect(routes.map((r) => r.route).sort()).toEqual([
-      'GET /topics', 'GET /trainings', 'GET /trainings/{id}', 'GET /trainings/{id}/history',
+      'GET /topics', 'GET /trainings', 'GET /trainings/attendance/template', 'GET /trainings/{id}', 'GET /trainings/{id}/history',
       'POST /topics', 'POST /trainings', 'POST /trainings/{id}/assessment', 'POST /trainings/{id}/attendance',
       'POST /trainings/{id}/attendance/import', 'POST /trainings/{id}/cancel', 'POST /trainings/{id}/held', 'POST /trainings/{id}/reschedule',
     ]);

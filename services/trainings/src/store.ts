@@ -1,5 +1,5 @@
 import type { Db, Filter } from 'mongodb';
-import { ConflictError, OUTBOX_INDEXES, createAggregateStore, ensureIndexes, isDuplicateKey, type AggregateDoc, type Relay } from '@passerelle/platform';
+import { ConflictError, OUTBOX_INDEXES, createAggregateStore, createPartnerDirectory, ensureIndexes, isDuplicateKey, type AggregateDoc, type Relay } from '@passerelle/platform';
 import type { Envelope } from '@passerelle/contracts';
 import type { Training } from './domain.js';
 import { builtInTopics, type Topic } from './topics.js';
@@ -31,6 +31,8 @@ export async function createTrainingStore(db: Db, relay?: Relay) {
   return {
     trainings,
     listTopics,
+    /** The partners this service knows from partner events (see startPartnerFeed in main.ts). */
+    partners: createPartnerDirectory(db),
     /** Codes of the topics staff may choose from. */
     async topics(): Promise<Set<string>> {
       return new Set((await listTopics()).map((t) => t.code));

@@ -1,5 +1,5 @@
 import type { FactsView } from './read.js';
-import type { Localized } from '@passerelle/contracts';
+import type { Localized, PublishedFrameworkData } from '@passerelle/contracts';
 import { NotFoundError, assertCountry, type Principal } from '@passerelle/platform';
 import { FactKind } from '../facts.js';
 import { readFacts, readWholeFacts } from './read.js';
@@ -9,15 +9,8 @@ import { readFacts, readWholeFacts } from './read.js';
  * people here: those only leave the query layer through the disclosure layer (figures.ts).
  */
 
-/** The published tree of a framework, as its fact holds it. */
-export interface PublishedFramework {
-  programmeStart: string;
-  frameworkVersion: number;
-  title: Localized;
-  context?: Localized;
-  targetGroups?: Localized[];
-  nodes: Array<{ code: string; level: string; parent?: string; title: Localized; alignments?: Array<{ framework: 'sdg' | 'gcm' | 'snia'; code: string }> }>;
-}
+/** The published tree of a framework, as its fact holds it (the contract's shape). */
+export type PublishedFramework = PublishedFrameworkData;
 
 /** The latest published version of a framework, after checking the caller may read its country; 404 when none. */
 export async function publishedFramework(facts: FactsView, frameworkId: string, principal: Principal): Promise<PublishedFramework> {

@@ -1,4 +1,5 @@
 import type { FactsView } from './read.js';
+import type { IndicatorRule } from '@passerelle/contracts';
 import { RuleViolation } from '@passerelle/platform';
 import { DIMENSION_FIELD } from '../facts.js';
 import { periodMatch } from '../periods.js';
@@ -7,14 +8,8 @@ import { figure, type Figure } from './figures.js';
 import { readFacts } from './read.js';
 import { Measure, type MeasureSpec } from './tally.js';
 
-/** An indicator's computation rule, as the indicators service publishes it. */
-export interface Rule {
-  source: string;
-  measure: string;
-  numerator?: string | undefined;
-  denominator?: string | undefined;
-  filters?: Record<string, string[]>;
-}
+/** An indicator's computation rule, as the indicators service publishes it (the contract's shape). */
+export type Rule = IndicatorRule;
 
 /** How each rule measure of the contracts catalogue is computed over facts of the rule's source. */
 const MEASURES: Record<string, MeasureSpec> = {

@@ -1,20 +1,11 @@
 import type { FactsView } from '../query/figures.js';
+import type { IndicatorDefinitionData } from '@passerelle/contracts';
 import { RuleViolation, type Principal, assertCountry } from '@passerelle/platform';
 import { parsePeriod } from '../periods.js';
 import { publish, type Cell, type Policy, type Shown } from '../query/disclosure.js';
 import { frameworkRecords } from '../query/reference.js';
-import { ruleFigures, type Rule } from '../query/rules.js';
+import { ruleFigures } from '../query/rules.js';
 import { peopleCounting } from './counting.js';
-
-interface Definition {
-  code: string;
-  name: unknown;
-  unit: string;
-  nodeCode: string;
-  disaggregations: string[];
-  sensitive: boolean;
-  computation: { method: string; rule?: Rule };
-}
 
 /** Why an indicator has no actual: said beside the null, never shown as 0. */
 export const NoData = {
@@ -37,7 +28,7 @@ export async function indicatorProgress(facts: FactsView, frameworkId: string, p
   const period = parsePeriod(periodKey, fw.programmeStart);
   const rows = [];
   for (const ind of indicators.filter((i) => !i.retired)) {
-    const def = ind.definition as Definition;
+    const def = ind.definition as IndicatorDefinitionData;
     const target = targets.find((t) => t.code === def.code && t.period === periodKey);
     const baseline = baselines.find((b) => b.code === def.code);
     let actual: Shown = null;
@@ -46,7 +37,7 @@ export async function indicatorProgress(facts: FactsView, frameworkId: string, p
     let rounded = false;
     let breakdowns: Record<string, Cell[]> = {};
     let hidden = 0;
-    if (def.computation.method === 'rule' && def.computation.rule) {
+    if (def.computation.method === 'rule') {
       const r = await ruleFigures(facts, def.computation.rule, { country, from: period.from, to: period.to }, def.disaggregations, def.sensitive, policy);
       if (r.actual) {
         actual = r.actual.value;
@@ -74,7 +65,7 @@ export async function indicatorProgress(facts: FactsView, frameworkId: string, p
       target: target ? { value: target.value, version: target.targetVersion } : null,
       actual, ...(rounded ? { rounded: true as const } : {}), noData, ...parts, ...('keyedPeople' in parts ? { counting: peopleCounting(parts.countedPeople) } : {}),
       percentOfTarget: typeof actual === 'number' && target && target.value ? Math.round((1000 * actual) / target.value) / 10 : null,
-      measure: def.computation.rule?.measure ?? 'manual', breakdowns, suppressedCells: hidden,
+      measure: def.computation.method === 'rule' ? def.computation.rule.measure : 'manual', breakdowns, suppressedCells: hidden,
     });
   }
   const suppressed = rows.reduce((n, r) => n + r.suppressedCells, 0);

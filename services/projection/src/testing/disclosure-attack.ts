@@ -1,4 +1,4 @@
-import { createEnvelope, type Country, type Envelope } from '@passerelle/contracts';
+import { createEnvelope, registry, type Country, type PasserelleEvent } from '@passerelle/contracts';
 import { prng } from '@passerelle/testkit';
 import { ARRAY_FIELDS, changesOf } from '../facts.js';
 import { parsePeriod } from '../periods.js';
@@ -18,7 +18,7 @@ const text = (en: string) => ({ en, fr: `${en} (fr)` });
 export interface AttackDataset {
   country: string;
   frameworkId: string;
-  events: Envelope[];
+  events: PasserelleEvent[];
   /** Record-time instants between events, for as-of and diff questions (ascending). */
   instants: string[];
   regions: string[];
@@ -35,11 +35,12 @@ export function attackDataset(seed: number, country: Country): AttackDataset {
   const frameworkId = `ATK-${country}`;
   const regions = ['Oriental', 'Souss-Massa', 'Rabat'];
   const partners = ['p-a', 'p-b', 'p-c'];
-  const events: Envelope[] = [];
+  const events: PasserelleEvent[] = [];
   let clock = Date.parse('2021-01-01T00:00:00Z');
   const add = (type: string, subject: string, data: Record<string, unknown>) => {
     clock += 60_000;
-    events.push(createEnvelope({ type, subject, country, data }, { actor: 'attacker-fixture', correlationid: 'c', now: new Date(clock) }));
+    // Parsed as the projection parses what it consumes: a typed event, and an invalid fixture fails here.
+    events.push(registry.parse(JSON.stringify(createEnvelope({ type, subject, country, data }, { actor: 'attacker-fixture', correlationid: 'c', now: new Date(clock) }))));
   };
   const fw = { frameworkId, businessDate: '2020-01-01' };
   add('indicators.framework.published', frameworkId, {
@@ -118,7 +119,7 @@ export function attackDataset(seed: number, country: Country): AttackDataset {
 export type RefFact = Record<string, unknown> & { id: string; source: string; kind: string; value: number };
 
 /** The records as they stood at an instant of record time (all of them without one): the newest event of each source wins. */
-export function factsAt(events: Envelope[], instant?: string): RefFact[] {
+export function factsAt(events: PasserelleEvent[], instant?: string): RefFact[] {
   const latest = new Map<string, RefFact[]>();
   events.forEach((e, idx) => {
     if (instant && e.time > instant) return;

@@ -1,0 +1,42 @@
+import { labelsOf } from '@passerelle/contracts';
+import { SHEET_TYPES, writeTemplate, type TemplateSpec } from '@passerelle/sheets';
+import type { Api } from '@passerelle/platform';
+import { z } from 'zod';
+
+const both = (list: Parameters<typeof labelsOf>[0]) => ({ fr: labelsOf(list, 'fr'), en: labelsOf(list, 'en') });
+
+/** The attendance sheet template: every header is one the importer accepts, every drop-down a catalogue label. */
+export const ATTENDANCE_TEMPLATE: TemplateSpec = {
+  title: { fr: 'Liste de présence d\'une formation', en: 'Training attendance list' },
+  sheet: { fr: 'Présence', en: 'Attendance' },
+  notes: [
+    { fr: 'Une ligne par groupe de participants de même sexe, catégorie (et tranche d\'âge, institution), avec leur nombre. Pas de noms.', en: 'One row per group of participants of the same sex, category (and age group, institution), with their number. No names.' },
+    { fr: 'Importez la feuille « Présence » (ou un CSV) avec POST /trainings/{id}/attendance/import ; toute erreur est listée avec son numéro de ligne et rien n\'est importé.', en: 'Import the "Attendance" sheet (or a CSV) with POST /trainings/{id}/attendance/import; every error is listed with its row number and nothing is imported.' },
+  ],
+  columns: [
+    { header: { fr: 'Sexe', en: 'Sex' }, help: { fr: 'Sexe des participants.', en: 'Participants\' sex.' }, required: true, choices: both('sex') },
+    { header: { fr: 'Catégorie', en: 'Category' }, help: { fr: 'Fonction des participants.', en: 'Participants\' role.' }, required: true, choices: both('participantCategory') },
+    { header: { fr: 'Tranche d\'âge', en: 'Age group' }, help: { fr: 'Facultatif.', en: 'Optional.' }, choices: both('ageGroup') },
+    { header: { fr: 'Institution', en: 'Institution' }, help: { fr: 'Facultatif : l\'institution des participants (200 caractères au plus).', en: 'Optional: the participants\' institution (at most 200 characters).' } },
+    { header: { fr: 'Nombre', en: 'Count' }, help: { fr: 'Nombre entier de participants.', en: 'Whole number of participants.' }, required: true },
+  ],
+};
+
+export const TemplateQuery = z.strictObject({
+  format: z.enum(['xlsx', 'csv']).default('xlsx'),
+  lang: z.enum(['fr', 'en']).default('fr'),
+});
+
+/** `GET <path>?format=xlsx|csv&lang=fr|en`: a blank list to fill, as a download. */
+export function templateRoute(api: Api, path: string, spec: TemplateSpec, opts: { scope: string; tag: string; file: string }) {
+  api.get(path, {
+    summary: 'Download the import template', scope: opts.scope, query: TemplateQuery, tags: [opts.tag], produces: [SHEET_TYPES.xlsx, SHEET_TYPES.csv],
+    description: 'XLSX: headers in the language, drop-down lists for closed lists, an instructions sheet. CSV: UTF-8 with BOM, `;`-separated in French, `,` in English.',
+  }, async ({ query, res }) => {
+    const body = await writeTemplate(spec, query.format, query.lang);
+    res.type(query.format === 'xlsx' ? SHEET_TYPES.xlsx : `${SHEET_TYPES.csv}; charset=utf-8`);
+    res.setHeader('content-disposition', `attachment; filename="${opts.file}-${query.lang}.${query.format}"`);
+    res.send(body);
+    return undefined;
+  });
+}
