@@ -1,3 +1,5 @@
+import { labelOf, type LabelList } from '@passerelle/contracts';
+
 /** The languages of reports. */
 export type Lang = 'en' | 'fr';
 
@@ -22,34 +24,10 @@ const LABELS = {
     migration_governance_data: l('Migration governance and data', 'Gouvernance et données migratoires'),
     border_management: l('Border management', 'Gestion des frontières'),
   },
-  category: {
-    government_official: l('Government officials', 'Agents de l\'administration'), police: l('Police officers', 'Policiers'),
-    judiciary: l('Judiciary', 'Magistrats et personnel judiciaire'), health_staff: l('Health staff', 'Personnel de santé'),
-    social_worker: l('Social workers', 'Travailleurs sociaux'), cso_staff: l('Civil society staff', 'Personnel de la société civile'),
-    student: l('Students', 'Étudiants'), migrant: l('Migrants', 'Migrants'), other: l('Others', 'Autres'),
-  },
-  kind: {
-    food: l('Food', 'Vivres'), hygiene_dignity_kit: l('Hygiene and dignity kits', 'Kits d\'hygiène et de dignité'), cash_voucher: l('Cash and vouchers', 'Espèces et bons'),
-    medical: l('Medical care', 'Soins médicaux'), shelter: l('Shelter', 'Hébergement'), psychosocial: l('Psychosocial support', 'Soutien psychosocial'),
-    transport: l('Transport', 'Transport'), legal_aid: l('Legal aid', 'Aide juridique'), other: l('Other', 'Autre'),
-  },
-  vulnerability: {
-    victim_of_trafficking: l('Victims of trafficking (identified or presumed)', 'Victimes de la traite (identifiées ou présumées)'),
-    unaccompanied_separated_child: l('Unaccompanied or separated children', 'Enfants non accompagnés ou séparés'),
-    pregnant_lactating: l('Pregnant or breastfeeding women', 'Femmes enceintes ou allaitantes'), disability: l('People with a disability', 'Personnes handicapées'),
-    serious_medical_condition: l('Serious medical condition', 'Problème de santé grave'), none: l('No specific vulnerability recorded', 'Sans vulnérabilité particulière relevée'),
-  },
-  partnerType: {
-    ministry: l('Ministry', 'Ministère'), regional_council: l('Regional council', 'Conseil régional'), national_committee: l('National committee', 'Commission nationale'),
-    public_agency: l('Public agency', 'Établissement public'), un_agency: l('UN agency', 'Agence des Nations unies'), cso: l('Civil society', 'Société civile'),
-    migrant_association: l('Migrant association', 'Association de migrants'), academic: l('Academic', 'Enseignement et recherche'), foundation: l('Foundation', 'Fondation'), donor: l('Donor', 'Bailleur'),
-  },
   unit: {
     people: l('people', 'personnes'), trainings: l('trainings', 'formations'), partners: l('partners', 'partenaires'),
     deliveries: l('deliveries', 'distributions'), percent: l('%', '%'), milestone: l('milestone', 'jalon'),
   },
-  sex: { female: l('Women', 'Femmes'), male: l('Men', 'Hommes'), other: l('Other', 'Autre') },
-  age_group: { '0-4': l('0–4 years', '0–4 ans'), '5-11': l('5–11 years', '5–11 ans'), '12-17': l('12–17 years', '12–17 ans'), '18-59': l('18–59 years', '18–59 ans'), '60+': l('60 years and over', '60 ans et plus') },
   supportKind: {
     technical_assistance: l('Technical assistance', 'Assistance technique'), training: l('Training', 'Formation'), equipment_refurbishment: l('Equipment and refurbishment', 'Équipement et réhabilitation'),
     funding: l('Funding', 'Financement'), networking: l('Networking', 'Mise en réseau'), data_management: l('Data management', 'Gestion des données'), policy_support: l('Policy support', 'Appui aux politiques'),
@@ -76,12 +54,18 @@ const LABELS = {
   },
 } satisfies Record<string, Record<string, L>>;
 
-export type LabelSet = keyof typeof LABELS;
+/** Closed lists whose labels are the contracts' catalogue: imports read them, templates offer them, reports show them. */
+const CATALOGUE = {
+  sex: 'sex', age_group: 'ageGroup', vulnerability: 'vulnerability', category: 'participantCategory', kind: 'assistanceKind', partnerType: 'partnerType',
+} as const satisfies Record<string, LabelList>;
+
+export type LabelSet = keyof typeof LABELS | keyof typeof CATALOGUE;
 
 /** The label of a vocabulary code in the language; the code itself, made readable, when there is none. */
 export function label(set: LabelSet, code: string | null, lang: Lang): string {
   if (code === null) return lang === 'fr' ? 'Non précisé' : 'Not specified';
-  return (LABELS[set] as Record<string, L>)[code]?.[lang] ?? code.replace(/_/g, ' ');
+  if (set in CATALOGUE) return labelOf(CATALOGUE[set as keyof typeof CATALOGUE], code, lang);
+  return (LABELS[set as keyof typeof LABELS] as Record<string, L>)[code]?.[lang] ?? code.replace(/_/g, ' ');
 }
 
 /** The label set of a dimension's values, where codes have labels (region and partner values are names already). */

@@ -139,7 +139,7 @@ describe('trainings summary', () => {
     const rows = await readSheet(csv.body, SHEET_TYPES.csv);
     expect(rows.find((x) => x.values.breakdown === 'Region' && x.values.measure === 'participants')?.values).toMatchObject({ value: 'Rabat-Salé-Kénitra', figure: String(sum(inPY1.flatMap((x) => x.rows))) });
     // Values in the language, codes beside them; the topic column has the topic's name.
-    expect(rows.find((x) => x.values.code === 'female' && x.values.measure === 'participants')?.values).toMatchObject({ breakdown: 'Sex', value: 'Women' });
+    expect(rows.find((x) => x.values.code === 'female' && x.values.measure === 'participants')?.values).toMatchObject({ breakdown: 'Sex', value: 'Female' });
     const fr = await readSheet((await get('/reports/trainings-summary?framework=ARMP-MA&period=PY1&format=csv&lang=fr')).body, SHEET_TYPES.csv);
     expect(fr.find((x) => x.values.code === 'trafficking_in_persons' && x.values.mesure === 'participants')?.values).toMatchObject({ ventilation: 'Thème', valeur: expect.stringMatching(/^Lutte contre la traite/) });
     const xlsx = await get('/reports/trainings-summary?framework=ARMP-MA&period=PY1&format=xlsx');
