@@ -19,6 +19,8 @@ export interface HttpAppOptions {
   verify: Verifier;
   bodyLimit?: string;
   rateLimitPerMinute?: number;
+  /** Express `trust proxy`: which peers' X-Forwarded-For names the client (default: none). */
+  trustProxy?: false | number | string[];
   /** Named checks behind /health/ready; each throws when its dependency is not usable. */
   readiness?: Record<string, ReadinessCheck>;
   /** Title and description of the OpenAPI document served at /openapi.json (no token needed). */
@@ -41,8 +43,17 @@ export function createHttpApp(opts: HttpAppOptions): Express {
   opts.routes(api);
   const rawTypes = [...new Set([...(opts.rawBodyTypes ?? []), ...api.rawTypes()])];
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', opts.trustProxy ?? false);
   app.use(helmet());
+  app.use((req, _res, next) => {
+    // The router decodes path parameters and answers a bad %-escape with a bare error; refuse it first, as a 400.
+    try {
+      decodeURIComponent(req.path);
+    } catch {
+      return next(new AppError(400, ErrorCode.BadRequest, 'the URL path has a malformed percent-encoding'));
+    }
+    next();
+  });
   app.use((req, res, next) => {
     const given = req.get('x-request-id');
     req.requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
@@ -93,6 +104,8 @@ export function createHttpApp(opts: HttpAppOptions): Express {
     windowMs: 60_000,
     limit: opts.rateLimitPerMinute ?? 1200,
     standardHeaders: 'draft-8',
+    // Ignoring X-Forwarded-For without TRUST_PROXY is deliberate, not a misconfiguration to warn about per request.
+    validate: { xForwardedForHeader: false },
     legacyHeaders: false,
     handler: (_req, _res, next) => next(new AppError(429, ErrorCode.RateLimited, 'too many requests; slow down')),
   }));
@@ -114,6 +127,6 @@ export function createHttpApp(opts: HttpAppOptions): Express {
 }
 
 /** The options every service takes from its runtime: logger, token verifier, readiness checks, body and rate limits. */
-export function httpOptionsFrom(rt: { logger: Logger; verify: Verifier; readiness: Record<string, ReadinessCheck>; config: { BODY_LIMIT: string; RATE_LIMIT_PER_MINUTE: number } }) {
-  return { logger: rt.logger, verify: rt.verify, readiness: rt.readiness, bodyLimit: rt.config.BODY_LIMIT, rateLimitPerMinute: rt.config.RATE_LIMIT_PER_MINUTE };
+export function httpOptionsFrom(rt: { logger: Logger; verify: Verifier; readiness: Record<string, ReadinessCheck>; config: { BODY_LIMIT: string; RATE_LIMIT_PER_MINUTE: number; TRUST_PROXY: false | number | string[] } }) {
+  return { logger: rt.logger, verify: rt.verify, readiness: rt.readiness, bodyLimit: rt.config.BODY_LIMIT, rateLimitPerMinute: rt.config.RATE_LIMIT_PER_MINUTE, trustProxy: rt.config.TRUST_PROXY };
 }

@@ -19,7 +19,7 @@ export async function startRuntime(service: string, config: BaseConfig, opts: { 
   const streams: EventStreams = { stream: config.EVENTS_STREAM, prefix: config.EVENTS_PREFIX, deadLetter: config.DEADLETTER_STREAM };
   await ensureEventStreams(jsm, streams);
   const { client, db } = await connectMongo(config.MONGO_URL, config.MONGO_DB, logger);
-  const verify = createVerifier({ secret: config.JWT_SECRET, publicKeyPem: config.JWT_PUBLIC_KEY, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
+  const verify = createVerifier({ secret: config.JWT_SECRET, publicKeyPem: config.JWT_PUBLIC_KEY, jwksUrl: config.JWT_JWKS_URL, maxTtlSeconds: config.JWT_MAX_TTL, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
   const relay = createRelay({ js, prefix: streams.prefix, logger });
   const closers: Array<() => Promise<void>> = [];
   let server: Server | undefined;
