@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -17,9 +18,12 @@ const example = Object.fromEntries(readFileSync(join(root, '.env.example'), 'utf
   .filter((l) => /^[A-Z_]+=/.test(l)).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
 const services = readdirSync(join(root, 'services')).filter((s) => existsSync(join(root, 'services', s, 'package.json')));
 
-/** Compose's ${VAR}, ${VAR:-default} and ${VAR:?message} against the example .env. */
-const interpolate = (value: string) => value.replace(/\$\{([A-Z_]+)(?::([-?])([^}]*))?\}/g, (_m, name: string, op?: string, arg?: string) => {
-  const v = example[name];
+/** The example .env with its placeholder secrets replaced, as the README tells operators to do. */
+const filled = Object.fromEntries(Object.entries(example).map(([k, v]) => [k, /change-me/.test(v) ? randomBytes(32).toString('base64url') : v]));
+
+/** Compose's ${VAR}, ${VAR:-default} and ${VAR:?message} against an .env. */
+const interpolate = (value: string, env: Record<string, string> = filled) => value.replace(/\$\{([A-Z_]+)(?::([-?])([^}]*))?\}/g, (_m, name: string, op?: string, arg?: string) => {
+  const v = env[name];
   if (v) return v;
   if (op === '?') throw new Error(`${name} is required by docker-compose.yml but missing from .env.example`);
   return op === '-' ? arg ?? '' : '';
@@ -47,6 +51,9 @@ describe('docker-compose.yml', () => {
     const { configShape } = await import(`@passerelle/${name}/main`) as { configShape: Parameters<typeof loadConfig>[0] };
     const env = Object.fromEntries(Object.entries(compose.services[name].environment as Record<string, string>).map(([k, v]) => [k, interpolate(String(v))]));
     expect(() => loadConfig(configShape, env)).not.toThrow();
+    // The example file as it is must not boot: its secrets are public.
+    const unchanged = Object.fromEntries(Object.entries(compose.services[name].environment as Record<string, string>).map(([k, v]) => [k, interpolate(String(v), example)]));
+    expect(() => loadConfig(configShape, unchanged)).toThrow(/still the example value/);
   });
 
   it('the NATS config is valid and gives every service its own user', () => {

@@ -43,6 +43,8 @@ export const baseConfigShape = {
   EVENTS_STREAM: z.string().regex(/^[A-Za-z0-9_-]+$/).default('EVENTS'),
   EVENTS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('evt'),
   DEADLETTER_STREAM: z.string().regex(/^[A-Za-z0-9_-]+$/).default('DEADLETTER'),
+  /** `auto` creates or updates the streams at start (development); `await` only waits for an admin to have provisioned them. */
+  STREAMS_PROVISION: z.enum(['auto', 'await']).default('auto'),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   JWT_PUBLIC_KEY: z.string().includes('BEGIN PUBLIC KEY', { message: 'must be a PEM (SPKI) public key' }).optional(),
   JWT_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),

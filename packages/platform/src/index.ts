@@ -14,3 +14,4 @@ export * from './relay.js';
 export * from './runtime.js';
 export * from './api.js';
 export * from './serial.js';
+export * from './provision.js';

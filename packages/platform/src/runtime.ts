@@ -5,7 +5,7 @@ import { createVerifier } from './auth.js';
 import type { BaseConfig } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { connectMongo } from './mongo.js';
-import { connectNats, ensureEventStreams, jetstream, jetstreamManager, type EventStreams } from './nats.js';
+import { awaitEventStreams, connectNats, ensureEventStreams, jetstream, jetstreamManager, type EventStreams } from './nats.js';
 import { createRelay, type Relay } from './relay.js';
 import { startTelemetry } from './telemetry.js';
 
@@ -17,7 +17,9 @@ export async function startRuntime(service: string, config: BaseConfig, opts: { 
   const js = jetstream(nc);
   const jsm = await jetstreamManager(nc);
   const streams: EventStreams = { stream: config.EVENTS_STREAM, prefix: config.EVENTS_PREFIX, deadLetter: config.DEADLETTER_STREAM };
-  await ensureEventStreams(jsm, streams);
+  // With least privilege (compose) a service may not create streams: the provisioning job does, as admin.
+  if (config.STREAMS_PROVISION === 'auto') await ensureEventStreams(jsm, streams);
+  else await awaitEventStreams(jsm, streams, { logger });
   const { client, db } = await connectMongo(config.MONGO_URL, config.MONGO_DB, logger);
   const verify = createVerifier({ secret: config.JWT_SECRET, publicKeyPem: config.JWT_PUBLIC_KEY, jwksUrl: config.JWT_JWKS_URL, maxTtlSeconds: config.JWT_MAX_TTL, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
   const relay = createRelay({ js, prefix: streams.prefix, logger });
