@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { COUNTRIES, IsoCountry } from '@passerelle/contracts';
 
 const DURATION = /^(\d+)(s|m|h|d)$/;
 const UNIT_S = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
@@ -57,6 +58,10 @@ export const baseConfigShape = {
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
   OTEL_SERVICE_NAME: z.string().optional(),
+  /** Countries this deployment serves, ISO 3166-1 alpha-2, comma-separated; the programme's 19 by default. */
+  COUNTRIES: z.string().transform((v) => [...new Set(v.split(',').map((c) => c.trim().toUpperCase()).filter(Boolean))])
+    .pipe(z.array(z.string().refine((c) => IsoCountry.safeParse(c).success, { error: (i) => `${String(i.input)} is not an ISO 3166-1 alpha-2 code` })).min(1, 'at least one country'))
+    .default([...COUNTRIES]),
 };
 
 const PLACEHOLDER = /change-?me/i;

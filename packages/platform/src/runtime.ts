@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { Express } from 'express';
+import { setServedCountries } from '@passerelle/contracts';
 import type { Db } from 'mongodb';
 import { createVerifier } from './auth.js';
 import type { BaseConfig } from './config.js';
@@ -12,6 +13,7 @@ import { startTelemetry } from './telemetry.js';
 /** Connects everything a service needs from its validated config; the service adds routes and handlers. */
 export async function startRuntime(service: string, config: BaseConfig, opts: { logger?: Logger } = {}) {
   const logger = opts.logger ?? createLogger({ service, level: config.LOG_LEVEL });
+  setServedCountries(config.COUNTRIES);
   const stopTelemetry = await startTelemetry(service, config.OTEL_EXPORTER_OTLP_ENDPOINT);
   const nc = await connectNats({ url: config.NATS_URL, name: service, user: config.NATS_USER, password: config.NATS_PASSWORD, logger });
   const js = jetstream(nc);
