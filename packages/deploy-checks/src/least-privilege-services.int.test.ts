@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectNats, createLogger, jetstream, loadProvisionConfig, provisionStreams, publishEvent, type Runtime } from '@passerelle/platform';
+import { METRICS, connectNats, createLogger, jetstream, loadProvisionConfig, provisionStreams, publishEvent, type Runtime } from '@passerelle/platform';
 import { eventually, isolatedEnv, testToken } from '@passerelle/testkit';
 import type { Envelope } from '@passerelle/contracts';
 import { NATS_PASSWORDS, natsServers, root, startFromConfig } from './nats-servers.js';
@@ -45,5 +45,14 @@ describe.each(natsServers())('services under least privilege on nats-server $ver
     const done = await eventually(async () => { const s = await get('/projection/status'); return s.rebuild?.state !== 'running' ? s : undefined; }, 20_000, 'the rebuild');
     expect(done.rebuild).toMatchObject({ state: 'done' });
     expect(done.streamHead).toBe(head);
+  });
+
+  it('exposes the projection\'s lag, checkpoint, consumer and dead letters at /metrics', async () => {
+    const text = await (await fetch(`${projection.url}/metrics`)).text();
+    const value = (name: string) => Number(/ (\S+)$/.exec(text.split('\n').find((l) => l.startsWith(name))!)![1]);
+    expect(value(METRICS.projectionLag)).toBe(0);
+    expect(value(METRICS.projectionCheckpoint)).toBe(events.length);
+    expect(value(METRICS.consumerPending)).toBe(0);
+    expect(value(METRICS.deadLetters)).toBe(1);
   });
 });

@@ -10,6 +10,7 @@ import { authenticate, type Verifier } from './auth.js';
 import { AppError, ErrorCode } from './errors.js';
 import { problemHandler } from './problem.js';
 import { tracer } from './telemetry.js';
+import type { Metrics } from './metrics.js';
 
 export type ReadinessCheck = () => Promise<void>;
 
@@ -21,6 +22,8 @@ export interface HttpAppOptions {
   rateLimitPerMinute?: number;
   /** Express `trust proxy`: which peers' X-Forwarded-For names the client (default: none). */
   trustProxy?: false | number | string[];
+  /** Served at /metrics (Prometheus text, no token: keep it off the public edge) with HTTP latency by route. */
+  metrics?: Metrics;
   /** Named checks behind /health/ready; each throws when its dependency is not usable. */
   readiness?: Record<string, ReadinessCheck>;
   /** Title and description of the OpenAPI document served at /openapi.json (no token needed). */
@@ -73,9 +76,15 @@ export function createHttpApp(opts: HttpAppOptions): Express {
   app.use((req, res, next) => {
     const parent = propagation.extract(context.active(), req.headers);
     const span = tracer.startSpan(`HTTP ${req.method}`, { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method, 'url.path': req.path } }, parent);
+    const started = process.hrtime.bigint();
     res.on('finish', () => {
       span.setAttribute('http.response.status_code', res.statusCode);
-      if (req.route?.path) span.updateName(`HTTP ${req.method} ${req.baseUrl}${req.route.path as string}`);
+      const route = req.route?.path ? `${req.baseUrl}${req.route.path as string}` : undefined;
+      if (route) span.updateName(`HTTP ${req.method} ${route}`);
+      // Unmatched paths share one label value: a scanner must not create a time series per URL.
+      if (!req.path.startsWith('/health') && req.path !== '/metrics') {
+        opts.metrics?.observeHttp(req.method, route ?? 'unmatched', res.statusCode, Number(process.hrtime.bigint() - started) / 1e9);
+      }
       if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
       span.end();
     });
@@ -95,6 +104,11 @@ export function createHttpApp(opts: HttpAppOptions): Express {
     }));
     const ready = Object.values(checks).every((c) => c === 'ok');
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', service: opts.service, checks });
+  });
+  app.get('/metrics', async (_req, res, next) => {
+    if (!opts.metrics) return next();
+    const { contentType, body } = await opts.metrics.render();
+    res.type(contentType).send(body);
   });
   app.get('/openapi.json', (_req, res) => {
     res.json(api.openapi({ title: opts.about?.title ?? `Passerelle ${opts.service}`, version: opts.about?.version ?? '1.0.0', description: opts.about?.description ?? '' }));
@@ -127,6 +141,6 @@ export function createHttpApp(opts: HttpAppOptions): Express {
 }
 
 /** The options every service takes from its runtime: logger, token verifier, readiness checks, body and rate limits. */
-export function httpOptionsFrom(rt: { logger: Logger; verify: Verifier; readiness: Record<string, ReadinessCheck>; config: { BODY_LIMIT: string; RATE_LIMIT_PER_MINUTE: number; TRUST_PROXY: false | number | string[] } }) {
-  return { logger: rt.logger, verify: rt.verify, readiness: rt.readiness, bodyLimit: rt.config.BODY_LIMIT, rateLimitPerMinute: rt.config.RATE_LIMIT_PER_MINUTE, trustProxy: rt.config.TRUST_PROXY };
+export function httpOptionsFrom(rt: { logger: Logger; verify: Verifier; metrics?: Metrics; readiness: Record<string, ReadinessCheck>; config: { BODY_LIMIT: string; RATE_LIMIT_PER_MINUTE: number; TRUST_PROXY: false | number | string[] } }) {
+  return { logger: rt.logger, verify: rt.verify, ...(rt.metrics ? { metrics: rt.metrics } : {}), readiness: rt.readiness, bodyLimit: rt.config.BODY_LIMIT, rateLimitPerMinute: rt.config.RATE_LIMIT_PER_MINUTE, trustProxy: rt.config.TRUST_PROXY };
 }

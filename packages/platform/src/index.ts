@@ -15,3 +15,4 @@ export * from './runtime.js';
 export * from './api.js';
 export * from './serial.js';
 export * from './provision.js';
+export * from './metrics.js';

@@ -9,6 +9,7 @@ import { connectMongo } from './mongo.js';
 import { awaitEventStreams, connectNats, ensureEventStreams, jetstream, jetstreamManager, type EventStreams } from './nats.js';
 import { createRelay, type Relay } from './relay.js';
 import { startTelemetry } from './telemetry.js';
+import { createMetrics, METRICS } from './metrics.js';
 
 /** Connects everything a service needs from its validated config; the service adds routes and handlers. */
 export async function startRuntime(service: string, config: BaseConfig, opts: { logger?: Logger } = {}) {
@@ -25,6 +26,10 @@ export async function startRuntime(service: string, config: BaseConfig, opts: { 
   const { client, db } = await connectMongo(config.MONGO_URL, config.MONGO_DB, logger);
   const verify = createVerifier({ secret: config.JWT_SECRET, publicKeyPem: config.JWT_PUBLIC_KEY, jwksUrl: config.JWT_JWKS_URL, maxTtlSeconds: config.JWT_MAX_TTL, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
   const relay = createRelay({ js, prefix: streams.prefix, logger });
+  const metrics = createMetrics(service);
+  metrics.watchStreams(jsm, streams);
+  metrics.gauge(METRICS.outboxBacklog, 'Aggregates whose outbox holds events JetStream has not acknowledged', [], async (set) => set({}, await relay.backlog()));
+  metrics.gauge(METRICS.outboxPublished, 'Events this process published from the outbox since it started', [], (set) => set({}, relay.stats().published));
   const closers: Array<() => Promise<void>> = [];
   let server: Server | undefined;
   let stopping: Promise<void> | undefined;
@@ -40,7 +45,7 @@ export async function startRuntime(service: string, config: BaseConfig, opts: { 
   };
 
   return {
-    service, config, logger, nc, js, jsm, streams, db, mongo: client, verify, relay, readiness,
+    service, config, logger, nc, js, jsm, streams, db, mongo: client, verify, relay, readiness, metrics,
     /** Registers work to finish at shutdown (run in reverse order, after the HTTP server stops accepting). */
     onShutdown(fn: () => Promise<void>) {
       closers.push(fn);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { loadConfig, runIfEntryPoint, serviceConfigShape, startRuntime } from '@passerelle/platform';
+import { METRICS, loadConfig, runIfEntryPoint, serviceConfigShape, startRuntime } from '@passerelle/platform';
 import { createApp } from './app.js';
 import { deadLetters } from './dead-letters.js';
 import { createFactCache } from './fact-cache.js';
@@ -66,6 +66,9 @@ export async function start(env: NodeJS.ProcessEnv = process.env) {
       ...projector.stats(), deadLetters: dlq.state.messages, reportCache: cache.stats(), ...(rebuilding ? { rebuild: rebuilding } : {}),
     };
   };
+  rt.metrics.watchConsumer(rt.jsm, rt.streams.stream, config.PROJECTION_CONSUMER);
+  rt.metrics.gauge(METRICS.projectionLag, 'Events of this partition not yet applied to the read model', [], async (set) => set({}, (await status()).lag));
+  rt.metrics.gauge(METRICS.projectionCheckpoint, 'Highest stream sequence applied to the current generation', [], async (set) => set({}, (await status()).lastApplied));
   const url = await rt.listen(createApp({ rt, generations, letters, status, startRebuild, suppressionThreshold: config.SUPPRESSION_THRESHOLD }));
   return { url, rt, generations };
 }
