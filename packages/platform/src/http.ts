@@ -48,15 +48,6 @@ export function createHttpApp(opts: HttpAppOptions): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', opts.trustProxy ?? false);
   app.use(helmet());
-  app.use((req, _res, next) => {
-    // The router decodes path parameters and answers a bad %-escape with a bare error; refuse it first, as a 400.
-    try {
-      decodeURIComponent(req.path);
-    } catch {
-      return next(new AppError(400, ErrorCode.BadRequest, 'the URL path has a malformed percent-encoding'));
-    }
-    next();
-  });
   app.use((req, res, next) => {
     const given = req.get('x-request-id');
     req.requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
@@ -89,6 +80,16 @@ export function createHttpApp(opts: HttpAppOptions): Express {
       span.end();
     });
     context.with(trace.setSpan(parent, span), next);
+  });
+
+  app.use((req, _res, next) => {
+    // The router decodes path parameters and answers a bad %-escape with a bare error; refuse it first, as a 400.
+    try {
+      decodeURIComponent(req.path);
+    } catch {
+      return next(new AppError(400, ErrorCode.BadRequest, 'the URL path has a malformed percent-encoding'));
+    }
+    next();
   });
 
   app.get('/health/live', (_req, res) => { res.json({ status: 'ok', service: opts.service }); });
