@@ -29,4 +29,10 @@ if ! "$gobin/nats-server" --version 2>/dev/null | grep -q "$NATS_CURRENT"; then
   GOFLAGS=-mod=mod go install "github.com/nats-io/nats-server/v2@$NATS_CURRENT"
 fi
 
+# The nats CLI (backup / restore drill): v0.5.0, not v0.5.1.
+if ! "$gobin/nats" --version 2>/dev/null | grep -q "v0.5.0"; then
+  echo "building the nats CLI v0.5.0 with Go"
+  GOFLAGS=-mod=mod go install "github.com/nats-io/natscli/nats@v0.5.0"
+fi
+
 npm ci --no-audit --no-fund --loglevel=error

@@ -25,7 +25,7 @@ nats_() { nats --server "$NATS_URL" --user "$NATS_USER" --password "$NATS_PASSWO
 # 1. Streams, with their configuration and consumers, through the server's own snapshot.
 for s in "${streams[@]}"; do
   nats_ stream info "$s" --json > "$out/nats/$s.info.json"
-  nats_ stream backup "$s" "$out/nats/$s" --no-progress >/dev/null
+  nats_ backup stream "$s" "$out/nats/$s" --no-progress >/dev/null
 done
 
 # 2. Databases. Taken after the streams: a database is never ahead of the stream it publishes to, so a restored

@@ -9,7 +9,10 @@ import { createReadStream, createWriteStream, mkdirSync, readdirSync, readFileSy
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { EJSON, MongoClient } from 'mongodb';
+import mongodb from 'mongodb';
+
+const { MongoClient, BSON } = mongodb;
+const { EJSON } = BSON;
 
 const BATCH = 1000;
 

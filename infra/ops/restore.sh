@@ -17,7 +17,7 @@ for dir in "$in"/nats/*/; do
     echo "restore.sh: stream $s exists; remove it first (nats stream rm $s) if you really mean to replace it" >&2
     exit 4
   fi
-  nats_ stream restore "$dir" --no-progress >/dev/null
+  nats_ backup restore stream "$dir" --no-progress >/dev/null
   nats_ stream info "$s" --json | node -e 'let s="";process.stdin.on("data",(d)=>s+=d).on("end",()=>{const i=JSON.parse(s);console.log(`stream ${i.config.name}: ${i.state.messages} messages, last sequence ${i.state.last_seq}`)})'
 done
 
