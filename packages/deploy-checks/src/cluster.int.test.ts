@@ -74,5 +74,18 @@ describe.each(natsServers())('a 3-node cluster of nats-server $version', ({ bin 
     expect((await call(projection, 'POST', '/admin/rebuild')).status).toBe(202);
     await eventually(async () => ((await call(projection, 'GET', '/projection/status')).body.rebuild?.state === 'done' ? true : undefined), 60_000, 'the rebuild');
     expect(await reports()).toEqual(live);
+
+    // A reporting replica (PROJECTION_ROLE=api) serves the same reports and consumes nothing.
+    const { start } = await import('@passerelle/projection/main') as { start: (e: NodeJS.ProcessEnv) => Promise<Service> };
+    const replica = await start({ ...svcEnv('projection'), PROJECTION_ROLE: 'api' });
+    try {
+      const fromReplica = await Promise.all(['MA', 'TN'].map(async (c) => (await call(replica, 'GET', `/reports/trainings-summary?country=${c}`)).body));
+      expect(fromReplica).toEqual(live);
+      const consumers: string[] = [];
+      await admin(async (jsm) => { for await (const c of jsm.consumers.list('EVENTS')) consumers.push(c.name); });
+      expect(consumers).toEqual(['projection']);
+    } finally {
+      await replica.rt.shutdown();
+    }
   });
 });

@@ -21,6 +21,7 @@ export interface ComposeService {
   deploy?: { resources?: { limits?: { cpus?: string; memory?: string } } };
   stop_grace_period?: string;
   healthcheck?: { test: string[] };
+  entrypoint?: string[];
   depends_on?: Record<string, { condition: string }> | string[];
   networks?: unknown;
 }

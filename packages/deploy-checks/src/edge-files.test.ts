@@ -25,7 +25,8 @@ describe('the reverse proxy (Caddy)', () => {
   it.each(appServices)('routes every path %s serves to it, at its port', (service) => {
     const port = envOf(service).PORT;
     for (const prefix of prefixesOf(service)) {
-      expect(caddyfile, `${prefix} → ${service}`).toMatch(new RegExp(`handle ${prefix}\\* \\{\\s+reverse_proxy ${service}:${port}\\s`));
+      // Reports may go to replicas instead (REPORTING_UPSTREAMS, scale profile): the default is still the service.
+      expect(caddyfile, `${prefix} → ${service}`).toMatch(new RegExp(`handle ${prefix}\\* \\{\\s+reverse_proxy (\\{\\$REPORTING_UPSTREAMS:)?${service}:${port}[\\s}]`));
     }
   });
 
