@@ -1,18 +1,19 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findBinary, freePort } from '@passerelle/testkit';
 
 export const root = join(import.meta.dirname, '..', '..', '..');
+/** Where infra/dev/setup.sh builds nats-server 2.15.2 and the nats CLI (off PATH). */
+export const TOOLS = join(root, '.tools', 'bin');
 
 /**
  * The nats-server binaries to test against: Debian's (2.9) and the one compose runs, built from the Go module
- * proxy by infra/dev/setup.sh into $GOPATH/bin. Both must be there: a missing one fails the test, never skips it.
+ * proxy by infra/dev/setup.sh into .tools/bin. Both must be there: a missing one fails the test, never skips it.
  */
 export function natsServers(): Array<{ bin: string; version: string }> {
-  const gobin = join(process.env.GOPATH ?? join(homedir(), 'go'), 'bin', 'nats-server');
-  const bins = [existsSync('/usr/sbin/nats-server') ? '/usr/sbin/nats-server' : findBinary('nats-server') ?? 'nats-server', gobin];
+  const bins = [existsSync('/usr/sbin/nats-server') ? '/usr/sbin/nats-server' : findBinary('nats-server') ?? 'nats-server', join(TOOLS, 'nats-server')];
   return [...new Set(bins)].map((bin) => {
     const out = spawnSync(bin, ['--version'], { encoding: 'utf8' });
     if (out.status !== 0) throw new Error(`${bin} is missing: run bash infra/dev/setup.sh (installs nats-server ${COMPOSE_NATS} with Go)`);

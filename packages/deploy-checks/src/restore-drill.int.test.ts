@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,14 +8,13 @@ import { MongoClient } from 'mongodb';
 import { connectNats, createLogger, jetstream, jetstreamManager, loadProvisionConfig, provisionStreams, publishEvent, type Runtime } from '@passerelle/platform';
 import type { Envelope } from '@passerelle/contracts';
 import { eventually, isolatedEnv, testToken } from '@passerelle/testkit';
-import { NATS_PASSWORDS, natsServers, root, startFromConfig } from './nats-servers.js';
+import { NATS_PASSWORDS, TOOLS, natsServers, root, startFromConfig } from './nats-servers.js';
 
 // The restore drill, against real servers with the committed nats.conf: load data through the services, back up
 // with infra/ops/backup.sh (the nats CLI's stream backup; databases through the driver, mongodump being
 // unavailable here), wipe everything, restore with restore.sh, rebuild with rebuild.sh. Reports must be identical,
 // and commands must go on from the versions and sequences they had.
 const run = promisify(execFile);
-const gobin = join(process.env.GOPATH ?? join(homedir(), 'go'), 'bin');
 const { trainingHistory } = await import(join(root, 'services/projection/src/testing/history.ts')) as { trainingHistory: (seed: number, n: number) => Array<{ event: Envelope }> };
 type Service = { url: string; rt: Runtime };
 const logger = createLogger({ service: 'drill', level: 'silent' });
@@ -32,7 +31,7 @@ describe(`backup, wipe, restore, rebuild on nats-server ${current.version}`, () 
   });
   const dbs = () => ['trainings', 'projection'].map((n) => svcEnv(n).MONGO_DB!);
   const opsEnv = () => ({
-    ...process.env, PATH: `${gobin}:${process.env.PATH}`, NATS_URL: server.url, NATS_USER: 'admin', NATS_PASSWORD: NATS_PASSWORDS.NATS_ADMIN_PASSWORD!,
+    ...process.env, PATH: `${TOOLS}:${process.env.PATH}`, NATS_URL: server.url, NATS_USER: 'admin', NATS_PASSWORD: NATS_PASSWORDS.NATS_ADMIN_PASSWORD!,
     MONGO_URL: env.infra.mongoUrl, MONGO_DATABASES: dbs().join(','), MONGO_BACKUP: 'driver', ENV_FILE: join(work, '.env'), BACKUP_PASSPHRASE: 'drill passphrase',
   });
   const start = async (name: string): Promise<Service> => (await import(`@passerelle/${name}/main`) as { start: (e: NodeJS.ProcessEnv) => Promise<Service> }).start(svcEnv(name));
@@ -40,7 +39,7 @@ describe(`backup, wipe, restore, rebuild on nats-server ${current.version}`, () 
   let projection: Service;
 
   beforeAll(async () => {
-    expect(existsSync(join(gobin, 'nats')), 'the nats CLI (bash infra/dev/setup.sh installs natscli v0.5.0)').toBe(true);
+    expect(existsSync(join(TOOLS, 'nats')), 'the nats CLI (bash infra/dev/setup.sh installs natscli v0.5.0)').toBe(true);
     server = await startFromConfig(current.bin, join(root, 'infra', 'nats', 'nats.conf'));
     await provisionStreams(loadProvisionConfig({ NATS_URL: server.url, NATS_USER: 'admin', NATS_PASSWORD: NATS_PASSWORDS.NATS_ADMIN_PASSWORD }), logger);
     writeFileSync(join(work, '.env'), 'JWT_SECRET=drill-secret\nNATS_ADMIN_PASSWORD=x\n');
@@ -83,7 +82,7 @@ describe(`backup, wipe, restore, rebuild on nats-server ${current.version}`, () 
     await caughtUp(head);
     before = { reports: await reports(), head, training: { id: planned.body.id, version: held.body.version } };
     expect(JSON.stringify(before.reports)).toMatch(/"participants"|"trainings"/);
-  });
+  }, 90_000);
 
   it('backs up with the real nats CLI, wipes, restores and rebuilds to identical reports', async () => {
     await trainings.rt.shutdown();
@@ -110,7 +109,7 @@ describe(`backup, wipe, restore, rebuild on nats-server ${current.version}`, () 
     projection = await start('projection');
     await caughtUp(before.head);
     expect(await reports()).toEqual(before.reports);
-  });
+  }, 120_000);
 
   it('commands go on from the restored versions, and the stream from the restored sequence', async () => {
     trainings = await start('trainings');
@@ -122,5 +121,5 @@ describe(`backup, wipe, restore, rebuild on nats-server ${current.version}`, () 
     expect(cancel.status).toBe(201);
     await eventually(async () => ((await streamHead()) === before.head + 1 ? true : undefined), 10_000, 'one new event after the restored head');
     await caughtUp(before.head + 1);
-  });
+  }, 90_000);
 });

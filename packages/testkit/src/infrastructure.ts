@@ -120,7 +120,7 @@ async function startNats(docker: boolean): Promise<Started> {
     return { url: `nats://${c.getHost()}:${c.getMappedPort(4222)}`, how: 'testcontainers nats:2.10-alpine', stop: async () => { await c.stop(); } };
   }
   // PASSERELLE_NATS_SERVER picks a build (CI runs the bus tests on Debian's 2.9 and on the version compose runs).
-  // Without it Debian's build comes first, whatever PATH says ($GOPATH/bin also holds the newer one).
+  // Without it Debian's build comes first, whatever PATH says (a developer's GOPATH may hold another).
   const bin = process.env.PASSERELLE_NATS_SERVER ?? (existsSync(DEBIAN_NATS) ? DEBIAN_NATS : findBinary('nats-server', ['/usr/local/bin']));
   if (!bin || !existsSync(bin)) throw new MissingInfrastructureError('NATS server');
   return spawnServer('nats-server', bin, (port, dir) => ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir], 'nats');
