@@ -14,6 +14,22 @@ export default tseslint.config(
     },
   },
   {
+    // The reporting API's one disclosure layer, by construction: routes and reports get published figures and
+    // reference data from services/projection/src/query/, never a collection, a raw read or an unpublished tally.
+    files: ['services/projection/src/reports/**/*.ts', 'services/projection/src/app.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        paths: [{ name: 'mongodb', allowTypeImports: true, message: 'reports read through query/ (figures.ts, reference.ts), which publish every number' }],
+        patterns: [{ group: ['**/query/read.js', '**/query/tally.js', '**/query/protection.js', '**/query/fact-cache.js'], message: 'raw facts and tallies stay inside query/: use figure() or reference.ts' }],
+      }],
+      'no-restricted-syntax': ['error',
+        { selector: 'CallExpression[callee.property.name=/^(find|findOne|aggregate|countDocuments|distinct|estimatedDocumentCount)$/][callee.object.name=/[Ff]acts$/]', message: 'no reads of the read model outside query/' },
+        { selector: 'CallExpression[callee.property.name=/^(find|findOne|aggregate|countDocuments|distinct|estimatedDocumentCount)$/][callee.object.property.name=/[Ff]acts$/]', message: 'no reads of the read model outside query/' },
+      ],
+    },
+  },
+  {
     files: ['**/*.test.ts', '**/cli/**', '**/bench/**', 'infra/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off', 'no-console': 'off' },
   },

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what a fresh machine lacks to build, test and run Passerelle locally:
-# nats-server, Chromium (report rendering tests) and xmllint (IATI schema validation) from Debian,
+# nats-server, Chromium (report rendering tests), xmllint (IATI schema validation), LibreOffice Calc and poppler
+# (export and PDF rendering tests) from Debian,
 # FerretDB (built with Go), npm packages.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -9,6 +10,9 @@ need=()
 command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ] || need+=(nats-server)
 [ -x /usr/bin/chromium ] || need+=(chromium fonts-liberation)
 command -v xmllint >/dev/null 2>&1 || need+=(libxml2-utils)
+# Exports are rendered to PNG and PDF in tests (how a person sees the sheet); the factsheet's PDF pages are measured.
+[ -x /usr/bin/soffice ] || need+=(libreoffice-calc-nogui)
+command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing Debian packages: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

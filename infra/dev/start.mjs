@@ -33,9 +33,12 @@ function which(bin, extra = []) {
   return dirs.map((d) => join(d, bin)).find((p) => existsSync(p));
 }
 
+// Children inherit the launcher's environment except the beneficiary key secret, which only assistance gets (below).
+const { BENEFICIARY_KEY_SECRET: beneficiaryKeySecret, ...inherited } = process.env;
+
 function run(name, cmd, argv, env = {}) {
   const log = openSync(join(data, 'logs', `${name}.log`), 'a');
-  const child = spawn(cmd, argv, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', log, log] });
+  const child = spawn(cmd, argv, { cwd: root, env: { ...inherited, ...env }, stdio: ['ignore', log, log] });
   child.on('exit', (code, signal) => { if (!stopping) console.error(`${name} exited (${signal ?? code}); see .data/logs/${name}.log`); });
   children.push(child);
   return child;
@@ -97,12 +100,13 @@ if (SERVICES.some((s) => !existsSync(join(root, 'services', s.name, 'dist', 'mai
 }
 
 const jwtSecret = process.env.JWT_SECRET ?? secret('jwt-secret');
-const common = {
-  NATS_URL: natsUrl, MONGO_URL: mongoUrl, JWT_SECRET: jwtSecret, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
-  BENEFICIARY_KEY_SECRET: process.env.BENEFICIARY_KEY_SECRET ?? secret('beneficiary-key-secret'),
+const common = { NATS_URL: natsUrl, MONGO_URL: mongoUrl, JWT_SECRET: jwtSecret, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' };
+// Each service gets only its own secrets: the beneficiary key secret finds people in the keyring, so only assistance holds it.
+const own = {
+  assistance: { BENEFICIARY_KEY_SECRET: beneficiaryKeySecret ?? secret('beneficiary-key-secret') },
 };
 for (const s of SERVICES) {
-  run(s.name, process.execPath, [join('services', s.name, 'dist', 'main.js')], { ...common, PORT: String(s.port), MONGO_DB: s.db, HOST: '127.0.0.1' });
+  run(s.name, process.execPath, [join('services', s.name, 'dist', 'main.js')], { ...common, ...own[s.name], PORT: String(s.port), MONGO_DB: s.db, HOST: '127.0.0.1' });
 }
 await Promise.all(SERVICES.map((s) => waitFor(s.name, async () => (await fetch(`http://127.0.0.1:${s.port}/health/ready`)).ok)));
 

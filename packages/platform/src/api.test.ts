@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { createVerifier, mintToken } from './auth.js';
 import { createHttpApp } from './http.js';
 import { createLogger } from './logger.js';
+import { errorStatuses, exampleOf, operationIdOf } from './api.js';
 
 const secret = 'a-secret-of-at-least-thirty-two-chars!';
 const CSV = 'text/csv';
@@ -132,10 +133,40 @@ describe('the OpenAPI document', () => {
   });
 
   it('lets a problem list field errors {path, message} and sheet errors {row, column, message}', () => {
-    const items = doc.components.responses.Problem.content['application/problem+json'].schema.properties.errors.items;
+    const items = doc.components.schemas.Problem.properties.errors.items;
     expect(items.anyOf).toEqual(expect.arrayContaining([
       expect.objectContaining({ required: ['path', 'message'] }),
       expect.objectContaining({ required: ['row', 'column', 'message'], properties: expect.objectContaining({ row: { type: 'integer' } }) }),
     ]));
+  });
+
+  it('names every operation once, tags it, and gives every body and answer an example', () => {
+    const ops = Object.values(doc.paths).flatMap((p: any) => Object.values(p)) as any[];
+    expect(new Set(ops.map((o) => o.operationId)).size).toBe(ops.length);
+    expect(doc.paths['/notes'].post).toMatchObject({ operationId: 'postNotes', tags: ['notes'] });
+    expect(doc.paths['/notes/either'].post.requestBody.content['application/json'].example).toEqual({ text: 'text' });
+  });
+
+  it('lists the errors each route can give, each with an example problem, 429 and 503 with Retry-After', () => {
+    const notes = doc.paths['/notes'].post.responses;
+    expect(Object.keys(notes).sort()).toEqual(['200', '400', '401', '403', '409', '413', '415', '422', '429', '503']);
+    expect(doc.components.responses.Problem503.headers['Retry-After']).toBeTruthy();
+    expect(doc.components.responses.Problem404.content['application/problem+json'].example).toMatchObject({ status: 404, code: 'NOT_FOUND' });
+  });
+});
+
+describe('what the docs derive from a route', () => {
+  it('names operations after method and path, and knows which errors a route can give', () => {
+    expect(operationIdOf('get', '/trainings/:id/attendance')).toBe('getTrainingsByIdAttendance');
+    expect(operationIdOf('post', '/admin/dead-letters/:seq/replay')).toBe('postAdminDeadLettersBySeqReplay');
+    expect(errorStatuses({ method: 'get' })).toEqual([401, 403, 429, 503]);
+    expect(errorStatuses({ method: 'get', params: z.object({ id: z.string() }) })).toEqual([400, 401, 403, 404, 429, 503]);
+    expect(errorStatuses({ method: 'get', query: z.object({}) })).toEqual([400, 401, 403, 422, 429, 503]);
+    expect(errorStatuses({ method: 'post', body: z.object({}) })).toEqual([400, 401, 403, 409, 413, 415, 422, 429, 503]);
+  });
+  it('makes an example of a schema, its own examples first', () => {
+    expect(exampleOf({ type: 'object', properties: { date: { type: 'string', format: 'date' }, n: { type: 'integer', minimum: 0 }, kind: { enum: ['food', 'cash'] }, tags: { type: 'array', items: { type: 'string' } } } }))
+      .toEqual({ date: '2020-05-15', n: 1, kind: 'food', tags: ['text'] });
+    expect(exampleOf({ type: 'string', examples: ['MA-2020/0123'] })).toBe('MA-2020/0123');
   });
 });

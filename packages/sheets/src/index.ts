@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs';
 import { parseCsv, SheetError } from './csv.js';
 
 export { parseCsv, SheetError };
+export { ColumnKind, neutralise, writeCsv, writeTableXlsx, type TableExport } from './write.js';
 
 export const SHEET_TYPES = {
   csv: 'text/csv',

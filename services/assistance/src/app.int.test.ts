@@ -8,12 +8,13 @@ let svc: Awaited<ReturnType<typeof start>>;
 let stream: Awaited<ReturnType<typeof openStream>>;
 let writer: string;
 let reader: string;
+let admin: string;
 const call = client(() => svc.url, () => writer);
 const future = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
 /** Records a delivery and returns its body; fails loudly otherwise. */
-async function recorded(body: unknown) {
-  const r = await call('POST', '/deliveries', body);
+async function recorded(body: unknown, token?: string) {
+  const r = await call('POST', '/deliveries', body, token ? { token } : {});
   expect(r.status, JSON.stringify(r.body)).toBe(201);
   return r.body;
 }
@@ -25,6 +26,8 @@ beforeAll(async () => {
   stream = await openStream(env.infra.natsUrl, env.stream);
   writer = await testToken(['assistance:write', 'assistance:read']);
   reader = await testToken(['assistance:read']);
+  // Pseudonyms are shown to assistance:admin only; the tests that compare them use this token.
+  admin = await testToken(['assistance:write', 'assistance:read', 'assistance:admin']);
 });
 afterAll(async () => {
   await svc?.rt.shutdown();
@@ -49,7 +52,7 @@ describe('record a delivery', () => {
   it('list mode: references become keys, rows are derived, and an age becomes its age group', async () => {
     const body = listDelivery(['CASE-APP-0001', 'CASE-APP-0002']);
     (body.beneficiaries as any).list[1] = { caseReference: 'CASE-APP-0002', sex: 'male', age: 15, flags: ['unaccompanied_separated_child', 'victim_of_trafficking'] };
-    const d = await recorded(body);
+    const d = await recorded(body, admin);
     expect(d.mode).toBe('keys');
     expect(d.total).toBe(2);
     expect(d.beneficiaries).toHaveLength(2);
@@ -64,8 +67,8 @@ describe('record a delivery', () => {
   });
 
   it('the same case reference in two deliveries gives one key; typed differently, still the same key', async () => {
-    const a = await recorded(listDelivery(['CASE-APP-0100', 'CASE-APP-0101']));
-    const b = await recorded(listDelivery([' case-app-0100 ', 'CASE-APP-0102'], { date: '2020-06-01', kind: 'hygiene_dignity_kit' }));
+    const a = await recorded(listDelivery(['CASE-APP-0100', 'CASE-APP-0101']), admin);
+    const b = await recorded(listDelivery([' case-app-0100 ', 'CASE-APP-0102'], { date: '2020-06-01', kind: 'hygiene_dignity_kit' }), admin);
     expect(b.beneficiaries[0].key).toBe(a.beneficiaries[0].key);
     expect(b.beneficiaries[1].key).not.toBe(a.beneficiaries[1].key);
   });
@@ -140,11 +143,12 @@ describe('correct and void', () => {
   });
 
   it('a correction without beneficiaries keeps the keys; one with a list makes new keys', async () => {
-    const d = await recorded(listDelivery(['CASE-APP-0300', 'CASE-APP-0301']));
-    const place = await call('POST', `/deliveries/${d.id}/corrections`, { version: 1, place: { country: 'MA', region: 'Oriental', city: 'Oujda' } });
+    const d = await recorded(listDelivery(['CASE-APP-0300', 'CASE-APP-0301']), admin);
+    expect(d.beneficiaries[0].key).toMatch(/^[0-9a-f]{64}$/);
+    const place = await call('POST', `/deliveries/${d.id}/corrections`, { version: 1, place: { country: 'MA', region: 'Oriental', city: 'Oujda' } }, { token: admin });
     expect(place.status, place.text).toBe(200);
     expect(place.body.beneficiaries).toEqual(d.beneficiaries);
-    const list = await call('POST', `/deliveries/${d.id}/corrections`, { version: 2, beneficiaries: listDelivery(['CASE-APP-0300']).beneficiaries });
+    const list = await call('POST', `/deliveries/${d.id}/corrections`, { version: 2, beneficiaries: listDelivery(['CASE-APP-0300']).beneficiaries }, { token: admin });
     expect(list.body).toMatchObject({ total: 1, beneficiaries: [d.beneficiaries[0]] });
     const toCounts = await call('POST', `/deliveries/${d.id}/corrections`, { version: 3, beneficiaries: countsDelivery().beneficiaries });
     expect(toCounts.body).toMatchObject({ mode: 'counts', total: 10 });
@@ -258,6 +262,7 @@ describe('list and filter', () => {
     const r = await call('GET', `/deliveries?partnerId=keys-${env.id}`);
     expect(r.body.items[0]).toMatchObject({ mode: 'keys', total: 1 });
     expect(r.body.items[0].beneficiaries).toBeUndefined();
+    expect(r.body.items[0]).not.toHaveProperty('keyScheme');
   });
 
   it('serves its OpenAPI document and health without a token', async () => {

@@ -1,35 +1,46 @@
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import { createEnvelope } from '@passerelle/contracts';
-import { assertCountry, createHttpApp, httpOptionsFrom, expectVersion, type Aggregate, type Principal, type Runtime } from '@passerelle/platform';
+import { assertCountry, createHttpApp, httpOptionsFrom, expectVersion, type Principal, type Runtime } from '@passerelle/platform';
 import { SHEET_TYPES } from '@passerelle/sheets';
-import { toBeneficiaries } from './beneficiaries.js';
-import { correct, latestToday, record, voidDelivery, type Decision, type Delivery } from './domain.js';
+import { pseudonymise, toBeneficiaries } from './beneficiaries.js';
+import { correct, latestToday, record, voidDelivery, type Beneficiaries, type Decision, type Delivery } from './domain.js';
+import { ERASE_DESCRIPTION, EraseBody, eraseBeneficiary } from './erasure.js';
 import { IMPORT_DESCRIPTION, importDeliveries } from './import.js';
 import type { KeyMaker } from './keys.js';
 import { listDeliveries } from './list.js';
 import { CorrectDeliveryBody, IdParams, ListQuery, RecordDeliveryBody, VoidDeliveryBody } from './schemas.js';
 import type { DeliveryStore } from './store.js';
-
-const view = (a: Aggregate<Delivery>) => ({ id: a.id, version: a.version, ...a.state });
+import { ADMIN_SCOPE, deliveryView, historyView } from './views.js';
 
 const ABOUT = 'Humanitarian assistance delivered to vulnerable migrants. Beneficiaries are given as counts by sex × age group × '
-  + 'vulnerability, or as a list of case references that the service turns into keyed-hash beneficiary keys (HMAC-SHA-256 under '
-  + 'a per-deployment secret) and forgets: references are never stored, logged or published, and the same person gives the same key '
-  + 'in every delivery, so reports can count unique people.';
+  + 'vulnerability, or as a list of case references. The service gives each person a random pseudonym, kept in its keyring under '
+  + 'a keyed hash (HMAC-SHA-256) of the reference; references are never stored, logged or published, and the same person has the '
+  + 'same pseudonym in every delivery, so reports can count unique people. Erasing a person destroys their keyring entry. '
+  + 'Pseudonyms are shown to assistance:admin only.';
 
 /** The assistance HTTP API; `keyOf` is undefined where list mode is disabled. */
 export function createApp(rt: Pick<Runtime, 'logger' | 'verify' | 'readiness' | 'config'>, store: DeliveryStore, keyOf: KeyMaker | undefined) {
   const envelopes = (req: Request, p: Principal, d: Decision) =>
     d.events.map((e) => createEnvelope(e, { actor: p.actor, correlationid: req.requestId }));
 
+  /**
+   * Decides with the lookup keys first, so that input the rules refuse creates no keyring entry, then again with
+   * the pseudonyms that are stored and published (the swap keeps people distinct, so the rules agree).
+   */
+  async function withPseudonyms(b: Beneficiaries, decide: (b: Beneficiaries) => Decision): Promise<Decision> {
+    if (b.mode === 'counts') return decide(b);
+    decide(b);
+    return decide(await pseudonymise(b, store.keyring));
+  }
+
   /** Loads a delivery the caller may edit, checks the version, applies a decision, writes state and events together. */
-  async function change(req: Request, p: Principal, id: string, version: number, decide: (d: Delivery) => Decision) {
+  async function change(req: Request, p: Principal, id: string, version: number, decide: (d: Delivery) => Decision | Promise<Decision>) {
     const current = await store.deliveries.get(id);
     assertCountry(p, current.country);
     expectVersion(current, version, 'delivery');
-    const d = decide(current.state);
-    return view(await store.deliveries.append(current, version, d.state, envelopes(req, p, d)));
+    const d = await decide(current.state);
+    return deliveryView(await store.deliveries.append(current, version, d.state, envelopes(req, p, d)), p);
   }
 
   return createHttpApp({
@@ -45,10 +56,10 @@ export function createApp(rt: Pick<Runtime, 'logger' | 'verify' | 'readiness' | 
         assertCountry(principal, body.place.country);
         const { beneficiaries, ...details } = body;
         const id = randomUUID();
-        const d = record(id, details, toBeneficiaries(beneficiaries, keyOf), { today: latestToday() });
+        const d = await withPseudonyms(toBeneficiaries(beneficiaries, keyOf), (b) => record(id, details, b, { today: latestToday() }));
         const a = await store.deliveries.create(id, body.place.country, d.state, envelopes(req, principal, d));
         res.location(`/deliveries/${id}`);
-        return view(a);
+        return deliveryView(a, principal);
       });
       api.post('/deliveries/import', {
         summary: 'Import deliveries from a distribution list (CSV or XLSX), all or nothing', scope: 'assistance:write',
@@ -56,22 +67,28 @@ export function createApp(rt: Pick<Runtime, 'logger' | 'verify' | 'readiness' | 
       }, ({ req, principal }) => importDeliveries({ store, keyOf, logger: rt.logger, req, principal, envelopes: (d) => envelopes(req, principal, d) }));
       api.get('/deliveries', { summary: 'List deliveries (newest first), filtered and paged', scope: 'assistance:read', query: ListQuery }, ({ query, principal }) =>
         listDeliveries(store, query, principal));
-      api.get('/deliveries/:id', { summary: 'One delivery with its history', scope: 'assistance:read', params: IdParams }, async ({ params, principal }) => {
+      api.get('/deliveries/:id', {
+        summary: 'One delivery with its history', scope: 'assistance:read', params: IdParams,
+        description: `Beneficiary pseudonyms (key) only with ${ADMIN_SCOPE}; other callers get each person without it.`,
+      }, async ({ params, principal }) => {
         const a = await store.deliveries.get(params.id);
         assertCountry(principal, a.country);
-        const history = (await store.deliveries.history(params.id)).map((e, i) => ({ version: i + 1, type: e.type, time: e.time, actor: e.actor, data: e.data }));
-        return { ...view(a), history };
+        return { ...deliveryView(a, principal), history: historyView(await store.deliveries.history(params.id), principal) };
       });
       api.post('/deliveries/:id/corrections', {
         summary: 'Correct a delivery: the fields given replace the current ones (omitted beneficiaries stay as they are)',
         scope: 'assistance:write', params: IdParams, body: CorrectDeliveryBody,
       }, ({ params, body, principal, req }) => {
         const { version, reason, beneficiaries, ...changes } = body;
-        return change(req, principal, params.id, version, (d) =>
-          correct(params.id, d, changes, beneficiaries ? toBeneficiaries(beneficiaries, keyOf) : undefined, reason, { today: latestToday() }));
+        const today = latestToday();
+        return change(req, principal, params.id, version, (d) => (beneficiaries
+          ? withPseudonyms(toBeneficiaries(beneficiaries, keyOf), (b) => correct(params.id, d, changes, b, reason, { today }))
+          : correct(params.id, d, changes, undefined, reason, { today })));
       });
       api.post('/deliveries/:id/void', { summary: 'Void a delivery recorded in error', scope: 'assistance:write', params: IdParams, body: VoidDeliveryBody }, ({ params, body, principal, req }) =>
         change(req, principal, params.id, body.version, (d) => voidDelivery(params.id, d, body.reason)));
+      api.post('/beneficiaries/erase', { summary: 'Forget a person (right to erasure)', scope: ADMIN_SCOPE, body: EraseBody, description: ERASE_DESCRIPTION }, ({ body, principal, req }) =>
+        eraseBeneficiary({ store, keyOf, logger: rt.logger, principal, body, correlationid: req.requestId }));
     },
   });
 }

@@ -2,6 +2,7 @@ import { canonicalFlags, type AgeGroup } from '@passerelle/contracts';
 import { RuleViolation } from '@passerelle/platform';
 import type { Beneficiaries } from './domain.js';
 import type { KeyMaker } from './keys.js';
+import type { Keyring } from './keyring.js';
 import type { BeneficiariesInput, ListedBeneficiary } from './schemas.js';
 
 /** The age group of an age in years. */
@@ -19,14 +20,32 @@ export function requireKeyMaker(keyOf: KeyMaker | undefined): KeyMaker {
   return keyOf;
 }
 
-/** One listed person as the domain sees them: a key instead of the reference, an age group instead of the age. */
+/**
+ * One listed person with their lookup key (the HMAC of the reference) instead of the reference, an age group
+ * instead of the age. The lookup key stays inside the service: `pseudonymise` swaps it for the keyring's pseudonym.
+ */
 export const keyed = (p: ListedBeneficiary, keyOf: KeyMaker) => ({
   key: keyOf(p.caseReference), sex: p.sex, ageGroup: p.ageGroup ?? ageGroupOf(p.age!), flags: canonicalFlags(p.flags),
 });
 
-/** Replaces every case reference with its key; from here on no reference travels further. */
+/** Replaces every case reference with its lookup key; from here on no reference travels further. */
 export function toBeneficiaries(input: BeneficiariesInput, keyOf: KeyMaker | undefined): Beneficiaries {
   if (input.mode === 'counts') return { mode: 'counts', rows: input.rows };
   const make = requireKeyMaker(keyOf);
   return { mode: 'keys', list: input.list.map((p) => keyed(p, make)) };
+}
+
+/** Lookup keys of listed people (none in counts mode). */
+export const lookupsOf = (b: Beneficiaries): string[] => (b.mode === 'keys' ? b.list.map((p) => p.key) : []);
+
+/** Swaps lookup keys for pseudonyms, given the keyring's answer for them. */
+export function withPseudonyms(b: Beneficiaries, pseudonyms: ReadonlyMap<string, string>): Beneficiaries {
+  if (b.mode === 'counts') return b;
+  return { mode: 'keys', list: b.list.map((p) => ({ ...p, key: pseudonyms.get(p.key)! })) };
+}
+
+/** Swaps lookup keys for pseudonyms, creating keyring entries for people not seen before. */
+export async function pseudonymise(b: Beneficiaries, keyring: Keyring): Promise<Beneficiaries> {
+  if (b.mode === 'counts') return b;
+  return withPseudonyms(b, await keyring.pseudonymsOf(lookupsOf(b)));
 }

@@ -43,22 +43,34 @@ describe('a counts-only deployment (BENEFICIARY_LISTS=disabled) runs without a s
   });
 });
 
-describe('keys depend on the deployment secret', () => {
-  it('the same case reference gives another key under another secret, and the same key under the same one', async () => {
-    const keyUnder = async (secret: string, service: string) => {
+describe('keys depend on the deployment: its secret and its keyring', () => {
+  it('the same case reference finds the same person only under the same secret, and gets a pseudonym of this deployment', async () => {
+    const admin = await testToken(['assistance:write', 'assistance:read', 'assistance:admin']);
+    const keysUnder = async (secret: string, service: string) => {
       const svc = await start(env.env(service, { BENEFICIARY_KEY_SECRET: secret }));
       try {
-        const r = await client(() => svc.url, () => writer)('POST', '/deliveries', listDelivery(['CASE-CFG-4242']));
-        expect(r.status).toBe(201);
-        return r.body.beneficiaries[0].key as string;
+        const key = async () => {
+          const r = await client(() => svc.url, () => admin)('POST', '/deliveries', listDelivery(['CASE-CFG-4242']));
+          expect(r.status).toBe(201);
+          return r.body.beneficiaries[0].key as string;
+        };
+        const pseudonyms = [await key(), await key()];
+        const entries = await svc.store.keyring.collection.find().toArray();
+        return { pseudonyms, entries };
       } finally {
         await svc.rt.shutdown();
       }
     };
-    const a = await keyUnder(TEST_KEY_SECRET, 'assistance_a');
-    const b = await keyUnder(OTHER_KEY_SECRET, 'assistance_b');
-    const again = await keyUnder(TEST_KEY_SECRET, 'assistance_c');
-    expect(a).not.toBe(b);
-    expect(again).toBe(a);
+    const a = await keysUnder(TEST_KEY_SECRET, 'assistance_a');
+    const b = await keysUnder(OTHER_KEY_SECRET, 'assistance_b');
+    const c = await keysUnder(TEST_KEY_SECRET, 'assistance_c');
+    // One deployment: one person, one pseudonym, one keyring entry found by the HMAC of the reference.
+    expect(a.pseudonyms[1]).toBe(a.pseudonyms[0]);
+    expect(a.entries).toEqual([{ _id: expect.stringMatching(/^[0-9a-f]{64}$/), pseudonym: a.pseudonyms[0] }]);
+    // The secret decides the lookup key; the pseudonym is random, so even the same secret elsewhere gives another.
+    expect(b.entries[0]!._id).not.toBe(a.entries[0]!._id);
+    expect(c.entries[0]!._id).toBe(a.entries[0]!._id);
+    expect(new Set([a.pseudonyms[0], b.pseudonyms[0], c.pseudonyms[0]]).size).toBe(3);
+    expect(a.entries[0]!._id).not.toBe(a.pseudonyms[0]);
   });
 });

@@ -32,10 +32,15 @@ export interface Figures {
   beneficiaries?: KeyedBeneficiary[] | undefined;
 }
 
+/** How the beneficiary keys of a stored delivery were made: `keyring` pseudonyms; absent on deliveries not yet migrated. */
+export const KEY_SCHEME = 'keyring';
+
 export interface Delivery extends DeliveryDetails, Figures {
   status: DeliveryStatus;
   corrections: number;
   voidReason?: string | undefined;
+  /** Bookkeeping of the key migration (never shown in the API): set on every delivery whose keys are pseudonyms. */
+  keyScheme?: typeof KEY_SCHEME | undefined;
 }
 
 export interface Decision {
@@ -150,7 +155,7 @@ const details = (d: DeliveryDetails): DeliveryDetails => ({
 export function record(id: string, cmd: DeliveryDetails, beneficiaries: Beneficiaries, ctx: { today: string }): Decision {
   const { figures, problems } = figuresOf(beneficiaries);
   refuse([...detailProblems(cmd, ctx.today), ...problems]);
-  const state: Delivery = { ...details(cmd), ...figures, status: DeliveryStatus.Recorded, corrections: 0 };
+  const state: Delivery = { ...details(cmd), ...figures, status: DeliveryStatus.Recorded, corrections: 0, keyScheme: KEY_SCHEME };
   return { state, events: [event(id, state, 'recorded', figuresData(id, state))] };
 }
 
@@ -163,7 +168,7 @@ export function correct(id: string, d: Delivery, changes: Partial<DeliveryDetail
   const next = details({ ...details(d), ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) });
   const { figures, problems } = beneficiaries ? figuresOf(beneficiaries) : { figures: { mode: d.mode, rows: d.rows, total: d.total, beneficiaries: d.beneficiaries }, problems: [] };
   refuse([...detailProblems(next, ctx.today), ...problems]);
-  const state: Delivery = { ...next, ...figures, ...(figures.beneficiaries ? {} : { beneficiaries: undefined }), status: d.status, corrections: d.corrections + 1 };
+  const state: Delivery = { ...next, ...figures, ...(figures.beneficiaries ? {} : { beneficiaries: undefined }), status: d.status, corrections: d.corrections + 1, keyScheme: d.keyScheme };
   if (JSON.stringify(figuresData(id, state)) === JSON.stringify(figuresData(id, d))) {
     throw new RuleViolation('NOTHING_CHANGED', 'the correction gives the same figures as the delivery already has');
   }

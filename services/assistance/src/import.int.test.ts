@@ -47,15 +47,17 @@ describe('import a distribution list', () => {
     expect(r.body).toMatchObject({ created: 2, alreadyImported: 0 });
     expect(r.body.deliveries.map((d: any) => [d.deliveryRef, d.mode, d.total, d.rows])).toEqual([['D1', 'keys', 3, [2, 3, 4]], ['D2', 'keys', 2, [5, 6]]]);
     expect(r.text).not.toContain('CASE-IMP');
-    const [d1, d2] = await Promise.all(r.body.deliveries.map(async (d: any) => (await call('GET', `/deliveries/${d.id}`)).body));
+    const admin = await testToken(['assistance:write', 'assistance:read', 'assistance:admin']);
+    const [d1, d2] = await Promise.all(r.body.deliveries.map(async (d: any) => (await call('GET', `/deliveries/${d.id}`, undefined, { token: admin })).body));
     expect(d1).toMatchObject({ date: '2020-05-12', kind: 'food', place: { country: 'MA', region: 'Rabat-Salé-Kénitra', city: 'Rabat' }, quantity: 3 });
     expect(d1.beneficiaries.map((b: any) => [b.sex, b.ageGroup, b.flags])).toEqual([
       ['female', '18-59', ['none']], ['male', '18-59', ['victim_of_trafficking']], ['female', '12-17', ['victim_of_trafficking', 'unaccompanied_separated_child']],
     ]);
     expect(d2).toMatchObject({ kind: 'hygiene_dignity_kit', date: '2020-06-02' });
     // The same person in both deliveries (typed in another case), and through the JSON API: one key.
+    expect(d1.beneficiaries[0].key).toMatch(/^[0-9a-f]{64}$/);
     expect(d2.beneficiaries[0].key).toBe(d1.beneficiaries[0].key);
-    const api = await call('POST', '/deliveries', listDelivery(['CASE-IMP-0001']));
+    const api = await call('POST', '/deliveries', listDelivery(['CASE-IMP-0001']), { token: admin });
     expect(api.body.beneficiaries[0].key).toBe(d1.beneficiaries[0].key);
     const events = await eventually(async () => {
       const all = (await stream.events()).filter((e) => e.type === 'assistance.delivery.recorded');

@@ -3,6 +3,7 @@ import type { Request } from 'express';
 import type { Envelope } from '@passerelle/contracts';
 import { AppError, ConflictError, ErrorCode, RuleViolation, ValidationError, assertCountry, type Logger, type Principal } from '@passerelle/platform';
 import { SheetError, readSheet } from '@passerelle/sheets';
+import { lookupsOf, withPseudonyms } from './beneficiaries.js';
 import { latestToday, record, type Decision } from './domain.js';
 import { readDistributionList } from './import-sheet.js';
 import type { KeyMaker } from './keys.js';
@@ -19,7 +20,7 @@ export const IMPORT_DESCRIPTION = [
   'partner_id, country (ISO alpha-2), region, city, activity_line, quantity, unit, amount and currency (for cash_voucher).',
   'Beneficiary columns: case_reference or count, sex (female, male, other, F, M), age_group (0-4, 5-11, 12-17, 18-59, 60+; format as text) or age (0-120),',
   'flags (vulnerabilities separated by | + , ; or spaces; empty means none). A delivery lists people or counts, not both.',
-  'Case references are hashed into beneficiary keys at once and never stored. All or nothing: any problem gives 422 IMPORT_INVALID',
+  'Case references are hashed at once and never stored; each person gets their pseudonym from the keyring. All or nothing: any problem gives 422 IMPORT_INVALID',
   'with errors [{row, column, message}] for every problem found, and nothing is written. Sending the same list again creates nothing new:',
   'ids derive from the content, so a retry after a failure completes the import without duplicates.',
 ].join(' ');
@@ -59,12 +60,15 @@ export async function importDeliveries({ store, keyOf, logger, req, principal, e
   }
   for (const country of new Set(deliveries.map((d) => d.details.place.country))) assertCountry(principal, country);
 
-  // The digest covers keys, never references, and is the same whether the list came as CSV or XLSX.
+  // The digest covers lookup keys, never references, and is the same whether the list came as CSV or XLSX; it
+  // stays the same after someone in the list was erased, so a retry still finds the deliveries already imported.
   const importId = sha256(JSON.stringify(deliveries.map(({ ref, details, beneficiaries }) => ({ ref, details, beneficiaries })))).slice(0, 32);
+  // Only a sheet that passed every rule creates keyring entries, all in one round trip.
+  const pseudonyms = await store.keyring.pseudonymsOf(deliveries.flatMap((d) => lookupsOf(d.beneficiaries)));
   const results: Array<{ deliveryRef: string; id: string; rows: number[]; mode: string; total: number; status: 'created' | 'already_imported' }> = [];
   for (const d of deliveries) {
     const id = uuidFromDigest(sha256(`${importId}:${d.ref}`));
-    const decision = record(id, d.details, d.beneficiaries, { today });
+    const decision = record(id, d.details, withPseudonyms(d.beneficiaries, pseudonyms), { today });
     let status: 'created' | 'already_imported' = 'created';
     try {
       await store.deliveries.create(id, d.details.place.country, decision.state, envelopes(decision));

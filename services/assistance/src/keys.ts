@@ -8,9 +8,12 @@ export function normaliseCaseReference(reference: string): string {
   return reference.normalize('NFKC').toUpperCase().replace(/\s+/g, '');
 }
 
-/** Turns case references into beneficiary keys (hex HMAC-SHA-256); the secret stays inside the closure. */
+/**
+ * Turns case references into keyring lookup keys (hex HMAC-SHA-256); the secret stays inside the closure. A lookup
+ * key never leaves the service: records carry the keyring's random pseudonym instead (keyring.ts).
+ */
 export function createKeyMaker(secret: string) {
   return (reference: string): string => createHmac('sha256', secret).update(normaliseCaseReference(reference), 'utf8').digest('hex');
 }
-/** A case reference in, its beneficiary key out; undefined where list mode is disabled. */
+/** A case reference in, its lookup key out; undefined where list mode is disabled. */
 export type KeyMaker = ReturnType<typeof createKeyMaker>;

@@ -28,7 +28,7 @@ export async function listDeliveries(store: DeliveryStore, q: ListQuery, p: Prin
   const filter = listFilter(q, p);
   const c = store.deliveries.collection;
   const [docs, total] = await Promise.all([
-    c.find(filter, { projection: { events: 0, 'state.beneficiaries': 0 } }).sort({ 'state.date': -1, _id: 1 }).skip((q.page - 1) * q.pageSize).limit(q.pageSize).toArray(),
+    c.find(filter, { projection: { events: 0, 'state.beneficiaries': 0, 'state.keyScheme': 0 } }).sort({ 'state.date': -1, _id: 1 }).skip((q.page - 1) * q.pageSize).limit(q.pageSize).toArray(),
     c.countDocuments(filter),
   ]);
   return paged(docs.map((d) => ({ id: d._id, version: d.version, ...d.state })), total, q);

@@ -78,6 +78,11 @@ describe('raw case references never leave the request', () => {
     expect(bad.status).toBe(422);
     expect(bad.body.errors.length).toBeGreaterThanOrEqual(2);
 
+    // An erasure (admin): its reply, audit event and log line name neither the reference nor the person.
+    const admin = await testToken(['assistance:admin'], ['MA']);
+    expect((await call('POST', '/beneficiaries/erase', { caseReference: REFS.record[0], country: 'MA' }, { token: admin })).status).toBe(200);
+    expect((await call('POST', '/beneficiaries/erase', { caseReference: REFS.record[0], country: 'MA' }, { token: admin })).status).toBe(404);
+
     // Reads.
     for (const id of [d.body.id, ...good.body.deliveries.map((x: any) => x.id)]) expect((await call('GET', `/deliveries/${id}`)).status).toBe(200);
     expect((await call('GET', '/deliveries?pageSize=200')).status).toBe(200);
@@ -90,7 +95,7 @@ describe('raw case references never leave the request', () => {
     }
 
     // The corpora are real: the scan looked at what the run produced, not at nothing.
-    expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['assistance.delivery.recorded', 'assistance.delivery.corrected', 'assistance.delivery.voided']));
+    expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['assistance.delivery.recorded', 'assistance.delivery.corrected', 'assistance.delivery.voided', 'assistance.beneficiary.erased']));
     expect(events.filter((e) => e.data.mode === 'keys').length).toBeGreaterThanOrEqual(4);
     expect(logLines.some((l) => l.includes('"statusCode":422'))).toBe(true);
     expect(logLines.some((l) => l.includes('distribution list imported'))).toBe(true);

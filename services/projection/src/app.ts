@@ -1,15 +1,18 @@
 import { z } from 'zod';
 import { Country, IsoDate } from '@passerelle/contracts';
 import { PageQuery, assertCountry, countryFilter, createHttpApp, httpOptionsFrom, paged, type Principal, type Runtime } from '@passerelle/platform';
-import { suppress } from './suppression.js';
 import type { deadLetters } from './dead-letters.js';
 import { FactKind } from './facts.js';
-import { explain, figure, Measure } from './figures.js';
 import type { Generations } from './generations.js';
 import { DiffQuery, ExplainQuery, FigureQuery, byField, factMatch, Instant } from './queries.js';
+import { diffFigure } from './query/diff.js';
+import type { Cell } from './query/disclosure.js';
+import { explain, figure, Measure } from './query/figures.js';
+import { partners } from './query/reference.js';
 import { readModel } from './read-model.js';
-import { asOf } from './rebuild.js';
-import { indicatorProgress } from './indicators.js';
+import { peopleCounting } from './reports/counting.js';
+import { indicatorProgress } from './reports/progress.js';
+import { protectionNote } from './reports/scope.js';
 import type { ReportContext } from './reports/context.js';
 import { registerIatiRoutes } from './reports/routes-iati.js';
 import { registerFactsheetRoutes } from './reports/routes-factsheet.js';
@@ -35,7 +38,8 @@ export interface ProjectionDeps {
 /** The reporting API: read only, plus admin endpoints for dead letters and rebuilds. */
 export function createApp({ rt, generations, letters, status, startRebuild, suppressionThreshold }: ProjectionDeps) {
   const protection = (p: Principal) => ({ threshold: suppressionThreshold, internal: p.scopes.has('reports:internal') });
-  const modelFor = async (instant?: string) => readModel(rt.db, instant ? await asOf(rt, generations, instant) : await generations.current());
+  // As of an instant is a question over the versions the current generation keeps: nothing is built for it.
+  const modelFor = async (instant?: string) => readModel(rt.db, await generations.current()).view(instant);
   const ctx: ReportContext = { rt, modelFor, protection };
 
   return createHttpApp({
@@ -54,54 +58,49 @@ export function createApp({ rt, generations, letters, status, startRebuild, supp
         if (q.country) match.country = q.country;
         else if (allowed) match.country = { $in: allowed };
         if (q.from || q.to) match.businessDate = { ...(q.from ? { $gte: q.from } : {}), ...(q.to ? { $lte: q.to } : {}) };
-        const rows = await figure((await modelFor()).facts, { match, measure: Measure.Sum, by: q.by });
-        return { by: q.by, unit: 'participants: sum of attendance counts (people attending two trainings count twice)', rows: rows.map((r) => ({ [q.by]: r.key, participants: r.value })) };
+        const f = await figure((await modelFor()).facts, { match, measure: Measure.Sum, by: q.by }, protection(principal));
+        return {
+          by: q.by, unit: 'participants: sum of attendance counts (people attending two trainings count twice)',
+          rows: f.cells.map(({ key, ...c }) => ({ [q.by]: key, participants: c.value, ...(c.suppressed ? { suppressed: true } : {}), ...(c.rounded ? { rounded: true } : {}) })),
+          suppressedCells: f.hidden, protection: protectionNote(f.hidden, protection(principal)),
+        };
       });
 
       api.get('/reports/figures', { summary: 'A figure from the read model, optionally broken down, for a period, as of a past instant', scope: 'reports:read', query: FigureQuery }, async ({ query: q, principal }) => {
+        const match = factMatch(q, principal);
         const model = await modelFor(q.asOf);
-        const rows = await figure(model.facts, { match: factMatch(q, principal), measure: q.measure, by: byField(q.by) });
-        const p = protection(principal);
-        const shown = p.internal ? { cells: rows, hidden: 0 } : suppress(rows, { threshold: p.threshold, sensitiveIndicator: false });
-        return { source: q.source, measure: q.measure, period: q.period, asOf: q.asOf ?? null, generation: model.gen, rows: shown.cells, suppressedCells: shown.hidden };
+        const f = await figure(model.facts, { match, measure: q.measure, by: byField(q.by) }, protection(principal));
+        const rows = q.measure === Measure.Unique ? f.cells.map((c: Cell) => ({ ...c, counting: peopleCounting(c.countedPeople) })) : f.cells;
+        return { source: q.source, measure: q.measure, period: q.period, asOf: q.asOf ?? null, generation: model.gen, rows, suppressedCells: f.hidden, protection: protectionNote(f.hidden, protection(principal)) };
       });
 
       // Single records can reveal a person in a small group: explaining a figure is for internal users only.
       api.get('/reports/explain', { summary: 'The events behind one figure (a cell), paginated (internal scope)', scope: 'reports:internal', query: ExplainQuery }, async ({ query: q, principal }) => {
+        const match = factMatch(q, principal);
         const model = await modelFor(q.asOf);
-        const { items, total } = await explain(model.facts, factMatch(q, principal), q);
+        const { items, total } = await explain(model.facts, match, q);
         return { ...paged(items, total, q), rule: { source: q.source, measure: q.measure } };
       });
 
-      api.get('/reports/diff', { summary: 'What changed in a figure between two instants of record time, with the events that changed it', scope: 'reports:read', query: DiffQuery }, async ({ query: q, principal }) => {
+      api.get('/reports/diff', { summary: 'What changed in a figure between two instants of record time: each changed cell, and the events that changed it (each once, paged)', scope: 'reports:read', query: DiffQuery }, async ({ query: q, principal }) => {
         const match = factMatch(q, principal);
         const [before, after] = await Promise.all([modelFor(q.from), modelFor(q.to)]);
-        const [a, b] = await Promise.all([figure(before.facts, { match, measure: q.measure, by: byField(q.by) }), figure(after.facts, { match, measure: q.measure, by: byField(q.by) })]);
-        const keys = [...new Set([...a, ...b].map((r) => r.key))];
-        const changes = [];
-        for (const key of keys) {
-          const was = a.find((r) => r.key === key)?.value ?? 0;
-          const now = b.find((r) => r.key === key)?.value ?? 0;
-          if (was === now) continue;
-          const cell = { ...match, ...(q.by && key !== null ? { [byField(q.by)!]: key } : {}) };
-          // Facts of the later model whose event was recorded after `from` are what changed the cell.
-          const causes = await after.facts.find({ ...cell, recordedAt: { $gt: q.from } }, { projection: { _id: 0, eventId: 1, eventType: 1, recordedAt: 1, source: 1 } }).limit(50).toArray();
-          const gone = await before.facts.find(cell, { projection: { _id: 0, source: 1 } }).toArray();
-          const removedSources = gone.map((g) => g.source).filter((s) => !causes.some((c) => c.source === s));
-          changes.push({ key, from: was, to: now, causes, ...(removedSources.length ? { sourcesNoLongerCounted: [...new Set(removedSources)] } : {}) });
-        }
-        return { from: q.from, to: q.to, source: q.source, measure: q.measure, changes };
+        const d = await diffFigure(before, after, { match, measure: q.measure, by: byField(q.by) }, q, protection(principal));
+        return { from: q.from, to: q.to, source: q.source, measure: q.measure, ...d, protection: protectionNote(d.suppressedCells, protection(principal)) };
       });
 
-      api.get('/reports/indicators', { summary: 'Indicator progress of a framework for a period: baseline, target and its version, actual, % of target, by each disaggregation', scope: 'reports:read', query: IndicatorsQuery, produces: TABLE_TYPES }, async ({ query, principal, res }) =>
-        indicatorsAnswer(res, query, await indicatorProgress((await modelFor(query.asOf)).facts, query.framework, query.period, principal, protection(principal))));
+      api.get('/reports/indicators', { summary: 'Indicator progress of a framework for a period: baseline, target and its version, actual, % of target, by each disaggregation', scope: 'reports:read', query: IndicatorsQuery, produces: TABLE_TYPES }, async ({ query, principal, res }) => {
+        // Before the model: an as-of replay is work a token for another country should not cause.
+        assertCountry(principal, query.framework.split('-').pop()!);
+        return indicatorsAnswer(res, query, await indicatorProgress((await modelFor(query.asOf)).facts, query.framework, query.period, principal, protection(principal)), protection(principal));
+      });
 
       api.get('/reports/partners', { summary: 'Partners as reports name them: their latest names (a rename shows everywhere), type, level, region', scope: 'reports:read', query: z.strictObject({ country: Country.optional(), asOf: Instant.optional() }) }, async ({ query, principal }) => {
         if (query.country) assertCountry(principal, query.country);
         const allowed = countryFilter(principal);
-        const facts = await (await modelFor(query.asOf)).facts.find({ kind: FactKind.Partner, ...(query.country ? { country: query.country } : allowed ? { country: { $in: allowed } } : {}) }).toArray();
-        return facts.map((f) => ({ partnerId: f.partnerId, country: f.country, name: f.name, acronym: f.acronym, type: f.partner_type, level: f.level, region: f.region ?? null, active: f.active, since: f.businessDate }))
-          .sort((a, b) => String((a.name as { en: string }).en).localeCompare(String((b.name as { en: string }).en)));
+        const list = await partners((await modelFor(query.asOf)).facts, query.country ?? (allowed ? { $in: allowed } : undefined));
+        return list.map(({ partnerId, country, name, acronym, type, level, region, active, since }) => ({ partnerId, country, name, acronym, type, level, region, active, since }))
+          .sort((a, b) => a.name.en.localeCompare(b.name.en));
       });
 
       api.get('/projection/status', { summary: 'Last sequence applied, lag behind the stream, throughput, dead letters', scope: 'reports:read' }, () => status());

@@ -105,6 +105,11 @@ describe('crash safety', () => {
     }
     expect({ onlyLive, onlyRebuilt }).toEqual({ onlyLive: [], onlyRebuilt: [] });
     expect(a).toEqual(b);
+    // Every version and its facts too: "as of" answers read them, so they must be what a clean replay keeps.
+    const [ha, hb] = await Promise.all([live.dumpHistory(), rebuilt.dumpHistory()]);
+    expect(ha.versions.length).toBeGreaterThan(3000);
+    expect(ha.versions).toEqual(hb.versions);
+    expect(ha.history).toEqual(hb.history);
     await reader.close();
   }, 300_000);
 });

@@ -14,6 +14,8 @@ interface Delivery {
   beneficiaries?: Array<{ key: string; sex: string; ageGroup: string; flags: string[] }>;
 }
 
+const FIGURES_EVENTS = new Set(['assistance.delivery.recorded', 'assistance.delivery.corrected', 'assistance.delivery.rekeyed']);
+
 /**
  * Facts of assistance: one per delivery, and one per beneficiary row (counts mode) or per person (keys mode,
  * with the key, so unique people are counted once). A correction replaces them; a void removes them.
@@ -22,7 +24,8 @@ export function assistanceFacts(event: Envelope): SourceChange[] {
   const d = event.data as Delivery;
   const source = (s: string) => `delivery:${d.deliveryId}:${s}`;
   if (event.type === 'assistance.delivery.voided') return [{ source: source('delivery'), facts: [] }, { source: source('people'), facts: [] }];
-  if (event.type !== 'assistance.delivery.recorded' && event.type !== 'assistance.delivery.corrected') return [];
+  // rekeyed carries complete figures like recorded and corrected; beneficiary.erased changes no figure (no facts).
+  if (!FIGURES_EVENTS.has(event.type)) return [];
   const dims = {
     businessDate: d.businessDate, what: d.kind, emergency: d.context, partnerId: d.partnerId, activity_line: d.activityLine, deliveryId: d.deliveryId,
     ...(d.region ? { region: d.region } : {}),

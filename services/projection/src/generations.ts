@@ -7,8 +7,6 @@ export interface Meta {
   generation?: number;
   counter?: number;
   builtUpTo?: number;
-  asOf?: string;
-  gen?: string;
   at?: Date;
 }
 
@@ -50,19 +48,14 @@ export function createGenerations(db: Db) {
       for (const n of names) await db.collection(n).drop().catch(() => undefined);
       forgetGuards();
     },
-    /** Generations kept for "as of" reports, by instant. */
-    async asOf(instant: string): Promise<Meta | null> {
-      return meta.findOne({ _id: `asof:${instant}` });
-    },
-    async rememberAsOf(instant: string, gen: string, builtUpTo: number): Promise<void> {
-      await meta.updateOne({ _id: `asof:${instant}` }, { $set: { asOf: instant, gen, builtUpTo, at: new Date() } }, { upsert: true });
-    },
     ensureIndexes: (gen: number | string) => ensureIndexes(db, {
       [`g${gen}_facts`]: [
         { key: { source: 1 }, name: 'by_source' },
         { key: { kind: 1, country: 1, businessDate: 1 }, name: 'by_kind_country_date' },
         { key: { eventId: 1 }, name: 'by_event' },
       ],
+      [`g${gen}_history`]: [{ key: { kind: 1, country: 1, businessDate: 1 }, name: 'by_kind_country_date' }],
+      [`g${gen}_versions`]: [{ key: { source: 1, seq: 1 }, name: 'by_source_seq' }, { key: { recordedAt: 1 }, name: 'by_recorded_at' }],
     }),
   };
 }

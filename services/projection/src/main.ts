@@ -2,11 +2,12 @@ import { z } from 'zod';
 import { METRICS, loadConfig, runIfEntryPoint, serviceConfigShape, startRuntime } from '@passerelle/platform';
 import { createApp } from './app.js';
 import { deadLetters } from './dead-letters.js';
-import { createFactCache } from './fact-cache.js';
-import { useFactCache } from './figures.js';
+import { createFactCache } from './query/fact-cache.js';
+import { useFactCache } from './query/read.js';
 import { createGenerations } from './generations.js';
 import { PROJECTION_CONSUMER, startProjector } from './projector.js';
-import { readModel } from './read-model.js';
+import type { Db } from 'mongodb';
+import { readModel, type ReadModel } from './read-model.js';
 import { rebuild } from './rebuild.js';
 
 export const configShape = {
@@ -69,11 +70,24 @@ export async function start(env: NodeJS.ProcessEnv = process.env) {
       ...projector.stats(), deadLetters: dlq.state.messages, reportCache: cache.stats(), ...(rebuilding ? { rebuild: rebuilding } : {}),
     };
   };
+  // Only a worker upgrades an old generation; reporting replicas read what it builds.
+  if (config.PROJECTION_ROLE === 'all') await upgradeFromReplays(rt.db, readModel(rt.db, await generations.current()), startRebuild);
   if (config.PROJECTION_ROLE === 'all') rt.metrics.watchConsumer(rt.jsm, rt.streams.stream, config.PROJECTION_CONSUMER);
   rt.metrics.gauge(METRICS.projectionLag, 'Events of this partition not yet applied to the read model', [], async (set) => set({}, (await status()).lag));
   rt.metrics.gauge(METRICS.projectionCheckpoint, 'Highest stream sequence applied to the current generation', [], async (set) => set({}, (await status()).lastApplied));
   const url = await rt.listen(createApp({ rt, generations, letters, status, startRebuild, suppressionThreshold: config.SUPPRESSION_THRESHOLD }));
   return { url, rt, generations };
+}
+
+/**
+ * Models written before versions were kept answered "as of" by replaying into generations of their own: drop those,
+ * and rebuild once so the current generation has the versions as-of answers now read (reports go on meanwhile).
+ */
+async function upgradeFromReplays(db: Db, model: ReadModel, startRebuild: (actor: string) => object) {
+  for (const c of await db.listCollections({}, { nameOnly: true }).toArray()) if (c.name.startsWith('gasof')) await db.collection(c.name).drop().catch(() => undefined);
+  await db.collection<{ _id: string }>('rm_meta').deleteMany({ _id: { $regex: /^asof:/ } });
+  const [fact, version] = await Promise.all([model.facts.findOne({}, { projection: { _id: 1 } }), model.versions.findOne({}, { projection: { _id: 1 } })]);
+  if (fact && !version) startRebuild('upgrade: versions for as-of answers');
 }
 
 await runIfEntryPoint(import.meta.url, () => start());

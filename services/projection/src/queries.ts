@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Country, RULE_DIMENSIONS } from '@passerelle/contracts';
 import { DIMENSION_FIELD, FactKind } from './facts.js';
 import { PageQuery, assertCountry, countryFilter, type Principal } from '@passerelle/platform';
-import { Measure } from './figures.js';
+import { Measure } from './query/tally.js';
 import { parsePeriod, periodMatch } from './periods.js';
 
 /** Fact dimensions a report may filter or break down by: the rule dimensions, and a few identifiers. */
@@ -31,6 +31,7 @@ export const ExplainQuery = FigureQuery.extend({ ...PageQuery });
 export const DiffQuery = FigureQuery.omit({ asOf: true }).extend({
   from: Instant,
   to: Instant,
+  ...PageQuery,
 });
 
 const field = (d: Dimension) => DIMENSION_FIELD[d] ?? d;

@@ -32,6 +32,38 @@ export interface Sequenced {
 const factId = (source: string, seq: number, i: number) => `${source}@${seq}#${i}`;
 
 /**
+ * One version of a source: an event that set its facts, recorded at `recordedAt`. Every event gets one, even when a
+ * newer event of its source was applied first or in the same batch, so the versions tell what the model held at any
+ * instant: for each source, its newest version recorded by then (exactly what a replay up to that instant keeps).
+ */
+export interface Version {
+  _id: string;
+  source: string;
+  seq: number;
+  count: number;
+  eventId: string;
+  eventType: string;
+  recordedAt: string;
+}
+
+/** A record-time instant in the one form facts and versions store it, so string comparison orders instants. */
+export const canonicalInstant = (instant: string) => new Date(instant).toISOString();
+
+/** Where reports read facts: the current ones, or, as of an instant, every version with the newest by then picked. */
+export interface FactsView {
+  collection: Collection<Fact>;
+  asOf?: { instant: string; versions: Collection<Version> };
+}
+
+/** The model a report reads: now, or as it stood at an instant of record time (a query over versions: nothing is built). */
+export interface ModelView {
+  gen: number | string;
+  facts: FactsView;
+  /** The newest event of a source in this view (a void leaves no fact to name it). */
+  lastEventOf(source: string): Promise<{ eventId: string | null; eventType: string | null; recordedAt: string | null }>;
+}
+
+/**
  * One generation of the read model: facts replaced per source, each source guarded by the highest stream
  * sequence applied to it. Because a source always ends up holding the facts of its newest event, applying
  * events twice, out of order or after a crash converges to the same model as a clean replay.
@@ -44,17 +76,37 @@ const factId = (source: string, seq: number, i: number) => `${source}@${seq}#${i
  */
 export function readModel(db: Db, gen: number | string) {
   const facts = db.collection<Fact>(`g${gen}_facts`);
+  const history = db.collection<Fact>(`g${gen}_history`);
+  const versions = db.collection<Version>(`g${gen}_versions`);
   const sources = db.collection<SourceDoc>(`g${gen}_sources`);
   const checkpoint = db.collection<Checkpoint>(`g${gen}_checkpoint`);
-  checkpoints.set(`${facts.dbName}.${facts.collectionName}`, checkpoint);
-  return { gen, facts, sources, checkpoint, applyBatch: (batch: Sequenced[]) => applier(db, gen).apply(batch), sweep: () => applier(db, gen).sweep(), lastSeq, dump };
+  for (const c of [facts, history]) checkpoints.set(`${c.dbName}.${c.collectionName}`, checkpoint);
+  return {
+    gen, facts, history, versions, sources, checkpoint, view, applyBatch: (batch: Sequenced[]) => applier(db, gen).apply(batch), sweep: () => applier(db, gen).sweep(), lastSeq, dump, dumpHistory,
+  };
 
+  /** The model now, or as it stood at an instant of record time. */
+  function view(instant?: string): ModelView {
+    const at = instant === undefined ? undefined : canonicalInstant(instant);
+    return {
+      gen,
+      facts: at === undefined ? { collection: facts } : { collection: history, asOf: { instant: at, versions } },
+      async lastEventOf(source) {
+        const [v] = await versions.find({ source, ...(at === undefined ? {} : { recordedAt: { $lte: at } }) }).sort({ seq: -1 }).limit(1).toArray();
+        return { eventId: v?.eventId ?? null, eventType: v?.eventType ?? null, recordedAt: v?.recordedAt ?? null };
+      },
+    };
+  }
   async function lastSeq(): Promise<number> {
     return (await checkpoint.findOne({ _id: 'checkpoint' }))?.seq ?? 0;
   }
   /** Every fact, in a stable order: what two models are compared by. */
   async function dump(): Promise<Fact[]> {
     return facts.find({}, { projection: { recordedAt: 0 } }).sort({ _id: 1 }).toArray();
+  }
+  /** Every version and its facts, in a stable order: what "as of" answers are read from. */
+  async function dumpHistory(): Promise<{ history: Fact[]; versions: Version[] }> {
+    return { history: await history.find({}).sort({ _id: 1 }).toArray(), versions: await versions.find({}).sort({ _id: 1 }).toArray() };
   }
 }
 export type ReadModel = ReturnType<typeof readModel>;
@@ -93,6 +145,8 @@ export const forgetGuards = () => appliers.clear();
 
 function createApplier(db: Db, gen: number | string) {
   const facts = db.collection<Fact>(`g${gen}_facts`);
+  const history = db.collection<Fact>(`g${gen}_history`);
+  const versions = db.collection<Version>(`g${gen}_versions`);
   const sources = db.collection<SourceDoc>(`g${gen}_sources`);
   const checkpoint = db.collection<Checkpoint>(`g${gen}_checkpoint`);
   let state: Promise<Map<string, SourceState>> | undefined;
@@ -122,12 +176,21 @@ function createApplier(db: Db, gen: number | string) {
     // Within a batch only the newest event of each source matters: it replaces whatever came before. Newest by
     // sequence, not by position: after a crash, redelivered old events arrive behind new ones.
     const latest = new Map<string, { change: ReturnType<typeof changesOf>[number]; event: Envelope; seq: number }>();
+    const past: Fact[] = [];
+    const kept: Version[] = [];
     for (const { event, seq, redelivered } of batch) {
+      const recordedAt = canonicalInstant(event.time);
       for (const change of changesOf(event)) {
         if ((latest.get(change.source)?.seq ?? 0) < seq) latest.set(change.source, { change, event, seq });
         if (redelivered && change.facts.length) suspects.push({ source: change.source, seq, count: change.facts.length });
+        // Every version is kept, the superseded ones too: "as of" questions read them (facts first, then the version
+        // that makes them visible, so a crash in between leaves nothing half visible).
+        change.facts.forEach((f, i) => past.push({ ...f, _id: factId(change.source, seq, i), source: change.source, seq, eventId: event.id, eventType: event.type, country: event.country, recordedAt }));
+        kept.push({ _id: `${change.source}@${seq}`, source: change.source, seq, count: change.facts.length, eventId: event.id, eventType: event.type, recordedAt });
       }
     }
+    if (past.length) await history.insertMany(past, { ordered: false }).catch(ignoreDuplicates);
+    if (kept.length) await versions.insertMany(kept, { ordered: false }).catch(ignoreDuplicates);
     const inserts: Fact[] = [];
     const stale: string[] = [];
     const log: SourceDoc[] = [];

@@ -31,27 +31,3 @@ export async function rebuild(rt: Deps, generations: Generations, opts: { batchS
   rt.logger.info({ generation: gen, previous, applied, lastSeq }, 'read model rebuilt');
   return { generation: gen, applied, lastSeq };
 }
-
-const building = new Map<string, Promise<string>>();
-
-/**
- * The read model as it stood at an instant of record time: a replay of the events recorded up to then into a
- * generation of its own, kept for the next question about the same instant.
- */
-export async function asOf(rt: Deps, generations: Generations, instant: string): Promise<string> {
-  const known = await generations.asOf(instant);
-  if (known?.gen) return known.gen;
-  let job = building.get(instant);
-  if (!job) {
-    job = (async () => {
-      const gen = `asof${Date.parse(instant)}`;
-      await generations.drop(gen);
-      await generations.ensureIndexes(gen);
-      const r = await replay({ ...rt, into: readModel(rt.db, gen), recordedUpTo: instant });
-      await generations.rememberAsOf(instant, gen, r.lastSeq);
-      return gen;
-    })().finally(() => building.delete(instant));
-    building.set(instant, job);
-  }
-  return job;
-}

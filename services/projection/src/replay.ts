@@ -10,8 +10,6 @@ export interface ReplayOptions {
   streams: EventStreams;
   logger: Logger;
   into: ReadModel;
-  /** Only events recorded at or before this instant (an "as of" report). */
-  recordedUpTo?: string;
   batchSize?: number;
   /** Replays use consumers `<prefix>_r0` … `_r3`: names nats.conf grants to the projection user, and to no one else. */
   consumerPrefix?: string;
@@ -78,7 +76,7 @@ async function read(consumer: Consumer, head: number, from: number, opts: Replay
       lastSeq = m.info.streamSequence;
       try {
         const event = registry.parse(m.data, m.subject);
-        if (!opts.recordedUpTo || event.time <= opts.recordedUpTo) batch.push({ event, seq: lastSeq });
+        batch.push({ event, seq: lastSeq });
       } catch {
         // Poison: the live projector sent it to the dead-letter stream; a replay leaves it out the same way.
       }

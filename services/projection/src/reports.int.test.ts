@@ -98,7 +98,8 @@ describe('figures', () => {
   });
   it('people assisted: 9 assistances but 7 unique people, said so by the measure; a voided delivery counts for nothing', async () => {
     expect(await figure('source=assistance_beneficiaries&measure=sum')).toEqual([{ key: null, value: 9 }]);
-    expect(await figure('source=assistance_beneficiaries&measure=unique')).toEqual([{ key: null, value: 7 }]);
+    // Every figure of unique people gives its two parts: distinct people of lists, and people counted without one.
+    expect(await figure('source=assistance_beneficiaries&measure=unique')).toMatchObject([{ key: null, value: 7, keyedPeople: 7, countedPeople: 0 }]);
   });
   it('a token for another country sees nothing of Morocco and cannot ask for it', async () => {
     const tn = await testToken(['reports:read'], ['TN']);
@@ -130,7 +131,11 @@ describe('small-cell protection', () => {
     expect(open).toMatchObject({ suppressedCells: 0, rows: [{ key: '12-17', value: 2 }, { key: '18-59', value: 5 }] });
     const shown = await ask(external);
     // The children's cell is "<5", and the adults' cell is hidden too: 7 people in all minus 5 would give 2 away.
-    expect(shown).toMatchObject({ suppressedCells: 2, rows: [{ key: '12-17', value: '<5', suppressed: true }, { key: '18-59', value: null, suppressed: true }] });
+    // Indicator 1.a, marked sensitive, counts every person assisted: every people figure is protected. Each child
+    // age group is listed, empty or not ("<5"), and the adults' part is rounded to a multiple of 5.
+    expect(shown).toMatchObject({ suppressedCells: 3, rows: [
+      { key: '0-4', value: '<5', suppressed: true }, { key: '12-17', value: '<5', suppressed: true }, { key: '18-59', value: 5, rounded: true }, { key: '5-11', value: '<5', suppressed: true },
+    ] });
     // Figures of groups that are not sensitive stay as they are.
     const sexes = await fetch(`${projection.url}/reports/figures?source=training_attendance&by=sex`, { headers: { authorization: `Bearer ${external}` } });
     expect(((await sexes.json()) as any).rows).toEqual([{ key: 'female', value: 15 }, { key: 'male', value: 10 }]);
@@ -162,7 +167,8 @@ describe('as of a past instant, and what changed', () => {
   it('names the correction as the cause of the change', async () => {
     const r = await get('/reports/diff?source=training_attendance&by=sex&from=2020-02-20T00:00:00Z&to=2020-03-02T00:00:00Z');
     expect(r.body.changes).toHaveLength(1);
-    expect(r.body.changes[0]).toMatchObject({ key: 'female', from: 12, to: 15, causes: [{ eventType: 'trainings.training.attendance_corrected' }] });
+    expect(r.body.changes[0]).toEqual({ key: 'female', from: 12, to: 15, change: 3 });
+    expect(r.body.causes).toMatchObject({ total: 1, more: false, items: [{ eventType: 'trainings.training.attendance_corrected', cells: [{ key: 'female', change: 3 }] }] });
   });
 });
 
@@ -175,7 +181,7 @@ describe('admin', () => {
       return s.rebuild?.state === 'done' ? s : undefined;
     }, 20_000, 'the rebuild');
     expect(done.generation).toBeGreaterThan(before);
-    expect(await figure('source=assistance_beneficiaries&measure=unique')).toEqual([{ key: null, value: 7 }]);
+    expect(await figure('source=assistance_beneficiaries&measure=unique')).toMatchObject([{ key: null, value: 7 }]);
     expect(await figure('source=training_attendance&by=sex')).toEqual([{ key: 'female', value: 15 }, { key: 'male', value: 10 }]);
   });
   it('replaying the whole stream over the live model changes nothing', async () => {

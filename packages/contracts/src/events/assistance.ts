@@ -38,7 +38,11 @@ export const AssistanceContext = z.string().regex(/^[a-z][a-z0-9_]{1,39}$/, 'a c
 /** ISO 4217 currency code. */
 export const Currency = z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as MAD or EUR');
 
-/** Pseudonymous beneficiary key: hex HMAC-SHA-256 of the case reference under the deployment's secret. */
+/**
+ * Pseudonymous beneficiary key: 64 hex digits. Since the keyring (issue 14) it is a random pseudonym the assistance
+ * service keeps per person and can destroy (right to erasure); events recorded before the keyring migration carry
+ * the older form, an HMAC-SHA-256 of the case reference. Both look alike on purpose: consumers need not tell them apart.
+ */
 export const BeneficiaryKey = z.string().regex(/^[0-9a-f]{64}$/, 'a beneficiary key is 64 hex digits');
 
 export const PartnerId = z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'a partner id: letters, digits and . _ : - (at most 64)');
@@ -47,7 +51,7 @@ export const PartnerId = z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'a partner 
 export const BeneficiaryCountRow = z.strictObject({ sex: Sex, ageGroup: AgeGroup, flags: VulnerabilityFlags, count: z.number().int().nonnegative() });
 export type BeneficiaryCountRow = z.infer<typeof BeneficiaryCountRow>;
 
-/** One person reached, known only by a keyed hash: the same person yields the same key in every delivery. */
+/** One person reached, known only by a pseudonym: the same person has the same key in every delivery until erased. */
 export const KeyedBeneficiary = z.strictObject({ key: BeneficiaryKey, sex: Sex, ageGroup: AgeGroup, flags: VulnerabilityFlags });
 export type KeyedBeneficiary = z.infer<typeof KeyedBeneficiary>;
 
@@ -129,5 +133,36 @@ export const deliveryVoided = defineEvent({
   businessDate: (d) => d.businessDate,
 });
 
+export const DeliveryRekeyedData = z.strictObject(DeliveryFigures).superRefine(figuresAgree);
+
+export const deliveryRekeyed = defineEvent({
+  type: 'assistance.delivery.rekeyed',
+  version: '1',
+  description: 'The beneficiary keys of the delivery were replaced by keyring pseudonyms (a one-off migration); the same people, '
+    + 'the figures otherwise unchanged. The data is complete, as in recorded: it replaces every figure of the delivery.',
+  data: DeliveryRekeyedData,
+  businessDate: (d) => d.businessDate,
+});
+
+/**
+ * The audit record of an erasure. It carries neither the case reference nor the pseudonym (that would defeat
+ * the erasure); the actor and the country of the request are in the envelope.
+ */
+export const BeneficiaryErasedData = z.strictObject({
+  erasureId: z.uuid(),
+  /** The day of the erasure (UTC), the business date of the event. */
+  date: IsoDate,
+});
+
+export const beneficiaryErased = defineEvent({
+  type: 'assistance.beneficiary.erased',
+  version: '1',
+  description: 'A person was forgotten (right to erasure): the assistance service destroyed the keyring entry that linked their '
+    + 'case reference to their pseudonym. Their past records stay, counted once under the old pseudonym; a later delivery to the '
+    + 'same reference counts them as a new person. No figure changes: reports need do nothing.',
+  data: BeneficiaryErasedData,
+  businessDate: (d) => d.date,
+});
+
 /** Events of the assistance service. */
-export const assistanceEvents = [deliveryRecorded, deliveryCorrected, deliveryVoided] as const;
+export const assistanceEvents = [deliveryRecorded, deliveryCorrected, deliveryVoided, deliveryRekeyed, beneficiaryErased] as const;

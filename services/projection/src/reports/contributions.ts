@@ -1,8 +1,8 @@
-import type { Collection } from 'mongodb';
+import type { FactsView } from '../query/figures.js';
 import { ALIGNMENT_CATALOGUES, alignmentEntry, type Alignment, type AlignmentFramework, type Localized } from '@passerelle/contracts';
 import type { Principal } from '@passerelle/platform';
-import { FactKind, type Fact } from '../facts.js';
-import { indicatorProgress } from '../indicators.js';
+import { indicatorDefinitions } from '../query/reference.js';
+import { indicatorProgress } from './progress.js';
 import { publishedFramework, protectionNote, type Protection, type PublishedFramework } from './scope.js';
 
 type Progress = Awaited<ReturnType<typeof indicatorProgress>>['indicators'][number];
@@ -67,11 +67,10 @@ export function byGoal(sdg: Contribution[]) {
 }
 
 /** Contributions of a framework's indicators and lines of work to SDG targets and goals, GCM objectives and SNIA OSPs. */
-export async function contributions(facts: Collection<Fact>, frameworkId: string, periodKey: string, principal: Principal, p: Protection) {
+export async function contributions(facts: FactsView, frameworkId: string, periodKey: string, principal: Principal, p: Protection) {
   const fw = await publishedFramework(facts, frameworkId, principal);
   const progress = await indicatorProgress(facts, frameworkId, periodKey, principal, p);
-  const defs = (await facts.find({ kind: FactKind.Indicator, frameworkId, retired: false }).toArray())
-    .map((f) => f.definition as { code: string; nodeCode: string; alignments?: Alignment[] });
+  const defs = await indicatorDefinitions<{ code: string; nodeCode: string; alignments?: Alignment[] }>(facts, frameworkId);
   const c = contributionsOf(fw.nodes, defs, progress.indicators);
   // Only indicator actuals are shown here; those hidden in the progress stay hidden.
   const hidden = progress.indicators.filter((i) => typeof i.actual === 'string').length;

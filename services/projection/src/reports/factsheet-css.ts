@@ -49,7 +49,16 @@ ol.activities li { display: grid; grid-template-columns: 10mm 1fr auto; gap: 2mm
 .badge { display: inline-block; min-width: 12mm; padding: .3mm 1.5mm; margin-right: 1.5mm; border-radius: 1mm; background: var(--brand); color: #fff; font-weight: 700; font-size: 8pt; text-align: center; }
 .badge.sub { background: #fff; color: var(--brand); border: 1px solid var(--accent); }
 .targets { margin: 1mm 0 0 4mm; }
-.lines-note { color: var(--muted); font-size: 8pt; }
+.lines-note { display: block; color: var(--muted); font-size: 7.8pt; margin-left: 1mm; }
+.chart { margin: 2mm 0 0; }
+.chart figcaption { font-weight: 700; font-size: 9.5pt; padding: 0 0 1mm; }
+.chart .lbl { font-size: 8.5px; fill: var(--ink); }
+.chart .val { font-size: 8.5px; fill: var(--brand); font-weight: 700; }
+.chart .val.hidden { fill: var(--warn); }
+.chart .bar, .progress .bar { fill: var(--accent); }
+.progress { vertical-align: middle; margin-right: 1mm; }
+.progress .track { fill: var(--soft); }
+.progress .done { fill: #1f8a4c; }
 .partners ul { columns: 2; column-gap: 7mm; list-style: none; margin: 0; padding: 0; font-size: 9pt; }
 .partners li { break-inside: avoid; margin: 0 0 1.3mm; }
 .partners .type { color: var(--muted); font-size: 8pt; }
@@ -69,9 +78,9 @@ footer ul { margin: 0 0 2mm; padding-left: 4.5mm; }
   .tile .n { font-size: 20pt; }
   .grid-2, .grid-even { gap: 5mm; }
   .partners ul { columns: 3; font-size: 8.5pt; }
-  /* Sections shorter than a page stay whole, so no heading is left alone at a page foot; the results section,
-     the longest, breaks between its blocks. A section taller than a page still breaks: nothing is cut off. */
-  section:not(.figures), .tiles, .assist, .protection, tr, ol.activities li, .contrib .grid-3 > div, .partners li { break-inside: avoid; page-break-inside: avoid; }
+  /* Small blocks stay whole and headings stay with what follows them; sections themselves flow from page to page, so
+     a section that does not fit at a page's foot starts there instead of leaving half a page blank. */
+  .intro, .tiles, .protection, tr, ol.activities li, .contrib li, .partners li, .chart, table { break-inside: avoid; page-break-inside: avoid; }
   .figures .grid-even > table { break-inside: avoid; }
   h2, h3, caption { break-after: avoid; page-break-after: avoid; }
   thead { display: table-header-group; }

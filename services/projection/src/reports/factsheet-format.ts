@@ -18,9 +18,10 @@ export function formatNumber(value: number | string | null, lang: Lang, opts: { 
     : new Intl.NumberFormat(LOCALE[lang], { maximumFractionDigits: 1 }).format(value);
 }
 
-/** A calendar date (YYYY-MM-DD) written out: "1 octobre 2019", "1 October 2019". */
+/** A calendar date (YYYY-MM-DD) written out: "1er octobre 2019" (French writes the first of a month as an ordinal), "1 October 2019". */
 export function formatDate(iso: string, lang: Lang): string {
-  return new Intl.DateTimeFormat(LOCALE[lang], { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${iso.slice(0, 10)}T00:00:00Z`));
+  const text = new Intl.DateTimeFormat(LOCALE[lang], { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${iso.slice(0, 10)}T00:00:00Z`));
+  return lang === 'fr' ? text.replace(/^1 /, '1er ') : text;
 }
 
 /** An instant with its time, in UTC so the same document reads the same everywhere. */
@@ -51,10 +52,10 @@ export function protectionSentence(p: { internal: boolean; threshold: number }, 
   }
   if (hidden === 0) {
     return lang === 'fr'
-      ? `Aucun chiffre n'a dû être masqué. Un groupe sensible (victimes de la traite, enfants) de moins de ${p.threshold} personnes serait affiché « ${lt} ».`
-      : `No figure needed hiding. A sensitive group (victims of trafficking, children) of fewer than ${p.threshold} people would show as “${lt}”.`;
+      ? `Aucun chiffre n'a dû être masqué. Un groupe sensible (victimes de la traite, enfants) de moins de ${p.threshold} personnes serait affiché « ${lt} » ; la part des chiffres qui compte ces personnes est arrondie à un multiple de ${p.threshold}.`
+      : `No figure needed hiding. A sensitive group (victims of trafficking, children) of fewer than ${p.threshold} people would show as “${lt}”; the part of a figure that counts such people is rounded to a multiple of ${p.threshold}.`;
   }
   return lang === 'fr'
-    ? `Pour protéger les personnes, ${hidden} chiffre(s) concernant de petits groupes sensibles (victimes de la traite, enfants) sont masqués : moins de ${p.threshold} s'affiche « ${lt} », et un chiffre voisin « masqué » empêche de le retrouver par soustraction.`
-    : `To protect people, ${hidden} figure(s) about small sensitive groups (victims of trafficking, children) are hidden: fewer than ${p.threshold} shows as “${lt}”, and a neighbouring figure marked “hidden” stops it being worked out by subtraction.`;
+    ? `Pour protéger les personnes, ${hidden} chiffre(s) concernant de petits groupes sensibles (victimes de la traite, enfants) sont masqués : moins de ${p.threshold} s'affiche « ${lt} », et la part des autres chiffres qui compte ces personnes est arrondie à un multiple de ${p.threshold}, si bien qu'aucune soustraction ne la retrouve.`
+    : `To protect people, ${hidden} figure(s) about small sensitive groups (victims of trafficking, children) are hidden: fewer than ${p.threshold} shows as “${lt}”, and the part of other figures that counts such people is rounded to a multiple of ${p.threshold}, so no subtraction gives it back.`;
 }

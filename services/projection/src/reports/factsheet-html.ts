@@ -1,7 +1,8 @@
+import { barChart, progressBar } from './factsheet-charts.js';
 import { FACTSHEET_CSS } from './factsheet-css.js';
 import type { Figure } from './factsheet-format.js';
 import { formatInstant } from './factsheet-format.js';
-import { counted, t } from './factsheet-labels.js';
+import { counted, t } from './labels.js';
 import type { Factsheet } from './factsheet.js';
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -11,7 +12,8 @@ export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ENTITIES[c
 
 const e = escapeHtml;
 /** A figure; hidden ones are marked so they read as such on screen and on paper. */
-const fig = (f: Figure | null) => (f === null ? '–' : typeof f.value === 'number' ? e(f.text) : `<span class="hidden-fig">${e(f.text)}</span>`);
+// An em dash is "no data": a figure that does not exist yet, never a 0.
+const fig = (f: Figure | null) => (f === null ? '—' : typeof f.value === 'number' ? e(f.text) : `<span class="hidden-fig">${e(f.text)}</span>`);
 const list = <T>(items: T[], item: (x: T) => string) => items.map(item).join('');
 
 function header(s: Factsheet) {
@@ -56,14 +58,17 @@ function keyFigures(s: Factsheet) {
   </div>
   <div class="grid-even">
     ${rowsTable(t('byTopic', L), [t('topic', L), t('trainings', L), t('participants', L)], k.byTopic.map((r) => [e(r.label), fig(r.trainings), fig(r.figure)]), t('none', L))}
-    ${rowsTable(t('byCategory', L), [t('category', L), t('participants', L)], k.byCategory.map((r) => [e(r.label), fig(r.figure)]), t('none', L))}
+    <div>
+      ${rowsTable(t('byCategory', L), [t('category', L), t('participants', L)], k.byCategory.map((r) => [e(r.label), fig(r.figure)]), t('none', L))}
+      ${barChart(k.bySex, t('bySex', L))}
+    </div>
   </div>
   <div class="assist">
     <h3>${e(t('assistance', L))}</h3>
     <p class="lead"><b>${fig(a.people)}</b> ${e(counted('assisted', a.people.value, L))}${partners ? ` · ${e(t('partner', L))} <b>${partners}</b>` : ''} <span class="muted">(${fig(a.deliveries)} ${e(counted('deliveries', a.deliveries.value, L))}; ${e(a.counting)})</span></p>
     <div class="grid-even">
       ${rowsTable(t('kind', L), [], a.byKind.map((r) => [e(r.label), fig(r.figure)]), t('none', L))}
-      ${a.byVulnerability.length ? rowsTable(t('vulnerability', L), [], a.byVulnerability.map((r) => [e(r.label), fig(r.figure)]), t('none', L)) : '<div></div>'}
+      ${a.byVulnerability.length ? barChart(a.byVulnerability, t('vulnerability', L)) : '<div></div>'}
     </div>
   </div>
 </section>`;
@@ -91,7 +96,7 @@ function indicators(s: Factsheet) {
   <h2>${e(t('indicators', L))}</h2>
   <table>
     <thead><tr><th>${e(t('indicator', L))}</th><th class="num">${e(t('baseline', L))}</th><th class="num">${e(t('target', L))}</th><th class="num">${e(t('actual', L))}</th><th class="num">${e(t('percent', L))}</th></tr></thead>
-    <tbody>${list(s.indicators, (i) => `<tr><td><span class="code">${e(i.code)}</span> ${e(i.name)} <span class="muted">(${e(i.unit)})</span></td><td class="num">${fig(i.baseline)}</td><td class="num">${fig(i.target)}</td><td class="num">${fig(i.actual)}</td><td class="num">${fig(i.percentOfTarget)}</td></tr>`)}</tbody>
+    <tbody>${list(s.indicators, (i) => `<tr><td><span class="code">${e(i.code)}</span> ${e(i.name)} <span class="muted">(${e(i.unit)})</span></td><td class="num">${fig(i.baseline)}</td><td class="num">${fig(i.target)}</td><td class="num">${fig(i.actual)}</td><td class="num">${progressBar(i.percentOfTarget)} ${fig(i.percentOfTarget)}</td></tr>`)}</tbody>
   </table>
 </section>`;
 }
@@ -99,7 +104,7 @@ function indicators(s: Factsheet) {
 function contributions(s: Factsheet) {
   const L = s.lang;
   const c = s.contributions;
-  const lines = (codes: string[]) => (codes.length ? ` <span class="lines-note">(${e(t('lineCodes', L))} ${e(codes.join(', '))})</span>` : '');
+  const lines = (titles: string[]) => (titles.length ? `<span class="lines-note">${e(t('through', L))} ${e(titles.join(' · '))}</span>` : '');
   const item = (prefix: string, a: { code: string; label: string; lines: string[] }, inner = '', cls = '') =>
     `<li><span class="badge${cls}">${prefix ? `${e(prefix)} ` : ''}${e(a.code)}</span>${e(a.label)}${lines(a.lines)}${inner}</li>`;
   const column = (title: string, body: string) => `<div><h3>${e(title)}</h3><ul>${body}</ul></div>`;

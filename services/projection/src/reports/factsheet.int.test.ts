@@ -1,4 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -50,6 +53,20 @@ async function openPage(path: string, token: string): Promise<{ page: Page; text
   return { page, text: await page.locator('body').innerText(), status: res!.status() };
 }
 
+/** How far down each page of a PDF its content reaches (0..1), read from the pages rendered by pdftoppm (poppler). */
+function pageFill(pdf: string): number[] {
+  const dir = mkdtempSync(join(tmpdir(), 'fill-'));
+  const r = spawnSync('pdftoppm', ['-r', '20', '-gray', pdf, join(dir, 'p')]);
+  if (r.status !== 0) throw new Error('pdftoppm is missing or failed: infra/dev/setup.sh installs poppler-utils');
+  return readdirSync(dir).sort().map((f) => {
+    const pgm = readFileSync(join(dir, f));
+    const [, w, h] = pgm.subarray(0, 40).toString('latin1').split(/\s+/).map(Number);
+    const pixels = pgm.subarray(pgm.length - w! * h!);
+    let last = 0;
+    for (let y = 0; y < h!; y++) for (let x = 0; x < w!; x++) if (pixels[y * w! + x]! < 200) last = y;
+    return (last + 1) / h!;
+  });
+}
 const pdfPages = (pdf: Buffer) => (pdf.toString('latin1').match(/\/Type\s*\/Page(?![a-z])/g) ?? []).length;
 
 beforeAll(async () => {
@@ -118,7 +135,7 @@ describe.each(['fr', 'en'] as const)('the year-1 factsheet of the Morocco demo (
       for (const goal of ['10', '16', '17']) expect(text).toContain(`${sdg} ${goal}`);
       for (const osp of ['15', '16', '17', '26', '27']) expect(text).toContain(`${snia} ${osp}`);
       if (lang === 'fr') {
-        expect(text).toContain('1 octobre 2019 – 30 septembre 2020');
+        expect(text).toContain('1er octobre 2019 – 30 septembre 2020');
         expect(text).toContain('119\u00a0%'); // 119 participants for a target of 100, French style
       } else {
         expect(text).toContain('1 October 2019 – 30 September 2020');
@@ -133,6 +150,13 @@ describe.each(['fr', 'en'] as const)('the year-1 factsheet of the Morocco demo (
       const pages = pdfPages(pdf);
       expect(pages).toBeGreaterThanOrEqual(1);
       expect(pages).toBeLessThanOrEqual(4);
+      // No half-empty page: every page but the last is filled down to its foot.
+      const fill = pageFill(`${OUT}factsheet-${lang}.pdf`);
+      expect(fill).toHaveLength(pages);
+      for (const f of fill.slice(0, -1)) expect(f).toBeGreaterThan(0.8);
+      // Drawn, not only written: progress against targets, participants by sex, people by vulnerability.
+      expect(await page.locator('svg.progress').count()).toBeGreaterThan(3);
+      expect(await page.locator('figure.chart svg rect.bar').count()).toBeGreaterThanOrEqual(4);
     } finally {
       await page.context().close();
     }

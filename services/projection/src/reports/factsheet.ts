@@ -1,13 +1,14 @@
-import type { Collection } from 'mongodb';
+import type { FactsView } from '../query/figures.js';
 import type { Localized } from '@passerelle/contracts';
 import type { Principal } from '@passerelle/platform';
-import { FactKind, type Fact } from '../facts.js';
+import { partners } from '../query/reference.js';
 import { contributions } from './contributions.js';
 import { figures, formatDate, protectionSentence, type Figure } from './factsheet-format.js';
-import { label, t, type LabelSet } from './factsheet-labels.js';
+import { label, t, type LabelSet } from './labels.js';
 import { resultsByLine } from './results.js';
 import { publishedFramework, resolveScope, type Protection, type PublishedFramework } from './scope.js';
-import { assistanceSummary, Counting, trainingsSummary, type Summary } from './summaries.js';
+import { Counting } from './counting.js';
+import { assistanceSummary, trainingsSummary, type Summary } from './summaries.js';
 import type { Lang } from './tables.js';
 
 interface Row { code: string | null; label: string; figure: Figure }
@@ -29,10 +30,10 @@ export interface Factsheet {
   targetGroups: string[];
   lines: Array<{ code: string; title: string; activities: Activity[] }>;
   keyFigures: {
-    trainings: Figure; participants: Figure; byTopic: Array<Row & { trainings: Figure }>; byCategory: Row[];
-    assisted: { people: Figure; counting: string; deliveries: Figure; byPartner: Row[]; byKind: Row[]; byVulnerability: Row[] };
+    trainings: Figure; participants: Figure; byTopic: Array<Row & { trainings: Figure }>; byCategory: Row[]; bySex: Row[];
+    assisted: { people: Figure; keyedPeople: Figure; countedPeople: Figure; counting: string; deliveries: Figure; byPartner: Row[]; byKind: Row[]; byVulnerability: Row[] };
   };
-  indicators: Array<{ code: string; name: string; unit: string; baseline: Figure | null; target: Figure | null; actual: Figure | null; percentOfTarget: Figure | null }>;
+  indicators: Array<{ code: string; name: string; unit: string; baseline: Figure | null; target: Figure | null; actual: Figure | null; percentOfTarget: Figure | null; noData: string | null }>;
   partners: Array<{ name: string; acronym: string | null; type: string }>;
   contributions: {
     sdg: { label: string; goals: Array<Aligned & { targets: Aligned[] }> };
@@ -59,7 +60,7 @@ function periodLabel(key: string, from: string | undefined, to: string | undefin
  * partners and contributions. Built from the existing reports, so its figures are theirs; small cells of
  * sensitive groups stay hidden outside the internal scope and the sentence in `protection` says how many.
  */
-export async function factsheet(facts: Collection<Fact>, frameworkId: string, period: string, lang: Lang, principal: Principal, protection: Protection,
+export async function factsheet(facts: FactsView, frameworkId: string, period: string, lang: Lang, principal: Principal, protection: Protection,
   opts: { asOf?: string | undefined; now?: Date } = {}): Promise<Factsheet> {
   const fw = await publishedFramework(facts, frameworkId, principal) as PublishedFramework & { context?: Localized; targetGroups?: Localized[] };
   const scope = await resolveScope(facts, { period, framework: frameworkId }, principal);
@@ -68,7 +69,7 @@ export async function factsheet(facts: Collection<Fact>, frameworkId: string, pe
     await trainingsSummary(facts, scope, protection), await assistanceSummary(facts, scope, protection),
     await resultsByLine(facts, frameworkId, period, principal, protection), await contributions(facts, frameworkId, period, principal, protection),
   ];
-  const partnerFacts = await facts.find({ kind: FactKind.Partner, country, active: true }, { projection: { _id: 0, name: 1, acronym: 1, partner_type: 1 } }).toArray();
+  const partnerFacts = await partners(facts, country, { activeOnly: true });
   const f = figures(lang);
   const loc = (x: Localized | null | undefined) => (x ? x[lang] : '');
   // Largest first; a partner unknown to the read model shows its id rather than nothing.
@@ -79,11 +80,16 @@ export async function factsheet(facts: Collection<Fact>, frameworkId: string, pe
   const topicTrainings = cellsOf(trainings, 'topic', 'trainings');
   const byTopic = rows(cellsOf(trainings, 'topic', 'participants'), 'topic')
     .map((r) => ({ ...r, trainings: f.of(topicTrainings.find((c) => c.key === r.code)?.value ?? 0) }));
+  const people = assistance.totals.people!;
+  const keyed = f.of(people.keyedPeople ?? 0);
+  const counted = f.of(people.countedPeople ?? 0);
   const assisted = {
-    people: f.of(assistance.totals.people!.value),
-    counting: assistance.totals.people!.counting === Counting.Unique
-      ? (lang === 'fr' ? 'personnes uniques, comptées une fois' : 'unique people, each counted once')
-      : (lang === 'fr' ? 'total des bénéficiaires : une personne aidée deux fois compte deux fois' : 'total of beneficiaries: a person helped twice counts twice'),
+    people: f.of(people.value),
+    keyedPeople: keyed,
+    countedPeople: counted,
+    counting: people.counting === Counting.Unique
+      ? (lang === 'fr' ? 'personnes uniques des listes de bénéficiaires, comptées une fois' : 'unique people of beneficiary lists, each counted once')
+      : (lang === 'fr' ? 'personnes des listes comptées une fois, plus des personnes comptées sans liste : le total peut compter une personne deux fois' : 'people of lists counted once, plus people counted without a list: the total may count a person twice'),
     deliveries: f.of(assistance.totals.deliveries!.value),
     byPartner: rows(cellsOf(assistance, 'partnerId', 'people'), 'partner'),
     byKind: rows(cellsOf(assistance, 'what', 'people'), 'kind'),
@@ -93,7 +99,8 @@ export async function factsheet(facts: Collection<Fact>, frameworkId: string, pe
   const node = (code: string) => results.lines.find((l) => l.code === code)!;
   const activity = (code: string): Activity => {
     const n = node(code);
-    const participants = n.trainings.reduce((s, x) => s + x.participants, 0);
+    const hiddenParticipants = n.trainings.find((x) => typeof x.participants !== 'number');
+    const participants = hiddenParticipants ? hiddenParticipants.participants : n.trainings.reduce((s, x) => s + (x.participants as number), 0);
     const visible = n.deliveries.reduce((s, d) => s + (typeof d.people === 'number' ? d.people : 0), 0);
     const hiddenPeople = n.deliveries.filter((d) => typeof d.people !== 'number').map((d) => f.of(d.people));
     return {
@@ -111,11 +118,11 @@ export async function factsheet(facts: Collection<Fact>, frameworkId: string, pe
     return {
       code: i.code, name: loc(i.name as Localized), unit: label('unit', i.unit, lang),
       baseline: i.baseline ? f.of(i.baseline.value as number, pct) : null, target: i.target ? f.of(i.target.value as number, pct) : null,
-      actual: i.actual === null ? null : f.of(i.actual, pct), percentOfTarget: i.percentOfTarget === null ? null : f.of(i.percentOfTarget, { percent: true }),
+      actual: i.actual === null ? null : f.of(i.actual, pct), percentOfTarget: i.percentOfTarget === null ? null : f.of(i.percentOfTarget, { percent: true }), noData: i.noData,
     };
   });
-  const lineCodes = (c: { activityLines: Array<{ code: string }> }) => c.activityLines.map((l) => l.code);
-  const aligned = (c: { code: string; label: Localized | null; activityLines: Array<{ code: string }> }) => ({ code: c.code, label: loc(c.label), lines: lineCodes(c) });
+  // People read the lines of work by their titles: a node code ("OBJ", "1.4") means nothing outside the framework file.
+  const aligned = (c: { code: string; label: Localized | null; activityLines: Array<{ code: string; title: Localized }> }) => ({ code: c.code, label: loc(c.label), lines: c.activityLines.map((l) => loc(l.title)) });
   const sniaGroups = contrib.snia.groups as Record<string, Localized>;
   const p = { ...protection, hidden: f.hidden() };
 
@@ -127,9 +134,10 @@ export async function factsheet(facts: Collection<Fact>, frameworkId: string, pe
     context: fw.context ? fw.context[lang] : null, objective: objective ? loc(objective.title) : null,
     targetGroups: (fw.targetGroups ?? []).map((g) => g[lang]),
     lines,
-    keyFigures: { trainings: f.of(trainings.totals.trainings!.value), participants: f.of(trainings.totals.participants!.value), byTopic, byCategory: rows(cellsOf(trainings, 'participant_category', 'participants'), 'category'), assisted },
+    keyFigures: { trainings: f.of(trainings.totals.trainings!.value), participants: f.of(trainings.totals.participants!.value), byTopic, byCategory: rows(cellsOf(trainings, 'participant_category', 'participants'), 'category'),
+      bySex: rows(cellsOf(trainings, 'sex', 'participants'), 'sex'), assisted },
     indicators,
-    partners: partnerFacts.map((x) => ({ name: loc(x.name as Localized), acronym: (x.acronym as string | null) ?? null, type: label('partnerType', String(x.partner_type), lang) }))
+    partners: partnerFacts.map((x) => ({ name: loc(x.name), acronym: x.acronym, type: label('partnerType', x.type, lang) }))
       .sort((a, b) => a.name.localeCompare(b.name, lang)),
     contributions: {
       sdg: { label: loc(contrib.sdg.label), goals: contrib.sdg.goals.map((g) => ({ ...aligned(g), targets: g.targets.map(aligned) })) },
@@ -137,8 +145,8 @@ export async function factsheet(facts: Collection<Fact>, frameworkId: string, pe
       snia: { label: loc(contrib.snia.label), objectives: contrib.snia.objectives.map((o) => ({ ...aligned(o), group: o.parent ? loc(sniaGroups[o.parent]) : null })) },
     },
     notes: lang === 'fr'
-      ? ['Participants : somme des présences ; une personne ayant suivi deux formations compte deux fois.', 'Une formation sur plusieurs thèmes compte sous chacun d\'eux.', `Personnes assistées : ${assisted.counting}.`]
-      : ['Participants: the sum of attendance; a person who attended two trainings counts twice.', 'A training on several topics counts under each of them.', `People assisted: ${assisted.counting}.`],
+      ? ['Participants : somme des présences ; une personne ayant suivi deux formations compte deux fois.', 'Une formation sur plusieurs thèmes compte sous chacun d\'eux.', `Personnes assistées : ${assisted.people.text}, dont ${keyed.text} personnes distinctes des listes de bénéficiaires et ${counted.text} personnes comptées sans liste (${assisted.counting}).`]
+      : ['Participants: the sum of attendance; a person who attended two trainings counts twice.', 'A training on several topics counts under each of them.', `People assisted: ${assisted.people.text}, of whom ${keyed.text} distinct people of beneficiary lists and ${counted.text} people counted without a list (${assisted.counting}).`],
     protection: { ...p, note: protectionSentence(protection, p.hidden, lang) },
     generatedAt: (opts.now ?? new Date()).toISOString(),
   };

@@ -209,24 +209,29 @@ describe('an IATI 2.03 file for programme year 1, for an external reader', () =>
     expect(xpath(file, `sum(${ind('1.1.a')}/period/actual[dimension/@name="participant_category"]/@value)`)).toBe(String(total));
     expect(xpath(file, `string(${cell('1.1.a', 'sex', 'female')}/@value)`)).toBe(String(14 + 6 + 5 + 17 + 25));
     expect(xpath(file, `string(${cell('1.1.a', 'participant_category', 'student')}/@value)`)).toBe('47');
+    // 1.4.a counts 5 protected people (2 children, 3 victims) among 150: their part is rounded to a multiple of 5.
     expect(xpath(file, `string(${ind('1.4.a')}/period/actual[not(dimension)]/@value)`)).toBe('150');
-    expect(xpath(file, `string(${cell('1.4.a', 'sex', 'male')}/@value)`)).toBe(String(65 + 2));
+    expect(xpath(file, `string(${cell('1.4.a', 'sex', 'male')}/@value)`)).toBe(String(65 + 0));
+    expect(xpath(file, `string(${cell('1.4.a', 'sex', 'female')}/@value)`)).toBe(String(80 + 5));
+    expect(xpath(file, `string(${cell('1.4.a', 'sex', 'female')}/comment/narrative[@xml:lang="en"])`)).toMatch(/^Rounded to protect people/);
     expect(xpath(file, `string(${ind('1.a')}/period/actual/@value)`)).toBe('1');
     expect(xpath(file, `string(${ind('1.b')}/period/actual/@value)`)).toBe('62.5');
   });
 
   it('withholds small cells of children and of the sensitive indicator, with a comment, and says how many', () => {
-    // Two unaccompanied children: no value, and the adults' cell is withheld too, or 150 - 148 would give it away.
+    // Two unaccompanied children: no value; every child age group is there, empty or not, so none stands out. The
+    // adults' cell holds the 3 victims: their part is rounded, so 150 minus it gives nothing back.
     expect(xpath(file, `count(${cell('1.4.a', 'age_group', '12-17')})`)).toBe('1');
-    expect(xpath(file, `count(${cell('1.4.a', 'age_group', '12-17')}/@value)`)).toBe('0');
-    expect(xpath(file, `count(${cell('1.4.a', 'age_group', '18-59')}/@value)`)).toBe('0');
+    for (const age of ['0-4', '5-11', '12-17']) expect(xpath(file, `count(${cell('1.4.a', 'age_group', age)}/@value)`)).toBe('0');
+    expect(xpath(file, `string(${cell('1.4.a', 'age_group', '18-59')}/@value)`)).toBe(String(145 + 5));
     expect(xpath(file, `string(${cell('1.4.a', 'age_group', '12-17')}/comment/narrative[@xml:lang="en"])`)).toMatch(/withheld to protect/);
-    // Three victims of trafficking: the total and its cell are withheld.
+    // Three victims of trafficking: the total and every sex (the empty ones too) are withheld.
     expect(xpath(file, `count(${ind('1.4.b')}/period/actual[not(dimension)])`)).toBe('1');
     expect(xpath(file, `count(${ind('1.4.b')}/period/actual/@value)`)).toBe('0');
+    expect(xpath(file, `count(${ind('1.4.b')}/period/actual[dimension])`)).toBe('3');
     expect(xpath(file, `string(${ind('1.4.b')}/period/actual[not(dimension)]/comment/narrative[@xml:lang="fr"])`)).toMatch(/masquée/);
     const withheld = Number(xpath(file, 'count(//actual[not(@value)])'));
-    expect(withheld).toBe(4);
+    expect(withheld).toBe(3 + 4);
     expect(xpath(file, 'string(//iati-activity/description[@type="4"]/narrative[@xml:lang="en"])')).toContain(`${withheld} value(s) withheld`);
     expect(readFileSync(file, 'utf8')).not.toContain('&lt;5');
   });

@@ -1,8 +1,8 @@
-import type { Collection } from 'mongodb';
+import type { FactsView } from '../query/figures.js';
 import { RULE_SOURCES, type Alignment } from '@passerelle/contracts';
-import { NotFoundError, RuleViolation, assertCountry, type Principal } from '@passerelle/platform';
-import { FactKind, type Fact } from '../facts.js';
-import { indicatorProgress } from '../indicators.js';
+import { RuleViolation, assertCountry, type Principal } from '@passerelle/platform';
+import { indicatorProgress } from './progress.js';
+import { indicatorDefinitions, latestActivityDate, plannedPeriods, publishedFramework } from '../query/reference.js';
 import { parsePeriod } from '../periods.js';
 import {
   ACTIVITY_DATE_ACTUAL_START, ACTIVITY_STATUS_IMPLEMENTATION, DESCRIPTION, IOM_NAME, IOM_ORG_ID, IOM_ORG_TYPE, OWN_VOCABULARY, RESULT_TYPE, RESULT_TYPE_OTHER, ROLE_IMPLEMENTING,
@@ -42,15 +42,20 @@ const withheldToo = () => el('comment', {}, narratives({
   fr: 'Valeur masquée pour protéger les personnes : affichée, elle permettrait de retrouver une petite valeur masquée à partir du total.',
 }));
 
+const rounded = (threshold: number) => el('comment', {}, narratives({
+  en: `Rounded to protect people: the part of this value that counts people of protected groups is rounded to a multiple of ${threshold}.`,
+  fr: `Arrondi pour protéger les personnes : la part de cette valeur qui compte des personnes de groupes protégés est arrondie à un multiple de ${threshold}.`,
+}));
+
 /** The actual of a period: the total, then one actual per cell of each disaggregation, hidden cells without a value but with a comment. */
 function actuals(row: Row, threshold: number): XmlElement[] {
   const out: XmlElement[] = [];
-  if (typeof row.actual === 'number') out.push(el('actual', { value: row.actual }));
+  if (typeof row.actual === 'number') out.push(el('actual', { value: row.actual }, row.rounded && rounded(threshold)));
   else if (row.actual !== null) out.push(el('actual', {}, withheld(threshold)));
   for (const [name, cells] of Object.entries(row.breakdowns)) {
     for (const c of cells) {
       const dimension = el('dimension', { name, value: c.key ?? NOT_RECORDED });
-      if (typeof c.value === 'number') out.push(el('actual', { value: c.value }, dimension));
+      if (typeof c.value === 'number') out.push(el('actual', { value: c.value }, dimension, c.rounded && rounded(threshold)));
       else out.push(el('actual', {}, dimension, c.value === null ? withheldToo() : withheld(threshold)));
     }
   }
@@ -96,17 +101,14 @@ function checkedPeriod(key: string, programmeStart: string): string {
 }
 
 /** Programme years from the first to the last one holding a target, a reported value or an activity of the country. */
-async function programmeYears(facts: Collection<Fact>, frameworkId: string, country: string, programmeStart: string, today: string): Promise<string[]> {
+async function programmeYears(facts: FactsView, frameworkId: string, country: string, programmeStart: string, today: string): Promise<string[]> {
   const yearOf = (date: string) => {
     for (let k = 1; k <= MAX_PROGRAMME_YEARS; k++) if (parsePeriod(`PY${k}`, programmeStart).to! >= date) return k;
     return MAX_PROGRAMME_YEARS;
   };
-  const [planned, latest] = await Promise.all([
-    facts.find({ kind: { $in: [FactKind.Target, FactKind.ManualValue] }, frameworkId }, { projection: { period: 1 } }).toArray(),
-    facts.find({ kind: { $in: Object.keys(RULE_SOURCES) as FactKind[] }, country, businessDate: { $lte: today } }, { projection: { businessDate: 1 } }).sort({ businessDate: -1 }).limit(1).toArray(),
-  ]);
-  let last = latest[0] ? yearOf(latest[0].businessDate) : 1;
-  for (const p of planned) last = Math.max(last, Number(/^PY(\d+)$/.exec(String(p.period))?.[1] ?? 1));
+  const [planned, latest] = await Promise.all([plannedPeriods(facts, frameworkId), latestActivityDate(facts, country, today, Object.keys(RULE_SOURCES))]);
+  let last = latest ? yearOf(latest) : 1;
+  for (const p of planned) last = Math.max(last, Number(/^PY(\d+)$/.exec(p)?.[1] ?? 1));
   return Array.from({ length: Math.min(last, MAX_PROGRAMME_YEARS) }, (_, i) => `PY${i + 1}`);
 }
 
@@ -116,10 +118,14 @@ function protectionNote(hidden: number, protection: IatiRequest['protection']): 
     fr: 'Fichier interne : aucune valeur masquée. Il contient de petits effectifs de groupes sensibles et ne doit pas être publié.',
   };
   const t = protection.threshold;
-  if (hidden === 0) return { en: `No value had to be withheld (values of sensitive groups under ${t} would be).`, fr: `Aucune valeur n'a dû être masquée (les valeurs de groupes sensibles inférieures à ${t} le seraient).` };
+  const rounding = {
+    en: ` The part of a value that counts people of protected groups is rounded to a multiple of ${t}; such values carry a comment.`,
+    fr: ` La part d'une valeur qui compte des personnes de groupes protégés est arrondie à un multiple de ${t} ; ces valeurs portent un commentaire.`,
+  };
+  if (hidden === 0) return { en: `No value had to be withheld (values of sensitive groups under ${t} would be).${rounding.en}`, fr: `Aucune valeur n'a dû être masquée (les valeurs de groupes sensibles inférieures à ${t} le seraient).${rounding.fr}` };
   return {
-    en: `${hidden} value(s) withheld to protect people in small sensitive groups (under ${t}); each one carries a comment saying so.`,
-    fr: `${hidden} valeur(s) masquée(s) pour protéger les personnes de petits groupes sensibles (moins de ${t}) ; chacune porte un commentaire qui le dit.`,
+    en: `${hidden} value(s) withheld to protect people in small sensitive groups (under ${t}); each one carries a comment saying so.${rounding.en}`,
+    fr: `${hidden} valeur(s) masquée(s) pour protéger les personnes de petits groupes sensibles (moins de ${t}) ; chacune porte un commentaire qui le dit.${rounding.fr}`,
   };
 }
 
@@ -128,18 +134,16 @@ function protectionNote(hidden: number, protection: IatiRequest['protection']): 
  * Global Compact and SNIA tags and one result per node with indicators, figures from indicatorProgress, so small
  * cells are hidden exactly as in the other reports.
  */
-export async function iatiActivities(facts: Collection<Fact>, req: IatiRequest): Promise<string> {
+export async function iatiActivities(facts: FactsView, req: IatiRequest): Promise<string> {
   const { frameworkId } = req;
   const country = frameworkId.split('-').pop()!;
   assertCountry(req.principal, country);
-  const fact = await facts.findOne({ kind: FactKind.Framework, frameworkId, historical: { $exists: false } });
-  if (!fact) throw new NotFoundError('published framework', frameworkId);
-  const fw = fact.framework as Framework;
+  const fw = await publishedFramework(facts, frameworkId, req.principal) as unknown as Framework;
   const today = (req.asOf ?? req.now.toISOString()).slice(0, 10);
   const keys = req.period ? [checkedPeriod(req.period, fw.programmeStart)] : await programmeYears(facts, frameworkId, country, fw.programmeStart, today);
   const progress: Progress[] = [];
   for (const key of keys) progress.push(await indicatorProgress(facts, frameworkId, key, req.principal, req.protection));
-  const definitions = (await facts.find({ kind: FactKind.Indicator, frameworkId, retired: false }).toArray()).map((f) => f.definition as Definition);
+  const definitions = await indicatorDefinitions<Definition>(facts, frameworkId);
   const hidden = progress.reduce((n, p) => n + p.indicators.reduce((m, r) => m + r.suppressedCells, 0), 0);
   const objective = fw.nodes.find((n) => n.level === 'objective');
   const asOf = req.asOf ?? req.now.toISOString();

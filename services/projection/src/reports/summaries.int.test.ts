@@ -3,9 +3,15 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import { createEnvelope, registry, type Envelope } from '@passerelle/contracts';
 import { publishEvent } from '@passerelle/platform';
+import ExcelJS from 'exceljs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { readSheet, SHEET_TYPES } from '@passerelle/sheets';
 import { eventually, isolatedEnv, testToken } from '@passerelle/testkit';
 import { start } from '../main.js';
+import { Counting } from './counting.js';
 
 // Summaries, 3W, results by line of work and contributions over a small Moroccan year, read by an internal
 // user and by an external one (small cells of children and trafficking victims hidden).
@@ -129,12 +135,17 @@ describe('trainings summary', () => {
   it('is a CSV with accents intact, and an XLSX, with the same figures', async () => {
     const csv = await get('/reports/trainings-summary?framework=ARMP-MA&period=PY1&format=csv');
     expect(csv.type).toMatch(/^text\/csv/);
-    expect(csv.disposition).toBe('attachment; filename="trainings-ARMP-MA-PY1.csv"');
+    expect(csv.disposition).toBe('attachment; filename="trainings-ARMP-MA-PY1-en.csv"');
     const rows = await readSheet(csv.body, SHEET_TYPES.csv);
-    expect(rows.find((x) => x.values.breakdown === 'region' && x.values.measure === 'participants')?.values).toMatchObject({ value: 'Rabat-Salé-Kénitra', figure: String(sum(inPY1.flatMap((x) => x.rows))) });
+    expect(rows.find((x) => x.values.breakdown === 'Region' && x.values.measure === 'participants')?.values).toMatchObject({ value: 'Rabat-Salé-Kénitra', figure: String(sum(inPY1.flatMap((x) => x.rows))) });
+    // Values in the language, codes beside them; the topic column has the topic's name.
+    expect(rows.find((x) => x.values.code === 'female' && x.values.measure === 'participants')?.values).toMatchObject({ breakdown: 'Sex', value: 'Women' });
+    const fr = await readSheet((await get('/reports/trainings-summary?framework=ARMP-MA&period=PY1&format=csv&lang=fr')).body, SHEET_TYPES.csv);
+    expect(fr.find((x) => x.values.code === 'trafficking_in_persons' && x.values.mesure === 'participants')?.values).toMatchObject({ ventilation: 'Thème', valeur: expect.stringMatching(/^Lutte contre la traite/) });
     const xlsx = await get('/reports/trainings-summary?framework=ARMP-MA&period=PY1&format=xlsx');
     expect(xlsx.type).toBe(SHEET_TYPES.xlsx);
-    expect((await readSheet(xlsx.body, SHEET_TYPES.xlsx)).map((x) => x.values)).toEqual(rows.map((x) => x.values));
+    // The same data; the CSV's notes follow its data, the XLSX's are on their own sheet.
+    expect((await readSheet(xlsx.body, SHEET_TYPES.xlsx)).map((x) => x.values)).toEqual(rows.filter((x) => x.values.measure).map((x) => x.values));
   });
 });
 
@@ -142,10 +153,11 @@ describe('assistance summary', () => {
   it('counts people once where keys exist, adds counted people as totals, and says which per figure', async () => {
     const r = (await get('/reports/assistance-summary?framework=ARMP-MA&period=PY1')).body;
     const keys = new Set([1, 2, 3, 4, 5, 6, 7, 8, 20, 21]);
-    expect(r.totals.people).toEqual({ value: keys.size + 13, counting: 'total (may count a person twice)' });
+    // Every people figure names its two parts: distinct people of lists, and people counted without a list.
+    expect(r.totals.people).toEqual({ value: keys.size + 13, keyedPeople: keys.size, countedPeople: 13, counting: Counting.MayCountTwice });
     expect(r.totals.deliveries.value).toBe(3);
-    expect(cells(r, 'what', 'people').find((c) => c.key === 'food')).toMatchObject({ value: keys.size, counting: 'unique people' });
-    expect(cells(r, 'what', 'people').find((c) => c.key === 'medical')).toMatchObject({ value: 13, counting: 'total (may count a person twice)' });
+    expect(cells(r, 'what', 'people').find((c) => c.key === 'food')).toMatchObject({ value: keys.size, keyedPeople: keys.size, countedPeople: 0, counting: Counting.Unique });
+    expect(cells(r, 'what', 'people').find((c) => c.key === 'medical')).toMatchObject({ value: 13, keyedPeople: 0, countedPeople: 13, counting: Counting.MayCountTwice });
     expect(cells(r, 'partnerId', 'people').find((c) => c.key === P)).toMatchObject({ value: keys.size, name: { en: 'Orient-Occident Foundation' } });
     expect(value(r, 'partnerId', 'deliveries', P)).toBe(2);
     expect(value(r, 'vulnerability', 'people', 'victim_of_trafficking')).toBe(3);
@@ -184,8 +196,8 @@ describe('3W', () => {
     const find = (q: object) => r.rows.filter((x: any) => Object.entries(q).every(([k, v]) => x[k] === v));
     expect(find({ type: 'training', partnerId: P, when: '2020-Q1' })).toMatchObject([{ activityLine: '1.1', figure: sum(trainings[0]!.rows), activities: 1, partner: { en: 'Orient-Occident Foundation' } }]);
     expect(find({ type: 'training', partnerId: null, when: '2020-Q2' })).toMatchObject([{ figure: sum(trainings[1]!.rows) }]);
-    expect(find({ type: 'assistance', kind: 'food' })).toMatchObject([{ partnerId: P, region: 'Oriental', when: '2020-Q2', figure: 10, activities: 2, counting: 'unique people' }]);
-    expect(find({ type: 'assistance', kind: 'medical' })).toMatchObject([{ partnerId: P2, partner: null, when: '2020-Q3', figure: 13, counting: 'total (may count a person twice)' }]);
+    expect(find({ type: 'assistance', kind: 'food' })).toMatchObject([{ partnerId: P, region: 'Oriental', when: '2020-Q2', figure: 10, keyedPeople: 10, countedPeople: 0, activities: 2, counting: Counting.Unique }]);
+    expect(find({ type: 'assistance', kind: 'medical' })).toMatchObject([{ partnerId: P2, partner: null, when: '2020-Q3', figure: 13, keyedPeople: 0, countedPeople: 13, counting: Counting.MayCountTwice }]);
     expect(find({ type: 'support' })).toMatchObject([{ partnerId: P, activityLine: '2.3', kind: 'technical_assistance', region: 'Rabat-Salé-Kénitra', figure: 1 }]);
     const months = (await get('/reports/3w?framework=ARMP-MA&period=PY1&granularity=month')).body.rows.map((x: any) => x.when);
     expect(new Set(months)).toEqual(new Set(['2020-02', '2020-03', '2020-05', '2020-06', '2020-07']));
@@ -195,10 +207,15 @@ describe('3W', () => {
     expect(shown.rows.find((x: any) => x.type === 'assistance')).toMatchObject({ figure: '<5', suppressed: true });
     expect(shown.suppressedCells).toBe(1);
     const xlsx = await get('/reports/3w?country=MA&period=2021&granularity=year&format=xlsx', external);
-    expect(xlsx.disposition).toBe('attachment; filename="3w-year-MA-2021.xlsx"');
+    expect(xlsx.disposition).toBe('attachment; filename="3w-year-MA-2021-en.xlsx"');
     const rows = (await readSheet(xlsx.body, SHEET_TYPES.xlsx)).map((x) => x.values);
-    expect(rows.find((x) => x.type === 'assistance')).toMatchObject({ figure: '<5', hidden: 'yes' });
-    expect(rows.at(-1)!.partner_id).toBe(shown.protection);
+    expect(rows.find((x) => x.type === 'Assistance')).toMatchObject({ figure: '<5', hidden: 'yes' });
+    // The notes, the protection sentence among them, are on a sheet of their own, not under the data.
+    expect(rows.every((x) => x.type)).toBe(true);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(xlsx.body);
+    expect(book.worksheets.map((w) => w.name)).toEqual(['3W', 'Notes and sources']);
+    expect(book.worksheets[1]!.getColumn(1).values.join(' ')).toContain('To protect people, 1 figure(s)');
   });
 });
 
@@ -210,9 +227,9 @@ describe('results by line of work', () => {
     expect(line('1.1').indicators).toMatchObject([{ code: '1.1.a', actual: sum(inPY1.flatMap((x) => x.rows)), target: { value: 100 } }]);
     expect(line('1.1').trainings).toEqual(inPY1.map((x) => ({ trainingId: x.id, date: x.date, topics: x.topics, participants: sum(x.rows) })));
     expect(line('1.4').deliveries).toEqual([
-      { deliveryId: D[0], date: '2020-05-01', kind: 'food', people: 6 },
-      { deliveryId: D[1], date: '2020-05-20', kind: 'food', people: 6 },
-      { deliveryId: D[2], date: '2020-07-01', kind: 'medical', people: 13 },
+      { deliveryId: D[0], date: '2020-05-01', kind: 'food', people: 6, keyedPeople: 6, countedPeople: 0 },
+      { deliveryId: D[1], date: '2020-05-20', kind: 'food', people: 6, keyedPeople: 6, countedPeople: 0 },
+      { deliveryId: D[2], date: '2020-07-01', kind: 'medical', people: 13, keyedPeople: 0, countedPeople: 13 },
     ]);
     expect(line('1').indicators.map((i: any) => i.code)).toEqual(['1.a']);
   });
@@ -239,13 +256,17 @@ describe('indicator progress as a table', () => {
   it('keeps the suppression of the JSON in the CSV and says how many cells were hidden', async () => {
     const json = (await get('/reports/indicators?framework=ARMP-MA&period=PY1', external)).body;
     const csv = await get('/reports/indicators?framework=ARMP-MA&period=PY1&format=csv&lang=fr', external);
-    expect(csv.disposition).toBe('attachment; filename="indicators-ARMP-MA-PY1.csv"');
+    expect(csv.disposition).toBe('attachment; filename="indicateurs-ARMP-MA-PY1-fr.csv"');
     const rows = (await readSheet(csv.body, SHEET_TYPES.csv)).map((x) => x.values);
     const ages = json.indicators.find((i: any) => i.code === '1.a').breakdowns.age_group;
-    expect(ages).toEqual([{ key: '12-17', value: '<5', suppressed: true }, { key: '18-59', value: null, suppressed: true }]);
-    for (const c of ages) expect(rows.find((x) => x.indicateur === '1.a' && x.valeur === c.key)).toMatchObject({ chiffre: c.value ?? '', masque: 'yes', nom: 'Indicator 1.a (fr)' });
+    // 1.a is marked sensitive: every age group is listed, those under 5 (even empty) hidden, the rest rounded.
+    const hidden = { value: '<5', suppressed: true, keyedPeople: '<5', countedPeople: '<5' };
+    expect(ages).toEqual([
+      { key: '0-4', ...hidden }, { key: '12-17', ...hidden }, { key: '18-59', value: 25, rounded: true, keyedPeople: 10, countedPeople: 15, roundedParts: ['keyedPeople', 'countedPeople'] }, { key: '5-11', ...hidden }, { key: '60+', ...hidden },
+    ]);
+    for (const c of ages.filter((x: any) => x.suppressed)) expect(rows.find((x) => x.indicateur === '1.a' && x.code === c.key)).toMatchObject({ chiffre: c.value, masque: 'oui', nom: 'Indicator 1.a (fr)', dimension: 'Tranche d\'âge' });
     expect(rows.find((x) => x.indicateur === '1.1.a' && !x.dimension)).toMatchObject({ cible: '100', realise: String(sum(inPY1.flatMap((x) => x.rows))), version_du_cadre: '1', periode: 'PY1' });
-    expect(rows.at(-1)!.indicateur).toBe(json.protection);
+    expect(rows.some((x) => x.indicateur?.startsWith(`Pour protéger les personnes, ${json.indicators.reduce((n: number, i: any) => n + i.suppressedCells, 0)} chiffre(s)`))).toBe(true);
   });
 });
 
@@ -277,4 +298,28 @@ describe('bad input', () => {
     expect((await get('/reports/trainings-summary', tn)).body.totals.participants.value).toBe(0);
     expect((await get('/reports/3w', tn)).body.rows).toEqual([]);
   });
+});
+
+describe('exports as a person sees them', () => {
+  it('renders the indicators and 3W sheets with LibreOffice: each prints one page wide, its notes on a page of their own; PNG images in test-output/', async () => {
+    const soffice = '/usr/bin/soffice';
+    if (!existsSync(soffice)) throw new Error('LibreOffice is missing: infra/dev/setup.sh installs libreoffice-calc-nogui');
+    const out = fileURLToPath(new URL('../../test-output/exports/', import.meta.url));
+    mkdirSync(out, { recursive: true });
+    for (const [name, path] of [['indicateurs-fr', '/reports/indicators?framework=ARMP-MA&period=PY1&format=xlsx&lang=fr'], ['3w-en', '/reports/3w?framework=ARMP-MA&period=PY1&granularity=month&format=xlsx&lang=en']] as const) {
+      const file = join(out, `${name}.xlsx`);
+      writeFileSync(file, (await get(path, external)).body);
+      const r = spawnSync(soffice, ['--headless', '--norestore', `-env:UserInstallation=file://${out}lo-profile`, '--convert-to', 'pdf', '--outdir', out, file], { encoding: 'utf8', timeout: 120_000 });
+      expect(r.status, r.stderr).toBe(0);
+      const pdf = join(out, `${name}.pdf`);
+      // The data sheet on one landscape A4 page, its last column included (fit to width), then the notes sheet.
+      const info = spawnSync('pdfinfo', [pdf], { encoding: 'utf8' }).stdout;
+      expect(info).toMatch(/Page size:\s+841\.\d+ x 595\.\d+ pts \(A4\)/);
+      expect(Number(/Pages:\s+(\d+)/.exec(info)?.[1])).toBe(2);
+      const first = spawnSync('pdftotext', ['-f', '1', '-l', '1', '-layout', pdf, '-'], { encoding: 'utf8' }).stdout;
+      expect(first).toContain(name.startsWith('3w') ? 'counting' : 'pas de données');
+      expect(spawnSync('pdftoppm', ['-png', '-r', '110', pdf, join(out, name)]).status).toBe(0);
+      expect(statSync(join(out, `${name}-1.png`)).size).toBeGreaterThan(5_000);
+    }
+  }, 240_000);
 });

@@ -1,29 +1,28 @@
-import type { Collection } from 'mongodb';
+import type { FactsView } from '../query/figures.js';
 import type { Localized } from '@passerelle/contracts';
-import { FactKind, type Fact } from '../facts.js';
-import { figure, Measure } from '../figures.js';
-import { SENSITIVE_KEYS, type Cell } from '../suppression.js';
-import { partnerNames, protect, protectionNote, type Protection, type Scope } from './scope.js';
-import type { Lang, Table } from './tables.js';
+import { FactKind } from '../facts.js';
+import type { Cell, Policy, Shown } from '../query/disclosure.js';
+import { figure, Measure, single, type Figure } from '../query/figures.js';
+import { partnerNames } from '../query/reference.js';
+import { Counting, peopleCounting } from './counting.js';
+import { protectionNote, type Scope } from './scope.js';
+import { protectionSentence } from './factsheet-format.js';
+import { col, label, TABLE, VALUE_SETS } from './labels.js';
+import { ColumnKind, type Lang, type Table } from './tables.js';
 
-/** How a figure counts, said beside it (figures.ts: people without keys can only be added up). */
-export const Counting = {
-  Unique: 'unique people',
-  Total: 'total (may count a person twice)',
-  Participants: 'participants: sum of attendance (a person attending two trainings counts twice)',
-  Trainings: 'distinct trainings held',
-  Deliveries: 'distinct deliveries',
-} as const;
+export { Counting } from './counting.js';
+
+export type SummaryCell = Cell & { counting: string; name?: Localized | null };
 
 export interface Breakdown {
   by: string;
   measure: 'trainings' | 'participants' | 'people' | 'deliveries';
-  cells: Array<Cell & { counting: string; name?: Localized | null }>;
+  cells: SummaryCell[];
 }
 
 export interface Summary {
   period: { key: string; from: string | null; to: string | null };
-  totals: Record<string, { value: number | string; counting: string }>;
+  totals: Record<string, Omit<SummaryCell, 'key'>>;
   breakdowns: Breakdown[];
   notes: string[];
   suppressedCells: number;
@@ -31,27 +30,29 @@ export interface Summary {
 }
 
 const periodOf = (s: Scope) => ({ key: s.period.key, from: s.period.from ?? null, to: s.period.to ?? null });
+const totalOf = ({ key: _k, ...c }: Cell, counting: string) => ({ ...c, counting });
 
 /** Trainings held (distinct) and participants (sum of attendance): in total, by topic, participant category, sex and region. */
-export async function trainingsSummary(facts: Collection<Fact>, scope: Scope, p: Protection): Promise<Summary> {
+export async function trainingsSummary(facts: FactsView, scope: Scope, p: Policy): Promise<Summary> {
   const held = { ...scope.match, kind: FactKind.TrainingsHeld };
   const attendance = { ...scope.match, kind: FactKind.Attendance };
-  const trainings = (by?: string) => figure(facts, { match: held, measure: Measure.Distinct, field: 'trainingId', by });
-  const participants = (by?: string) => figure(facts, { match: attendance, measure: Measure.Sum, by });
+  const trainings = (by?: string) => figure(facts, { match: held, measure: Measure.Distinct, field: 'trainingId', by }, p);
+  const participants = (by?: string) => figure(facts, { match: attendance, measure: Measure.Sum, by }, p);
   const breakdowns: Breakdown[] = [];
   let hidden = 0;
+  const add = (by: string, measure: Breakdown['measure'], f: Figure, counting: string) => {
+    hidden += f.hidden;
+    breakdowns.push({ by, measure, cells: f.cells.map((c) => ({ ...c, counting })) });
+  };
   for (const by of ['topic', 'participant_category', 'sex', 'region']) {
-    if (by === 'topic' || by === 'region') breakdowns.push({ by, measure: 'trainings', cells: (await trainings(by)).map((c) => ({ ...c, counting: Counting.Trainings })) });
-    const shown = protect(await participants(by), p);
-    hidden += shown.hidden;
-    breakdowns.push({ by, measure: 'participants', cells: shown.cells.map((c) => ({ ...c, counting: Counting.Participants })) });
+    if (by === 'topic' || by === 'region') add(by, 'trainings', await trainings(by), Counting.Trainings);
+    add(by, 'participants', await participants(by), Counting.Participants);
   }
+  const [t, n] = [await trainings(), await participants()];
+  hidden += t.hidden + n.hidden;
   return {
     period: periodOf(scope),
-    totals: {
-      trainings: { value: (await trainings())[0]?.value ?? 0, counting: Counting.Trainings },
-      participants: { value: (await participants())[0]?.value ?? 0, counting: Counting.Participants },
-    },
+    totals: { trainings: totalOf(single(t), Counting.Trainings), participants: totalOf(single(n), Counting.Participants) },
     breakdowns,
     notes: ['A training on several topics counts under each of its topics, so topic figures add up to more than the total.'],
     suppressedCells: hidden,
@@ -59,53 +60,43 @@ export async function trainingsSummary(facts: Collection<Fact>, scope: Scope, p:
   };
 }
 
-/** The breakdown keys whose figure includes people counted without keys (so a person may count twice). */
-async function countedKeys(facts: Collection<Fact>, match: Record<string, unknown>, by?: string): Promise<Set<string | null>> {
-  const rows = await figure(facts, { match: { ...match, key: { $exists: false } }, measure: Measure.Sum, by });
-  return new Set(rows.filter((r) => r.value > 0).map((r) => r.key));
-}
+const peopleCells = (f: Figure, name?: (c: Cell) => object): SummaryCell[] =>
+  f.cells.map((c) => ({ ...c, counting: peopleCounting(c.countedPeople as Shown), ...(name ? name(c) : {}) }));
 
 /**
- * People reached (unique where keys exist, totals otherwise, said per figure) and deliveries (distinct), by kind,
- * partner, vulnerability, sex and age group. When few people were reached and some belong to a sensitive group,
- * the total itself would give that group away, so every small people figure is hidden then.
+ * People reached and deliveries (distinct), by kind, partner, vulnerability, sex and age group. Every people
+ * figure gives its two parts: distinct people of beneficiary lists and people counted without a list.
  */
-export async function assistanceSummary(facts: Collection<Fact>, scope: Scope, p: Protection): Promise<Summary> {
+export async function assistanceSummary(facts: FactsView, scope: Scope, p: Policy): Promise<Summary> {
   const people = { ...scope.match, kind: FactKind.Beneficiaries };
   const deliveries = { ...scope.match, kind: FactKind.Deliveries };
   const names = await partnerNames(facts, scope.match);
-  const peopleBy = async (by?: string) => {
-    const [cells, counted] = await Promise.all([figure(facts, { match: people, measure: Measure.Unique, by }), countedKeys(facts, people, by)]);
-    return cells.map((c) => ({ ...c, counting: counted.has(c.key) ? Counting.Total : Counting.Unique }));
-  };
-  const [total] = await peopleBy();
-  const byDim = new Map<string, Awaited<ReturnType<typeof peopleBy>>>();
-  for (const by of ['what', 'partnerId', 'vulnerability', 'sex', 'age_group']) byDim.set(by, await peopleBy(by));
-  const sensitivePresent = [...byDim.get('vulnerability')!, ...byDim.get('age_group')!].some((c) => c.key !== null && SENSITIVE_KEYS.has(c.key) && c.value > 0);
-  const tiny = !p.internal && total !== undefined && total.value > 0 && total.value < p.threshold && sensitivePresent;
-
+  const withName = (by: string) => (c: Cell) => (by === 'partnerId' ? { name: names.get(String(c.key)) ?? null } : {});
   const breakdowns: Breakdown[] = [];
-  let hidden = tiny ? 1 : 0;
-  for (const [by, cells] of byDim) {
-    const shown = protect(cells, p, tiny);
-    hidden += shown.hidden;
-    const withName = (c: Cell) => (by === 'partnerId' ? { name: names.get(String(c.key)) ?? null } : {});
-    breakdowns.push({ by, measure: 'people', cells: shown.cells.map((c, i) => ({ ...c, counting: cells[i]!.counting, ...withName(c) })) });
+  let hidden = 0;
+  for (const by of ['what', 'partnerId', 'vulnerability', 'sex', 'age_group']) {
+    const f = await figure(facts, { match: people, measure: Measure.Unique, by }, p);
+    hidden += f.hidden;
+    breakdowns.push({ by, measure: 'people', cells: peopleCells(f, withName(by)) });
     if (by === 'what' || by === 'partnerId') {
-      const d = await figure(facts, { match: deliveries, measure: Measure.Distinct, field: 'deliveryId', by });
-      breakdowns.push({ by, measure: 'deliveries', cells: d.map((c) => ({ ...c, counting: Counting.Deliveries, ...withName(c) })) });
+      const d = await figure(facts, { match: deliveries, measure: Measure.Distinct, field: 'deliveryId', by }, p);
+      hidden += d.hidden;
+      breakdowns.push({ by, measure: 'deliveries', cells: d.cells.map((c) => ({ ...c, counting: Counting.Deliveries, ...withName(by)(c) })) });
     }
   }
-  const deliveryTotal = (await figure(facts, { match: deliveries, measure: Measure.Distinct, field: 'deliveryId' }))[0]?.value ?? 0;
+  const total = await figure(facts, { match: people, measure: Measure.Unique }, p);
+  const d = await figure(facts, { match: deliveries, measure: Measure.Distinct, field: 'deliveryId' }, p);
+  hidden += total.hidden + d.hidden;
+  const people0 = single(total);
   return {
     period: periodOf(scope),
     totals: {
-      people: { value: tiny ? `<${p.threshold}` : total?.value ?? 0, counting: total?.counting ?? Counting.Unique },
-      deliveries: { value: deliveryTotal, counting: Counting.Deliveries },
+      people: totalOf({ keyedPeople: 0, countedPeople: 0, ...people0 }, peopleCounting(people0.countedPeople ?? 0)),
+      deliveries: totalOf(single(d), Counting.Deliveries),
     },
     breakdowns,
     notes: [
-      'People with beneficiary keys are counted once; people recorded as counts are added as totals, so a figure marked "total" may count a person twice.',
+      'People: keyedPeople are distinct people of beneficiary lists, counted once; countedPeople were counted without a list and are added, so a total with countedPeople may count a person twice.',
       'A person with several vulnerabilities counts under each of them.',
     ],
     suppressedCells: hidden,
@@ -113,12 +104,35 @@ export async function assistanceSummary(facts: Collection<Fact>, scope: Scope, p
   };
 }
 
-/** A summary as one table: totals first, then each breakdown's cells. */
-export function summaryTable(s: Summary, lang: Lang): Table {
-  const rows: Table['rows'] = Object.entries(s.totals).map(([m, t]) => ['total', '', '', m, t.value, typeof t.value === 'string' ? 'yes' : '', t.counting]);
+const PEOPLE_NOTES = {
+  en: ['People: "keyed people" are distinct people of beneficiary lists, counted once; "people counted without a list" are added, so a total with them may count a person twice.', 'A person with several vulnerabilities counts under each of them.'],
+  fr: ['Personnes : les « personnes des listes » sont des personnes distinctes des listes de bénéficiaires, comptées une fois ; les « personnes comptées sans liste » s\'y ajoutent, si bien qu\'un total qui en contient peut compter une personne deux fois.', 'Une personne avec plusieurs vulnérabilités compte sous chacune.'],
+};
+const TRAINING_NOTES = {
+  en: ['A training on several topics counts under each of its topics, so topic figures add up to more than the total.'],
+  fr: ['Une formation sur plusieurs thèmes compte sous chacun d\'eux : les chiffres par thème dépassent le total.'],
+};
+
+/** The label of a breakdown value in the language: a partner's name, a vocabulary label, or the value itself (a region). */
+const valueLabel = (by: string, c: SummaryCell, lang: Lang) =>
+  (c.name ? c.name[lang] : VALUE_SETS[by] ? label(VALUE_SETS[by]!, c.key, lang) : c.key ?? label('dimension', null, lang));
+
+/** A summary as one table in the language: totals first, then each breakdown's cells; people figures with their two parts. */
+export function summaryTable(s: Summary, lang: Lang, what: 'trainings' | 'assistance', p: Policy): Table {
+  const yes = (b: unknown) => (b ? TABLE.yes[lang] : '');
+  const columns = [
+    { header: col('breakdown', lang) }, { header: col('value', lang) }, { header: col('code', lang) }, { header: col('measure', lang) }, { header: col('figure', lang), kind: ColumnKind.Integer },
+    { header: col('keyed', lang), kind: ColumnKind.Integer }, { header: col('counted', lang), kind: ColumnKind.Integer }, { header: col('hidden', lang) }, { header: col('rounded', lang) },
+    { header: col('counting', lang) },
+  ];
+  const measureOf = (m: string) => label('measure', m, lang);
+  const rows: Table['rows'] = Object.entries(s.totals).map(([m, t]) => [label('dimension', 'total', lang), '', '', measureOf(m), t.value, t.keyedPeople, t.countedPeople, yes(t.suppressed), yes(t.rounded), label('counting', t.counting, lang)]);
   for (const b of s.breakdowns) {
-    for (const c of b.cells) rows.push([b.by, c.key ?? 'unknown', c.name ? c.name[lang] : '', b.measure, c.value, c.suppressed ? 'yes' : '', c.counting]);
+    for (const c of b.cells) {
+      rows.push([label('dimension', b.by, lang), valueLabel(b.by, c, lang), c.key, measureOf(b.measure), c.value, c.keyedPeople, c.countedPeople, yes(c.suppressed), yes(c.rounded), label('counting', c.counting, lang)]);
+    }
   }
-  const columns = lang === 'fr' ? ['ventilation', 'valeur', 'nom', 'mesure', 'chiffre', 'masqué', 'comptage'] : ['breakdown', 'value', 'name', 'measure', 'figure', 'hidden', 'counting'];
-  return { columns, rows, notes: [`period ${s.period.key}${s.period.from ? ` (${s.period.from} to ${s.period.to})` : ''}`, ...s.notes, s.protection] };
+  const period = lang === 'fr' ? `Période ${s.period.key}${s.period.from ? ` (du ${s.period.from} au ${s.period.to})` : ''}` : `Period ${s.period.key}${s.period.from ? ` (${s.period.from} to ${s.period.to})` : ''}`;
+  const notes = what === 'assistance' ? PEOPLE_NOTES[lang] : TRAINING_NOTES[lang];
+  return { sheet: TABLE.sheet[what][lang], notesSheet: TABLE.notesSheet[lang], columns, rows, notes: [period, ...notes, protectionSentence(p, s.suppressedCells, lang)] };
 }

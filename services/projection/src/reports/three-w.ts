@@ -1,11 +1,15 @@
-import type { Collection } from 'mongodb';
+import type { FactsView } from '../query/figures.js';
 import { z } from 'zod';
 import type { Localized } from '@passerelle/contracts';
-import { FactKind, type Fact } from '../facts.js';
-import { SENSITIVE_KEYS, suppress } from '../suppression.js';
-import { partnerNames, protectionNote, type Protection, type Scope } from './scope.js';
-import { Counting } from './summaries.js';
-import type { Lang, Table } from './tables.js';
+import { FactKind } from '../facts.js';
+import type { Policy, Shown } from '../query/disclosure.js';
+import { figure, Measure, type Doc, type Figure } from '../query/figures.js';
+import { partnerNames, trainingPartners } from '../query/reference.js';
+import { Counting, peopleCounting } from './counting.js';
+import { protectionNote, type Scope } from './scope.js';
+import { protectionSentence } from './factsheet-format.js';
+import { col, label, TABLE } from './labels.js';
+import { ColumnKind, type Lang, type Table } from './tables.js';
 
 export const Granularity = z.enum(['month', 'quarter', 'year']).default('month');
 export type Granularity = z.infer<typeof Granularity>;
@@ -33,110 +37,81 @@ export interface ThreeWRow {
   counting: string;
   /** Trainings held or deliveries made behind the figure (not given for supports: the figure counts them). */
   activities?: number;
+  keyedPeople?: Shown;
+  countedPeople?: Shown;
+  roundedParts?: Array<'keyedPeople' | 'countedPeople'>;
   suppressed?: true;
+  rounded?: true;
 }
 
-type Dims = { p?: string | null; l?: string | null; w?: string | null; r?: string | null; d: string };
-const group = (extra: Record<string, string> = {}) => ({ _id: { p: '$partnerId', l: '$activity_line', w: '$what', r: '$region', d: '$businessDate', ...extra } });
+const KEY_FIELDS = ['partnerId', 'activity_line', 'what', 'region', 'businessDate', 'trainingId'];
+type Key = [partnerId: string | null, activityLine: string | null, kind: string, region: string | null, when: string];
+const str = (v: unknown) => (v === undefined || v === null ? null : String(v));
 
 /**
  * Who (partner) does what (activity line and kind) where (region) when (month, quarter or year), with a figure each.
- * Participants of a training count under each of its partners; people are unique per row where keys exist.
+ * Participants of a training count under each of its partners; people are unique per row where keys exist. Every
+ * figure is a breakdown published by the query layer (the row is its key).
  */
-export async function threeW(facts: Collection<Fact>, scope: Scope, g: Granularity, p: Protection) {
+export async function threeW(facts: FactsView, scope: Scope, g: Granularity, p: Policy) {
   const names = await partnerNames(facts, scope.match);
-  const rows = new Map<string, ThreeWRow & { keys?: Set<string>; counted?: number; sensitive?: boolean }>();
-  const row = (type: ActivityType, d: Dims, kind: string, unit: ThreeWRow['unit'], counting: string) => {
-    const r = { partnerId: d.p ?? null, activityLine: d.l ?? null, type, kind, region: d.r ?? null, when: bucket(d.d, g) };
-    const id = JSON.stringify(r);
-    let out = rows.get(id);
-    if (!out) rows.set(id, (out = { ...r, partner: r.partnerId ? names.get(r.partnerId) ?? null : null, figure: 0, unit, counting }));
-    return out;
-  };
+  const partnersOf = await trainingPartners(facts, scope.match);
+  const keyOf = (kind: (d: Doc) => string, partners: (d: Doc) => Array<string | null>) => (d: Doc) =>
+    partners(d).map((partner) => JSON.stringify([partner, str(d.activity_line), kind(d), str(d.region), bucket(String(d.businessDate), g)] satisfies Key));
+  const ofTraining = (d: Doc) => partnersOf.get(String(d.trainingId)) ?? [null];
+  const own = (d: Doc) => [str(d.partnerId)];
+  const what = (d: Doc) => str(d.what) ?? 'other';
+  const q = (kind: string, measure: Measure, group: (d: Doc) => string[], field?: string) =>
+    figure(facts, { match: { ...scope.match, kind }, measure, field, groupOf: group, fields: KEY_FIELDS }, p);
 
-  // Trainings: participants per training, under each of its partners (trainings without partners under none).
-  const held = await facts.find({ ...scope.match, kind: FactKind.TrainingsHeld }, { projection: { _id: 0, trainingId: 1, partnerId: 1 } }).toArray();
-  const partnersOf = new Map<string, string[]>();
-  for (const h of held) if (h.partnerId) partnersOf.set(String(h.trainingId), [...(partnersOf.get(String(h.trainingId)) ?? []), String(h.partnerId)]);
-  const heldIds = new Set(held.map((h) => String(h.trainingId)));
-  const attendance = await facts.aggregate<{ _id: Dims & { t: string }; n: number }>([
-    { $match: { ...scope.match, kind: FactKind.Attendance } },
-    { $group: { _id: { t: '$trainingId', l: '$activity_line', r: '$region', d: '$businessDate' }, n: { $sum: '$value' } } },
-  ]).toArray();
-  for (const a of attendance) {
-    for (const partner of partnersOf.get(a._id.t) ?? [null]) {
-      const r = row('training', { ...a._id, p: partner }, 'training', 'participants', Counting.Participants);
-      r.figure = (r.figure as number) + a.n;
-      r.activities = (r.activities ?? 0) + (heldIds.has(a._id.t) ? 1 : 0);
+  const sections: Array<{ type: ActivityType; unit: ThreeWRow['unit']; figure: Figure; activities?: Figure; counting?: string }> = [
+    { type: 'training', unit: 'participants', figure: await q(FactKind.Attendance, Measure.Sum, keyOf(() => 'training', ofTraining)),
+      activities: await q(FactKind.TrainingsHeld, Measure.Distinct, keyOf(() => 'training', ofTraining), 'trainingId'), counting: Counting.Participants },
+    { type: 'assistance', unit: 'people reached', figure: await q(FactKind.Beneficiaries, Measure.Unique, keyOf(what, own)),
+      activities: await q(FactKind.Deliveries, Measure.Distinct, keyOf(what, own), 'deliveryId') },
+    { type: 'support', unit: 'supports', figure: await q(FactKind.PartnersSupported, Measure.Count, keyOf(what, own)), counting: Counting.Supports },
+  ];
+  const out: ThreeWRow[] = [];
+  let hidden = 0;
+  for (const s of sections) {
+    hidden += s.figure.hidden;
+    const keys = new Set([...s.figure.cells.map((c) => c.key), ...(s.activities?.cells ?? []).map((c) => c.key)]);
+    for (const key of keys) {
+      const [partnerId, activityLine, kind, region, when] = JSON.parse(String(key)) as Key;
+      const c = s.figure.cells.find((x) => x.key === key);
+      const a = s.activities?.cells.find((x) => x.key === key);
+      out.push({
+        partnerId, partner: partnerId ? names.get(partnerId) ?? null : null, activityLine, type: s.type, kind, region, when,
+        figure: c ? c.value : 0, unit: s.unit, counting: s.counting ?? peopleCounting(c?.countedPeople),
+        ...(c && 'keyedPeople' in c ? { keyedPeople: c.keyedPeople ?? null, countedPeople: c.countedPeople ?? null, ...(c.roundedParts ? { roundedParts: c.roundedParts } : {}) } : {}),
+        ...(s.activities ? { activities: typeof a?.value === 'number' ? a.value : 0 } : {}),
+        ...(c?.suppressed ? { suppressed: true as const } : {}), ...(c?.rounded ? { rounded: true as const } : {}),
+      });
     }
   }
-
-  // Assistance: people per (partner, line, kind, region, date, key); keyed people are counted once per row.
-  const people = await facts.aggregate<{ _id: Dims & { k?: string | null }; n: number }>([
-    { $match: { ...scope.match, kind: FactKind.Beneficiaries } }, { $group: { ...group({ k: '$key' }), n: { $sum: '$value' } } },
-  ]).toArray();
-  for (const x of people) {
-    const r = row('assistance', x._id, x._id.w ?? 'other', 'people reached', Counting.Unique);
-    if (x._id.k) (r.keys ??= new Set()).add(x._id.k);
-    else if (x.n > 0) r.counted = (r.counted ?? 0) + x.n;
-  }
-  const sensitive = await facts.aggregate<{ _id: Dims }>([
-    { $match: { ...scope.match, kind: FactKind.Beneficiaries, $or: [{ age_group: { $in: [...SENSITIVE_KEYS] } }, { vulnerability: { $in: [...SENSITIVE_KEYS] } }] } }, { $group: group() },
-  ]).toArray();
-  for (const x of sensitive) row('assistance', x._id, x._id.w ?? 'other', 'people reached', Counting.Unique).sensitive = true;
-  const deliveries = await facts.aggregate<{ _id: Dims; n: number }>([{ $match: { ...scope.match, kind: FactKind.Deliveries } }, { $group: { ...group(), n: { $sum: 1 } } }]).toArray();
-  for (const x of deliveries) {
-    const r = row('assistance', x._id, x._id.w ?? 'other', 'people reached', Counting.Unique);
-    r.activities = (r.activities ?? 0) + x.n;
-  }
-
-  // Support given to partners: the figure is the number of supports.
-  const supports = await facts.aggregate<{ _id: Dims; n: number }>([{ $match: { ...scope.match, kind: FactKind.PartnersSupported } }, { $group: { ...group(), n: { $sum: 1 } } }]).toArray();
-  for (const x of supports) {
-    const r = row('support', x._id, x._id.w ?? 'other', 'supports', 'number of supports given');
-    r.figure = (r.figure as number) + x.n;
-  }
-
-  const out: ThreeWRow[] = [...rows.values()].map(({ keys, counted, sensitive: _s, ...r }) =>
-    r.type === 'assistance' ? { ...r, figure: (keys?.size ?? 0) + (counted ?? 0), counting: counted ? Counting.Total : Counting.Unique } : r);
-  const hidden = protectAssistance(out, [...rows.values()], p);
-  out.sort((a, b) => a.when.localeCompare(b.when) || String(a.partnerId).localeCompare(String(b.partnerId)) || String(a.activityLine).localeCompare(String(b.activityLine)) || a.kind.localeCompare(b.kind) || String(a.region).localeCompare(String(b.region)));
+  out.sort((a, b) => a.when.localeCompare(b.when) || String(a.partnerId).localeCompare(String(b.partnerId)) || String(a.activityLine).localeCompare(String(b.activityLine)) || a.type.localeCompare(b.type) || a.kind.localeCompare(b.kind) || String(a.region).localeCompare(String(b.region)));
   return {
     period: { key: scope.period.key, from: scope.period.from ?? null, to: scope.period.to ?? null }, granularity: g, rows: out, suppressedCells: hidden, protection: protectionNote(hidden, p),
-    notes: ['Participants of a training with several partners count under each partner.', 'People are unique within a row where beneficiary keys exist; rows marked "total" may count a person twice.'],
+    notes: ['Participants of a training with several partners count under each partner.', 'People are unique within a row where beneficiary keys exist; keyedPeople and countedPeople give the two parts, and a row with countedPeople may count a person twice.'],
   };
 }
 
-/**
- * A row of few people that includes children or victims of trafficking could point at them: such rows are hidden,
- * with the other small rows of the same partner, line and kind, and one more when only one would be hidden,
- * so the partner's total elsewhere cannot give the row back.
- */
-function protectAssistance(out: ThreeWRow[], raw: Array<{ sensitive?: boolean }>, p: Protection): number {
-  if (p.internal) return 0;
-  const groups = new Map<string, number[]>();
-  out.forEach((r, i) => {
-    if (r.type !== 'assistance') return;
-    const id = JSON.stringify([r.partnerId, r.activityLine, r.kind]);
-    groups.set(id, [...(groups.get(id) ?? []), i]);
-  });
-  let hidden = 0;
-  for (const idx of groups.values()) {
-    if (!idx.some((i) => raw[i]!.sensitive && (out[i]!.figure as number) < p.threshold)) continue;
-    const shown = suppress(idx.map((i) => ({ key: null, value: out[i]!.figure as number })), { threshold: p.threshold, sensitiveIndicator: true });
-    shown.cells.forEach((c, j) => {
-      if (c.suppressed) Object.assign(out[idx[j]!]!, { figure: c.value, suppressed: true as const });
-    });
-    hidden += shown.hidden;
-  }
-  return hidden;
-}
+/** The label of what a 3W row did, in the language. */
+const kindLabel = (x: ThreeWRow, lang: Lang) => (x.type === 'training' ? label('activity', 'training', lang) : label(x.type === 'support' ? 'supportKind' : 'kind', x.kind, lang));
 
-/** The 3W as a table. */
-export function threeWTable(r: Awaited<ReturnType<typeof threeW>>, lang: Lang): Table {
-  const columns = lang === 'fr'
-    ? ['partenaire (id)', 'partenaire', "ligne d'activité", 'type', 'nature', 'région', 'période', 'chiffre', 'unité', 'activités', 'masqué', 'comptage']
-    : ['partner id', 'partner', 'activity line', 'type', 'kind', 'region', 'when', 'figure', 'unit', 'activities', 'hidden', 'counting'];
-  const rows = r.rows.map((x) => [x.partnerId, x.partner?.[lang] ?? null, x.activityLine, x.type, x.kind, x.region, x.when, x.figure, x.unit, x.activities ?? null, x.suppressed ? 'yes' : '', x.counting]);
-  return { columns, rows, notes: [`period ${r.period.key}, by ${r.granularity}`, ...r.notes, r.protection] };
+/** The 3W as a table in the language. */
+export function threeWTable(r: Awaited<ReturnType<typeof threeW>>, lang: Lang, p: Policy): Table {
+  const integer = ColumnKind.Integer;
+  const columns = [
+    { header: col('partnerId', lang) }, { header: col('partner', lang) }, { header: col('activityLine', lang) }, { header: col('type', lang) }, { header: col('kind', lang) },
+    { header: col('region', lang) }, { header: col('when', lang) }, { header: col('figure', lang), kind: integer }, { header: col('unit', lang) },
+    { header: col('keyed', lang), kind: integer }, { header: col('counted', lang), kind: integer }, { header: col('activities', lang), kind: integer },
+    { header: col('hidden', lang) }, { header: col('rounded', lang) }, { header: col('counting', lang) },
+  ];
+  const rows = r.rows.map((x) => [x.partnerId, x.partner?.[lang] ?? null, x.activityLine, label('activity', x.type, lang), kindLabel(x, lang), x.region, x.when, x.figure, label('threeWUnit', x.unit, lang),
+    x.keyedPeople, x.countedPeople, x.activities ?? null, x.suppressed ? TABLE.yes[lang] : '', x.rounded ? TABLE.yes[lang] : '', label('counting', x.counting, lang)]);
+  const notes = lang === 'fr'
+    ? [`Période ${r.period.key}, par ${({ month: 'mois', quarter: 'trimestre', year: 'année' } as const)[r.granularity]}`, 'Les participants d\'une formation à plusieurs partenaires comptent sous chacun d\'eux.', 'Les personnes sont uniques au sein d\'une ligne lorsque des listes existent ; une ligne avec des personnes comptées sans liste peut compter une personne deux fois.']
+    : [`Period ${r.period.key}, by ${r.granularity}`, ...r.notes];
+  return { sheet: TABLE.sheet.threeW[lang], notesSheet: TABLE.notesSheet[lang], columns, rows, notes: [...notes, protectionSentence(p, r.suppressedCells, lang)] };
 }

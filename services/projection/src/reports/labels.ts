@@ -3,9 +3,10 @@ import type { Lang } from './tables.js';
 type L = { fr: string; en: string };
 const l = (en: string, fr: string): L => ({ en, fr });
 
-// Codes of the contracts vocabulary have no French/English labels there; the factsheet is read by people, so
-// these are written for it. An unknown code (a topic added by an admin) falls back to the code made readable.
-const LABELS: Record<string, Record<string, L>> = {
+// The one catalogue of labels reports show people: codes of the contracts vocabulary, dimensions, measures and the
+// fixed words of tables, in French and English, for the factsheet and every CSV/XLSX export alike. An unknown code
+// (a topic added by an admin) falls back to the code made readable.
+const LABELS = {
   country: {
     MA: l('Morocco', 'Maroc'), DZ: l('Algeria', 'Algérie'), AO: l('Angola', 'Angola'), EG: l('Egypt', 'Égypte'), LY: l('Libya', 'Libye'),
     SD: l('Sudan', 'Soudan'), TN: l('Tunisia', 'Tunisie'), DJ: l('Djibouti', 'Djibouti'), ET: l('Ethiopia', 'Éthiopie'), SO: l('Somalia', 'Somalie'),
@@ -46,15 +47,46 @@ const LABELS: Record<string, Record<string, L>> = {
     people: l('people', 'personnes'), trainings: l('trainings', 'formations'), partners: l('partners', 'partenaires'),
     deliveries: l('deliveries', 'distributions'), percent: l('%', '%'), milestone: l('milestone', 'jalon'),
   },
-};
+  sex: { female: l('Women', 'Femmes'), male: l('Men', 'Hommes'), other: l('Other', 'Autre') },
+  age_group: { '0-4': l('0–4 years', '0–4 ans'), '5-11': l('5–11 years', '5–11 ans'), '12-17': l('12–17 years', '12–17 ans'), '18-59': l('18–59 years', '18–59 ans'), '60+': l('60 years and over', '60 ans et plus') },
+  supportKind: {
+    technical_assistance: l('Technical assistance', 'Assistance technique'), training: l('Training', 'Formation'), equipment_refurbishment: l('Equipment and refurbishment', 'Équipement et réhabilitation'),
+    funding: l('Funding', 'Financement'), networking: l('Networking', 'Mise en réseau'), data_management: l('Data management', 'Gestion des données'), policy_support: l('Policy support', 'Appui aux politiques'),
+  },
+  /** Dimensions reports break figures down by. */
+  dimension: {
+    topic: l('Topic', 'Thème'), participant_category: l('Participants\' role', 'Fonction des participants'), sex: l('Sex', 'Sexe'), region: l('Region', 'Région'),
+    what: l('Kind of assistance', 'Nature de l\'aide'), partnerId: l('Partner', 'Partenaire'), vulnerability: l('Vulnerability', 'Vulnérabilité'),
+    age_group: l('Age group', 'Tranche d\'âge'), total: l('Total', 'Total'),
+  },
+  measure: {
+    trainings: l('trainings held', 'formations tenues'), participants: l('participants', 'participants'), people: l('people', 'personnes'), deliveries: l('deliveries', 'distributions'),
+  },
+  activity: { training: l('Training', 'Formation'), assistance: l('Assistance', 'Assistance'), support: l('Support to a partner', 'Appui à un partenaire') },
+  threeWUnit: { participants: l('participants', 'participants'), 'people reached': l('people reached', 'personnes atteintes'), supports: l('supports', 'appuis') },
+  counting: {
+    'unique people: distinct people of beneficiary lists, each counted once': l('unique people of beneficiary lists, each counted once', 'personnes uniques des listes de bénéficiaires, comptées une fois'),
+    'distinct people of beneficiary lists plus people counted without a list: the total may count a person twice':
+      l('people of lists counted once, plus people counted without a list: may count a person twice', 'personnes des listes comptées une fois, plus personnes comptées sans liste : peut compter une personne deux fois'),
+    'participants: sum of attendance (a person attending two trainings counts twice)': l('sum of attendance: a person at two trainings counts twice', 'somme des présences : une personne à deux formations compte deux fois'),
+    'distinct trainings held': l('distinct trainings held', 'formations tenues distinctes'),
+    'distinct deliveries': l('distinct deliveries', 'distributions distinctes'),
+    'number of supports given': l('number of supports given', 'nombre d\'appuis apportés'),
+  },
+} satisfies Record<string, Record<string, L>>;
 
 export type LabelSet = keyof typeof LABELS;
 
 /** The label of a vocabulary code in the language; the code itself, made readable, when there is none. */
 export function label(set: LabelSet, code: string | null, lang: Lang): string {
   if (code === null) return lang === 'fr' ? 'Non précisé' : 'Not specified';
-  return LABELS[set]![code]?.[lang] ?? code.replace(/_/g, ' ');
+  return (LABELS[set] as Record<string, L>)[code]?.[lang] ?? code.replace(/_/g, ' ');
 }
+
+/** The label set of a dimension's values, where codes have labels (region and partner values are names already). */
+export const VALUE_SETS: Partial<Record<string, LabelSet>> = {
+  topic: 'topic', participant_category: 'category', what: 'kind', vulnerability: 'vulnerability', sex: 'sex', age_group: 'age_group', partner_type: 'partnerType',
+};
 
 /** Fixed texts of the factsheet (headings, captions, notes) in both languages. */
 export const TEXT = {
@@ -89,7 +121,8 @@ export const TEXT = {
   sdg: l('SDG', 'ODD'),
   gcm: l('GCM objective', 'Objectif PMM'),
   snia: l('SNIA OSP', 'OSP SNIA'),
-  lineCodes: l('lines', 'axes'),
+  through: l('Through:', 'Par :'),
+  bySex: l('Participants by sex', 'Participants par sexe'),
   sources: l('Sources and method', 'Sources et méthode'),
   hidden: l('hidden', 'masqué'),
   none: l('Nothing in this period.', 'Rien sur la période.'),
@@ -109,3 +142,25 @@ const ONE: Partial<Record<keyof typeof TEXT, L>> = {
 /** The caption of a count, singular or plural by the language's rules (French 0 and 1 are singular); hidden values read as plural. */
 export const counted = (key: keyof typeof TEXT, value: number | string | null, lang: Lang) =>
   (typeof value === 'number' && ONE[key] && new Intl.PluralRules(lang).select(value) === 'one' ? ONE[key][lang] : TEXT[key][lang]);
+
+/** Fixed words of exported tables: sheet and file names, column headers, yes. */
+export const TABLE = {
+  yes: l('yes', 'oui'),
+  notesSheet: l('Notes and sources', 'Notes et sources'),
+  source: l('Source: Passerelle, the programme\'s results and reporting platform (records of the programme\'s services).', 'Source : Passerelle, plateforme de résultats et de rapports du programme (enregistrements des services du programme).'),
+  sheet: { trainings: l('Trainings', 'Formations'), assistance: l('Assistance', 'Assistance'), threeW: l('3W', '3W'), indicators: l('Indicators', 'Indicateurs') },
+  file: { trainings: l('trainings', 'formations'), assistance: l('assistance', 'assistance'), threeW: l('3w', '3w'), indicators: l('indicators', 'indicateurs') },
+  column: {
+    breakdown: l('breakdown', 'ventilation'), value: l('value', 'valeur'), code: l('code', 'code'), measure: l('measure', 'mesure'), figure: l('figure', 'chiffre'),
+    keyed: l('keyed people (distinct)', 'personnes des listes (distinctes)'), counted: l('people counted without a list', 'personnes comptées sans liste'),
+    hidden: l('hidden', 'masqué'), rounded: l('rounded', 'arrondi'), counting: l('counting', 'comptage'),
+    partnerId: l('partner id', 'partenaire (id)'), partner: l('partner', 'partenaire'), activityLine: l('activity line', 'ligne d\'activité'), type: l('type', 'type'),
+    kind: l('kind', 'nature'), region: l('region', 'région'), when: l('when', 'période'), unit: l('unit', 'unité'), activities: l('activities', 'activités'),
+    indicator: l('indicator', 'indicateur'), name: l('name', 'nom'), baseline: l('baseline', 'référence'), target: l('target', 'cible'), targetVersion: l('target version', 'version de la cible'),
+    actual: l('actual', 'réalisé'), percent: l('% of target', '% de la cible'), frameworkVersion: l('framework version', 'version du cadre'), period: l('period', 'période'),
+    dimension: l('dimension', 'dimension'), noData: l('no data', 'pas de données'),
+  },
+} as const;
+
+/** A fixed word of tables in the language. */
+export const col = (key: keyof typeof TABLE.column, lang: Lang) => TABLE.column[key][lang];
