@@ -33,4 +33,17 @@ if ! command -v ferretdb >/dev/null 2>&1 && [ ! -x "$gobin/ferretdb" ]; then
   bash infra/dev/install-ferretdb.sh
 fi
 
+# The NATS version compose runs (docker-compose.yml pins its image), for the bus tests beside Debian's 2.9, and the
+# nats CLI v0.5.0 (not v0.5.1) for the backup drill. Built once from the Go module proxy (minutes on 2 cores) into
+# .tools/bin, off PATH: everything else keeps using Debian's nats-server.
+tools="$PWD/.tools/bin"
+if ! "$tools/nats-server" --version 2>/dev/null | grep -q "v2.15.2"; then
+  echo "building nats-server v2.15.2 with Go into .tools/bin"
+  GOBIN="$tools" GOFLAGS=-mod=mod go install "github.com/nats-io/nats-server/v2@v2.15.2"
+fi
+if ! "$tools/nats" --version 2>/dev/null | grep -q "v0.5.0"; then
+  echo "building the nats CLI v0.5.0 with Go into .tools/bin"
+  GOBIN="$tools" GOFLAGS=-mod=mod go install "github.com/nats-io/natscli/nats@v0.5.0"
+fi
+
 npm ci --no-audit --no-fund --loglevel=error

@@ -1,4 +1,6 @@
 import { defineConfig } from 'vitest/config';
+import { integrationTestConfig } from '@passerelle/testkit/vitest-config';
 
-// Pure unit tests; the JSON report feeds CI's closing line (infra/dev/test-summary.mjs).
-export default defineConfig({ test: { include: ['src/**/*.test.ts'], reporters: ['default', 'json'], outputFile: { json: 'test-output/vitest.json' } } });
+// The compose checks are pure; the NATS permission and drill tests start their own servers from the committed
+// configuration, and the service tests also need the shared MongoDB-wire server of the global setup.
+export default defineConfig(integrationTestConfig());

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Country } from './vocabulary.js';
+import { IsoCountry, type Country } from './vocabulary.js';
 import { UUID_V7, uuidv7 } from './ids.js';
 
 export const SERVICES = ['trainings', 'assistance', 'partners', 'indicators', 'projection'] as const;
@@ -18,7 +18,7 @@ export const Envelope = z.strictObject({
   subject: z.string().min(1).max(128),
   datacontenttype: z.literal('application/json'),
   dataversion: z.string().regex(/^\d+$/),
-  country: Country,
+  country: IsoCountry,
   actor: z.string().min(1).max(128),
   correlationid: z.string().min(1).max(128),
   causationid: z.string().min(1).max(128).optional(),

@@ -1,12 +1,35 @@
 import { z } from 'zod';
+import { ISO_3166_ALPHA2 } from './iso3166.js';
 
-/** The programme's countries (ISO 3166-1 alpha-2), Morocco first. */
+/** The programme's 19 countries (ISO 3166-1 alpha-2), Morocco first: the default of the COUNTRIES setting. */
 export const COUNTRIES = [
   'MA', 'DZ', 'AO', 'EG', 'LY', 'SD', 'TN', 'DJ', 'ET', 'SO',
   'TZ', 'MW', 'MR', 'ZM', 'ZW', 'GM', 'SN', 'SL', 'TG',
 ] as const;
-export const Country = z.enum(COUNTRIES);
-export type Country = z.infer<typeof Country>;
+export { ISO_3166_ALPHA2 };
+
+/**
+ * Any ISO 3166-1 alpha-2 code. Events carry this: an event keeps the country it was recorded with, whatever the
+ * deployment serves today, so a replay never refuses history.
+ */
+export const IsoCountry = z.enum(ISO_3166_ALPHA2);
+export type Country = z.infer<typeof IsoCountry>;
+
+// Deployment configuration, set once at start-up from COUNTRIES (platform config); adding a country is a setting.
+let served: ReadonlySet<string> = new Set(COUNTRIES);
+
+/** Sets the countries this deployment serves; commands and queries naming another are refused. */
+export function setServedCountries(codes: readonly string[]): void {
+  const bad = codes.filter((c) => !IsoCountry.safeParse(c).success);
+  if (bad.length || codes.length === 0) throw new Error(`not ISO 3166-1 alpha-2 codes: ${bad.join(', ') || '(none given)'}`);
+  served = new Set(codes);
+}
+
+/** The countries this deployment serves. */
+export const servedCountries = (): string[] => [...served];
+
+/** A country this deployment serves (HTTP inputs). */
+export const Country = IsoCountry.refine((c) => served.has(c), { error: () => `not a country this deployment serves (${[...served].join(', ')})` });
 
 export const SEXES = ['female', 'male', 'other'] as const;
 export const Sex = z.enum(SEXES);
@@ -40,7 +63,7 @@ export const IsoDate = z.iso.date();
 export const ActivityLine = z.string().regex(/^\d{1,2}(\.\d{1,2}){1,2}$/, 'an activity line looks like 1.1');
 
 export const Place = z.strictObject({
-  country: Country,
+  country: IsoCountry,
   region: z.string().trim().min(1).max(120).optional(),
   city: z.string().trim().min(1).max(120).optional(),
 });

@@ -1,4 +1,5 @@
-import { SignJWT, importSPKI, jwtVerify, errors as joseErrors, type JWTPayload } from 'jose';
+import { createPublicKey } from 'node:crypto';
+import { SignJWT, createRemoteJWKSet, importSPKI, jwtVerify, errors as joseErrors, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { NextFunction, Request, Response } from 'express';
 import { ForbiddenError, UnauthorizedError } from './errors.js';
 
@@ -11,29 +12,72 @@ export interface Principal {
 }
 
 export interface AuthSettings {
+  /** HS256 shared secret (development, or a deployment without an identity provider). */
   secret?: string | undefined;
+  /** PEM (SPKI) public key of an identity provider: RSA (RS256), P-256 (ES256) or Ed25519 (EdDSA). */
   publicKeyPem?: string | undefined;
+  /** JWKS endpoint of an identity provider; keys are cached and refetched when a token names an unknown `kid`. */
+  jwksUrl?: string | undefined;
   issuer: string;
   audience: string;
+  /** Longest lifetime (exp − iat) accepted, in seconds; tokens without `exp` are always refused. */
+  maxTtlSeconds?: number;
+  /** JWKS cache tuning (tests shorten it). */
+  jwks?: { cacheMaxAgeMs?: number; cooldownMs?: number };
 }
 
 const ALL_COUNTRIES = '*';
+const ASYMMETRIC = ['RS256', 'ES256', 'EdDSA', 'Ed25519'];
+const DEFAULT_MAX_TTL_S = 12 * 3600;
+const CLOCK_TOLERANCE_S = 30;
 
-/** Verifies bearer tokens (HS256 with a shared secret, or RS256/ES256/EdDSA with a public key). */
+/** The JWS algorithm a PEM public key is for: jose needs it named, and one key serves one algorithm. */
+function algorithmOf(pem: string): string {
+  const key = createPublicKey(pem);
+  if (key.asymmetricKeyType === 'rsa') return 'RS256';
+  if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') return 'ES256';
+  if (key.asymmetricKeyType === 'ed25519') return 'EdDSA';
+  throw new Error(`unsupported public key type ${key.asymmetricKeyType ?? 'unknown'} (use RSA, EC P-256 or Ed25519)`);
+}
+
+function keySource(settings: AuthSettings): { key: Promise<Uint8Array | Awaited<ReturnType<typeof importSPKI>>> | JWTVerifyGetKey; algorithms: string[] } {
+  if (settings.jwksUrl) {
+    return {
+      key: createRemoteJWKSet(new URL(settings.jwksUrl), {
+        cacheMaxAge: settings.jwks?.cacheMaxAgeMs ?? 10 * 60_000, cooldownDuration: settings.jwks?.cooldownMs ?? 30_000, timeoutDuration: 5000,
+      }),
+      algorithms: ASYMMETRIC,
+    };
+  }
+  if (settings.publicKeyPem) {
+    const alg = algorithmOf(settings.publicKeyPem);
+    return { key: importSPKI(settings.publicKeyPem, alg), algorithms: alg === 'EdDSA' ? ['EdDSA', 'Ed25519'] : [alg] };
+  }
+  if (!settings.secret) throw new Error('a JWT secret, public key or JWKS URL is required');
+  return { key: Promise.resolve(new TextEncoder().encode(settings.secret)), algorithms: ['HS256'] };
+}
+
+/** Verifies bearer tokens: HS256 with a shared secret, or RS256/ES256/EdDSA with a public key or a JWKS endpoint. */
 export function createVerifier(settings: AuthSettings) {
-  const keyPromise = settings.publicKeyPem
-    ? importSPKI(settings.publicKeyPem, 'RS256').catch(() => importSPKI(settings.publicKeyPem!, 'ES256'))
-    : Promise.resolve(new TextEncoder().encode(settings.secret));
-  const algorithms = settings.publicKeyPem ? ['RS256', 'ES256', 'EdDSA'] : ['HS256'];
+  const source = keySource(settings);
+  const maxTtl = settings.maxTtlSeconds ?? DEFAULT_MAX_TTL_S;
+  const options = { issuer: settings.issuer, audience: settings.audience, algorithms: source.algorithms, requiredClaims: ['exp'], clockTolerance: CLOCK_TOLERANCE_S };
 
   return async function verify(token: string): Promise<Principal> {
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, await keyPromise, { issuer: settings.issuer, audience: settings.audience, algorithms }));
+      ({ payload } = typeof source.key === 'function'
+        ? await jwtVerify(token, source.key, options)
+        : await jwtVerify(token, await source.key, options));
     } catch (e) {
       if (e instanceof joseErrors.JWTExpired) throw new UnauthorizedError('the token has expired');
+      if (e instanceof joseErrors.JWTClaimValidationFailed && e.claim === 'exp') throw new UnauthorizedError('the token has no expiry (exp)');
       throw new UnauthorizedError('the token is not valid');
     }
+    // A stolen token is only as bad as its lifetime: refuse one issued for longer than the deployment allows.
+    const now = Math.floor(Date.now() / 1000);
+    const issued = typeof payload.iat === 'number' ? Math.min(payload.iat, now) : now;
+    if (payload.exp! - issued > maxTtl + CLOCK_TOLERANCE_S) throw new UnauthorizedError(`the token lives longer than the ${maxTtl} s this service accepts`);
     if (typeof payload.sub !== 'string' || !payload.sub) throw new UnauthorizedError('the token has no subject');
     const scope = typeof payload.scope === 'string' ? payload.scope : '';
     const countries = Array.isArray(payload.countries) ? payload.countries.filter((c): c is string => typeof c === 'string') : [];

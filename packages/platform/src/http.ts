@@ -10,6 +10,7 @@ import { authenticate, type Verifier } from './auth.js';
 import { AppError, ErrorCode } from './errors.js';
 import { problemHandler } from './problem.js';
 import { tracer } from './telemetry.js';
+import type { Metrics } from './metrics.js';
 
 export type ReadinessCheck = () => Promise<void>;
 
@@ -19,6 +20,10 @@ export interface HttpAppOptions {
   verify: Verifier;
   bodyLimit?: string;
   rateLimitPerMinute?: number;
+  /** Express `trust proxy`: which peers' X-Forwarded-For names the client (default: none). */
+  trustProxy?: false | number | string[];
+  /** Served at /metrics (Prometheus text, no token: keep it off the public edge) with HTTP latency by route. */
+  metrics?: Metrics;
   /** Named checks behind /health/ready; each throws when its dependency is not usable. */
   readiness?: Record<string, ReadinessCheck>;
   /** Title and description of the OpenAPI document served at /openapi.json (no token needed). */
@@ -43,7 +48,7 @@ export function createHttpApp(opts: HttpAppOptions): Express {
   opts.routes(api);
   const rawTypes = [...new Set([...(opts.rawBodyTypes ?? []), ...api.rawTypes()])];
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', opts.trustProxy ?? false);
   app.use(helmet());
   app.use((req, res, next) => {
     const given = req.get('x-request-id');
@@ -64,13 +69,29 @@ export function createHttpApp(opts: HttpAppOptions): Express {
   app.use((req, res, next) => {
     const parent = propagation.extract(context.active(), req.headers);
     const span = tracer.startSpan(`HTTP ${req.method}`, { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method, 'url.path': req.path } }, parent);
+    const started = process.hrtime.bigint();
     res.on('finish', () => {
       span.setAttribute('http.response.status_code', res.statusCode);
-      if (req.route?.path) span.updateName(`HTTP ${req.method} ${req.baseUrl}${req.route.path as string}`);
+      const route = req.route?.path ? `${req.baseUrl}${req.route.path as string}` : undefined;
+      if (route) span.updateName(`HTTP ${req.method} ${route}`);
+      // Unmatched paths share one label value: a scanner must not create a time series per URL.
+      if (!req.path.startsWith('/health') && req.path !== '/metrics') {
+        opts.metrics?.observeHttp(req.method, route ?? 'unmatched', res.statusCode, Number(process.hrtime.bigint() - started) / 1e9);
+      }
       if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
       span.end();
     });
     context.with(trace.setSpan(parent, span), next);
+  });
+
+  app.use((req, _res, next) => {
+    // The router decodes path parameters and answers a bad %-escape with a bare error; refuse it first, as a 400.
+    try {
+      decodeURIComponent(req.path);
+    } catch {
+      return next(new AppError(400, ErrorCode.BadRequest, 'the URL path has a malformed percent-encoding'));
+    }
+    next();
   });
 
   app.get('/health/live', (_req, res) => { res.json({ status: 'ok', service: opts.service }); });
@@ -87,6 +108,11 @@ export function createHttpApp(opts: HttpAppOptions): Express {
     const ready = Object.values(checks).every((c) => c === 'ok');
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', service: opts.service, checks });
   });
+  app.get('/metrics', async (_req, res, next) => {
+    if (!opts.metrics) return next();
+    const { contentType, body } = await opts.metrics.render();
+    res.type(contentType).send(body);
+  });
   app.get('/openapi.json', (_req, res) => {
     res.json(api.openapi({ title: opts.about?.title ?? `Passerelle ${opts.service}`, version: opts.about?.version ?? '1.0.0', description: opts.about?.description ?? '' }));
   });
@@ -96,6 +122,8 @@ export function createHttpApp(opts: HttpAppOptions): Express {
     windowMs: 60_000,
     limit: opts.rateLimitPerMinute ?? 1200,
     standardHeaders: 'draft-8',
+    // Ignoring X-Forwarded-For without TRUST_PROXY is deliberate, not a misconfiguration to warn about per request.
+    validate: { xForwardedForHeader: false },
     legacyHeaders: false,
     handler: (_req, _res, next) => next(new AppError(429, ErrorCode.RateLimited, 'too many requests; slow down')),
   }));
@@ -117,6 +145,6 @@ export function createHttpApp(opts: HttpAppOptions): Express {
 }
 
 /** The options every service takes from its runtime: logger, token verifier, readiness checks, body and rate limits. */
-export function httpOptionsFrom(rt: { logger: Logger; verify: Verifier; readiness: Record<string, ReadinessCheck>; config: { BODY_LIMIT: string; RATE_LIMIT_PER_MINUTE: number } }) {
-  return { logger: rt.logger, verify: rt.verify, readiness: rt.readiness, bodyLimit: rt.config.BODY_LIMIT, rateLimitPerMinute: rt.config.RATE_LIMIT_PER_MINUTE };
+export function httpOptionsFrom(rt: { logger: Logger; verify: Verifier; metrics?: Metrics; readiness: Record<string, ReadinessCheck>; config: { BODY_LIMIT: string; RATE_LIMIT_PER_MINUTE: number; TRUST_PROXY: false | number | string[] } }) {
+  return { logger: rt.logger, verify: rt.verify, ...(rt.metrics ? { metrics: rt.metrics } : {}), readiness: rt.readiness, bodyLimit: rt.config.BODY_LIMIT, rateLimitPerMinute: rt.config.RATE_LIMIT_PER_MINUTE, trustProxy: rt.config.TRUST_PROXY };
 }

@@ -15,3 +15,5 @@ export * from './runtime.js';
 export * from './api.js';
 export * from './serial.js';
 export * from './partners.js';
+export * from './provision.js';
+export * from './metrics.js';

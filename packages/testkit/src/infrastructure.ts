@@ -111,14 +111,18 @@ async function dockerAvailable(): Promise<boolean> {
   }
 }
 
+const DEBIAN_NATS = '/usr/sbin/nats-server';
+
 async function startNats(docker: boolean): Promise<Started> {
   if (docker) {
     const { NatsContainer } = await import('@testcontainers/nats');
     const c = await new NatsContainer('nats:2.10-alpine').withJetStream().start();
     return { url: `nats://${c.getHost()}:${c.getMappedPort(4222)}`, how: 'testcontainers nats:2.10-alpine', stop: async () => { await c.stop(); } };
   }
-  const bin = findBinary('nats-server', ['/usr/sbin', '/usr/local/bin']);
-  if (!bin) throw new MissingInfrastructureError('NATS server');
+  // PASSERELLE_NATS_SERVER picks a build (CI runs the bus tests on Debian's 2.9 and on the version compose runs).
+  // Without it Debian's build comes first, whatever PATH says (a developer's GOPATH may hold another).
+  const bin = process.env.PASSERELLE_NATS_SERVER ?? (existsSync(DEBIAN_NATS) ? DEBIAN_NATS : findBinary('nats-server', ['/usr/local/bin']));
+  if (!bin || !existsSync(bin)) throw new MissingInfrastructureError('NATS server');
   return spawnServer('nats-server', bin, (port, dir) => ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir], 'nats');
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { loadConfig, runIfEntryPoint, serviceConfigShape, startRuntime } from '@passerelle/platform';
+import { METRICS, loadConfig, runIfEntryPoint, serviceConfigShape, startRuntime } from '@passerelle/platform';
 import { createApp } from './app.js';
 import { deadLetters } from './dead-letters.js';
 import { createFactCache } from './query/fact-cache.js';
@@ -24,6 +24,8 @@ export const configShape = {
   /** Subject filter of this worker's partition, e.g. `evt.MA.>`; one durable consumer per partition. */
   PROJECTION_FILTER: z.string().regex(/^[A-Za-z0-9_*>.-]+$/).optional(),
   PROJECTION_CONSUMER: z.string().regex(/^[A-Za-z0-9_-]+$/).default(PROJECTION_CONSUMER),
+  /** `all` consumes and serves; `api` only serves reports (replicas behind the proxy, beside one worker per partition). */
+  PROJECTION_ROLE: z.enum(['all', 'api']).default('all'),
   /** How often to remove facts a killed predecessor's late writes may have left (see projector.ts). */
   PROJECTION_SWEEP_AFTER_MS: z.coerce.number().int().min(0).default(60_000),
   /** Cells of sensitive groups (trafficking victims, children, sensitive indicators) under this are hidden. */
@@ -38,11 +40,12 @@ export async function start(env: NodeJS.ProcessEnv = process.env) {
   const rt = await startRuntime('projection', config);
   const generations = createGenerations(rt.db);
   await generations.ensureIndexes(await generations.current());
-  const projector = await startProjector(rt, generations, {
+  // A reporting replica (`api`) serves reports from the model its partition's worker keeps; it never consumes.
+  const projector = config.PROJECTION_ROLE === 'api' ? { stats: () => ({ role: 'api' }) } : await startProjector(rt, generations, {
     ackWaitMs: config.PROJECTION_ACK_WAIT_MS, maxBatch: config.PROJECTION_MAX_BATCH, maxDeliver: config.PROJECTION_MAX_DELIVER, durable: config.PROJECTION_CONSUMER, sweepAfterMs: config.PROJECTION_SWEEP_AFTER_MS,
     ...(config.PROJECTION_FILTER ? { filter: config.PROJECTION_FILTER } : {}),
   });
-  rt.onShutdown(() => projector.stop());
+  if ('stop' in projector) rt.onShutdown(() => projector.stop());
   const letters = deadLetters(rt, generations);
   const cache = useFactCache(createFactCache(config.REPORT_CACHE_FACTS));
 
@@ -67,7 +70,11 @@ export async function start(env: NodeJS.ProcessEnv = process.env) {
       ...projector.stats(), deadLetters: dlq.state.messages, reportCache: cache.stats(), ...(rebuilding ? { rebuild: rebuilding } : {}),
     };
   };
-  await upgradeFromReplays(rt.db, readModel(rt.db, await generations.current()), startRebuild);
+  // Only a worker upgrades an old generation; reporting replicas read what it builds.
+  if (config.PROJECTION_ROLE === 'all') await upgradeFromReplays(rt.db, readModel(rt.db, await generations.current()), startRebuild);
+  if (config.PROJECTION_ROLE === 'all') rt.metrics.watchConsumer(rt.jsm, rt.streams.stream, config.PROJECTION_CONSUMER);
+  rt.metrics.gauge(METRICS.projectionLag, 'Events of this partition not yet applied to the read model', [], async (set) => set({}, (await status()).lag));
+  rt.metrics.gauge(METRICS.projectionCheckpoint, 'Highest stream sequence applied to the current generation', [], async (set) => set({}, (await status()).lastApplied));
   const url = await rt.listen(createApp({ rt, generations, letters, status, startRebuild, suppressionThreshold: config.SUPPRESSION_THRESHOLD }));
   return { url, rt, generations };
 }

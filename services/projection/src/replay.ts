@@ -11,6 +11,34 @@ export interface ReplayOptions {
   logger: Logger;
   into: ReadModel;
   batchSize?: number;
+  /** Replays use consumers `<prefix>_r0` … `_r3`: names nats.conf grants to the projection user, and to no one else. */
+  consumerPrefix?: string;
+}
+
+export const REPLAY_SLOTS = 4;
+
+/**
+ * Creates a replay consumer in the first free slot. NATS 2.10+ refuses to create over an existing consumer
+ * (`action: create`); 2.9 would update it instead, so a slot that exists is skipped, and one whose description is
+ * not ours after creation was taken by a concurrent replay.
+ */
+async function createReplayConsumer(opts: ReplayOptions, from: number): Promise<string> {
+  let last: unknown;
+  for (let slot = 0; slot < REPLAY_SLOTS; slot++) {
+    const name = `${opts.consumerPrefix ?? 'projection'}_r${slot}`;
+    const description = `replay ${randomUUID()}`;
+    try {
+      if (await opts.jsm.consumers.info(opts.streams.stream, name).then(() => true, () => false)) continue;
+      await opts.jsm.consumers.add(opts.streams.stream, {
+        durable_name: name, description, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.StartSequence,
+        opt_start_seq: from, inactive_threshold: 120e9, max_ack_pending: 10_000,
+      });
+      if ((await opts.jsm.consumers.info(opts.streams.stream, name)).config.description === description) return name;
+    } catch (e) {
+      last = e;
+    }
+  }
+  throw new Error(`all ${REPLAY_SLOTS} replay slots are busy; retry when a rebuild or as-of report has finished`, { cause: last });
 }
 
 /**
@@ -23,10 +51,7 @@ export async function replay(opts: ReplayOptions): Promise<{ applied: number; la
   const from = (await opts.into.lastSeq()) + 1;
   if (head < from) return { applied: 0, lastSeq: from - 1 };
   // A temporary durable pull consumer, consumed like the live projector's and deleted afterwards.
-  const name = `replay_${randomUUID().slice(0, 8)}`;
-  await opts.jsm.consumers.add(opts.streams.stream, {
-    durable_name: name, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: from, inactive_threshold: 120e9, max_ack_pending: 10_000,
-  });
+  const name = await createReplayConsumer(opts, from);
   try {
     return await read(await opts.js.consumers.get(opts.streams.stream, name), head, from, opts);
   } finally {

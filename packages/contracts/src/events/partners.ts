@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from '../registry.js';
-import { ActivityLine, Country, IsoDate } from '../vocabulary.js';
+import { ActivityLine, IsoCountry, IsoDate } from '../vocabulary.js';
 
 export const PARTNER_TYPES = [
   'ministry', 'regional_council', 'national_committee', 'public_agency', 'un_agency',
@@ -46,7 +46,7 @@ export const PartnerSnapshot = {
   acronym: z.string().trim().min(1).max(30).optional(),
   type: PartnerType,
   level: PartnerLevel,
-  country: Country,
+  country: IsoCountry,
   region: z.string().trim().min(1).max(120).optional(),
   parentId: z.uuid().optional(),
   tags: z.array(PartnerTag).max(20),
