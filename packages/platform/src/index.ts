@@ -17,3 +17,4 @@ export * from './serial.js';
 export * from './partners.js';
 export * from './provision.js';
 export * from './metrics.js';
+export * from './download.js';

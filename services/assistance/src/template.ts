@@ -1,7 +1,6 @@
 import { COUNTRIES, labelsOf, type LabelList } from '@passerelle/contracts';
-import type { Api } from '@passerelle/platform';
-import { SHEET_TYPES, writeTemplate, type TemplateColumn, type TemplateSpec } from '@passerelle/sheets';
-import { z } from 'zod';
+import { sheetDownloadRoute, type Api } from '@passerelle/platform';
+import { writeTemplate, type TemplateColumn, type TemplateSpec } from '@passerelle/sheets';
 
 const both = (list: LabelList) => ({ fr: labelsOf(list, 'fr'), en: labelsOf(list, 'en') });
 const col = (fr: string, en: string, helpFr: string, helpEn: string, more: Partial<TemplateColumn> = {}): TemplateColumn =>
@@ -39,18 +38,10 @@ export const DISTRIBUTION_TEMPLATE: TemplateSpec = {
   ],
 };
 
-const TemplateQuery = z.strictObject({ format: z.enum(['xlsx', 'csv']).default('xlsx'), lang: z.enum(['fr', 'en']).default('fr') });
-
 /** `GET /deliveries/template?format=xlsx|csv&lang=fr|en`: a blank distribution list to fill, as a download. */
 export function templateRoute(api: Api) {
-  api.get('/deliveries/template', {
-    summary: 'Download the distribution list template', scope: 'assistance:read', query: TemplateQuery, produces: [SHEET_TYPES.xlsx, SHEET_TYPES.csv],
+  sheetDownloadRoute(api, '/deliveries/template', {
+    summary: 'Download the distribution list template', scope: 'assistance:read', file: 'distribution-template',
     description: 'XLSX: headers in the language, drop-down lists for closed lists, an instructions sheet. CSV: UTF-8 with BOM, `;`-separated in French, `,` in English.',
-  }, async ({ query, res }) => {
-    const body = await writeTemplate(DISTRIBUTION_TEMPLATE, query.format, query.lang);
-    res.type(query.format === 'xlsx' ? SHEET_TYPES.xlsx : `${SHEET_TYPES.csv}; charset=utf-8`);
-    res.setHeader('content-disposition', `attachment; filename="distribution-template-${query.lang}.${query.format}"`);
-    res.send(body);
-    return undefined;
-  });
+  }, (format, lang) => writeTemplate(DISTRIBUTION_TEMPLATE, format, lang));
 }

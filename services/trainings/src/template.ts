@@ -1,7 +1,6 @@
 import { labelsOf } from '@passerelle/contracts';
-import { SHEET_TYPES, writeTemplate, type TemplateSpec } from '@passerelle/sheets';
-import type { Api } from '@passerelle/platform';
-import { z } from 'zod';
+import { writeTemplate, type TemplateSpec } from '@passerelle/sheets';
+import { sheetDownloadRoute, type Api } from '@passerelle/platform';
 
 const both = (list: Parameters<typeof labelsOf>[0]) => ({ fr: labelsOf(list, 'fr'), en: labelsOf(list, 'en') });
 
@@ -22,21 +21,7 @@ export const ATTENDANCE_TEMPLATE: TemplateSpec = {
   ],
 };
 
-export const TemplateQuery = z.strictObject({
-  format: z.enum(['xlsx', 'csv']).default('xlsx'),
-  lang: z.enum(['fr', 'en']).default('fr'),
-});
-
 /** `GET <path>?format=xlsx|csv&lang=fr|en`: a blank list to fill, as a download. */
 export function templateRoute(api: Api, path: string, spec: TemplateSpec, opts: { scope: string; tag: string; file: string }) {
-  api.get(path, {
-    summary: 'Download the import template', scope: opts.scope, query: TemplateQuery, tags: [opts.tag], produces: [SHEET_TYPES.xlsx, SHEET_TYPES.csv],
-    description: 'XLSX: headers in the language, drop-down lists for closed lists, an instructions sheet. CSV: UTF-8 with BOM, `;`-separated in French, `,` in English.',
-  }, async ({ query, res }) => {
-    const body = await writeTemplate(spec, query.format, query.lang);
-    res.type(query.format === 'xlsx' ? SHEET_TYPES.xlsx : `${SHEET_TYPES.csv}; charset=utf-8`);
-    res.setHeader('content-disposition', `attachment; filename="${opts.file}-${query.lang}.${query.format}"`);
-    res.send(body);
-    return undefined;
-  });
+  sheetDownloadRoute(api, path, { summary: 'Download the import template', description: 'XLSX: headers in the language, drop-down lists for closed lists, an instructions sheet. CSV: UTF-8 with BOM, `;`-separated in French, `,` in English.', ...opts }, (format, lang) => writeTemplate(spec, format, lang));
 }
