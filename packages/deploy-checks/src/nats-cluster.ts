@@ -20,6 +20,7 @@ export async function startCluster(bin: string): Promise<{ nodes: ClusterNode[];
     const nodeDir = join(dir, name);
     mkdirSync(nodeDir);
     writeFileSync(join(nodeDir, 'nats.conf'), readFileSync(join(root, 'infra/nats/nats.conf'), 'utf8').replace(/store_dir: \S+/, `store_dir: "${join(nodeDir, 'js')}"`));
+    writeFileSync(join(nodeDir, 'integration.conf'), readFileSync(join(root, 'infra/nats/integration.conf'), 'utf8'));
     writeFileSync(join(nodeDir, 'cluster.conf'), readFileSync(join(root, 'infra/nats/cluster.conf'), 'utf8')
       .replace('listen: 0.0.0.0:6222', `listen: 127.0.0.1:${p.route}`)
       .replace(/nats-route:\/\/nats-(\d):6222/g, (_m, n: string) => `nats-route://127.0.0.1:${ports[Number(n) - 1]!.route}`));

@@ -7,6 +7,8 @@ import { NATS_PASSWORDS, natsServers, root, startFromConfig } from './nats-serve
 // The committed infra/nats/nats.conf, on a real nats-server of each version we run: what each user may do, and
 // what it is refused. "Refused" means the server said "Permissions Violation", not that something merely failed.
 const logger = createLogger({ service: 'nats-permissions', level: 'silent' });
+/** Services that keep their own copy of the partners (packages/platform/src/partners.ts). */
+const FEEDS_PARTNERS: string[] = ['trainings', 'assistance'];
 const streams = { stream: 'EVENTS', prefix: 'evt', deadLetter: 'DEADLETTER' };
 const event = (service: string, country = 'MA') => ({
   id: `0190${Math.random().toString(16).slice(2, 10)}-0000-7000-8000-000000000000`, source: service, type: `${service}.training.held`, specversion: '1.0' as const,
@@ -74,15 +76,25 @@ describe.each(natsServers())('infra/nats/nats.conf on nats-server $version', ({ 
     expect(await overhears(nc, admin, '_INBOX_projection.>')).toBe(0);
   });
 
-  it.each(['trainings', 'assistance', 'partners', 'indicators'])('%s cannot read, purge, delete or reconfigure the streams, nor touch consumers', async (user) => {
+  it.each(['trainings', 'assistance', 'partners', 'indicators'])('%s cannot purge, delete or reconfigure the streams, nor touch consumers not its own', async (user) => {
     const { jsm } = await as(user);
-    await refused(jsm.streams.getMessage('EVENTS', { seq: 1 }));
+    // trainings and assistance read a message by sequence to dead-letter a partner event they cannot apply.
+    if (!FEEDS_PARTNERS.includes(user)) await refused(jsm.streams.getMessage('EVENTS', { seq: 1 }));
     await refused(jsm.streams.purge('EVENTS'));
     await refused(jsm.streams.delete('DEADLETTER'));
     await refused(jsm.streams.update('EVENTS', { max_age: 60e9 }));
     await refused(jsm.streams.add({ name: 'MINE', subjects: ['mine.>'] }));
     await refused(jsm.consumers.add('EVENTS', { durable_name: user, ack_policy: AckPolicy.Explicit }));
     await refused(jsm.consumers.delete('EVENTS', 'projection'));
+  });
+
+  it.each(FEEDS_PARTNERS)('%s keeps its copy of the partners through one consumer of its own, which it cannot delete', async (user) => {
+    const { js, jsm } = await as(user);
+    await jsm.consumers.add('EVENTS', { durable_name: `${user}_partners`, ack_policy: AckPolicy.Explicit, filter_subject: 'evt.*.partners.>' });
+    const consumer = await js.consumers.get('EVENTS', `${user}_partners`);
+    expect(await consumer.next({ expires: 1000 })).toBeNull();
+    await refused(jsm.consumers.delete('EVENTS', `${user}_partners`));
+    await refused(jsm.consumers.add('EVENTS', { durable_name: 'projection_r0', ack_policy: AckPolicy.Explicit }));
   });
 
   it('the projection creates, pulls and acks its own consumer, and dead-letters under its own name', async () => {

@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { findBinary, freePort } from '@passerelle/testkit';
 
 export const root = join(import.meta.dirname, '..', '..', '..');
@@ -36,6 +36,8 @@ export async function startFromConfig(bin: string, config: string, extra: string
   // Newer servers refuse -sd beside a store_dir in the file; the copy differs from the committed file in that line only.
   const copy = join(dir, 'nats.conf');
   writeFileSync(copy, readFileSync(config, 'utf8').replace(/store_dir: \S+/, `store_dir: "${join(dir, 'js')}"`));
+  // Files the config includes (integration.conf) are read beside it.
+  writeFileSync(join(dir, 'integration.conf'), readFileSync(join(dirname(config), 'integration.conf'), 'utf8'));
   const child = spawn(bin, ['-c', copy, '-a', '127.0.0.1', '-p', String(port), '-m', String(monitor), ...extra], {
     env: { ...process.env, ...NATS_PASSWORDS }, stdio: ['ignore', 'ignore', 'pipe'],
   });

@@ -18,7 +18,9 @@ let dir: string;
 let url: string;
 const open: NatsConnection[] = [];
 const as = async (user: string) => {
-  const nc = await connect({ servers: url, user, pass: passwords[`NATS_${user.toUpperCase()}_PASSWORD`]! });
+  // Service users get their replies on their own inbox prefix only (nats.conf); internal apps and admin on _INBOX.
+  const inbox = user === 'integration' || user === 'admin' ? {} : { inboxPrefix: `_INBOX_${user}` };
+  const nc = await connect({ servers: url, user, pass: passwords[`NATS_${user.toUpperCase()}_PASSWORD`]!, ...inbox });
   open.push(nc);
   return nc;
 };
@@ -36,8 +38,8 @@ beforeAll(async () => {
   copyFileSync(join(root, 'infra', 'nats', 'integration.conf'), join(dir, 'integration.conf'));
   server = spawn(bin, ['-c', join(dir, 'nats.conf'), '-a', '127.0.0.1', '-p', String(port), '-m', String(await freePort())], { env: { ...process.env, ...passwords }, stdio: 'ignore' });
   url = `nats://127.0.0.1:${port}`;
-  // Streams are provisioned by a service user that may (the projection's, as the services do at start-up).
-  admin = await eventually(async () => jetstreamManager(await as('projection')), 10_000, 'nats-server with the committed config');
+  // Streams are provisioned by the admin user, the only one that may (the provisioning job of compose).
+  admin = await eventually(async () => jetstreamManager(await as('admin')), 10_000, 'nats-server with the committed config');
   await admin.streams.add({ name: 'EVENTS', subjects: ['evt.>'] });
   await admin.streams.add({ name: 'DEADLETTER', subjects: ['evt_dlq.>'] });
   await admin.consumers.add('EVENTS', { durable_name: 'projection', ack_policy: 'explicit' as never });
