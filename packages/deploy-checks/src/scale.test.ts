@@ -23,6 +23,8 @@ describe('the scale profile', () => {
       expect(scale.services[n]!.volumes).toContain('./infra/nats/cluster.conf:/etc/nats/cluster.conf:ro');
     }
     for (const name of names) expect(cluster).toContain(`nats-route://${name}:6222`);
+    // Every node reads nats.conf, whose users (the integration user's too) take their passwords from the environment.
+    for (const n of nodes) expect(Object.keys(scale.services[n]!.environment ?? {})).toEqual(expect.arrayContaining(['NATS_ADMIN_PASSWORD', 'NATS_INTEGRATION_PASSWORD']));
     expect(cluster).toMatch(/^include "nats\.conf"$/m);
   });
 
