@@ -13,3 +13,4 @@ export * from './alignments.js';
 export * from './compat.js';
 export * from './asyncapi.js';
 export * from './labels.js';
+export * from './dead-letters.js';

@@ -1,3 +1,4 @@
+import { DEAD_LETTER_HEADERS } from '@passerelle/contracts';
 import {
   AckPolicy, DeliverPolicy, JetStreamApiCodes, JetStreamApiError,
   type ConsumerConfig, type ConsumerInfo, type JetStreamClient, type JetStreamManager,
@@ -67,15 +68,7 @@ export async function ensureDurable(jsm: JetStreamManager, spec: DurableSpec): P
   });
 }
 
-/** Headers of a dead letter: the original's headers (trace context) and where it came from and why. */
-export const DEAD_LETTER_HEADERS = {
-  reason: 'Passerelle-Dlq-Reason',
-  stream: 'Passerelle-Dlq-Stream',
-  sequence: 'Passerelle-Dlq-Sequence',
-  subject: 'Passerelle-Dlq-Subject',
-  consumer: 'Passerelle-Dlq-Consumer',
-  deliveries: 'Passerelle-Dlq-Deliveries',
-} as const;
+export { DEAD_LETTER_HEADERS };
 
 export interface DeadLetter {
   stream: string;

@@ -1,5 +1,5 @@
 import { AckPolicy, DeliverPolicy, JetStreamApiError, JetStreamApiCodes, type ConsumerConfig, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
-import { EventValidationError } from '@passerelle/contracts';
+import { DEAD_LETTER_HEADERS, EventValidationError } from '@passerelle/contracts';
 import type { Logger } from 'pino';
 import type { JetStreamClient, JetStreamManager, NatsConnection, EventStreams } from './nats.js';
 import { deadLetterSubject } from './nats.js';
@@ -12,14 +12,8 @@ export class PoisonMessageError extends Error {
   override readonly name = 'PoisonMessageError';
 }
 
-export const DLQ_HEADERS = {
-  reason: 'Passerelle-Dlq-Reason',
-  stream: 'Passerelle-Dlq-Stream',
-  sequence: 'Passerelle-Dlq-Sequence',
-  subject: 'Passerelle-Dlq-Subject',
-  consumer: 'Passerelle-Dlq-Consumer',
-  deliveries: 'Passerelle-Dlq-Deliveries',
-} as const;
+/** Headers of a dead letter, as the contracts name them. */
+export const DLQ_HEADERS = DEAD_LETTER_HEADERS;
 
 export interface ConsumerOptions {
   nc: NatsConnection;
