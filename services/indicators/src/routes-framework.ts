@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ALIGNMENT_CATALOGUES, Country, frameworkId, ProgrammeCode, ruleCatalogue, validateRule } from '@passerelle/contracts';
 import { assertCountry, countryFilter, NotFoundError, PageQuery, paged, type Api } from '@passerelle/platform';
-import { frameworkView, today, YAML_TYPES, type RouteContext } from './app.js';
+import { frameworkView, today, YAML_TYPES, type RouteContext } from './context.js';
 import { decideImport, parseFile, readUpload, toFile, toYaml } from './file.js';
 import { createFramework, publish, removeNode, replaceDraft, saveNode } from './framework.js';
 import { CreateFrameworkBody, DraftBody, FrameworkParams, NodeBody, NodeParams, PublishBody, PublishedParams, VersionQuery } from './schemas.js';

@@ -1,5 +1,5 @@
 import type { Api } from '@passerelle/platform';
-import { today, type RouteContext } from './app.js';
+import { today, type RouteContext } from './context.js';
 import type { Framework } from './framework.js';
 import { defineIndicator, findIndicator, retireIndicator, reviseIndicator } from './indicators.js';
 import { reportValue, setBaseline, setTarget } from './measures.js';

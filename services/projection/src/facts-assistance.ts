@@ -1,5 +1,5 @@
 import type { AssistanceEvent } from '@passerelle/contracts';
-import { FactKind, type SourceChange } from './facts.js';
+import { FactKind, type SourceChange } from './fact-model.js';
 
 /**
  * Facts of assistance: one per delivery, and one per beneficiary row (counts mode) or per person (keys mode,

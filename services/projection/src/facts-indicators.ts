@@ -1,5 +1,5 @@
 import type { IndicatorEvent } from '@passerelle/contracts';
-import { FactKind, type SourceChange } from './facts.js';
+import { FactKind, type SourceChange } from './fact-model.js';
 
 /**
  * Reference facts of the results framework: each published framework version, the current definition of each

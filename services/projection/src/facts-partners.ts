@@ -1,5 +1,5 @@
 import type { PartnerEvent } from '@passerelle/contracts';
-import { FactKind, type SourceChange } from './facts.js';
+import { FactKind, type SourceChange } from './fact-model.js';
 
 /**
  * Facts of partners: the partner itself (its latest names, so a rename shows everywhere), each agreement and

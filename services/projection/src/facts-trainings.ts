@@ -1,5 +1,5 @@
 import type { TrainingEvent } from '@passerelle/contracts';
-import { FactKind, type SourceChange } from './facts.js';
+import { FactKind, type SourceChange } from './fact-model.js';
 
 type Grouped = { trainingId: string; businessDate: string; topics: string[]; activityLine: string; region?: string | undefined };
 

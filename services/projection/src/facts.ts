@@ -1,61 +1,13 @@
 import type { AssistanceEvent, IndicatorEvent, PartnerEvent, PasserelleEvent, TrainingEvent } from '@passerelle/contracts';
+import type { SourceChange } from './fact-model.js';
 import { assistanceFacts } from './facts-assistance.js';
 import { indicatorFacts } from './facts-indicators.js';
 import { partnerFacts } from './facts-partners.js';
 import { trainingFacts } from './facts-trainings.js';
 
-/**
- * What kind of record a fact is. The first seven are the sources of indicator rules (contracts'
- * RULE_SOURCES), so a rule is evaluated by matching facts of its source; the others are reference data
- * reports show (partner names, frameworks, indicator definitions, targets, manual values).
- */
-export const FactKind = {
-  Attendance: 'training_attendance',
-  KnowledgeTests: 'knowledge_tests',
-  TrainingsHeld: 'trainings_held',
-  Beneficiaries: 'assistance_beneficiaries',
-  Deliveries: 'assistance_deliveries',
-  PartnersSupported: 'partners_supported',
-  Agreements: 'agreements',
-  Partner: 'partner',
-  Framework: 'framework',
-  Indicator: 'indicator',
-  Target: 'target',
-  Baseline: 'baseline',
-  ManualValue: 'manual_value',
-} as const;
-export type FactKind = (typeof FactKind)[keyof typeof FactKind];
-
-/**
- * One contributing record of the read model. Flat, with dimension fields named as the rule dimensions
- * (topic, participant_category, activity_line, emergency, vulnerability, partner_type, region, sex, age_group),
- * so every engine can match and group it without $unwind; topic and vulnerability are arrays,
- * matched per value, and the rule dimension `kind` (what was delivered, the kind of support or agreement) is
- * the field `what`, since `kind` names the fact kind. `value` is the measure; `key` a beneficiary key where
- * people are counted once.
- */
-export interface FactFields {
-  kind: FactKind;
-  businessDate: string;
-  value: number;
-  [field: string]: unknown;
-}
-
-export interface Fact extends FactFields {
-  _id: string;
-  source: string;
-  seq: number;
-  eventId: string;
-  eventType: string;
-  country: string;
-  recordedAt: string;
-}
-
-/** The new complete set of facts of one source: a later event about the same source replaces them all. */
-export interface SourceChange {
-  source: string;
-  facts: FactFields[];
-}
+// The fact model (kinds, fields, dimension fields) lives below the mappers, in fact-model.ts: the mappers need it
+// and facts.ts needs the mappers, so keeping it here made an import circle. Importers keep reading it from here.
+export * from './fact-model.js';
 
 // The type names say which service an event belongs to; these guards narrow the union without casts.
 const isTraining = (e: PasserelleEvent): e is TrainingEvent => e.type.startsWith('trainings.');
@@ -74,12 +26,3 @@ export function changesOf(event: PasserelleEvent): SourceChange[] {
   if (isIndicator(event)) return indicatorFacts(event);
   return [];
 }
-
-/** The fact field of each rule dimension. */
-export const DIMENSION_FIELD: Record<string, string> = {
-  topic: 'topic', participant_category: 'participant_category', activity_line: 'activity_line', kind: 'what', emergency: 'emergency',
-  vulnerability: 'vulnerability', partner_type: 'partner_type', region: 'region', sex: 'sex', age_group: 'age_group',
-};
-
-/** Dimensions whose fact field is an array (a training's topics, a person's vulnerabilities). */
-export const ARRAY_FIELDS = new Set(['topic', 'vulnerability']);

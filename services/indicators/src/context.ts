@@ -1,0 +1,26 @@
+import type { Request } from 'express';
+import type { createEnvelope } from '@passerelle/contracts';
+import type { Aggregate, Principal } from '@passerelle/platform';
+import type { Decision, Framework } from './framework.js';
+import type { FrameworkStore } from './store.js';
+
+// What app.ts and the route files share lives here, below both: route files importing app.ts made an import circle.
+
+export const YAML_TYPES = ['application/yaml', 'text/yaml', 'application/x-yaml'];
+
+/** Today's date, the business date of framework edits. */
+export const today = () => new Date().toISOString().slice(0, 10);
+
+/** A framework as clients see it (published snapshots are listed, not inlined). */
+export function frameworkView(a: Aggregate<Framework>) {
+  const { published, ...state } = a.state;
+  return { id: a.id, version: a.version, ...state, publishedVersions: published.map(({ version, date }) => ({ version, date })) };
+}
+
+/** What route files need: the store, and a way to apply a decision to a framework under optimistic concurrency. */
+export interface RouteContext {
+  store: FrameworkStore;
+  envelopes: (req: Request, p: Principal, d: Decision) => ReturnType<typeof createEnvelope>[];
+  read: (p: Principal, id: string) => Promise<Aggregate<Framework>>;
+  change: (req: Request, p: Principal, id: string, version: number, decide: (f: Framework) => Decision) => Promise<Aggregate<Framework>>;
+}
