@@ -1,4 +1,4 @@
 import { defineConfig } from 'vitest/config';
-import { integrationTestConfig } from '@passerelle/testkit/vitest-config';
+import { testConfig } from '@passerelle/testkit/vitest-config';
 
-export default defineConfig(integrationTestConfig());
+export default defineConfig(testConfig());

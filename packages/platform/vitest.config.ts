@@ -1,13 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { testConfig } from '../testkit/src/vitest-config.js';
 
-// The testkit depends on this package, so its global setup is referenced by path rather than as a dependency.
-export default defineConfig({
-  test: {
-    include: ['src/**/*.test.ts'],
-    globalSetup: ['../testkit/src/global-setup.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
-    reporters: ['default', 'json'],
-    outputFile: { json: 'test-output/vitest.json' },
-  },
-});
+// The testkit depends on this package, so its settings and global setup are referenced by path, not as a dependency.
+export default defineConfig(testConfig({ globalSetup: '../testkit/src/global-setup.ts' }));

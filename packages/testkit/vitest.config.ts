@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { testConfig } from './src/vitest-config.js';
 
-// The testkit's own tests need no servers; the JSON report feeds CI's closing line.
-export default defineConfig({ test: { include: ['src/**/*.test.ts'], reporters: ['default', 'json'], outputFile: { json: 'test-output/vitest.json' } } });
+// The testkit's own tests are unit tests (the history generator, finding servers): none starts a server.
+export default defineConfig(testConfig());

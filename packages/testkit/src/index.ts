@@ -14,6 +14,8 @@ export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256!';
  */
 export function isolatedEnv(label: string) {
   const infra = inject('infra');
+  // Only the int project's global setup provides servers: say what to do rather than fail on an undefined URL.
+  if (!infra) throw new Error(`no test servers in this run: a test that needs NATS or MongoDB must be named *.int.test.ts (npm run test:int), not ${label}`);
   const id = randomBytes(4).toString('hex');
   const prefix = `t${id}`;
   return {

@@ -2,23 +2,43 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 
-// Every workspace writes a JSON report that infra/dev/test-summary.mjs adds up into CI's closing line.
+// Every workspace writes a JSON report that infra/dev/test-summary.mjs adds up into CI's closing line; the scripts
+// test:unit and test:int name their own report file (--outputFile.json) so a full run keeps both.
 const reporting = { reporters: ['default', 'json'], outputFile: { json: 'test-output/vitest.json' } };
 
-/** Vitest settings for packages whose tests need the real servers (started once per run by the global setup). */
-export function integrationTestConfig() {
+/**
+ * Where unit tests find the servers: nowhere. Closed ports rather than unset variables, so a unit test that
+ * reaches for NATS, MongoDB or PostgreSQL fails at once instead of finding one a developer happens to run.
+ */
+export const NO_SERVERS = {
+  NATS_URL: 'nats://127.0.0.1:9',
+  MONGO_URL: 'mongodb://127.0.0.1:9/?serverSelectionTimeoutMS=1000',
+  PG_URL: 'postgres://postgres@127.0.0.1:9/postgres',
+};
+
+/**
+ * Vitest settings of a workspace: two projects, `unit` (every `*.test.ts` but `*.int.test.ts`, no server started,
+ * server variables pointing to closed ports) and `int` (`*.int.test.ts`, against the real servers the global setup
+ * finds or starts, once per run and only when an int file runs). `vitest run --project unit` is `npm run test:unit`.
+ * `globalSetup` is for the platform, which the testkit depends on and so cannot import it built.
+ */
+export function testConfig(opts: { globalSetup?: string } = {}) {
   return {
     test: {
       ...reporting,
-      globalSetup: [require.resolve('@passerelle/testkit/global-setup')],
-      testTimeout: 30_000,
-      hookTimeout: 60_000,
-      include: ['src/**/*.test.ts'],
+      projects: [
+        { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts'], exclude: ['src/**/*.int.test.ts', '**/node_modules/**', '**/dist/**'], env: NO_SERVERS } },
+        {
+          extends: true,
+          test: {
+            name: 'int',
+            include: ['src/**/*.int.test.ts'],
+            globalSetup: [opts.globalSetup ?? require.resolve('@passerelle/testkit/global-setup')],
+            testTimeout: 30_000,
+            hookTimeout: 60_000,
+          },
+        },
+      ],
     },
   };
-}
-
-/** Vitest settings for packages with pure unit tests only. */
-export function unitTestConfig() {
-  return { test: { ...reporting, include: ['src/**/*.test.ts'] } };
 }
