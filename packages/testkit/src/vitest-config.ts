@@ -4,7 +4,7 @@ const require = createRequire(import.meta.url);
 
 // Every workspace writes a JSON report that infra/dev/test-summary.mjs adds up into CI's closing line; the scripts
 // test:unit and test:int name their own report file (--outputFile.json) so a full run keeps both.
-const reporting = { reporters: ['default', 'json'], outputFile: { json: 'test-output/vitest.json' } };
+const reporting = { reporters: ['default', 'json'] as string[], outputFile: { json: 'test-output/vitest.json' } };
 
 /**
  * Where unit tests find the servers: nowhere. Closed ports rather than unset variables, so a unit test that
@@ -27,9 +27,9 @@ export function testConfig(opts: { globalSetup?: string } = {}) {
     test: {
       ...reporting,
       projects: [
-        { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts'], exclude: ['src/**/*.int.test.ts', '**/node_modules/**', '**/dist/**'], env: NO_SERVERS } },
+        { extends: true as const, test: { name: 'unit', include: ['src/**/*.test.ts'], exclude: ['src/**/*.int.test.ts', '**/node_modules/**', '**/dist/**'], env: NO_SERVERS } },
         {
-          extends: true,
+          extends: true as const,
           test: {
             name: 'int',
             include: ['src/**/*.int.test.ts'],
