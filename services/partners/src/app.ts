@@ -4,7 +4,7 @@ import { createEnvelope } from '@passerelle/contracts';
 import { assertCountry, createHttpApp, httpOptionsFrom, expectVersion, type Aggregate, type Principal, type Runtime } from '@passerelle/platform';
 import { deactivate, provideSupport, reactivate, register, signAgreement, update, type Decision, type Partner } from './domain.js';
 import { checkParent, type HierarchyNode } from './hierarchy.js';
-import { readRoutes } from './read.js';
+import { readRoutes } from './routes-read.js';
 import { AgreementBody, ContactsBody, DeactivateBody, IdParams, ReactivateBody, RegisterPartnerBody, SupportBody, UpdatePartnerBody } from './schemas.js';
 import type { PartnerStore } from './store.js';
 import { partnerView } from './views.js';

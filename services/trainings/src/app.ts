@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { DEFAULT_SHEET_LIMITS as DEFAULT_LIMITS, SHEET_TYPES, type SheetLimits } from '@passerelle/sheets';
 import { assertCountry, assertKnownPartners, createHttpApp, httpOptionsFrom, expectVersion, paged, type AggregateDoc, type Api, type Principal, type Runtime } from '@passerelle/platform';
 import { cancel, markHeld, plan, reschedule, type Training } from './domain.js';
-import { figureRoutes } from './figures.js';
+import { figureRoutes } from './routes-attendance.js';
 import { listFilter } from './list.js';
 import { CancelBody, HeldBody, HistoryView, IdParams, ListQuery, PlanTrainingBody, RescheduleBody, TrainingPage, TrainingView } from './schemas.js';
 import type { TrainingStore } from './store.js';
 import { envelopes, today, view, type Change } from './support.js';
 import { ATTENDANCE_TEMPLATE, templateRoute } from './template.js';
-import { topicRoutes } from './topics-routes.js';
+import { topicRoutes } from './routes-topics.js';
 
 /** The trainings HTTP API; `limits` bound sheet imports (defaults of packages/sheets unless given). */
 export function createApp(rt: Pick<Runtime, 'logger' | 'verify' | 'readiness' | 'config'>, store: TrainingStore, limits: Partial<SheetLimits> = {}) {
