@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_SHEET_LIMITS as DEFAULT_LIMITS, SHEET_TYPES, type SheetLimits } from '@passerelle/sheets';
 import { assertCountry, assertKnownPartners, createHttpApp, httpOptionsFrom, expectVersion, paged, type AggregateDoc, type Api, type Principal, type Runtime } from '@passerelle/platform';
+import { envelopes, today, type Change } from './context.js';
 import { cancel, markHeld, plan, reschedule, type Training } from './domain.js';
-import { figureRoutes } from './routes-attendance.js';
 import { listFilter } from './list.js';
+import { assessmentRoutes } from './routes-assessment.js';
+import { attendanceRoutes } from './routes-attendance.js';
+import { topicRoutes } from './routes-topics.js';
 import { CancelBody, HeldBody, HistoryView, IdParams, ListQuery, PlanTrainingBody, RescheduleBody, TrainingPage, TrainingView } from './schemas.js';
 import type { TrainingStore } from './store.js';
-import { envelopes, today, view, type Change } from './support.js';
 import { ATTENDANCE_TEMPLATE, templateRoute } from './template.js';
-import { topicRoutes } from './routes-topics.js';
+import { view } from './views.js';
 
 /** The trainings HTTP API; `limits` bound sheet imports (defaults of packages/sheets unless given). */
 export function createApp(rt: Pick<Runtime, 'logger' | 'verify' | 'readiness' | 'config'>, store: TrainingStore, limits: Partial<SheetLimits> = {}) {
@@ -75,7 +77,8 @@ export function createApp(rt: Pick<Runtime, 'logger' | 'verify' | 'readiness' | 
       // Before /trainings/:id routes, though the id's uuid schema would refuse "attendance" anyway.
       templateRoute(api, '/trainings/attendance/template', ATTENDANCE_TEMPLATE, { scope: 'trainings:read', tag: 'attendance', file: 'attendance-template' });
       trainingRoutes(api);
-      figureRoutes(api, change, { ...DEFAULT_LIMITS, ...limits });
+      attendanceRoutes(api, change, { ...DEFAULT_LIMITS, ...limits });
+      assessmentRoutes(api, change);
       topicRoutes(api, store);
     },
   });

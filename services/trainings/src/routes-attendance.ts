@@ -1,45 +1,14 @@
-import type { Request } from 'express';
-import { readTable, SheetError, SHEET_TYPES, type SheetLimits } from '@passerelle/sheets';
-import { AppError, ErrorCode, RuleViolation, ValidationError, type Api } from '@passerelle/platform';
-import { recordAssessment, recordAttendance } from './attendance.js';
+import { SHEET_TYPES, type SheetLimits } from '@passerelle/sheets';
+import { RuleViolation, type Api } from '@passerelle/platform';
+import { recordAttendance } from './attendance.js';
+import type { Change } from './context.js';
 import { assertHeld } from './domain.js';
 import { KNOWN_HEADERS, attendanceFromSheet } from './import.js';
-import { AssessmentBody, AttendanceBody, IdParams, ImportQuery, TrainingView } from './schemas.js';
-import type { Change } from './support.js';
+import { AttendanceBody, IdParams, ImportQuery, TrainingView } from './schemas.js';
+import { readUpload, sheetBytes, uploadVersion } from './upload.js';
 
-/** The version of an upload: `?version=N` or `If-Match: "N"` (weak or bare accepted); both must agree when both are sent. */
-export function uploadVersion(query: number | undefined, ifMatch: string | undefined): number {
-  const m = ifMatch === undefined ? undefined : /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(ifMatch);
-  if (ifMatch !== undefined && !m) throw new ValidationError('If-Match must be the version, e.g. "3"', [{ path: 'headers.if-match', message: 'not a version' }]);
-  const header = m ? Number(m[1]) : undefined;
-  if (query !== undefined && header !== undefined && query !== header) {
-    throw new ValidationError(`?version=${query} and If-Match ${header} disagree`, [{ path: 'query.version', message: 'differs from If-Match' }]);
-  }
-  const version = query ?? header;
-  if (version === undefined) throw new ValidationError('send the version you last read as ?version=N or an If-Match header', [{ path: 'query.version', message: 'required' }], 'VERSION_REQUIRED');
-  return version;
-}
-
-/** The uploaded sheet as bytes; JSON (or nothing) on this route is a client mistake worth a clear message. */
-function sheetBytes(req: Request): Buffer {
-  if (Buffer.isBuffer(req.body) && req.body.length) return req.body;
-  if (req.is('application/json')) throw new AppError(415, ErrorCode.UnsupportedMediaType, `send the sheet as ${SHEET_TYPES.csv} or ${SHEET_TYPES.xlsx}`);
-  throw new ValidationError('the request has no sheet', [{ path: 'body', message: 'empty' }], 'EMPTY_SHEET');
-}
-
-/** Reads an upload within the limits; a file that cannot be read, or exceeds them, is a problem with its status. */
-export async function readUpload(bytes: Buffer, contentType: string, headers: Iterable<string>, limits: SheetLimits) {
-  try {
-    return await readTable(bytes, contentType, { headers, limits });
-  } catch (e) {
-    if (!(e instanceof SheetError)) throw e;
-    if (e.status === 400) throw new ValidationError(`the sheet cannot be read: ${e.message}`, [], e.code);
-    throw new AppError(e.status, e.code, e.message);
-  }
-}
-
-/** Attendance (typed or imported) and knowledge assessments: the figures of a held training. */
-export function figureRoutes(api: Api, change: Change, limits: SheetLimits) {
+/** Attendance of a held training, typed or imported from a sheet. */
+export function attendanceRoutes(api: Api, change: Change, limits: SheetLimits) {
   const write = { scope: 'trainings:write', params: IdParams, response: TrainingView, tags: ['attendance'] };
   api.post('/trainings/:id/attendance', {
     ...write, summary: 'Record attendance counts, or correct them',
@@ -64,14 +33,5 @@ export function figureRoutes(api: Api, change: Change, limits: SheetLimits) {
       const ignored = result.ignoredColumns.length ? [`columns ignored (not part of attendance): ${result.ignoredColumns.join(', ')}`] : [];
       return { ...d, warnings: [...(d.warnings ?? []), ...ignored] };
     });
-  });
-
-  api.post('/trainings/:id/assessment', {
-    ...write, summary: 'Record pre/post knowledge test results', tags: ['assessment'],
-    description: 'Aggregates only: participants tested, average pre and post scores (percent), and how many improved. A later call replaces the earlier figures.',
-    body: AssessmentBody,
-  }, ({ params, body, principal, req }) => {
-    const { version, ...assessment } = body;
-    return change(req, principal, params.id, version, (id, t) => recordAssessment(id, t, assessment));
   });
 }

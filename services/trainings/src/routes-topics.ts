@@ -2,7 +2,7 @@ import { Country } from '@passerelle/contracts';
 import { assertCountry, ValidationError, type Api, type Principal } from '@passerelle/platform';
 import { AddTopicBody, TopicList, TopicView } from './schemas.js';
 import type { TrainingStore } from './store.js';
-import { envelopes, today } from './support.js';
+import { envelopes, today } from './context.js';
 import { addTopic } from './topics.js';
 
 /** The country an admin adds a topic for: the one named, else the only one of the token. */

@@ -1,18 +1,13 @@
 import type { Request } from 'express';
 import { createEnvelope } from '@passerelle/contracts';
-import type { Aggregate, Principal } from '@passerelle/platform';
-import { improvedPercent } from './attendance.js';
+import type { Principal } from '@passerelle/platform';
 import type { Decision, Training } from './domain.js';
+import type { view } from './views.js';
+
+// What app.ts and the route files share to apply a decision to a training (the views are in views.ts).
 
 /** Today as YYYY-MM-DD (UTC): the reference for "not yet started" and "too far ahead". */
 export const today = () => new Date().toISOString().slice(0, 10);
-
-/** A training as the API shows it; the assessment gains its "% with increased knowledge". */
-export const view = (a: Aggregate<Training>, warnings: string[] = []) => ({
-  id: a.id, version: a.version, country: a.country, ...a.state,
-  ...(a.state.assessment ? { assessment: { ...a.state.assessment, improvedPercent: improvedPercent(a.state.assessment) } } : {}),
-  ...(warnings.length ? { warnings } : {}),
-});
 
 /** Wraps a decision's events in envelopes carrying the actor and the request id. */
 export const envelopes = <S>(req: Request, p: Principal, d: Decision<S>) =>
