@@ -1,7 +1,7 @@
 import { AckPolicy, DeliverPolicy, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import type { Db, IndexDescription } from 'mongodb';
 import type { Envelope } from '@passerelle/contracts';
-import { generateEvents, type GeneratorOptions } from './generator.js';
+import { generateEvents, type GeneratorOptions } from '@passerelle/testkit/history';
 import { entries } from './services.js';
 
 type ChangesOf = (event: Envelope) => Array<{ source: string; facts: Array<Record<string, unknown>> }>;

@@ -1,5 +1,5 @@
 import type { JetStreamClient } from '@nats-io/jetstream';
-import { generateEvents, type GeneratorOptions } from './generator.js';
+import { generateEvents, type GeneratorOptions } from '@passerelle/testkit/history';
 
 /**
  * Publishes a generated history into the stream with many publishes in flight (each still waits for its

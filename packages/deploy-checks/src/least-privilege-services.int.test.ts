@@ -2,12 +2,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METRICS, connectNats, createLogger, jetstream, loadProvisionConfig, provisionStreams, publishEvent, type Runtime } from '@passerelle/platform';
 import { eventually, isolatedEnv, testToken } from '@passerelle/testkit';
-import type { Envelope } from '@passerelle/contracts';
+import { serviceEvents } from '@passerelle/testkit/history';
 import { NATS_PASSWORDS, natsServers, root, startFromConfig } from './nats-servers.js';
 
 // The services themselves, with the users of the committed nats.conf and streams an admin provisioned: the
 // projection consumes, dead-letters and rebuilds (replay slots) without any right beyond its own.
-const { trainingHistory } = await import(join(root, 'services/projection/src/testing/history.ts')) as { trainingHistory: (seed: number, n: number) => Array<{ event: Envelope }> };
 const { start } = await import('@passerelle/projection/main') as { start: (env: NodeJS.ProcessEnv) => Promise<{ url: string; rt: Runtime }> };
 const logger = createLogger({ service: 'least-privilege', level: 'silent' });
 
@@ -15,7 +14,7 @@ describe.each(natsServers())('services under least privilege on nats-server $ver
   let server: Awaited<ReturnType<typeof startFromConfig>>;
   let projection: Awaited<ReturnType<typeof start>>;
   const env = isolatedEnv('lp');
-  const events = trainingHistory(17, 12).map((h) => h.event);
+  const events = serviceEvents('trainings', { seed: 17, count: 100 });
 
   beforeAll(async () => {
     server = await startFromConfig(bin, join(root, 'infra', 'nats', 'nats.conf'));

@@ -6,8 +6,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MongoClient } from 'mongodb';
 import { connectNats, createLogger, jetstream, jetstreamManager, loadProvisionConfig, provisionStreams, publishEvent, type Runtime } from '@passerelle/platform';
-import type { Envelope } from '@passerelle/contracts';
 import { eventually, isolatedEnv, testToken } from '@passerelle/testkit';
+import { serviceEvents } from '@passerelle/testkit/history';
 import { NATS_PASSWORDS, TOOLS, natsServers, root, startFromConfig } from './nats-servers.js';
 
 // The restore drill, against real servers with the committed nats.conf: load data through the services, back up
@@ -15,7 +15,6 @@ import { NATS_PASSWORDS, TOOLS, natsServers, root, startFromConfig } from './nat
 // unavailable here), wipe everything, restore with restore.sh, rebuild with rebuild.sh. Reports must be identical,
 // and commands must go on from the versions and sequences they had.
 const run = promisify(execFile);
-const { trainingHistory } = await import(join(root, 'services/projection/src/testing/history.ts')) as { trainingHistory: (seed: number, n: number) => Array<{ event: Envelope }> };
 type Service = { url: string; rt: Runtime };
 const logger = createLogger({ service: 'drill', level: 'silent' });
 const current = natsServers().at(-1)!;
@@ -69,7 +68,7 @@ describe(`backup, wipe, restore, rebuild on nats-server ${current.version}`, () 
     trainings = await start('trainings');
     projection = await start('projection');
     const nc = await connectNats({ url: server.url, name: 'loader', user: 'trainings', password: NATS_PASSWORDS.NATS_TRAININGS_PASSWORD, logger });
-    for (const { event } of trainingHistory(23, 30)) await publishEvent(jetstream(nc), 'evt', event);
+    for (const event of serviceEvents('trainings', { seed: 23, count: 200 })) await publishEvent(jetstream(nc), 'evt', event);
     await nc.close();
     const planned = await call(trainings, 'POST', '/trainings', {
       title: { fr: 'Traite des personnes', en: 'Trafficking in persons' }, topics: ['trafficking_in_persons'], startDate: '2020-03-02', endDate: '2020-03-03',

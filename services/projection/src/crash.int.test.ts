@@ -5,13 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { MongoClient } from 'mongodb';
-import { eventSubject } from '@passerelle/contracts';
 import { createLogger, ensureEventStreams } from '@passerelle/platform';
 import { eventually, isolatedEnv, prng } from '@passerelle/testkit';
+import { generateEvents } from '@passerelle/testkit/history';
 import { createGenerations } from './generations.js';
 import { readModel } from './read-model.js';
 import { replay } from './replay.js';
-import { assistanceHistory, trainingHistory } from './testing/history.js';
 
 // The guarantee of DESIGN.md: whatever the crash points, the incremental read model equals a rebuild from the
 // whole stream. The projection runs as a child process and is SIGKILLed at random moments while it works.
@@ -48,15 +47,11 @@ describe('crash safety', () => {
     const jsm = await jetstreamManager(nc);
     const streams = { stream: env.stream, prefix: env.prefix, deadLetter: env.deadLetter };
     await ensureEventStreams(jsm, streams);
-    const trainings = trainingHistory(SEED, Number(process.env.CRASH_TRAININGS ?? 700));
-    const assistance = assistanceHistory(SEED, Number(process.env.CRASH_DELIVERIES ?? 400));
-    // Both histories interleaved, each keeping its own order.
-    const mix = prng(SEED + 1);
-    const history: typeof trainings = [];
-    while (trainings.length || assistance.length) history.push((mix.chance(0.7) ? trainings.shift() : assistance.shift()) ?? (trainings.shift() ?? assistance.shift())!);
+    // Every service's events (the testkit's seeded history): corrections, cancellations, voids, dates moved and
+    // out of order, people assisted several times, partners renamed, and some events published twice.
+    const history = [...generateEvents({ seed: SEED, count: Number(process.env.CRASH_EVENTS ?? 3600), prefix: env.prefix })];
     for (let i = 0; i < history.length; i += 200) {
-      await Promise.all(history.slice(i, i + 200).map(({ event, duplicate }) =>
-        js.publish(eventSubject(env.prefix, event), JSON.stringify(event), { msgID: duplicate ? `${event.id}-dup` : event.id })));
+      await Promise.all(history.slice(i, i + 200).map(({ event, subject, msgId }) => js.publish(subject, JSON.stringify(event), { msgID: msgId })));
     }
     const head = (await jsm.streams.info(env.stream)).state.last_seq;
     expect(head).toBeGreaterThan(3000);

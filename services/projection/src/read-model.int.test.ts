@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MongoClient, type Db } from 'mongodb';
 import { attendanceRecorded, createEnvelope, registry } from '@passerelle/contracts';
 import { isolatedEnv, prng } from '@passerelle/testkit';
+import { serviceEvents } from '@passerelle/testkit/history';
 import { createFactCache } from './query/fact-cache.js';
 import { figure, Measure } from './query/figures.js';
 import { readWholeFacts, useFactCache } from './query/read.js';
-import { trainingHistory } from './testing/history.js';
 import { forgetGuards, modelVersion, readModel } from './read-model.js';
 
 // The write path alone, against the database: which facts a source ends with, whatever the order of delivery.
@@ -89,8 +89,8 @@ describe('the read model write path', () => {
   it('as of any instant, reads what a replay up to that instant would hold, and builds nothing to answer', async () => {
     // Record times one second apart, so instants fall between events; stream order is the order of the list.
     const start = Date.parse('2021-03-01T00:00:00Z');
-    const events = trainingHistory(11, 30).filter((x) => !x.duplicate)
-      .map((x, i) => ({ event: registry.parse(JSON.stringify({ ...x.event, time: new Date(start + i * 1000).toISOString() })), seq: i + 1 }));
+    const events = serviceEvents('trainings', { seed: 11, count: 200 })
+      .map((e, i) => ({ event: registry.parse(JSON.stringify({ ...e, time: new Date(start + i * 1000).toISOString() })), seq: i + 1 }));
     const r = prng(3);
     const live = readModel(db, 'tt_live');
     // Batches of every size, some delivered again later behind newer ones (a crash's redeliveries).

@@ -1,6 +1,6 @@
 import { createEnvelope, eventSubject, type Envelope } from '@passerelle/contracts';
 import { createPeople, deliveryLife, trainingLife } from './activities.js';
-import { prng } from './prng.js';
+import { prng } from '../prng.js';
 import { createPartners, frameworkActivity, frameworkDrafts, type Draft } from './world.js';
 
 export interface Generated {
@@ -24,8 +24,11 @@ export interface GeneratorOptions {
 
 /**
  * A seeded, realistic event history of every service, streamed (a million events never sit in memory): the
- * framework and partners first, then trainings, deliveries (beneficiary keys that recur across deliveries, or
- * counts), partner agreements, support and renames, and framework revisions, interleaved as several editors work.
+ * framework and partners first, then trainings (rescheduled, cancelled, held, attendance corrected), deliveries
+ * (beneficiary keys that recur across deliveries, or counts; corrections that move figures and dates; voids),
+ * partner agreements, support and renames, and framework revisions, interleaved as several editors work, business
+ * dates over two years in any order, and some events published twice. The same seed gives the same history (event
+ * ids aside). The bench loads it at every size; the projection's crash test kills the projection while it applies it.
  */
 export function* generateEvents(opts: GeneratorOptions): Generator<Generated> {
   const r = prng(opts.seed);
@@ -34,7 +37,7 @@ export function* generateEvents(opts: GeneratorOptions): Generator<Generated> {
   const partners = createPartners(r, Math.max(10, Math.min(400, Math.round(opts.count / 2500))));
   const partnerIds = partners.ids();
   const people = createPeople(r, opts.seed, Math.max(50, Math.round(opts.count / 4)));
-  const ctx = { actor: 'bench-generator', correlationid: `bench-${opts.seed}` };
+  const ctx = { actor: 'history-generator', correlationid: `history-${opts.seed}` };
   let emitted = 0;
   let trainings = 0;
   let frameworkVersion = 1;
@@ -76,4 +79,14 @@ export function mixOf(seed: number, count: number): Record<string, number> {
   const mix: Record<string, number> = {};
   for (const g of generateEvents({ seed, count, prefix: 'evt' })) mix[g.event.type] = (mix[g.event.type] ?? 0) + 1;
   return mix;
+}
+
+/**
+ * One service's events of a generated history, in order and without re-publications: what that service's NATS
+ * user may publish (`count` is the length of the whole history they are taken from).
+ */
+export function serviceEvents(service: 'trainings' | 'assistance' | 'partners' | 'indicators', opts: Omit<GeneratorOptions, 'prefix'>): Envelope[] {
+  const events: Envelope[] = [];
+  for (const g of generateEvents({ ...opts, prefix: 'evt', duplicates: 0 })) if (g.event.type.startsWith(`${service}.`)) events.push(g.event);
+  return events;
 }

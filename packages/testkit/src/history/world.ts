@@ -1,5 +1,6 @@
 import { PARTNER_AGREEMENT_KINDS, PARTNER_SUPPORT_KINDS, PARTNER_TYPES, type Country } from '@passerelle/contracts';
-import { dayAfter, type Prng } from './prng.js';
+import type { Prng } from '../prng.js';
+import { dayAfter } from './keys.js';
 
 /** An event before its envelope: what a service would decide. */
 export interface Draft {

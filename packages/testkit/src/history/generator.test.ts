@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { registry } from '@passerelle/contracts';
-import { generateEvents } from './generator.js';
+import { registry, type Envelope } from '@passerelle/contracts';
+import { generateEvents, serviceEvents } from './index.js';
 
 describe('generated history', () => {
   const all = [...generateEvents({ seed: 7, count: 20_000, prefix: 'evt' })];
@@ -31,8 +31,28 @@ describe('generated history', () => {
     expect(all.filter((g) => g.msgId !== g.event.id).length).toBeGreaterThan(50);
   });
 
-  it('is the same history for the same seed', () => {
+  it('moves some deliveries to another date when correcting them, and records business dates out of order', () => {
+    const corrections = all.map((g) => g.event.data as { businessDate: string; previousBusinessDate?: string }).filter((d) => d.previousBusinessDate);
+    expect(corrections.filter((d) => d.businessDate !== d.previousBusinessDate).length).toBeGreaterThan(20);
+    expect(corrections.filter((d) => d.businessDate === d.previousBusinessDate).length).toBeGreaterThan(20);
+    // Late events: a business date earlier than the one of an event recorded before it (the crash test needs them).
+    const dates = all.map((g) => (g.event.data as { businessDate: string }).businessDate);
+    expect(dates.filter((d, i) => i > 0 && d < dates[i - 1]!).length).toBeGreaterThan(1000);
+  });
+
+  it('is the same history for the same seed, and another for another seed', () => {
     const again = [...generateEvents({ seed: 7, count: 20_000, prefix: 'evt' })].map((g) => g.event.data);
     expect(again).toEqual(all.map((g) => g.event.data));
+    const other = [...generateEvents({ seed: 8, count: 2_000, prefix: 'evt' })].map((g) => g.event.data);
+    expect(other).not.toEqual(again.slice(0, 2_000));
+  });
+
+  it('gives one service its own events, in order and each once, as its NATS user would publish them', () => {
+    const trainings = serviceEvents('trainings', { seed: 7, count: 2_000 });
+    expect(trainings.length).toBeGreaterThan(300);
+    expect(trainings.every((e: Envelope) => e.type.startsWith('trainings.'))).toBe(true);
+    expect(new Set(trainings.map((e) => e.id)).size).toBe(trainings.length);
+    const fromHistory = [...generateEvents({ seed: 7, count: 2_000, prefix: 'evt', duplicates: 0 })].map((g) => g.event).filter((e) => e.type.startsWith('trainings.'));
+    expect(trainings.map((e) => e.data)).toEqual(fromHistory.map((e) => e.data));
   });
 });

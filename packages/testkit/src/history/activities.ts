@@ -1,7 +1,8 @@
 import {
   AGE_GROUPS, ASSISTANCE_KINDS, BUILT_IN_TOPICS, PARTICIPANT_CATEGORIES, SEXES, VULNERABILITIES, type Country,
 } from '@passerelle/contracts';
-import { beneficiaryKey, dayAfter, type Prng } from './prng.js';
+import type { Prng } from '../prng.js';
+import { beneficiaryKey, dayAfter } from './keys.js';
 import { ACTIVITY_LINES, PROGRAMME_START, REGIONS, type Draft } from './world.js';
 
 const COUNTRIES: readonly Country[] = ['MA', 'MA', 'MA', 'MA', 'TN', 'SN', 'EG'];
@@ -107,7 +108,12 @@ export function deliveryLife(r: Prng, people: ReturnType<typeof createPeople>, p
   const first = figures();
   const e = (event: string, data: Record<string, unknown>): Draft => ({ type: `assistance.delivery.${event}`, subject: deliveryId, country, data: { businessDate: date, ...data } });
   const life = [e('recorded', { ...base, ...first })];
-  if (r.chance(0.15)) life.push(e('corrected', { ...base, ...figures(), previousTotal: first.total, previousBusinessDate: date, reason: 'Distribution list checked' }));
+  if (r.chance(0.15)) {
+    // A third of corrections move the delivery to another date, often another month or quarter: its figures must
+    // leave the period they were in.
+    const moved = r.chance(0.3) ? dayAfter(date, r.int(-90, 90)) : date;
+    life.push(e('corrected', { ...base, ...figures(), businessDate: moved, previousTotal: first.total, previousBusinessDate: date, reason: 'Distribution list checked' }));
+  }
   if (r.chance(0.04)) {
     const { deliveryId: _d, kind: k, context, partnerId, activityLine } = base;
     life.push(e('voided', { deliveryId, kind: k, context, partnerId, activityLine, region, previousTotal: first.total, reason: 'Recorded twice' }));
