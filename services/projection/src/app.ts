@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Country, IsoDate } from '@passerelle/contracts';
 import { PageQuery, assertCountry, countryFilter, createHttpApp, httpOptionsFrom, paged, type Principal, type Runtime } from '@passerelle/platform';
-import { registerAsyncApiRoutes } from './asyncapi-page.js';
+import { registerAsyncApiRoutes } from './routes-asyncapi.js';
 import type { deadLetters } from './dead-letters.js';
 import { FactKind } from './facts.js';
 import type { Generations } from './generations.js';
