@@ -40,7 +40,7 @@ export const example = Object.fromEntries(read('.env.example').split('\n')
 export const filled = Object.fromEntries(Object.entries(example).map(([k, v]) => [k, /change-me/.test(v) ? randomBytes(32).toString('hex') : v]));
 
 /** Compose's ${VAR}, ${VAR:-default} and ${VAR:?message} against an .env. */
-export const interpolate = (value: string, env: Record<string, string> = filled) => value.replace(/\$\{([A-Z_]+)(?::([-?])([^}]*))?\}/g, (_m, name: string, op?: string, arg?: string) => {
+export const interpolate = (value: string, env: Record<string, string> = filled) => value.replace(/\$\{([A-Z][A-Z0-9_]*)(?::([-?])([^}]*))?\}/g, (_m, name: string, op?: string, arg?: string) => {
   const v = env[name];
   if (v) return v;
   if (op === '?') throw new Error(`${name} is required by docker-compose.yml but missing from .env.example`);
@@ -52,7 +52,7 @@ export const envOf = (name: string, env: Record<string, string> = filled) =>
   Object.fromEntries(Object.entries(compose.services[name]!.environment ?? {}).map(([k, v]) => [k, interpolate(String(v), env)]));
 
 /** Variables a container's environment refers to (${NAME…}). */
-export const referencedVars = (name: string) => new Set([...JSON.stringify(compose.services[name]!.environment ?? {}).matchAll(/\$\{([A-Z_]+)/g)].map((m) => m[1]!));
+export const referencedVars = (name: string) => new Set([...JSON.stringify(compose.services[name]!.environment ?? {}).matchAll(/\$\{([A-Z][A-Z0-9_]*)/g)].map((m) => m[1]!));
 
 /** Seconds of a compose duration like 20s or 1m30s. */
 export const seconds = (d: string) => [...d.matchAll(/(\d+)(h|m|s)/g)].reduce((t, [, n, u]) => t + Number(n) * ({ h: 3600, m: 60, s: 1 }[u as 'h' | 'm' | 's']), 0);

@@ -110,6 +110,16 @@ describe.each(natsServers())('infra/nats/nats.conf on nats-server $version', ({ 
     expect((await jsm.streams.info('DEADLETTER')).state.messages).toBe(1);
   });
 
+  it('a partition worker creates and pulls its own slot, filtered to its countries, and no slot beyond those granted', async () => {
+    const { js, jsm } = await as('projection');
+    await jsm.consumers.add('EVENTS', { durable_name: 'projection_p1', ack_policy: AckPolicy.Explicit, filter_subject: 'evt.TN.>', max_ack_pending: 10 });
+    const m = await (await js.consumers.get('EVENTS', 'projection_p1')).next({ expires: 2000 });
+    expect(m?.subject).toMatch(/^evt\.TN\./);
+    await m!.ackAck();
+    await refused(jsm.consumers.delete('EVENTS', 'projection_p1'));
+    await refused(jsm.consumers.add('EVENTS', { durable_name: 'projection_p4', ack_policy: AckPolicy.Explicit, filter_subject: 'evt.SN.>' }));
+  });
+
   it('the projection replays through its own slots only, each slot held by one replay at a time', async () => {
     const { jsm } = await as('projection');
     const slot = (description: string) => ({ durable_name: 'projection_r0', description, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: 1, inactive_threshold: 120e9 });

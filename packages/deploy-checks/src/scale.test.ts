@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { COUNTRIES } from '@passerelle/contracts';
 import { loadConfig } from '@passerelle/platform';
 import { appServices, filled, interpolate, read, type ComposeService } from './compose-file.js';
 import { COMPOSE_NATS } from './nats-servers.js';
@@ -45,6 +46,17 @@ describe('the scale profile', () => {
     }
     expect(envOf('proxy').REPORTING_UPSTREAMS).toBe('reporting-1:3005 reporting-2:3005');
     expect(read('infra', 'caddy', 'Caddyfile')).toMatch(/handle \/reports\* \{\s+reverse_proxy \{\$REPORTING_UPSTREAMS:projection:3005\}/);
+  });
+
+  it('applies events with two workers partitioned by country: each served country in exactly one, on its own consumer', async () => {
+    const { configShape } = await import('@passerelle/projection/main') as { configShape: Parameters<typeof loadConfig>[0] };
+    const workers = ['projection', 'projection-2'].map((w) => loadConfig(configShape, { ...envOf(w), MONGO_URL: 'mongodb://x', JWT_SECRET: 's'.repeat(32) }) as { PROJECTION_CONSUMER: string; PROJECTION_COUNTRIES: string[]; PROJECTION_ROLE: string; MONGO_DB: string });
+    expect(workers.map((w) => w.PROJECTION_CONSUMER)).toEqual(['projection_p0', 'projection_p1']);
+    for (const w of workers) expect(w).toMatchObject({ PROJECTION_ROLE: 'all', MONGO_DB: 'passerelle_reporting' });
+    const covered = workers.flatMap((w) => w.PROJECTION_COUNTRIES);
+    expect([...covered].sort()).toEqual([...COUNTRIES].sort());
+    // Both consumer names are partition slots the projection's NATS user may create.
+    for (const w of workers) expect(read('infra', 'nats', 'nats.conf')).toContain(`"$JS.API.CONSUMER.CREATE.EVENTS.${w.PROJECTION_CONSUMER}"`);
   });
 
   it('every added container restarts (or runs once), has limits and rotated logs, and gets only its own secrets', () => {

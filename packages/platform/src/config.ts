@@ -31,6 +31,10 @@ export const trustProxySetting = z.string().transform((v, ctx): false | number |
   return z.NEVER;
 });
 
+/** A comma-separated list of ISO 3166-1 alpha-2 codes (at least one), upper-cased and without repeats. */
+export const countryList = z.string().transform((v) => [...new Set(v.split(',').map((c) => c.trim().toUpperCase()).filter(Boolean))])
+  .pipe(z.array(z.string().refine((c) => IsoCountry.safeParse(c).success, { error: (i) => `${String(i.input)} is not an ISO 3166-1 alpha-2 code` })).min(1, 'at least one country'));
+
 /** Variables every service reads; a service extends this with its own. */
 export const baseConfigShape = {
   HOST: z.string().default('0.0.0.0'),
@@ -59,9 +63,7 @@ export const baseConfigShape = {
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
   OTEL_SERVICE_NAME: z.string().optional(),
   /** Countries this deployment serves, ISO 3166-1 alpha-2, comma-separated; the programme's 19 by default. */
-  COUNTRIES: z.string().transform((v) => [...new Set(v.split(',').map((c) => c.trim().toUpperCase()).filter(Boolean))])
-    .pipe(z.array(z.string().refine((c) => IsoCountry.safeParse(c).success, { error: (i) => `${String(i.input)} is not an ISO 3166-1 alpha-2 code` })).min(1, 'at least one country'))
-    .default([...COUNTRIES]),
+  COUNTRIES: countryList.default([...COUNTRIES]),
 };
 
 const PLACEHOLDER = /change-?me/i;

@@ -56,6 +56,8 @@ export function createGenerations(db: Db) {
       ],
       [`g${gen}_history`]: [{ key: { kind: 1, country: 1, businessDate: 1 }, name: 'by_kind_country_date' }],
       [`g${gen}_versions`]: [{ key: { source: 1, seq: 1 }, name: 'by_source_seq' }, { key: { recordedAt: 1 }, name: 'by_recorded_at' }],
+      // A bounded applier reads missing sources back by name (read-model.ts).
+      [`g${gen}_sources`]: [{ key: { source: 1 }, name: 'by_source' }],
     }),
   };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { METRICS, loadConfig, runIfEntryPoint, serviceConfigShape, startRuntime } from '@passerelle/platform';
+import { ConfigError, METRICS, countryList, loadConfig, runIfEntryPoint, serviceConfigShape, startRuntime } from '@passerelle/platform';
 import { createApp } from './app.js';
 import { deadLetters } from './dead-letters.js';
 import { createFactCache } from './query/fact-cache.js';
@@ -23,6 +23,11 @@ export const configShape = {
   PROJECTION_MAX_DELIVER: z.coerce.number().int().min(2).max(1000).default(100),
   /** Subject filter of this worker's partition, e.g. `evt.MA.>`; one durable consumer per partition. */
   PROJECTION_FILTER: z.string().regex(/^[A-Za-z0-9_*>.-]+$/).optional(),
+  /**
+   * The countries of this worker's partition (ISO codes, comma-separated): it applies only their events, into the
+   * same database as the other partitions' workers (sources never span countries, see read-model.ts).
+   */
+  PROJECTION_COUNTRIES: countryList.optional(),
   PROJECTION_CONSUMER: z.string().regex(/^[A-Za-z0-9_-]+$/).default(PROJECTION_CONSUMER),
   /** `all` consumes and serves; `api` only serves reports (replicas behind the proxy, beside one worker per partition). */
   PROJECTION_ROLE: z.enum(['all', 'api']).default('all'),
@@ -37,13 +42,14 @@ export const configShape = {
 /** Starts the projection: consumes every event into the read model and serves the reporting API. */
 export async function start(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(configShape, env);
+  const filters = partitionFilters(config.EVENTS_PREFIX, config);
   const rt = await startRuntime('projection', config);
   const generations = createGenerations(rt.db);
   await generations.ensureIndexes(await generations.current());
   // A reporting replica (`api`) serves reports from the model its partition's worker keeps; it never consumes.
   const projector = config.PROJECTION_ROLE === 'api' ? { stats: () => ({ role: 'api' }) } : await startProjector(rt, generations, {
     ackWaitMs: config.PROJECTION_ACK_WAIT_MS, maxBatch: config.PROJECTION_MAX_BATCH, maxDeliver: config.PROJECTION_MAX_DELIVER, durable: config.PROJECTION_CONSUMER, sweepAfterMs: config.PROJECTION_SWEEP_AFTER_MS,
-    ...(config.PROJECTION_FILTER ? { filter: config.PROJECTION_FILTER } : {}),
+    filters,
   });
   if ('stop' in projector) rt.onShutdown(() => projector.stop());
   const letters = deadLetters(rt, generations);
@@ -77,6 +83,16 @@ export async function start(env: NodeJS.ProcessEnv = process.env) {
   rt.metrics.gauge(METRICS.projectionCheckpoint, 'Highest stream sequence applied to the current generation', [], async (set) => set({}, (await status()).lastApplied));
   const url = await rt.listen(createApp({ rt, generations, letters, status, startRebuild, suppressionThreshold: config.SUPPRESSION_THRESHOLD }));
   return { url, rt, generations };
+}
+
+/** The subjects a worker consumes: its countries' events, its filter, or every event. */
+export function partitionFilters(prefix: string, config: { COUNTRIES: string[]; PROJECTION_FILTER?: string | undefined; PROJECTION_COUNTRIES?: string[] | undefined }): string[] {
+  const countries = config.PROJECTION_COUNTRIES;
+  if (countries && config.PROJECTION_FILTER) throw new ConfigError(['PROJECTION_COUNTRIES: set it or PROJECTION_FILTER, not both']);
+  const unserved = countries?.filter((c) => !config.COUNTRIES.includes(c)) ?? [];
+  if (unserved.length) throw new ConfigError([`PROJECTION_COUNTRIES: ${unserved.join(', ')} not in COUNTRIES`]);
+  if (countries) return countries.map((c) => `${prefix}.${c}.>`);
+  return [config.PROJECTION_FILTER ?? `${prefix}.>`];
 }
 
 /**

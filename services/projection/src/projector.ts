@@ -9,13 +9,13 @@ export const PROJECTION_CONSUMER = 'projection';
  * The live projector: a durable consumer whose batches go, validated, into the current generation. Several
  * batches can be in flight after a crash; order does not matter to the read model (see read-model.ts).
  */
-export async function startProjector(rt: Runtime, generations: Generations, opts: { ackWaitMs: number; maxBatch: number; maxDeliver: number; filter?: string; durable?: string; sweepAfterMs?: number }) {
+export async function startProjector(rt: Runtime, generations: Generations, opts: { ackWaitMs: number; maxBatch: number; maxDeliver: number; filters?: string[]; durable?: string; sweepAfterMs?: number }) {
   const window: Array<{ at: number; n: number }> = [];
   let last = 0;
   const consumer = await startConsumer({
     nc: rt.nc, js: rt.js, jsm: rt.jsm, streams: rt.streams, logger: rt.logger,
     durable: opts.durable ?? PROJECTION_CONSUMER,
-    filterSubjects: [opts.filter ?? `${rt.streams.prefix}.>`],
+    filterSubjects: opts.filters ?? [`${rt.streams.prefix}.>`],
     ackWaitMs: opts.ackWaitMs,
     maxDeliver: opts.maxDeliver,
     maxAckPending: opts.maxBatch * 2,

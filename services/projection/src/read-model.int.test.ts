@@ -6,7 +6,7 @@ import { serviceEvents } from '@passerelle/testkit/history';
 import { createFactCache } from './query/fact-cache.js';
 import { figure, Measure } from './query/figures.js';
 import { readWholeFacts, useFactCache } from './query/read.js';
-import { forgetGuards, modelVersion, readModel } from './read-model.js';
+import { createSourceCache, forgetGuards, modelVersion, readModel, setSourceCacheLimit } from './read-model.js';
 
 // The write path alone, against the database: which facts a source ends with, whatever the order of delivery.
 const env = isolatedEnv('readmodel');
@@ -116,5 +116,46 @@ describe('the read model write path', () => {
     const offset = `${noon.slice(0, 19).replace('T00:', 'T01:')}.500+01:00`;
     expect(strip(await readWholeFacts(live.view(offset).facts, {}))).toEqual(replays[2]);
     expect(await collections()).toEqual(before);
+  });
+
+  it('bounded to a few sources in memory (MongoDB\'s mode), builds the same model as holding them all, across restarts', async () => {
+    const events = serviceEvents('trainings', { seed: 17, count: 260 }).map((e, i) => ({ event: registry.parse(JSON.stringify(e)), seq: i + 1 }));
+    const run = async (gen: string) => {
+      const r = prng(5);
+      for (let i = 0; i < events.length;) {
+        await readModel(db, gen).applyBatch(events.slice(i, (i += r.int(1, 20))));
+        if (r.chance(0.3)) await readModel(db, gen).applyBatch(events.slice(Math.max(0, i - r.int(1, 30)), i - 1).map((e) => ({ ...e, redelivered: true })));
+        // A restart: the next applier starts with nothing in memory.
+        if (r.chance(0.2)) forgetGuards();
+      }
+      return (await readModel(db, gen).dump()).map(({ _id, value }) => [_id, value]);
+    };
+    const all = await run('bounded_all');
+    setSourceCacheLimit(3);
+    try {
+      forgetGuards();
+      expect(await run('bounded_3')).toEqual(all);
+    } finally {
+      setSourceCacheLimit(Infinity);
+      forgetGuards();
+    }
+    expect(all.length).toBeGreaterThan(50);
+  });
+
+  it('evicts the least recently used source beyond its limit, and says so', () => {
+    const cache = createSourceCache(2);
+    const state = (lastSeq: number) => ({ lastSeq, written: new Map([[lastSeq, 1]]) });
+    cache.set('a', state(1));
+    cache.set('b', state(2));
+    expect(cache.get('a')?.lastSeq).toBe(1);
+    expect(cache.evicted()).toBe(false);
+    cache.set('c', state(3));
+    expect([cache.get('b'), cache.get('a')?.lastSeq, cache.get('c')?.lastSeq]).toEqual([undefined, 1, 3]);
+    expect(cache.evicted()).toBe(true);
+    // A state read back does not overwrite one this process wrote; a written one does.
+    cache.set('a', state(0));
+    expect(cache.get('a')?.lastSeq).toBe(1);
+    cache.set('a', state(9), true);
+    expect(cache.get('a')?.lastSeq).toBe(9);
   });
 });

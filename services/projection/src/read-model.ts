@@ -72,7 +72,8 @@ export interface ModelView {
  * inserted, never overwritten, and the ids of a source's older facts are known without reading: they are deleted
  * by id, in one call per batch (see `deleteFacts`: on FerretDB every delete reads the whole collection).
  *
- * The source log is cached in memory (one worker per generation and partition writes it), loaded once.
+ * The source log is cached in memory, bounded (one worker per generation and partition writes a source): a source
+ * not held is read back with the batch that needs it.
  */
 export function readModel(db: Db, gen: number | string) {
   const facts = db.collection<Fact>(`g${gen}_facts`);
@@ -149,21 +150,48 @@ function createApplier(db: Db, gen: number | string) {
   const versions = db.collection<Version>(`g${gen}_versions`);
   const sources = db.collection<SourceDoc>(`g${gen}_sources`);
   const checkpoint = db.collection<Checkpoint>(`g${gen}_checkpoint`);
-  let state: Promise<Map<string, SourceState>> | undefined;
+  const limit = sourceCacheLimit;
+  const known = createSourceCache(limit);
   let queue: Promise<unknown> = Promise.resolve();
   /** Facts of events a dead process was applying: written late, they would outlive a newer event's clean-up. */
   const suspects: Array<{ source: string; seq: number; count: number }> = [];
+  /** Unbounded (FerretDB): the whole source log, read once. Bounded: whether the generation was empty when we began. */
+  let loaded: Promise<boolean> | undefined;
 
-  const load = () => (state ??= sources.find({}).toArray().then((all) => {
-    const map = new Map<string, SourceState>();
-    for (const d of all) {
-      const s = map.get(d.source) ?? { lastSeq: 0, written: new Map<number, number>() };
+  /** Folds source log documents into one state per source. */
+  const fold = (docs: SourceDoc[], into = new Map<string, SourceState>()) => {
+    for (const d of docs) {
+      const s = into.get(d.source) ?? { lastSeq: 0, written: new Map<number, number>() };
       if (d.applied) s.lastSeq = Math.max(s.lastSeq, d.seq);
       s.written.set(d.seq, Math.max(s.written.get(d.seq) ?? 0, d.count));
-      map.set(d.source, s);
+      into.set(d.source, s);
     }
-    return map;
-  }));
+    return into;
+  };
+
+  /**
+   * The state of each source of a batch. Unbounded, every source is held (read once at the start). Bounded, a source
+   * not held is read back from the log, with the others the batch misses, in one indexed query; nothing is read while
+   * every source this process wrote is still held in a generation that was empty when it began (a rebuild).
+   */
+  async function statesOf(names: string[]): Promise<Map<string, SourceState>> {
+    const complete = await (loaded ??= limit === Infinity
+      ? sources.find({}).toArray().then((all) => { for (const [n, st] of fold(all)) known.set(n, st, true); return true; })
+      : sources.estimatedDocumentCount().then((n) => n === 0));
+    const out = new Map<string, SourceState>();
+    const missing: string[] = [];
+    for (const n of names) {
+      const st = known.get(n);
+      if (st) out.set(n, st);
+      else missing.push(n);
+    }
+    if (!missing.length || (complete && !known.evicted())) return out;
+    for (const [n, st] of fold(await sources.find({ source: { $in: missing } }).toArray())) {
+      out.set(n, st);
+      known.set(n, st);
+    }
+    return out;
+  }
 
   /**
    * Applies events (in stream order): reserve, insert the new facts of each changed source, delete the source's
@@ -172,7 +200,6 @@ function createApplier(db: Db, gen: number | string) {
    */
   async function apply(batch: Sequenced[]): Promise<{ applied: number; duplicates: number }> {
     if (!batch.length) return { applied: 0, duplicates: 0 };
-    const known = await load();
     // Within a batch only the newest event of each source matters: it replaces whatever came before. Newest by
     // sequence, not by position: after a crash, redelivered old events arrive behind new ones.
     const latest = new Map<string, { change: ReturnType<typeof changesOf>[number]; event: PasserelleEvent; seq: number }>();
@@ -191,17 +218,18 @@ function createApplier(db: Db, gen: number | string) {
     }
     if (past.length) await history.insertMany(past, { ordered: false }).catch(ignoreDuplicates);
     if (kept.length) await versions.insertMany(kept, { ordered: false }).catch(ignoreDuplicates);
+    const states = await statesOf([...latest.keys()]);
     const inserts: Fact[] = [];
     const stale: string[] = [];
     const log: SourceDoc[] = [];
     let duplicates = 0;
     for (const [source, { change, event, seq }] of latest) {
-      if ((known.get(source)?.lastSeq ?? 0) >= seq) {
+      if ((states.get(source)?.lastSeq ?? 0) >= seq) {
         duplicates++;
         continue;
       }
       change.facts.forEach((f, i) => inserts.push({ ...f, _id: factId(source, seq, i), source, seq, eventId: event.id, eventType: event.type, country: event.country, recordedAt: event.time }));
-      for (const [old, count] of known.get(source)?.written ?? []) if (old !== seq) for (let i = 0; i < count; i++) stale.push(factId(source, old, i));
+      for (const [old, count] of states.get(source)?.written ?? []) if (old !== seq) for (let i = 0; i < count; i++) stale.push(factId(source, old, i));
       log.push({ _id: `${source}@${seq}`, source, seq, count: change.facts.length, applied: true });
     }
     const reservations = log.filter((g) => g.count > 0).map(({ applied: _a, ...g }) => ({ ...g, _id: `${g._id}:r` }));
@@ -210,7 +238,7 @@ function createApplier(db: Db, gen: number | string) {
     await deleteFacts(facts, stale);
     if (log.length) {
       await sources.insertMany(log, { ordered: false }).catch(ignoreDuplicates);
-      for (const g of log) known.set(g.source, { lastSeq: g.seq, written: new Map(g.count ? [[g.seq, g.count]] : []) });
+      for (const g of log) known.set(g.source, { lastSeq: g.seq, written: new Map(g.count ? [[g.seq, g.count]] : []) }, true);
     }
     const last = Math.max(...batch.map((b) => b.seq));
     await checkpoint.updateOne({ _id: 'checkpoint' }, { $max: { seq: last }, $inc: { applied: batch.length }, $set: { at: new Date() } }, { upsert: true });
@@ -222,8 +250,9 @@ function createApplier(db: Db, gen: number | string) {
     apply(batch: Sequenced[]) {
       const run = queue.then(() => apply(batch));
       queue = run.catch(() => {
-        // A failed write may have left the database ahead of the cache; reload the log next time.
-        state = undefined;
+        // A failed write may have left the database ahead of the cache; read the log again next time.
+        known.clear();
+        loaded = undefined;
       });
       return run;
     },
@@ -233,8 +262,9 @@ function createApplier(db: Db, gen: number | string) {
      */
     sweep() {
       const run = queue.then(async () => {
-        const known = await load();
-        const ids = suspects.splice(0).filter((x) => (known.get(x.source)?.lastSeq ?? 0) > x.seq)
+        const taken = suspects.splice(0);
+        const states = await statesOf([...new Set(taken.map((x) => x.source))]);
+        const ids = taken.filter((x) => (states.get(x.source)?.lastSeq ?? 0) > x.seq)
           .flatMap((x) => Array.from({ length: x.count }, (_, i) => factId(x.source, x.seq, i)));
         if (!ids.length) return 0;
         const removed = await deleteFacts(facts, ids);
@@ -244,6 +274,47 @@ function createApplier(db: Db, gen: number | string) {
       queue = run.catch(() => undefined);
       return run;
     },
+  };
+}
+
+let sourceCacheLimit = Infinity;
+/**
+ * How many sources an applier keeps in memory; appliers created afterwards use it. Infinity keeps the whole source log
+ * (what FerretDB needs: it scans the collection for any query but by `_id`, see main.ts); a number bounds memory and
+ * reads a missing source back through the `source` index (MongoDB).
+ */
+export const setSourceCacheLimit = (n: number) => { sourceCacheLimit = n; };
+
+/**
+ * Source states, least recently used first out: memory stays bounded however many sources a generation has. A source
+ * not held is read back from the source log (see `statesOf`); `evicted` says whether that can happen.
+ */
+export function createSourceCache(limit: number) {
+  const map = new Map<string, SourceState>();
+  let evicted = false;
+  return {
+    get(name: string): SourceState | undefined {
+      const s = map.get(name);
+      if (s) {
+        map.delete(name);
+        map.set(name, s);
+      }
+      return s;
+    },
+    /** Holds a state; `written` marks a state this process just wrote (it is the truth, whatever was held). */
+    set(name: string, s: SourceState, written = false) {
+      if (!written && map.has(name)) return;
+      map.delete(name);
+      map.set(name, s);
+      while (map.size > limit) {
+        map.delete(map.keys().next().value!);
+        evicted = true;
+      }
+    },
+    /** Forgets every state (after a failed write); the applier then reads the log again as at its start. */
+    clear: () => map.clear(),
+    evicted: () => evicted,
+    size: () => map.size,
   };
 }
 

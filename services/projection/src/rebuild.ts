@@ -16,16 +16,21 @@ export async function rebuild(rt: Deps, generations: Generations, opts: { batchS
   await generations.ensureIndexes(gen);
   const into = readModel(rt.db, gen);
   let applied = 0;
+  let reached: number;
   // Catch up until a pass finds nothing new, then switch, then one more pass for what arrived meanwhile:
   // events applied twice change nothing.
   for (;;) {
     const r = await replay({ ...rt, into, ...opts });
     applied += r.applied;
+    reached = r.lastSeq;
     if (r.applied === 0) break;
   }
   await generations.switchTo(gen);
   await new Promise((r) => setTimeout(r, 600));
-  applied += (await replay({ ...rt, into, ...opts })).applied;
+  // From where the catch-up stopped, not from the new generation's checkpoint: once switched, live workers move that
+  // checkpoint past events they had applied to the old generation only (before they saw the switch, or in another
+  // partition), and those must still reach the new one.
+  applied += (await replay({ ...rt, into, ...opts, from: reached + 1 })).applied;
   await generations.drop(previous);
   const lastSeq = await into.lastSeq();
   rt.logger.info({ generation: gen, previous, applied, lastSeq }, 'read model rebuilt');

@@ -11,6 +11,8 @@ export interface ReplayOptions {
   logger: Logger;
   into: ReadModel;
   batchSize?: number;
+  /** First sequence to read; by default the one after what `into` holds. */
+  from?: number;
   /** Replays use consumers `<prefix>_r0` … `_r3`: names nats.conf grants to the projection user, and to no one else. */
   consumerPrefix?: string;
 }
@@ -48,7 +50,7 @@ async function createReplayConsumer(opts: ReplayOptions, from: number): Promise<
  */
 export async function replay(opts: ReplayOptions): Promise<{ applied: number; lastSeq: number }> {
   const head = (await opts.jsm.streams.info(opts.streams.stream)).state.last_seq;
-  const from = (await opts.into.lastSeq()) + 1;
+  const from = opts.from ?? (await opts.into.lastSeq()) + 1;
   if (head < from) return { applied: 0, lastSeq: from - 1 };
   // A temporary durable pull consumer, consumed like the live projector's and deleted afterwards.
   const name = await createReplayConsumer(opts, from);

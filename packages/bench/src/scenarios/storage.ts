@@ -28,7 +28,8 @@ const doc = (i: number): Doc => ({
 
 /**
  * Raw server scenario: the time of the single-document operations the platform relies on (read, update and
- * conditional update by _id, delete of 200 ids, insert of 200), at growing collection sizes. On MongoDB an _id
+ * conditional update by _id, delete of 200 ids, insert of 200; 20 documents by an indexed field; the whole collection),
+ * at growing collection sizes. On MongoDB an _id
  * operation costs the same at any size; a server whose cost grows with the collection bounds every other figure.
  */
 export async function storageScenario(infra: Infra, o: StorageOptions) {
@@ -36,6 +37,8 @@ export async function storageScenario(infra: Infra, o: StorageOptions) {
   const coll = infra.mongo.db(space.db('raw')).collection<Doc>('docs');
   let size = 0;
   const rows = [];
+  // As on the projection's source log, where a bounded applier reads missing sources back by name.
+  await coll.createIndex({ source: 1 });
   try {
     for (const target of o.sizes) {
       while (size < target) {
@@ -56,7 +59,11 @@ export async function storageScenario(infra: Infra, o: StorageOptions) {
       const deleteMany = await timed(batches, (k) => coll.deleteMany({ _id: { $in: some(k).map((i) => doc(i)._id) } }), (k) => coll.insertMany(some(k).map(doc), { ordered: false }));
       const extra = (k: number) => Array.from({ length: 200 }, (_, j) => ({ ...doc(size + j), _id: `extra-${k}-${j}` }));
       const insertMany = await timed(batches, (k) => coll.insertMany(extra(k)), (k) => coll.deleteMany({ _id: { $in: extra(k).map((d) => d._id) } }));
-      rows.push({ documents: size, findOneMs: findOne, updateOneMs: update, conditionalUpdateMs: conditional, deleteOneMs: deleteOne, deleteMany200Ms: deleteMany, insertMany200Ms: insertMany });
+      // The projection's choice per server: read 20 sources back by an indexed field, or hold the whole log read once.
+      const sources = (k: number) => Array.from({ length: 20 }, (_, j) => `training:${(k * 20 + j) % 5000}`);
+      const findByField20 = await timed(batches, (k) => coll.find({ source: { $in: sources(k) } }).toArray());
+      const findAll = await timed(1, () => coll.find({}).toArray());
+      rows.push({ documents: size, findOneMs: findOne, updateOneMs: update, conditionalUpdateMs: conditional, deleteOneMs: deleteOne, deleteMany200Ms: deleteMany, insertMany200Ms: insertMany, findByIndexedField20Ms: findByField20, findAllMs: findAll });
     }
   } finally {
     await coll.drop().catch(() => undefined);
@@ -66,7 +73,7 @@ export async function storageScenario(infra: Infra, o: StorageOptions) {
   const growth = (k: keyof typeof first) => Math.round(((last[k] as number) / Math.max(0.01, first[k] as number)) * 10) / 10;
   return {
     rows,
-    growthFromSmallestToLargest: { sizeRatio: last.documents / first.documents, findOne: growth('findOneMs'), updateOne: growth('updateOneMs'), conditionalUpdate: growth('conditionalUpdateMs'), deleteOne: growth('deleteOneMs'), deleteMany200: growth('deleteMany200Ms'), insertMany200: growth('insertMany200Ms') },
+    growthFromSmallestToLargest: { sizeRatio: last.documents / first.documents, findOne: growth('findOneMs'), updateOne: growth('updateOneMs'), conditionalUpdate: growth('conditionalUpdateMs'), deleteOne: growth('deleteOneMs'), deleteMany200: growth('deleteMany200Ms'), insertMany200: growth('insertMany200Ms'), findByIndexedField20: growth('findByIndexedField20Ms'), findAll: growth('findAllMs') },
   };
 }
 
