@@ -70,6 +70,12 @@ export function tablesOf(results: Any): Table[] {
       title: `4. Report queries: ${q.connections} concurrent clients, ${q.seconds} s each, model of ${n(results.rebuild?.events ?? q.events)} events (${n(q.facts)} facts), REPORT_CACHE_FACTS ${q.reportCache ?? 'default'}`,
       rows: (q.endpoints as Any[]).map((e) => [e.path, e.error ? `failed: ${e.error}` : `${e.perSecond} req/s, p50 ${e.p50} ms, p99 ${e.p99} ms (first ${e.firstMs} ms; ${e.non2xx} non-2xx, ${e.errors} errors, ${e.timeouts} timeouts)`]),
     });
+    if (q.asOf?.answers?.length) {
+      tables.push({
+        title: `4b. As of a never-asked instant (${q.asOf.answers[0].asOf}), cold, against the same report now, cold; collections created: ${q.asOf.collectionsCreated}`,
+        rows: (q.asOf.answers as Any[]).map((a) => [a.path, a.error ? `failed: ${a.error}` : `${a.coldMs} ms as of ÷ ${a.coldNowMs} ms now = **${a.ratioToNow}**`]),
+      });
+    }
   }
   const c = results.commands as Any | undefined;
   if (c) {

@@ -1,6 +1,8 @@
 import type { Collection, Db } from 'mongodb';
 import type { PasserelleEvent } from '@passerelle/contracts';
+import { randomUUID } from 'node:crypto';
 import { changesOf, type Fact } from './facts.js';
+import { kindOfSource } from './source-kinds.js';
 
 /**
  * The source log, append-only: `<source>@<seq>` when an event was applied (a guard), `<source>@<seq>:r` before
@@ -121,14 +123,45 @@ interface Checkpoint {
   at: Date;
 }
 
+/**
+ * What one process changed in a generation: per country, a counter per kind of fact (`_any` for a source of no known
+ * kind), and the facts its sweeps removed. One document per process, written by it alone, one batch after another:
+ * FerretDB's updates are not atomic, and a counter two writers share could lose an increment, which here would keep a
+ * stale report cached.
+ */
+interface Stamps {
+  _id: string;
+  changed?: Record<string, Record<string, number>>;
+  swept?: number;
+}
+const STAMPS = `stamps:${randomUUID()}`;
+
 const checkpoints = new Map<string, Collection<Checkpoint>>();
 
-/** A string that changes whenever the facts of a generation may have changed: after each batch and each sweep. */
-export async function modelVersion(facts: Collection<Fact>): Promise<string | undefined> {
+/** The values a condition on a field allows, when it says (a value or `$in`); undefined when it does not. */
+function allowed(cond: unknown): string[] | undefined {
+  if (typeof cond === 'string') return [cond];
+  const list = cond && typeof cond === 'object' ? (cond as { $in?: unknown }).$in : undefined;
+  return Array.isArray(list) ? list.map(String) : undefined;
+}
+
+/**
+ * A string that changes whenever facts a read may see may have changed. For a read of given kinds in given countries,
+ * only batches that changed those kinds there (and sweeps) change it: a dashboard's cached figures survive batches
+ * about other things. Any other read (as of an instant, or across kinds or countries) changes with every batch.
+ */
+export async function modelVersion(facts: Collection<Fact>, match: Record<string, unknown> = {}): Promise<string | undefined> {
   const checkpoint = checkpoints.get(`${facts.dbName}.${facts.collectionName}`);
   if (!checkpoint) return undefined;
-  const c = await checkpoint.findOne({ _id: 'checkpoint' });
-  return c ? `${c.seq}/${c.applied}/${c.swept ?? 0}/${new Date(c.at).getTime()}` : 'empty';
+  // The checkpoint and one stamps document per writing process: a handful of small documents.
+  const docs = await checkpoint.find({}).toArray() as Array<Checkpoint | Stamps>;
+  const c = docs.find((d): d is Checkpoint => d._id === 'checkpoint');
+  if (!c) return 'empty';
+  const kinds = allowed(match.kind);
+  const countries = allowed(match.country);
+  if (!kinds || !countries || !facts.collectionName.endsWith('_facts')) return `${c.seq}/${c.applied}/${c.swept ?? 0}/${new Date(c.at).getTime()}`;
+  const writers = docs.filter((d): d is Stamps => d._id.startsWith('stamps:')).sort((a, b) => a._id.localeCompare(b._id));
+  return writers.map((w) => `${w._id.slice(7, 15)}:${w.swept ?? 0}:${countries.map((ct) => [w.changed?.[ct]?._any ?? 0, ...kinds.map((k) => w.changed?.[ct]?.[k] ?? 0)].join(',')).join(';')}`).join('|') || 'unchanged';
 }
 
 const appliers = new Map<string, ReturnType<typeof createApplier>>();
@@ -150,6 +183,7 @@ function createApplier(db: Db, gen: number | string) {
   const versions = db.collection<Version>(`g${gen}_versions`);
   const sources = db.collection<SourceDoc>(`g${gen}_sources`);
   const checkpoint = db.collection<Checkpoint>(`g${gen}_checkpoint`);
+  const stamps = db.collection<Stamps>(`g${gen}_checkpoint`);
   const limit = sourceCacheLimit;
   const known = createSourceCache(limit);
   let queue: Promise<unknown> = Promise.resolve();
@@ -240,6 +274,11 @@ function createApplier(db: Db, gen: number | string) {
       await sources.insertMany(log, { ordered: false }).catch(ignoreDuplicates);
       for (const g of log) known.set(g.source, { lastSeq: g.seq, written: new Map(g.count ? [[g.seq, g.count]] : []) }, true);
     }
+    // Every source delivered counts as changed, duplicates too: a duplicate may be the redelivery of an event whose
+    // facts and guard a dead process wrote after this one had started, so reads cached since may have missed them.
+    const changed: Record<string, number> = {};
+    for (const [source, { event }] of latest) changed[`changed.${event.country}.${kindOfSource(source) ?? '_any'}`] = 1;
+    if (latest.size) await stamps.updateOne({ _id: STAMPS }, { $inc: changed }, { upsert: true });
     const last = Math.max(...batch.map((b) => b.seq));
     await checkpoint.updateOne({ _id: 'checkpoint' }, { $max: { seq: last }, $inc: { applied: batch.length }, $set: { at: new Date() } }, { upsert: true });
     return { applied: log.length, duplicates };
@@ -268,7 +307,10 @@ function createApplier(db: Db, gen: number | string) {
           .flatMap((x) => Array.from({ length: x.count }, (_, i) => factId(x.source, x.seq, i)));
         if (!ids.length) return 0;
         const removed = await deleteFacts(facts, ids);
-        if (removed) await checkpoint.updateOne({ _id: 'checkpoint' }, { $inc: { swept: removed } });
+        if (removed) {
+          await stamps.updateOne({ _id: STAMPS }, { $inc: { swept: removed } }, { upsert: true });
+          await checkpoint.updateOne({ _id: 'checkpoint' }, { $inc: { swept: removed } });
+        }
         return removed;
       });
       queue = run.catch(() => undefined);
