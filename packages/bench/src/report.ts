@@ -77,6 +77,17 @@ export function tablesOf(results: Any): Table[] {
       });
     }
   }
+  const d = results.dashboard as Any | undefined;
+  if (d) {
+    tables.push({
+      title: `6. Dashboard under live ingestion: ${d.connections} clients for ${d.seconds} s on a model of ${n(d.modelEvents)} events while ${d.ingestion.targetPerSecond} events/s arrive`,
+      rows: [
+        ...(d.endpoints as Any[]).map((e): Row => [e.path, e.ok ? `${e.ok} answers (${Math.round((e.ok / d.seconds) * 10) / 10}/s), p50 ${e.p50} ms, p99 ${e.p99} ms (cold first answer ${e.firstMs} ms; ${e.non2xx} non-2xx, ${e.errors} errors, ${e.timeouts} timeouts)` : `**no answer completed within the run** (cold first answer ${e.firstMs} ms; ${e.timeouts} timeouts)`]),
+        ['worst p99', (d.endpoints as Any[]).some((e) => !e.ok) ? '**above the run\'s length** (an endpoint never answered under load)' : `**${d.worstP99} ms**`],
+        ['ingestion', `${d.ingestion.published} events published (${d.ingestion.publishedPerSecond}/s), ${d.ingestion.appliedDuringLoad} applied during the load, lag at the end ${d.ingestion.lagAtEnd}`],
+      ],
+    });
+  }
   const c = results.commands as Any | undefined;
   if (c) {
     tables.push({
