@@ -4,9 +4,9 @@ import type { Delivery, Erasure } from './domain.js';
 import { createKeyring } from './keyring.js';
 
 /**
- * Deliveries with their outbox (state and events in one document), erasures (each a tiny aggregate, so its audit
- * event goes out through the same outbox) and the keyring. The kit's store and relay take the per-aggregate lock,
- * so an edit and the relay's "published" mark never overlap on FerretDB.
+ * Deliveries with their outbox (state and unpublished events in one document), erasures (each a tiny aggregate, so
+ * its audit event goes out through the same outbox) and the keyring. On FerretDB the kit's store takes the
+ * per-aggregate lock for commands and the relay alike, so an edit and the relay's "published" mark never overlap.
  */
 export async function createDeliveryStore(db: Db, relay?: Relay) {
   const deliveries = await openAggregateStore<Delivery>({
