@@ -25,6 +25,20 @@ export function tablesOf(results: Any): Table[] {
       ],
     });
   }
+  const ag = results.aggregates as Any | undefined;
+  if (ag) {
+    const ms = (x: Any) => `mean ${x.mean} · p50 ${x.p50} · p99 ${x.p99}`;
+    tables.push({
+      title: `Aggregate store: one command on a new aggregate vs one with ${n(ag.historyEvents)} events (${ag.samples} each, ms)`,
+      rows: [
+        ['write (read + conditional append), new', ms(ag.writeMs.fresh)],
+        [`write, ${n(ag.historyEvents)} events`, `${ms(ag.writeMs.long)} (p50 ${ag.ratio.write}×, mean ${ag.ratio.writeMean}× new)`],
+        ['relay publish (outbox → JetStream → history), new', ms(ag.publishMs.fresh)],
+        [`relay publish, ${n(ag.historyEvents)} events`, `${ms(ag.publishMs.long)} (p50 ${ag.ratio.publish}×, mean ${ag.ratio.publishMean}× new)`],
+        ['document bytes: new / long / long had events stayed inline', `${n(ag.documentBytes.fresh)} / ${n(ag.documentBytes.long)} / ${n(ag.documentBytes.longIfEventsStayedInline)}`],
+      ],
+    });
+  }
   const p = results.projection as Any | undefined;
   if (p) {
     tables.push({

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startInfra, type Space } from './infra.js';
 import { printTables, tablesOf, writeResults } from './report.js';
+import { aggregatesScenario } from './scenarios/aggregates.js';
 import { commandsScenario } from './scenarios/commands.js';
 import { freshnessScenario } from './scenarios/freshness.js';
 import { projectionScenario } from './scenarios/projection.js';
@@ -15,7 +16,7 @@ import { rebuildScenario } from './scenarios/rebuild.js';
 import { storageScenario } from './scenarios/storage.js';
 import { stopChildren } from './services.js';
 
-const SCENARIOS = ['storage', 'projection', 'freshness', 'rebuild', 'queries', 'dashboard', 'commands'] as const;
+const SCENARIOS = ['storage', 'aggregates', 'projection', 'freshness', 'rebuild', 'queries', 'dashboard', 'commands'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const { values } = parseArgs({
@@ -81,6 +82,7 @@ try {
     const t0 = performance.now();
     try {
       if (s === 'storage') results.storage = await storageScenario(infra, { sizes: quick ? [1_000, 4_000, 16_000] : [1_000, 10_000, 100_000], samples: 20, log });
+      if (s === 'aggregates') results.aggregates = await aggregatesScenario(infra, { history: 10_000, samples: quick ? 30 : 200, log });
       if (s === 'projection') results.projection = await projectionScenario(infra, { events, seed, profile: values.profile, rawBudgetSeconds: num(values['raw-budget'], quick ? 20 : 120), maxBatch: values['projection-batch'] ? num(values['projection-batch'], 0) : undefined, log });
       if (s === 'freshness') results.freshness = await freshnessScenario(infra, { rates: list(values.rates, [100, 500, 1000]), seconds: num(values.seconds, quick ? 5 : 20), setupBudgetSeconds: num(values['setup-budget'], quick ? 60 : 600), log });
       if (s === 'rebuild' || ((s === 'queries' || s === 'dashboard') && !rebuilt)) {

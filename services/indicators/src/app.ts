@@ -1,7 +1,5 @@
-import type { Request } from 'express';
-import { createEnvelope } from '@passerelle/contracts';
-import { assertCountry, createHttpApp, httpOptionsFrom, expectVersion, type Aggregate, type Principal, type Runtime } from '@passerelle/platform';
-import type { Decision, Framework } from './framework.js';
+import { createCommandPipeline, createCommands, createHttpApp, httpOptionsFrom, type Aggregate, type CommandPipeline, type Commands, type Runtime } from '@passerelle/platform';
+import type { Framework } from './framework.js';
 import { frameworkRoutes } from './routes-framework.js';
 import { indicatorRoutes } from './routes-indicators.js';
 import type { FrameworkStore } from './store.js';
@@ -17,30 +15,17 @@ export function frameworkView(a: Aggregate<Framework>) {
   return { id: a.id, version: a.version, ...state, publishedVersions: published.map(({ version, date }) => ({ version, date })) };
 }
 
-/** What route files need: the store, and a way to apply a decision to a framework under optimistic concurrency. */
+/** What route files need: the store, the framework pipeline (read, create, change) and the commands declared on it. */
 export interface RouteContext {
   store: FrameworkStore;
-  envelopes: (req: Request, p: Principal, d: Decision) => ReturnType<typeof createEnvelope>[];
-  read: (p: Principal, id: string) => Promise<Aggregate<Framework>>;
-  change: (req: Request, p: Principal, id: string, version: number, decide: (f: Framework) => Decision) => Promise<Aggregate<Framework>>;
+  frameworks: CommandPipeline<Framework>;
+  commands: Commands<Framework>;
 }
 
 /** The indicators HTTP API. */
 export function createApp(rt: Pick<Runtime, 'logger' | 'verify' | 'readiness' | 'config'>, store: FrameworkStore) {
-  const envelopes: RouteContext['envelopes'] = (req, p, d) => d.events.map((e) => createEnvelope(e, { actor: p.actor, correlationid: req.requestId }));
-  const read: RouteContext['read'] = async (p, id) => {
-    const a = await store.frameworks.get(id);
-    assertCountry(p, a.country);
-    return a;
-  };
-  // Country and version are checked before any rule, so a stale or foreign edit is a 403/409 whatever it contains.
-  const change: RouteContext['change'] = async (req, p, id, version, decide) => {
-    const current = await read(p, id);
-    expectVersion(current, version, 'framework');
-    const d = decide(current.state);
-    return store.frameworks.append(current, version, d.state, envelopes(req, p, d));
-  };
-  const ctx: RouteContext = { store, envelopes, read, change };
+  const frameworks = createCommandPipeline(store.frameworks, 'framework');
+  const ctx: RouteContext = { store, frameworks, commands: createCommands(frameworks, (a) => frameworkView(a)) };
 
   return createHttpApp({
     service: 'indicators',

@@ -1,24 +1,11 @@
 import type { Request } from 'express';
 import { readTable, SheetError, SHEET_TYPES, type SheetLimits } from '@passerelle/sheets';
-import { AppError, ErrorCode, RuleViolation, ValidationError, type Api } from '@passerelle/platform';
+import { AppError, ErrorCode, RuleViolation, ValidationError, versionFrom, type Api } from '@passerelle/platform';
 import { recordAssessment, recordAttendance } from './attendance.js';
 import { assertHeld } from './domain.js';
 import { KNOWN_HEADERS, attendanceFromSheet } from './import.js';
 import { AssessmentBody, AttendanceBody, IdParams, ImportQuery, TrainingView } from './schemas.js';
-import type { Change } from './support.js';
-
-/** The version of an upload: `?version=N` or `If-Match: "N"` (weak or bare accepted); both must agree when both are sent. */
-export function uploadVersion(query: number | undefined, ifMatch: string | undefined): number {
-  const m = ifMatch === undefined ? undefined : /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(ifMatch);
-  if (ifMatch !== undefined && !m) throw new ValidationError('If-Match must be the version, e.g. "3"', [{ path: 'headers.if-match', message: 'not a version' }]);
-  const header = m ? Number(m[1]) : undefined;
-  if (query !== undefined && header !== undefined && query !== header) {
-    throw new ValidationError(`?version=${query} and If-Match ${header} disagree`, [{ path: 'query.version', message: 'differs from If-Match' }]);
-  }
-  const version = query ?? header;
-  if (version === undefined) throw new ValidationError('send the version you last read as ?version=N or an If-Match header', [{ path: 'query.version', message: 'required' }], 'VERSION_REQUIRED');
-  return version;
-}
+import type { TrainingCommands } from './support.js';
 
 /** The uploaded sheet as bytes; JSON (or nothing) on this route is a client mistake worth a clear message. */
 function sheetBytes(req: Request): Buffer {
@@ -39,39 +26,37 @@ export async function readUpload(bytes: Buffer, contentType: string, headers: It
 }
 
 /** Attendance (typed or imported) and knowledge assessments: the figures of a held training. */
-export function figureRoutes(api: Api, change: Change, limits: SheetLimits) {
+export function figureRoutes(api: Api, commands: TrainingCommands, limits: SheetLimits) {
   const write = { scope: 'trainings:write', params: IdParams, response: TrainingView, tags: ['attendance'] };
-  api.post('/trainings/:id/attendance', {
+  commands.post(api, '/trainings/:id/attendance', {
     ...write, summary: 'Record attendance counts, or correct them',
     description: 'Counts by sex × participant category (× age group, institution); the total is derived. A second call is a correction: the previous figures stay visible as previousAttendance.',
     body: AttendanceBody,
-  }, ({ params, body, principal, req }) => change(req, principal, params.id, body.version, (id, t) => recordAttendance(id, t, body.rows)));
+    decide: (t, { params, body }) => recordAttendance(params.id, t, body.rows),
+  });
 
-  api.post('/trainings/:id/attendance/import', {
+  commands.post(api, '/trainings/:id/attendance/import', {
     ...write, summary: 'Import attendance from a CSV or XLSX sheet',
     description: 'Columns (French or English): Sexe/Sex, Catégorie/Category, Nombre/Count, optional Tranche d\'âge/Age group and Institution; '
       + 'the header may sit below title rows. Values as codes or labels in French or English (Femme, F, H, Police…). CSV in UTF-8 or Windows-1252 '
       + '(detected, or said by a charset parameter). Size, parts and rows are bounded before parsing (413/422). Every row is checked; if any is wrong, nothing is imported and the 422 lists every error as {row, column, message}. Version as ?version=N or If-Match.',
     query: ImportQuery, accepts: [SHEET_TYPES.csv, SHEET_TYPES.xlsx],
-  }, ({ params, query, principal, req }) => {
-    const version = uploadVersion(query.version, req.get('if-match'));
-    return change(req, principal, params.id, version, async (id, t) => {
+    version: ({ query, req }) => versionFrom(query.version, req.get('if-match')),
+    async decide(t, { params, req }) {
       assertHeld(t, 'attendance');
       const sheet = await readUpload(sheetBytes(req), req.get('content-type') ?? '', KNOWN_HEADERS, limits);
       const result = attendanceFromSheet(sheet.rows, sheet.headerRow);
-      if (!result.ok) throw new RuleViolation('IMPORT_INVALID', `${result.errors.length} error(s) in the sheet; nothing was imported`, { errors: result.errors });
-      const d = recordAttendance(id, t, result.rows);
+      if (!result.ok) return new RuleViolation('IMPORT_INVALID', `${result.errors.length} error(s) in the sheet; nothing was imported`, { errors: result.errors });
+      const d = recordAttendance(params.id, t, result.rows);
       const ignored = result.ignoredColumns.length ? [`columns ignored (not part of attendance): ${result.ignoredColumns.join(', ')}`] : [];
       return { ...d, warnings: [...(d.warnings ?? []), ...ignored] };
-    });
+    },
   });
 
-  api.post('/trainings/:id/assessment', {
+  commands.post(api, '/trainings/:id/assessment', {
     ...write, summary: 'Record pre/post knowledge test results', tags: ['assessment'],
     description: 'Aggregates only: participants tested, average pre and post scores (percent), and how many improved. A later call replaces the earlier figures.',
     body: AssessmentBody,
-  }, ({ params, body, principal, req }) => {
-    const { version, ...assessment } = body;
-    return change(req, principal, params.id, version, (id, t) => recordAssessment(id, t, assessment));
+    decide: (t, { params, body: { version: _version, ...assessment } }) => recordAssessment(params.id, t, assessment),
   });
 }
