@@ -7,7 +7,7 @@ import { useFactCache } from './query/read.js';
 import { createGenerations } from './generations.js';
 import { PROJECTION_CONSUMER, startProjector } from './projector.js';
 import type { Db } from 'mongodb';
-import { readModel, type ReadModel } from './read-model.js';
+import { applierPaths, configureApplier, readModel, type ReadModel } from './read-model.js';
 import { rebuild } from './rebuild.js';
 
 export const configShape = {
@@ -35,6 +35,11 @@ export const configShape = {
   PROJECTION_SWEEP_AFTER_MS: z.coerce.number().int().min(0).default(60_000),
   /** Cells of sensitive groups (trafficking victims, children, sensitive indicators) under this are hidden. */
   SUPPRESSION_THRESHOLD: z.coerce.number().int().min(2).max(100).default(5),
+  /**
+   * Sources whose state the applier keeps in memory on MongoDB (others are read back through an index). On FerretDB
+   * it keeps all of them: a look-up there costs most of a read of the whole log (packages/bench/results/SUMMARY.md).
+   */
+  PROJECTION_SOURCE_CACHE: z.coerce.number().int().min(1).default(200_000),
   /** Facts kept in memory for repeated report queries until the model changes; 0 turns the cache off. */
   REPORT_CACHE_FACTS: z.coerce.number().int().min(0).default(200_000),
 };
@@ -44,6 +49,10 @@ export async function start(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(configShape, env);
   const filters = partitionFilters(config.EVENTS_PREFIX, config);
   const rt = await startRuntime('projection', config);
+  // FerretDB-only paths, each kept for a measured reason (packages/bench/results/SUMMARY.md, storage tables).
+  const ferret = rt.backend.engine === 'ferretdb';
+  configureApplier({ sourceCacheLimit: ferret ? Infinity : config.PROJECTION_SOURCE_CACHE, fewIdsOneByOne: ferret });
+  rt.logger.info({ ...applierPaths(), backend: rt.backend }, 'projection paths');
   const generations = createGenerations(rt.db);
   await generations.ensureIndexes(await generations.current());
   // A reporting replica (`api`) serves reports from the model its partition's worker keeps; it never consumes.

@@ -6,7 +6,7 @@ import { createFactCache } from './query/fact-cache.js';
 import { figure, Measure } from './query/figures.js';
 import { readWholeFacts, useFactCache } from './query/read.js';
 import { trainingHistory } from './testing/history.js';
-import { createSourceCache, forgetGuards, modelVersion, readModel, setSourceCacheLimit } from './read-model.js';
+import { createSourceCache, forgetGuards, modelVersion, readModel, configureApplier } from './read-model.js';
 
 // The write path alone, against the database: which facts a source ends with, whatever the order of delivery.
 const env = isolatedEnv('readmodel');
@@ -118,7 +118,7 @@ describe('the read model write path', () => {
     expect(await collections()).toEqual(before);
   });
 
-  it('bounded to a few sources in memory (MongoDB\'s mode), builds the same model as holding them all, across restarts', async () => {
+  it("on MongoDB's paths (a few sources in memory, every delete one call), builds the same model as holding them all, across restarts", async () => {
     const events = trainingHistory(17, 40).filter((x) => !x.duplicate).map((x, i) => ({ event: registry.parse(JSON.stringify(x.event)), seq: i + 1 }));
     const run = async (gen: string) => {
       const r = prng(5);
@@ -131,12 +131,12 @@ describe('the read model write path', () => {
       return (await readModel(db, gen).dump()).map(({ _id, value }) => [_id, value]);
     };
     const all = await run('bounded_all');
-    setSourceCacheLimit(3);
+    configureApplier({ sourceCacheLimit: 3, fewIdsOneByOne: false });
     try {
       forgetGuards();
       expect(await run('bounded_3')).toEqual(all);
     } finally {
-      setSourceCacheLimit(Infinity);
+      configureApplier({ sourceCacheLimit: Infinity, fewIdsOneByOne: true });
       forgetGuards();
     }
     expect(all.length).toBeGreaterThan(50);

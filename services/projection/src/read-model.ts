@@ -184,7 +184,7 @@ function createApplier(db: Db, gen: number | string) {
   const sources = db.collection<SourceDoc>(`g${gen}_sources`);
   const checkpoint = db.collection<Checkpoint>(`g${gen}_checkpoint`);
   const stamps = db.collection<Stamps>(`g${gen}_checkpoint`);
-  const limit = sourceCacheLimit;
+  const limit = paths.sourceCacheLimit;
   const known = createSourceCache(limit);
   let queue: Promise<unknown> = Promise.resolve();
   /** Facts of events a dead process was applying: written late, they would outlive a newer event's clean-up. */
@@ -319,13 +319,23 @@ function createApplier(db: Db, gen: number | string) {
   };
 }
 
-let sourceCacheLimit = Infinity;
-/**
- * How many sources an applier keeps in memory; appliers created afterwards use it. Infinity keeps the whole source log
- * (what FerretDB needs: it scans the collection for any query but by `_id`, see main.ts); a number bounds memory and
- * reads a missing source back through the `source` index (MongoDB).
- */
-export const setSourceCacheLimit = (n: number) => { sourceCacheLimit = n; };
+/** What the applier does differently per server (set at start from the detected backend; see main.ts). */
+export interface ApplierPaths {
+  /**
+   * How many sources an applier keeps in memory. Infinity keeps the whole source log, read once (FerretDB: it scans
+   * the collection for any query but by `_id`); a number bounds memory and reads a missing source back through the
+   * `source` index (MongoDB).
+   */
+  sourceCacheLimit: number;
+  /** Delete a few replaced facts one `_id` statement each (FerretDB hands those to its storage; `$in` it filters in Go). */
+  fewIdsOneByOne: boolean;
+}
+
+let paths: ApplierPaths = { sourceCacheLimit: Infinity, fewIdsOneByOne: true };
+/** Sets the applier's per-server paths; appliers created afterwards use them. */
+export const configureApplier = (p: Partial<ApplierPaths>) => { paths = { ...paths, ...p }; };
+/** The applier's per-server paths, as set. */
+export const applierPaths = (): ApplierPaths => paths;
 
 /**
  * Source states, least recently used first out: memory stays bounded however many sources a generation has. A source
@@ -366,12 +376,12 @@ const FEW_IDS = 16;
 /**
  * Deletes facts by id in one call. Few ids go as one statement each: an `_id` look-up that FerretDB hands to its
  * backend. Many go as one `$in`, which FerretDB filters document by document in Go, once per call however many ids.
- * On MongoDB both are index look-ups in one round trip. Measured here (bench `storage`, 16,000 documents): one
+ * On MongoDB both are index look-ups and one `$in` is one round trip, so it always goes as one call. Measured here (bench `storage`, 16,000 documents): one
  * `_id` delete 11–116 ms, one `$in` of 200 ids 1.3–1.4 s; a live projection's batches mostly replace a few facts.
  */
 async function deleteFacts(facts: Collection<Fact>, ids: string[]): Promise<number> {
   if (!ids.length) return 0;
-  if (ids.length <= FEW_IDS) return (await facts.bulkWrite(ids.map((_id) => ({ deleteOne: { filter: { _id } } })), { ordered: false })).deletedCount;
+  if (paths.fewIdsOneByOne && ids.length <= FEW_IDS) return (await facts.bulkWrite(ids.map((_id) => ({ deleteOne: { filter: { _id } } })), { ordered: false })).deletedCount;
   return (await facts.deleteMany({ _id: { $in: ids } })).deletedCount;
 }
 
