@@ -47,7 +47,7 @@ export interface RouteInput<B, Q, P> {
 
 /** Declares routes with zod schemas: inputs are validated before the handler, and the OpenAPI document follows. */
 export function createApi(router: Router) {
-  const routes: Array<RouteSpec<Schema, Schema, Schema> & { method: Method; path: string }> = [];
+  const routes: DeclaredRoute[] = [];
 
   function add(method: Method) {
     return <B extends Schema = undefined, Q extends Schema = undefined, P extends Schema = undefined>(
@@ -74,6 +74,8 @@ export function createApi(router: Router) {
   return {
     router,
     /** Every non-JSON media type some route accepts, so the app can read those bodies raw. */
+    /** Every route declared so far. */
+    routes: (): readonly DeclaredRoute[] => routes,
     rawTypes: () => [...new Set(routes.flatMap((r) => r.accepts ?? []))].filter((t) => t !== JSON_TYPE),
     get: add('get'), post: add('post'), put: add('put'), patch: add('patch'), delete: add('delete'),
     /** The OpenAPI 3.1 document of every route declared so far. */
@@ -83,6 +85,8 @@ export function createApi(router: Router) {
   };
 }
 export type Api = ReturnType<typeof createApi>;
+/** A route as declared: its method, express path (`/trainings/:id`) and spec. */
+export type DeclaredRoute = RouteSpec<Schema, Schema, Schema> & { method: Method; path: string };
 
 const JSON_TYPE = 'application/json';
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH']);
@@ -177,7 +181,7 @@ function problemResponse(status: number) {
   };
 }
 
-function openApiDocument(info: { title: string; version: string; description: string }, routes: Array<RouteSpec<Schema, Schema, Schema> & { method: Method; path: string }>) {
+function openApiDocument(info: { title: string; version: string; description: string }, routes: readonly DeclaredRoute[]) {
   const paths: Record<string, Record<string, unknown>> = {};
   const used = new Set<string>();
   for (const r of routes) {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Country, IsoDate } from '@passerelle/contracts';
-import { PageQuery, assertCountry, countryFilter, createHttpApp, httpOptionsFrom, paged, type Principal, type Runtime } from '@passerelle/platform';
+import { PageQuery, assertCountry, countryFilter, createHttpApp, httpOptionsFrom, paged, registerApiDocs, type ApiDocsSpec, type Principal, type Runtime } from '@passerelle/platform';
 import { registerAsyncApiRoutes } from './asyncapi-page.js';
 import type { deadLetters } from './dead-letters.js';
 import { FactKind } from './facts.js';
@@ -34,10 +34,12 @@ export interface ProjectionDeps {
   startRebuild: (actor: string) => object;
   /** Cells of sensitive groups under this are shown as "<threshold" outside the internal scope. */
   suppressionThreshold: number;
+  /** The OpenAPI documents of every service that the /docs page shows. */
+  docs: ApiDocsSpec[];
 }
 
 /** The reporting API: read only, plus admin endpoints for dead letters and rebuilds. */
-export function createApp({ rt, generations, letters, status, startRebuild, suppressionThreshold }: ProjectionDeps) {
+export function createApp({ rt, generations, letters, status, startRebuild, suppressionThreshold, docs }: ProjectionDeps) {
   const protection = (p: Principal) => ({ threshold: suppressionThreshold, internal: p.scopes.has('reports:internal') });
   // As of an instant is a question over the versions the current generation keeps: nothing is built for it.
   const modelFor = async (instant?: string) => readModel(rt.db, await generations.current()).view(instant);
@@ -47,7 +49,11 @@ export function createApp({ rt, generations, letters, status, startRebuild, supp
     service: 'projection',
     about: { title: 'Passerelle reporting', description: 'Read-only reporting API over the read model built from the event stream.' },
     ...httpOptionsFrom(rt),
-    publicRoutes: registerAsyncApiRoutes,
+    // The event documentation and the one page of every service's API documentation: public, like /openapi.json.
+    publicRoutes: (app) => {
+      registerAsyncApiRoutes(app);
+      registerApiDocs(app, { title: 'Passerelle API', specs: docs });
+    },
     routes(api) {
       // Report routes of src/reports/ register themselves here, one line each.
       registerSummaryRoutes(api, ctx);
