@@ -253,3 +253,8 @@ export const PageQuery = {
 
 /** The envelope of a paged list. */
 export const paged = <T>(items: T[], total: number, q: { page: number; pageSize: number }) => ({ items, page: q.page, pageSize: q.pageSize, total, pages: Math.ceil(total / q.pageSize) });
+
+/** The response schema of a paged list of `item` (what `paged` makes). */
+export const pageOf = <T extends z.ZodType>(item: T) => z.object({
+  items: z.array(item), page: z.number().int().min(1), pageSize: z.number().int().min(1), total: z.number().int().nonnegative(), pages: z.number().int().nonnegative(),
+});
