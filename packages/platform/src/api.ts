@@ -26,6 +26,11 @@ export interface RouteSpec<B extends Schema = undefined, Q extends Schema = unde
    * `accepts` takes JSON only.
    */
   accepts?: string[];
+  /**
+   * The JSON body of a route that reads its body itself (e.g. a file it checks whole, listing every problem): shown in
+   * the docs with an example, never validated by the kit.
+   */
+  documentedBody?: z.ZodType;
   /** Non-JSON responses it can give (e.g. text/csv). */
   produces?: string[];
   /** Groups in the docs; the path's first segment unless said. */
@@ -196,8 +201,9 @@ function openApiDocument(info: { title: string; version: string; description: st
     }
     const content: Record<string, unknown> = {};
     for (const t of r.accepts ?? []) content[t] = { schema: { type: 'string', format: 'binary' } };
-    if (r.body) {
-      const s = jsonSchema(r.body, 'input');
+    const bodySchema = r.body ?? r.documentedBody;
+    if (bodySchema) {
+      const s = jsonSchema(bodySchema, 'input');
       content[JSON_TYPE] = { schema: s, example: exampleOf(s as JsonSchema) };
     }
     const ok: Record<string, unknown> = {};

@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { ALIGNMENT_CATALOGUES, Country, frameworkId, ProgrammeCode, ruleCatalogue, validateRule } from '@passerelle/contracts';
 import { assertCountry, countryFilter, NotFoundError, PageQuery, paged, type Api } from '@passerelle/platform';
 import { frameworkView, today, YAML_TYPES, type RouteContext } from './app.js';
-import { decideImport, parseFile, readUpload, toFile, toYaml } from './file.js';
+import { decideImport, FrameworkFile, parseFile, readUpload, toFile, toYaml } from './file.js';
 import { createFramework, publish, removeNode, replaceDraft, saveNode } from './framework.js';
+import { AlignmentCatalogues, FrameworkExport, FrameworkImported, FrameworkPage, FrameworkView, PublishedVersionView, RuleCatalogue, RuleCheck } from './responses.js';
 import { CreateFrameworkBody, DraftBody, FrameworkParams, NodeBody, NodeParams, PublishBody, PublishedParams, VersionQuery } from './schemas.js';
 
 const W = 'indicators:write';
@@ -17,7 +18,7 @@ const ImportQuery = z.strictObject({
 
 /** Frameworks: create, edit the draft, publish versions, import and export; the catalogues. */
 export function frameworkRoutes(api: Api, { store, envelopes, read, change }: RouteContext) {
-  api.post('/frameworks', { summary: 'Start a results framework (draft) for a programme in a country', scope: W, body: CreateFrameworkBody, status: 201, tags: ['frameworks'] }, async ({ body, principal, req, res }) => {
+  api.post('/frameworks', { summary: 'Start a results framework (draft) for a programme in a country', scope: W, body: CreateFrameworkBody, response: FrameworkView, status: 201, tags: ['frameworks'] }, async ({ body, principal, req, res }) => {
     assertCountry(principal, body.country);
     const d = createFramework(body, { today: today() });
     const id = frameworkId(body.programme, body.country);
@@ -26,7 +27,7 @@ export function frameworkRoutes(api: Api, { store, envelopes, read, change }: Ro
     return frameworkView(a);
   });
 
-  api.get('/frameworks', { summary: 'Frameworks the caller may read', scope: R, query: z.strictObject({ country: Country.optional(), ...PageQuery }), tags: ['frameworks'] }, async ({ query, principal }) => {
+  api.get('/frameworks', { summary: 'Frameworks the caller may read', scope: R, query: z.strictObject({ country: Country.optional(), ...PageQuery }), response: FrameworkPage, tags: ['frameworks'] }, async ({ query, principal }) => {
     if (query.country) assertCountry(principal, query.country);
     const allowed = countryFilter(principal);
     const filter = query.country ? { country: query.country } : allowed ? { country: { $in: allowed } } : {};
@@ -40,26 +41,26 @@ export function frameworkRoutes(api: Api, { store, envelopes, read, change }: Ro
     return paged(items, total, query);
   });
 
-  api.get('/frameworks/:id', { summary: 'A framework: draft tree, indicators, targets and published versions', scope: R, params: FrameworkParams, tags: ['frameworks'] }, async ({ params, principal }) =>
+  api.get('/frameworks/:id', { summary: 'A framework: draft tree, indicators, targets and published versions', scope: R, params: FrameworkParams, response: FrameworkView, tags: ['frameworks'] }, async ({ params, principal }) =>
     frameworkView(await read(principal, params.id)));
 
-  api.put('/frameworks/:id/draft', { summary: 'Replace the draft: details (title, context, target groups) and the whole tree', scope: W, params: FrameworkParams, body: DraftBody, tags: ['frameworks'] }, async ({ params, body, principal, req }) => {
+  api.put('/frameworks/:id/draft', { summary: 'Replace the draft: details (title, context, target groups) and the whole tree', scope: W, params: FrameworkParams, body: DraftBody, response: FrameworkView, tags: ['frameworks'] }, async ({ params, body, principal, req }) => {
     const { version, ...draft } = body;
     return frameworkView(await change(req, principal, params.id, version, (f) => replaceDraft(f, draft, { today: today() })));
   });
 
-  api.put('/frameworks/:id/nodes/:code', { summary: 'Add or replace one node of the draft (outcome, output, activity line)', scope: W, params: NodeParams, body: NodeBody, tags: ['frameworks'] }, async ({ params, body, principal, req }) => {
+  api.put('/frameworks/:id/nodes/:code', { summary: 'Add or replace one node of the draft (outcome, output, activity line)', scope: W, params: NodeParams, body: NodeBody, response: FrameworkView, tags: ['frameworks'] }, async ({ params, body, principal, req }) => {
     const { version, ...node } = body;
     return frameworkView(await change(req, principal, params.id, version, (f) => saveNode(f, { code: params.code, ...node }, { today: today() })));
   });
 
-  api.delete('/frameworks/:id/nodes/:code', { summary: 'Remove a leaf node no active indicator measures', scope: W, params: NodeParams, query: VersionQuery, tags: ['frameworks'] }, async ({ params, query, principal, req }) =>
+  api.delete('/frameworks/:id/nodes/:code', { summary: 'Remove a leaf node no active indicator measures', scope: W, params: NodeParams, query: VersionQuery, response: FrameworkView, tags: ['frameworks'] }, async ({ params, query, principal, req }) =>
     frameworkView(await change(req, principal, params.id, query.version, (f) => removeNode(f, params.code, { today: today() }))));
 
-  api.post('/frameworks/:id/publish', { summary: 'Publish the draft as the next framework version', scope: W, params: FrameworkParams, body: PublishBody, tags: ['frameworks'] }, async ({ params, body, principal, req }) =>
+  api.post('/frameworks/:id/publish', { summary: 'Publish the draft as the next framework version', scope: W, params: FrameworkParams, body: PublishBody, response: FrameworkView, tags: ['frameworks'] }, async ({ params, body, principal, req }) =>
     frameworkView(await change(req, principal, params.id, body.version, (f) => publish(f, body.note, { today: today() }))));
 
-  api.get('/frameworks/:id/versions/:n', { summary: 'One published version of the framework, as reports name it', scope: R, params: PublishedParams, tags: ['frameworks'] }, async ({ params, principal }) => {
+  api.get('/frameworks/:id/versions/:n', { summary: 'One published version of the framework, as reports name it', scope: R, params: PublishedParams, response: PublishedVersionView, tags: ['frameworks'] }, async ({ params, principal }) => {
     const a = await read(principal, params.id);
     const published = a.state.published.find((p) => p.version === params.n);
     if (!published) throw new NotFoundError(`version of framework ${params.id}`, String(params.n));
@@ -68,7 +69,7 @@ export function frameworkRoutes(api: Api, { store, envelopes, read, change }: Ro
 
   api.get('/frameworks/:id/export', {
     summary: 'Export the framework, its indicators, baselines, targets and tags as one file', scope: R, params: FrameworkParams,
-    query: z.strictObject({ format: z.enum(['json', 'yaml']).default('json') }), produces: ['application/yaml'], tags: ['import/export'],
+    query: z.strictObject({ format: z.enum(['json', 'yaml']).default('json') }), response: FrameworkExport, produces: ['application/yaml'], tags: ['import/export'],
   }, async ({ params, query, principal, res }) => {
     const file = toFile((await read(principal, params.id)).state, { today: today() });
     res.attachment(`${params.id}.framework.${query.format}`);
@@ -80,7 +81,7 @@ export function frameworkRoutes(api: Api, { store, envelopes, read, change }: Ro
   api.post('/frameworks/import', {
     summary: 'Import a whole framework from a JSON or YAML file: all of it, or nothing with every problem listed',
     description: 'Query `programme` and `country` override the file\'s (to start from another office\'s framework); `publish=true` publishes it as version 1.',
-    scope: W, query: ImportQuery, accepts: ['application/json', ...YAML_TYPES], status: 201, tags: ['import/export'],
+    scope: W, query: ImportQuery, accepts: ['application/json', ...YAML_TYPES], documentedBody: FrameworkFile, response: FrameworkImported, status: 201, tags: ['import/export'],
   }, async ({ body, query, principal, req, res }) => {
     const file = parseFile(readUpload(body), { programme: query.programme, country: query.country });
     assertCountry(principal, file.framework.country);
@@ -91,9 +92,9 @@ export function frameworkRoutes(api: Api, { store, envelopes, read, change }: Ro
     return { ...frameworkView(a), events: d.events.length };
   });
 
-  api.get('/catalogues/alignments', { summary: 'SDG goals and targets, Global Compact objectives and SNIA specific objectives, fr and en', scope: R, tags: ['catalogues'] }, async () => ALIGNMENT_CATALOGUES);
-  api.get('/catalogues/rules', { summary: 'Sources, measures and dimensions an indicator rule may use', scope: R, tags: ['catalogues'] }, async () => ruleCatalogue());
-  api.post('/catalogues/rules/check', { summary: 'Check a rule against the catalogue without saving anything', scope: R, body: z.strictObject({ rule: z.unknown() }), tags: ['catalogues'] }, async ({ body }) => {
+  api.get('/catalogues/alignments', { summary: 'SDG goals and targets, Global Compact objectives and SNIA specific objectives, fr and en', scope: R, response: AlignmentCatalogues, tags: ['catalogues'] }, async () => ALIGNMENT_CATALOGUES);
+  api.get('/catalogues/rules', { summary: 'Sources, measures and dimensions an indicator rule may use', scope: R, response: RuleCatalogue, tags: ['catalogues'] }, async () => ruleCatalogue());
+  api.post('/catalogues/rules/check', { summary: 'Check a rule against the catalogue without saving anything', scope: R, body: z.strictObject({ rule: z.unknown() }), response: RuleCheck, tags: ['catalogues'] }, async ({ body }) => {
     const problems = validateRule(body.rule);
     return { valid: problems.length === 0, problems };
   });
