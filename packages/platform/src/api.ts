@@ -39,6 +39,8 @@ export interface RouteSpec<B extends Schema = undefined, Q extends Schema = unde
   operationId?: string;
   /** Error statuses beside those the kit knows the route can give (see `errorStatuses`). */
   errors?: number[];
+  /** Statuses the kit assumes from the route's shape that this route cannot give (e.g. 409 for a write without a version). */
+  excludeErrors?: number[];
 }
 
 export interface RouteInput<B, Q, P> {
@@ -127,7 +129,7 @@ export const operationIdOf = (method: string, path: string) => method + path.spl
  * or country), 429 (rate limit), 503 (database or bus unavailable). Inputs: 400. A path parameter: 404. Writes: 409
  * (version or duplicate), 422 (a business rule), and with a body 413 and 415. A read with a query: 422 (e.g. a period).
  */
-export function errorStatuses(r: Pick<RouteSpec<Schema, Schema, Schema>, 'query' | 'params' | 'body' | 'accepts' | 'errors'> & { method: string }): number[] {
+export function errorStatuses(r: Pick<RouteSpec<Schema, Schema, Schema>, 'query' | 'params' | 'body' | 'accepts' | 'errors' | 'excludeErrors'> & { method: string }): number[] {
   const out = new Set([401, 403, 429, 503]);
   if (r.query || r.params || r.body) out.add(400);
   if (r.params) out.add(404);
@@ -136,6 +138,7 @@ export function errorStatuses(r: Pick<RouteSpec<Schema, Schema, Schema>, 'query'
     if (r.body || r.accepts) out.add(413).add(415);
   } else if (r.query) out.add(422);
   for (const e of r.errors ?? []) out.add(e);
+  for (const e of r.excludeErrors ?? []) out.delete(e);
   return [...out].sort();
 }
 

@@ -43,6 +43,8 @@ export function undocumentedOperations(doc: Doc): string[] {
       for (const s of EVERY_ROUTE) if (!responses[s]) miss(`no ${s} response`);
       if (path.includes('{') && !responses['404']) miss('no 404 response for its path parameter');
       if (op.requestBody && method !== 'get') for (const s of ['413', '415']) if (!responses[s]) miss(`no ${s} response for its body`);
+      // A read neither conflicts nor takes a body: listing these was the generic error list the docs used to give.
+      if (method === 'get') for (const s of ['409', '413', '415']) if (responses[s]) miss(`a ${s} response, which a read cannot give`);
     }
   }
   return out;

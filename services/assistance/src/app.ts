@@ -70,7 +70,7 @@ export function createApp(rt: Pick<Runtime, 'logger' | 'verify' | 'readiness' | 
         accepts: [SHEET_TYPES.csv, SHEET_TYPES.xlsx], response: ImportResult, status: 201, description: IMPORT_DESCRIPTION,
       }, ({ req, principal }) => importDeliveries({ store, keyOf, logger: rt.logger, req, principal, envelopes: (d) => envelopes(req, principal, d), limits: importLimits }));
       templateRoute(api);
-      api.get('/deliveries', { summary: 'List deliveries (newest first), filtered and paged', scope: 'assistance:read', query: ListQuery, response: DeliveryPage }, ({ query, principal }) =>
+      api.get('/deliveries', { summary: 'List deliveries (newest first), filtered and paged', scope: 'assistance:read', query: ListQuery, response: DeliveryPage, excludeErrors: [422] }, ({ query, principal }) =>
         listDeliveries(store, query, principal));
       api.get('/deliveries/:id', {
         summary: 'One delivery with its history', scope: 'assistance:read', params: IdParams, response: DeliveryDetail,
@@ -95,7 +95,7 @@ export function createApp(rt: Pick<Runtime, 'logger' | 'verify' | 'readiness' | 
       });
       api.post('/deliveries/:id/void', { summary: 'Void a delivery recorded in error', scope: 'assistance:write', params: IdParams, body: VoidDeliveryBody, response: DeliveryView }, ({ params, body, principal, req }) =>
         change(req, principal, params.id, body.version, (d) => voidDelivery(params.id, d, body.reason)));
-      api.post('/beneficiaries/erase', { summary: 'Forget a person (right to erasure)', scope: ADMIN_SCOPE, body: EraseBody, response: ErasureResult, description: ERASE_DESCRIPTION }, ({ body, principal, req }) =>
+      api.post('/beneficiaries/erase', { summary: 'Forget a person (right to erasure)', scope: ADMIN_SCOPE, body: EraseBody, response: ErasureResult, errors: [404], excludeErrors: [409], description: ERASE_DESCRIPTION }, ({ body, principal, req }) =>
         eraseBeneficiary({ store, keyOf, logger: rt.logger, principal, body, correlationid: req.requestId }));
     },
   });

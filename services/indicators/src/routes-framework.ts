@@ -27,7 +27,7 @@ export function frameworkRoutes(api: Api, { store, envelopes, read, change }: Ro
     return frameworkView(a);
   });
 
-  api.get('/frameworks', { summary: 'Frameworks the caller may read', scope: R, query: z.strictObject({ country: Country.optional(), ...PageQuery }), response: FrameworkPage, tags: ['frameworks'] }, async ({ query, principal }) => {
+  api.get('/frameworks', { summary: 'Frameworks the caller may read', scope: R, query: z.strictObject({ country: Country.optional(), ...PageQuery }), response: FrameworkPage, excludeErrors: [422], tags: ['frameworks'] }, async ({ query, principal }) => {
     if (query.country) assertCountry(principal, query.country);
     const allowed = countryFilter(principal);
     const filter = query.country ? { country: query.country } : allowed ? { country: { $in: allowed } } : {};
@@ -69,7 +69,7 @@ export function frameworkRoutes(api: Api, { store, envelopes, read, change }: Ro
 
   api.get('/frameworks/:id/export', {
     summary: 'Export the framework, its indicators, baselines, targets and tags as one file', scope: R, params: FrameworkParams,
-    query: z.strictObject({ format: z.enum(['json', 'yaml']).default('json') }), response: FrameworkExport, produces: ['application/yaml'], tags: ['import/export'],
+    query: z.strictObject({ format: z.enum(['json', 'yaml']).default('json') }), response: FrameworkExport, produces: ['application/yaml'], excludeErrors: [422], tags: ['import/export'],
   }, async ({ params, query, principal, res }) => {
     const file = toFile((await read(principal, params.id)).state, { today: today() });
     res.attachment(`${params.id}.framework.${query.format}`);
@@ -94,7 +94,7 @@ export function frameworkRoutes(api: Api, { store, envelopes, read, change }: Ro
 
   api.get('/catalogues/alignments', { summary: 'SDG goals and targets, Global Compact objectives and SNIA specific objectives, fr and en', scope: R, response: AlignmentCatalogues, tags: ['catalogues'] }, async () => ALIGNMENT_CATALOGUES);
   api.get('/catalogues/rules', { summary: 'Sources, measures and dimensions an indicator rule may use', scope: R, response: RuleCatalogue, tags: ['catalogues'] }, async () => ruleCatalogue());
-  api.post('/catalogues/rules/check', { summary: 'Check a rule against the catalogue without saving anything', scope: R, body: z.strictObject({ rule: z.unknown() }), response: RuleCheck, tags: ['catalogues'] }, async ({ body }) => {
+  api.post('/catalogues/rules/check', { summary: 'Check a rule against the catalogue without saving anything', scope: R, body: z.strictObject({ rule: z.unknown() }), response: RuleCheck, excludeErrors: [409, 422], tags: ['catalogues'] }, async ({ body }) => {
     const problems = validateRule(body.rule);
     return { valid: problems.length === 0, problems };
   });

@@ -113,7 +113,7 @@ export function createApp(rt: Pick<Runtime, 'logger' | 'verify' | 'readiness' | 
         return { ...view, supportId };
       });
 
-      api.put('/partners/:id/contacts', { summary: 'Replace the contact people of a partner (role and work e-mail only; never published)', scope: 'partners:write', params: IdParams, body: ContactsBody, response: ContactsView, tags: TAGS }, async ({ params, body, principal }) => {
+      api.put('/partners/:id/contacts', { summary: 'Replace the contact people of a partner (role and work e-mail only; never published)', scope: 'partners:write', params: IdParams, body: ContactsBody, response: ContactsView, excludeErrors: [409, 422], tags: TAGS }, async ({ params, body, principal }) => {
         const current = await editable(principal, params.id);
         await store.contacts.put(current.id, current.country, body.contacts);
         return { id: current.id, contacts: body.contacts };

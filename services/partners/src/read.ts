@@ -36,7 +36,7 @@ export function listFilter(q: ListQuery, principal: Principal): Filter<Aggregate
 export function readRoutes(api: Api, store: PartnerStore) {
   const docs = store.partners.collection;
 
-  api.get('/partners', { summary: 'List partners (filter by country, type, level, tag, active; search a name prefix in any language)', scope: 'partners:read', query: ListQuery, response: PartnerPage, tags: ['partners'] }, async ({ query, principal }) => {
+  api.get('/partners', { summary: 'List partners (filter by country, type, level, tag, active; search a name prefix in any language)', scope: 'partners:read', query: ListQuery, response: PartnerPage, excludeErrors: [422], tags: ['partners'] }, async ({ query, principal }) => {
     const filter = listFilter(query, principal);
     const [items, total] = await Promise.all([
       docs.find(filter, { projection: { events: 0 } }).sort({ 'state.sortKey': 1, _id: 1 }).skip((query.page - 1) * query.pageSize).limit(query.pageSize).toArray(),

@@ -62,7 +62,7 @@ afterAll(async () => {
 
 async function get(path: string, token: string, method = 'GET') {
   const res = await fetch(`${projection.url}${path}`, { method, headers: { authorization: `Bearer ${token}` } });
-  return { status: res.status, body: await res.json() as Record<string, unknown> & { [k: string]: any } }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  return { status: res.status, body: await res.json() as Record<string, unknown> & { [k: string]: any } };
 }
 const check = async (route: string, path: string, token = external, method = 'GET') => {
   const r = await get(path, token, method);
@@ -100,5 +100,13 @@ describe('the reporting API documentation', () => {
     expect(results.lines.some((l: { deliveries: unknown[] }) => l.deliveries.length > 0)).toBe(true);
     await check('GET /reports/contributions', `/reports/contributions?framework=${FW}&period=PY1`);
     for (const lang of ['fr', 'en']) await check('GET /reports/factsheet', `/reports/factsheet?framework=${FW}&period=PY1&lang=${lang}`);
+  });
+
+  it('documents the 404 of the reports that name a framework without a published version, as they answer it', async () => {
+    const doc = await (await fetch(`${projection.url}/openapi.json`)).json() as { paths: Record<string, { get: { responses: Record<string, unknown> } }> };
+    for (const path of ['results', 'contributions', 'trainings-summary', 'assistance-summary', '3w', 'factsheet', 'iati']) {
+      expect(doc.paths[`/reports/${path}`]!.get.responses, path).toHaveProperty('404');
+      expect((await get(`/reports/${path}?framework=NONE-MA&period=PY1`, external)).status, path).toBe(404);
+    }
   });
 });

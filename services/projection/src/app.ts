@@ -115,13 +115,13 @@ export function createApp({ rt, generations, letters, status, startRebuild, supp
 
       api.get('/projection/status', { summary: 'Last sequence applied, lag behind the stream, throughput, dead letters', scope: 'reports:read', response: StatusAnswer }, () => status());
 
-      api.get('/admin/dead-letters', { summary: 'Events the projection could not process, with the reason', scope: 'projection:admin', query: z.strictObject(PageQuery), response: DeadLetterPage }, async ({ query }) => {
+      api.get('/admin/dead-letters', { summary: 'Events the projection could not process, with the reason', scope: 'projection:admin', query: z.strictObject(PageQuery), response: DeadLetterPage, excludeErrors: [422] }, async ({ query }) => {
         const { items, total } = await letters.list(query);
         return paged(items, total, query);
       });
-      api.post('/admin/dead-letters/:seq/replay', { summary: 'Project a dead-lettered event again after a fix', scope: 'projection:admin', params: z.strictObject({ seq: z.coerce.number().int().positive() }), response: ReplayAnswer }, ({ params, principal }) =>
+      api.post('/admin/dead-letters/:seq/replay', { summary: 'Project a dead-lettered event again after a fix', scope: 'projection:admin', params: z.strictObject({ seq: z.coerce.number().int().positive() }), response: ReplayAnswer, excludeErrors: [409] }, ({ params, principal }) =>
         letters.replay(params.seq, principal.actor));
-      api.post('/admin/rebuild', { summary: 'Rebuild the read model from the stream into a new generation; readers switch when it has caught up', scope: 'projection:admin', response: RebuildAnswer, status: 202 }, async ({ principal }) =>
+      api.post('/admin/rebuild', { summary: 'Rebuild the read model from the stream into a new generation; readers switch when it has caught up', scope: 'projection:admin', response: RebuildAnswer, status: 202, excludeErrors: [409, 422] }, async ({ principal }) =>
         startRebuild(principal.actor));
     },
   });

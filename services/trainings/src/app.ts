@@ -40,7 +40,7 @@ export function createApp(rt: Pick<Runtime, 'logger' | 'verify' | 'readiness' | 
     });
     api.get('/trainings', {
       summary: 'List trainings', description: 'Filters combine; the period (from, to) applies to the start date. Only the countries of your token are listed.',
-      scope: 'trainings:read', query: ListQuery, response: TrainingPage, tags: ['trainings'],
+      scope: 'trainings:read', query: ListQuery, response: TrainingPage, excludeErrors: [422], tags: ['trainings'],
     }, async ({ query, principal }) => {
       const filter = listFilter(query, principal);
       const [docs, total] = await Promise.all([

@@ -31,14 +31,14 @@ const fileName = (what: keyof typeof TABLE.file, q: { country?: string | undefin
 /** Summaries, 3W, results by line of work and contributions (read only; country scope and small-cell protection). */
 export function registerSummaryRoutes(api: Api, ctx: ReportContext): void {
   api.get('/reports/results', {
-    summary: 'Results by line of work: each framework node with its indicators\' progress and the trainings and deliveries of the period on it', scope: 'reports:read', query: FrameworkQuery, response: ResultsAnswer,
+    summary: 'Results by line of work: each framework node with its indicators\' progress and the trainings and deliveries of the period on it', scope: 'reports:read', query: FrameworkQuery, response: ResultsAnswer, errors: [404],
   }, async ({ query: q, principal }) => {
     guard(q, principal);
     return resultsByLine((await ctx.modelFor(q.asOf)).facts, q.framework, q.period, principal, ctx.protection(principal));
   });
 
   api.get('/reports/trainings-summary', {
-    summary: 'Trainings held and participants, in total and by topic, participant category, sex and region', scope: 'reports:read', query: SummaryQuery, response: SummaryAnswer, produces: TABLE_TYPES,
+    summary: 'Trainings held and participants, in total and by topic, participant category, sex and region', scope: 'reports:read', query: SummaryQuery, response: SummaryAnswer, errors: [404], produces: TABLE_TYPES,
   }, async ({ query: q, principal, res }) => {
     guard(q, principal);
     const facts = (await ctx.modelFor(q.asOf)).facts;
@@ -47,7 +47,7 @@ export function registerSummaryRoutes(api: Api, ctx: ReportContext): void {
   });
 
   api.get('/reports/assistance-summary', {
-    summary: 'People assisted (unique where keys exist, said per figure) and deliveries, by kind, partner, vulnerability, sex and age group', scope: 'reports:read', query: SummaryQuery, response: SummaryAnswer, produces: TABLE_TYPES,
+    summary: 'People assisted (unique where keys exist, said per figure) and deliveries, by kind, partner, vulnerability, sex and age group', scope: 'reports:read', query: SummaryQuery, response: SummaryAnswer, errors: [404], produces: TABLE_TYPES,
   }, async ({ query: q, principal, res }) => {
     guard(q, principal);
     const facts = (await ctx.modelFor(q.asOf)).facts;
@@ -57,7 +57,7 @@ export function registerSummaryRoutes(api: Api, ctx: ReportContext): void {
 
   api.get('/reports/3w', {
     summary: '3W/4W: who (partner) does what (activity line, kind) where (region) when (month, quarter or year), with a figure each', scope: 'reports:read',
-    query: SummaryQuery.extend({ granularity: Granularity }), response: ThreeWAnswer, produces: TABLE_TYPES,
+    query: SummaryQuery.extend({ granularity: Granularity }), response: ThreeWAnswer, errors: [404], produces: TABLE_TYPES,
   }, async ({ query: q, principal, res }) => {
     guard(q, principal);
     const facts = (await ctx.modelFor(q.asOf)).facts;
@@ -66,7 +66,7 @@ export function registerSummaryRoutes(api: Api, ctx: ReportContext): void {
   });
 
   api.get('/reports/contributions', {
-    summary: 'Contributions to SDG targets and goals, Global Compact objectives and SNIA specific objectives: indicators with actuals, and lines of work', scope: 'reports:read', query: FrameworkQuery, response: ContributionsAnswer,
+    summary: 'Contributions to SDG targets and goals, Global Compact objectives and SNIA specific objectives: indicators with actuals, and lines of work', scope: 'reports:read', query: FrameworkQuery, response: ContributionsAnswer, errors: [404],
   }, async ({ query: q, principal }) => {
     guard(q, principal);
     return contributions((await ctx.modelFor(q.asOf)).facts, q.framework, q.period, principal, ctx.protection(principal));
