@@ -18,7 +18,8 @@ const ASSETS: Record<string, { file: string; type: string }> = {
 /** One OpenAPI document the docs page offers: a name for its drop-down and the URL the browser fetches it from. */
 export interface ApiDocsSpec { name: string; url: string }
 
-const SPEC = /^([a-z][a-z0-9-]{0,39})=(\/[^\s,]*|https?:\/\/[^\s,]+)$/;
+// A path (never `//host`, which the browser reads as another origin) or an http(s) URL.
+const SPEC = /^([a-z][a-z0-9-]{0,39})=(\/(?!\/)[^\s,]*|https?:\/\/[^\s,/]+\/[^\s,]*)$/;
 
 /**
  * A setting listing the OpenAPI documents of the docs page, `name=url` comma-separated; a URL is a path on the page's
