@@ -80,6 +80,8 @@ describe('the API docs page', () => {
     // Open one operation: its documented success answer and errors show.
     await page.locator('.opblock-summary', { hasText: KNOWN.projection }).first().click();
     await page.locator('.responses-table .response[data-code="503"]').first().waitFor({ timeout: 10_000 });
+    await page.locator('.responses-table .response[data-code="200"]').first().scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${OUT}api-docs-operation.png`, fullPage: false });
     const hosts = new Set(requested.map((u) => new URL(u).hostname));
     expect([...hosts].filter((h) => h !== '127.0.0.1' && h !== 'localhost')).toEqual([]);
     expect(new Set(requested.filter((u) => u.includes('/openapi'))).size).toBe(5);
