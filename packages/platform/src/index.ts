@@ -21,3 +21,4 @@ export * from './partners.js';
 export * from './provision.js';
 export * from './metrics.js';
 export * from './download.js';
+export * from './docs.js';

@@ -8,6 +8,7 @@ import { IMPORT_DESCRIPTION, importDeliveries } from './import.js';
 import type { KeyMaker } from './keys.js';
 import { listDeliveries } from './list.js';
 import { CorrectDeliveryBody, IdParams, ListQuery, RecordDeliveryBody, VoidDeliveryBody } from './schemas.js';
+import { DeliveryDetail, DeliveryPage, DeliveryView, ErasureResult, ImportResult } from './responses.js';
 import type { DeliveryStore } from './store.js';
 import { templateRoute } from './template.js';
 import { ADMIN_SCOPE, deliveryView, historyView } from './views.js';
@@ -41,7 +42,7 @@ export function createApp(rt: Pick<Runtime, 'logger' | 'verify' | 'readiness' | 
     rawBodyTypes: [SHEET_TYPES.csv, SHEET_TYPES.xlsx],
     routes(api) {
       api.post('/deliveries', {
-        summary: 'Record a delivery', scope: 'assistance:write', body: RecordDeliveryBody, status: 201,
+        summary: 'Record a delivery', scope: 'assistance:write', body: RecordDeliveryBody, response: DeliveryView, status: 201,
         description: 'beneficiaries: {mode: "counts", rows: [{sex, ageGroup, flags, count}]} or {mode: "list", list: [{caseReference, sex, ageGroup | age, flags}]}.',
       }, async ({ body, principal, req, res }) => {
         assertCountry(principal, body.place.country);
@@ -55,13 +56,13 @@ export function createApp(rt: Pick<Runtime, 'logger' | 'verify' | 'readiness' | 
       });
       api.post('/deliveries/import', {
         summary: 'Import deliveries from a distribution list (CSV or XLSX), all or nothing', scope: 'assistance:write',
-        accepts: [SHEET_TYPES.csv, SHEET_TYPES.xlsx], status: 201, description: IMPORT_DESCRIPTION,
+        accepts: [SHEET_TYPES.csv, SHEET_TYPES.xlsx], response: ImportResult, status: 201, description: IMPORT_DESCRIPTION,
       }, ({ req, principal }) => importDeliveries({ store, keyOf, logger: rt.logger, req, principal, limits: importLimits }));
       templateRoute(api);
-      api.get('/deliveries', { summary: 'List deliveries (newest first), filtered and paged', scope: 'assistance:read', query: ListQuery }, ({ query, principal }) =>
+      api.get('/deliveries', { summary: 'List deliveries (newest first), filtered and paged', scope: 'assistance:read', query: ListQuery, response: DeliveryPage, excludeErrors: [422] }, ({ query, principal }) =>
         listDeliveries(store, query, principal));
       api.get('/deliveries/:id', {
-        summary: 'One delivery with its history', scope: 'assistance:read', params: IdParams,
+        summary: 'One delivery with its history', scope: 'assistance:read', params: IdParams, response: DeliveryDetail,
         description: `Beneficiary pseudonyms (key) only with ${ADMIN_SCOPE}; other callers get each person without it.`,
       }, async ({ params, principal }) => {
         const a = await deliveries.read(principal, params.id);
@@ -69,7 +70,7 @@ export function createApp(rt: Pick<Runtime, 'logger' | 'verify' | 'readiness' | 
       });
       commands.post(api, '/deliveries/:id/corrections', {
         summary: 'Correct a delivery: the fields given replace the current ones (omitted beneficiaries stay as they are)',
-        scope: 'assistance:write', params: IdParams, body: CorrectDeliveryBody,
+        scope: 'assistance:write', params: IdParams, body: CorrectDeliveryBody, response: DeliveryView,
         async decide(d, { params, body: { version: _version, reason, beneficiaries, ...changes } }) {
           const today = latestToday();
           if (changes.partnerId) await assertKnownPartners(store.partners, [changes.partnerId], changes.place?.country ?? d.place.country);
@@ -79,10 +80,10 @@ export function createApp(rt: Pick<Runtime, 'logger' | 'verify' | 'readiness' | 
         },
       });
       commands.post(api, '/deliveries/:id/void', {
-        summary: 'Void a delivery recorded in error', scope: 'assistance:write', params: IdParams, body: VoidDeliveryBody,
+        summary: 'Void a delivery recorded in error', scope: 'assistance:write', params: IdParams, body: VoidDeliveryBody, response: DeliveryView,
         decide: (d, { params, body }) => voidDelivery(params.id, d, body.reason),
       });
-      api.post('/beneficiaries/erase', { summary: 'Forget a person (right to erasure)', scope: ADMIN_SCOPE, body: EraseBody, description: ERASE_DESCRIPTION }, ({ body, principal, req }) =>
+      api.post('/beneficiaries/erase', { summary: 'Forget a person (right to erasure)', scope: ADMIN_SCOPE, body: EraseBody, response: ErasureResult, errors: [404], excludeErrors: [409], description: ERASE_DESCRIPTION }, ({ body, principal, req }) =>
         eraseBeneficiary({ store, keyOf, logger: rt.logger, principal, body, correlationid: req.requestId }));
     },
   });

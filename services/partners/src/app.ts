@@ -4,6 +4,7 @@ import { deactivate, provideSupport, reactivate, register, signAgreement, update
 import { checkParent, type HierarchyNode } from './hierarchy.js';
 import { readRoutes } from './read.js';
 import { AgreementBody, ContactsBody, DeactivateBody, IdParams, ReactivateBody, RegisterPartnerBody, SupportBody, UpdatePartnerBody } from './schemas.js';
+import { AgreementRecorded, ContactsView, PartnerView, SupportRecorded } from './responses.js';
 import type { PartnerStore } from './store.js';
 import { partnerView } from './views.js';
 
@@ -32,7 +33,7 @@ export function createApp(rt: Pick<Runtime, 'logger' | 'verify' | 'readiness' | 
     about: { title: 'Passerelle partners', description: 'Who the programme works with: partners, agreements, and the support each received.' },
     ...httpOptionsFrom(rt),
     routes(api) {
-      api.post('/partners', { summary: 'Register a partner (names unique per country, accents, case and punctuation ignored)', scope: 'partners:write', body: RegisterPartnerBody, status: 201, tags: TAGS }, async ({ body, principal, req, res }) => {
+      api.post('/partners', { summary: 'Register a partner (names unique per country, accents, case and punctuation ignored)', scope: 'partners:write', body: RegisterPartnerBody, response: PartnerView, status: 201, tags: TAGS }, async ({ body, principal, req, res }) => {
         assertCountry(principal, body.country);
         const id = randomUUID();
         const { contacts, ...profile } = body;
@@ -52,7 +53,7 @@ export function createApp(rt: Pick<Runtime, 'logger' | 'verify' | 'readiness' | 
         return partnerView(a, warnings);
       });
 
-      api.patch('/partners/:id', { summary: 'Update a partner (a rename is an event carrying the new names)', scope: 'partners:write', params: IdParams, body: UpdatePartnerBody, tags: TAGS }, ({ params, body, principal, req }) => store.renaming(params.id, async () => {
+      api.patch('/partners/:id', { summary: 'Update a partner (a rename is an event carrying the new names)', scope: 'partners:write', params: IdParams, body: UpdatePartnerBody, response: PartnerView, tags: TAGS }, ({ params, body, principal, req }) => store.renaming(params.id, async () => {
         const { version, effectiveDate, ...patch } = body;
         const current = await partners.editable(principal, params.id, version);
         const warnings = patch.parentId ? await checkParent(hierarchyNode, { id: current.id, country: current.country }, patch.parentId) : [];
@@ -73,11 +74,11 @@ export function createApp(rt: Pick<Runtime, 'logger' | 'verify' | 'readiness' | 
         return partnerView(a, warnings);
       }));
 
-      commands.post(api, '/partners/:id/deactivate', { summary: 'Deactivate a partner', scope: 'partners:write', params: IdParams, body: DeactivateBody, tags: TAGS, decide: (p, { params, body }) => deactivate(params.id, p, body, { today: today() }) });
+      commands.post(api, '/partners/:id/deactivate', { summary: 'Deactivate a partner', scope: 'partners:write', params: IdParams, body: DeactivateBody, response: PartnerView, tags: TAGS, decide: (p, { params, body }) => deactivate(params.id, p, body, { today: today() }) });
 
-      commands.post(api, '/partners/:id/reactivate', { summary: 'Reactivate a deactivated partner', scope: 'partners:write', params: IdParams, body: ReactivateBody, tags: TAGS, decide: (p, { params, body }) => reactivate(params.id, p, body, { today: today() }) });
+      commands.post(api, '/partners/:id/reactivate', { summary: 'Reactivate a deactivated partner', scope: 'partners:write', params: IdParams, body: ReactivateBody, response: PartnerView, tags: TAGS, decide: (p, { params, body }) => reactivate(params.id, p, body, { today: today() }) });
 
-      api.post('/partners/:id/agreements', { summary: 'Record an agreement with a partner', scope: 'partners:write', params: IdParams, body: AgreementBody, status: 201, tags: TAGS }, async ({ params, body, principal, req, res }) => {
+      api.post('/partners/:id/agreements', { summary: 'Record an agreement with a partner', scope: 'partners:write', params: IdParams, body: AgreementBody, response: AgreementRecorded, status: 201, tags: TAGS }, async ({ params, body, principal, req, res }) => {
         const { version, ...terms } = body;
         const agreementId = randomUUID();
         const { aggregate, decision } = await partners.change({ req, principal }, params.id, version, (p) => signAgreement(params.id, p, { id: agreementId, ...terms }));
@@ -85,7 +86,7 @@ export function createApp(rt: Pick<Runtime, 'logger' | 'verify' | 'readiness' | 
         return { ...partnerView(aggregate, decision.warnings), agreementId };
       });
 
-      api.post('/partners/:id/support', { summary: 'Record support provided to a partner', scope: 'partners:write', params: IdParams, body: SupportBody, status: 201, tags: TAGS }, async ({ params, body, principal, req, res }) => {
+      api.post('/partners/:id/support', { summary: 'Record support provided to a partner', scope: 'partners:write', params: IdParams, body: SupportBody, response: SupportRecorded, status: 201, tags: TAGS }, async ({ params, body, principal, req, res }) => {
         const { version, ...support } = body;
         const supportId = randomUUID();
         const { aggregate, decision } = await partners.change({ req, principal }, params.id, version, (p) => provideSupport(params.id, p, { id: supportId, ...support }, { today: today() }));
@@ -93,7 +94,7 @@ export function createApp(rt: Pick<Runtime, 'logger' | 'verify' | 'readiness' | 
         return { ...partnerView(aggregate, decision.warnings), supportId };
       });
 
-      api.put('/partners/:id/contacts', { summary: 'Replace the contact people of a partner (role and work e-mail only; never published)', scope: 'partners:write', params: IdParams, body: ContactsBody, tags: TAGS }, async ({ params, body, principal }) => {
+      api.put('/partners/:id/contacts', { summary: 'Replace the contact people of a partner (role and work e-mail only; never published)', scope: 'partners:write', params: IdParams, body: ContactsBody, response: ContactsView, excludeErrors: [409, 422], tags: TAGS }, async ({ params, body, principal }) => {
         const current = await partners.editable(principal, params.id);
         await store.contacts.put(current.id, current.country, body.contacts);
         return { id: current.id, contacts: body.contacts };

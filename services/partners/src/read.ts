@@ -3,6 +3,7 @@ import { assertCountry, countryFilter, STATE_ONLY, type AggregateDoc, type Api, 
 import type { Partner } from './domain.js';
 import { prefixPattern } from './names.js';
 import { IdParams, ListQuery } from './schemas.js';
+import { PartnerDetail, PartnerPage } from './responses.js';
 import type { PartnerStore } from './store.js';
 import { partnerRef, partnerSummary, partnerView } from './views.js';
 
@@ -35,11 +36,11 @@ export function listFilter(q: ListQuery, principal: Principal): Filter<Aggregate
 export function readRoutes(api: Api, store: PartnerStore) {
   const docs = store.partners.collection;
 
-  api.get('/partners', { summary: 'List partners (filter by country, type, level, tag, active; search a name prefix in any language)', scope: 'partners:read', query: ListQuery, tags: ['partners'] }, async ({ query, principal }) => {
+  api.get('/partners', { summary: 'List partners (filter by country, type, level, tag, active; search a name prefix in any language)', scope: 'partners:read', query: ListQuery, response: PartnerPage, excludeErrors: [422], tags: ['partners'] }, async ({ query, principal }) => {
     return store.partners.page(listFilter(query, principal), query, { sort: { 'state.sortKey': 1, _id: 1 } }, partnerSummary);
   });
 
-  api.get('/partners/:id', { summary: 'One partner with its agreements, support history, contacts and event history', scope: 'partners:read', params: IdParams, tags: ['partners'] }, async ({ params, principal }) => {
+  api.get('/partners/:id', { summary: 'One partner with its agreements, support history, contacts and event history', scope: 'partners:read', params: IdParams, response: PartnerDetail, tags: ['partners'] }, async ({ params, principal }) => {
     const a = await store.partners.get(params.id);
     assertCountry(principal, a.country);
     const [history, contacts, parent, children] = await Promise.all([

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError, METRICS, countryList, loadConfig, runIfEntryPoint, serviceConfigShape, startRuntime } from '@passerelle/platform';
+import { ApiDocsSpecsSetting, ConfigError, METRICS, countryList, loadConfig, runIfEntryPoint, sameOriginSpecs, serviceConfigShape, startRuntime } from '@passerelle/platform';
 import { createApp } from './app.js';
 import { deadLetters } from './dead-letters.js';
 import { createFactCache } from './query/fact-cache.js';
@@ -42,6 +42,11 @@ export const configShape = {
   PROJECTION_SOURCE_CACHE: z.coerce.number().int().min(1).default(200_000),
   /** Facts kept in memory for repeated report queries until the model changes; 0 turns the cache off. */
   REPORT_CACHE_FACTS: z.coerce.number().int().min(0).default(200_000),
+  /**
+   * The OpenAPI documents of the /docs page, `name=url` comma-separated. The default suits one origin (the proxy routes
+   * /openapi/<name>.json to each service); development names each service's own port.
+   */
+  DOCS_OPENAPI_URLS: ApiDocsSpecsSetting.prefault(sameOriginSpecs(['trainings', 'assistance', 'partners', 'indicators', 'projection'])),
 };
 
 /** Starts the projection: consumes every event into the read model and serves the reporting API. */
@@ -90,7 +95,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env) {
   if (config.PROJECTION_ROLE === 'all') rt.metrics.watchConsumer(rt.jsm, rt.streams.stream, config.PROJECTION_CONSUMER);
   rt.metrics.gauge(METRICS.projectionLag, 'Events of this partition not yet applied to the read model', [], async (set) => set({}, (await status()).lag));
   rt.metrics.gauge(METRICS.projectionCheckpoint, 'Highest stream sequence applied to the current generation', [], async (set) => set({}, (await status()).lastApplied));
-  const url = await rt.listen(createApp({ rt, generations, letters, status, startRebuild, suppressionThreshold: config.SUPPRESSION_THRESHOLD }));
+  const url = await rt.listen(createApp({ rt, generations, letters, status, startRebuild, suppressionThreshold: config.SUPPRESSION_THRESHOLD, docs: config.DOCS_OPENAPI_URLS }));
   return { url, rt, generations };
 }
 

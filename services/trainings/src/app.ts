@@ -28,7 +28,7 @@ export function createApp(rt: Pick<Runtime, 'logger' | 'verify' | 'readiness' | 
     });
     api.get('/trainings', {
       summary: 'List trainings', description: 'Filters combine; the period (from, to) applies to the start date. Only the countries of your token are listed.',
-      scope: 'trainings:read', query: ListQuery, response: TrainingPage, tags: ['trainings'],
+      scope: 'trainings:read', query: ListQuery, response: TrainingPage, excludeErrors: [422], tags: ['trainings'],
     }, async ({ query, principal }) => store.trainings.page(listFilter(query, principal), query, { sort: { 'state.startDate': -1, _id: 1 } }, (a) => view(a)));
     api.get('/trainings/:id', { summary: 'One training, with its latest and previous attendance', description: 'The ETag header is the version to send back with a change.', scope: 'trainings:read', params: IdParams, response: TrainingView, tags: ['trainings'] }, async ({ params, principal, res }) => {
       const a = await trainings.read(principal, params.id);
