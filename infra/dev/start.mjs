@@ -102,8 +102,11 @@ if (SERVICES.some((s) => !existsSync(join(root, 'services', s.name, 'dist', 'mai
 const jwtSecret = process.env.JWT_SECRET ?? secret('jwt-secret');
 const common = { NATS_URL: natsUrl, MONGO_URL: mongoUrl, JWT_SECRET: jwtSecret, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' };
 // Each service gets only its own secrets: the beneficiary key secret finds people in the keyring, so only assistance holds it.
+// The API docs page (projection, /docs) fetches each service's document from its own port: there is no proxy here to
+// put them on one origin, and the documents allow any origin.
 const own = {
   assistance: { BENEFICIARY_KEY_SECRET: beneficiaryKeySecret ?? secret('beneficiary-key-secret') },
+  projection: { DOCS_OPENAPI_URLS: SERVICES.map((s) => `${s.name}=http://127.0.0.1:${s.port}/openapi.json`).join(',') },
 };
 for (const s of SERVICES) {
   run(s.name, process.execPath, [join('services', s.name, 'dist', 'main.js')], { ...common, ...own[s.name], PORT: String(s.port), MONGO_DB: s.db, HOST: '127.0.0.1' });
@@ -121,6 +124,7 @@ if (!args.has('--no-demo') && !existsSync(demoFlag) && existsSync(join(root, 'in
 console.log(`
 Passerelle is running (logs in .data/logs/):
 ${SERVICES.map((s) => `  ${s.name.padEnd(11)} http://127.0.0.1:${s.port}   (OpenAPI: /openapi.json)`).join('\n')}
+  API docs    http://127.0.0.1:3005/docs   (every service, no token; events: /asyncapi)
   NATS        ${natsUrl}
   MongoDB     ${mongoUrl}
 

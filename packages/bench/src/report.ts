@@ -25,6 +25,20 @@ export function tablesOf(results: Any): Table[] {
       ],
     });
   }
+  const ag = results.aggregates as Any | undefined;
+  if (ag) {
+    const ms = (x: Any) => `mean ${x.mean} · p50 ${x.p50} · p99 ${x.p99}`;
+    tables.push({
+      title: `Aggregate store: one command on a new aggregate vs one with ${n(ag.historyEvents)} events (${ag.samples} each, ms)`,
+      rows: [
+        ['write (read + conditional append), new', ms(ag.writeMs.fresh)],
+        [`write, ${n(ag.historyEvents)} events`, `${ms(ag.writeMs.long)} (p50 ${ag.ratio.write}×, mean ${ag.ratio.writeMean}× new)`],
+        ['relay publish (outbox → JetStream → history), new', ms(ag.publishMs.fresh)],
+        [`relay publish, ${n(ag.historyEvents)} events`, `${ms(ag.publishMs.long)} (p50 ${ag.ratio.publish}×, mean ${ag.ratio.publishMean}× new)`],
+        ['document bytes: new / long / long had events stayed inline', `${n(ag.documentBytes.fresh)} / ${n(ag.documentBytes.long)} / ${n(ag.documentBytes.longIfEventsStayedInline)}`],
+      ],
+    });
+  }
   const p = results.projection as Any | undefined;
   if (p) {
     tables.push({
@@ -69,6 +83,23 @@ export function tablesOf(results: Any): Table[] {
     tables.push({
       title: `4. Report queries: ${q.connections} concurrent clients, ${q.seconds} s each, model of ${n(results.rebuild?.events ?? q.events)} events (${n(q.facts)} facts), REPORT_CACHE_FACTS ${q.reportCache ?? 'default'}`,
       rows: (q.endpoints as Any[]).map((e) => [e.path, e.error ? `failed: ${e.error}` : `${e.perSecond} req/s, p50 ${e.p50} ms, p99 ${e.p99} ms (first ${e.firstMs} ms; ${e.non2xx} non-2xx, ${e.errors} errors, ${e.timeouts} timeouts)`]),
+    });
+    if (q.asOf?.answers?.length) {
+      tables.push({
+        title: `4b. As of a never-asked instant (${q.asOf.answers[0].asOf}), cold, against the same report now, cold; collections created: ${q.asOf.collectionsCreated}`,
+        rows: (q.asOf.answers as Any[]).map((a) => [a.path, a.error ? `failed: ${a.error}` : `${a.coldMs} ms as of ÷ ${a.coldNowMs} ms now = **${a.ratioToNow}**`]),
+      });
+    }
+  }
+  const d = results.dashboard as Any | undefined;
+  if (d) {
+    tables.push({
+      title: `6. Dashboard under live ingestion: ${d.connections} clients for ${d.seconds} s on a model of ${n(d.modelEvents)} events while ${d.ingestion.targetPerSecond} events/s arrive`,
+      rows: [
+        ...(d.endpoints as Any[]).map((e): Row => [e.path, e.ok ? `${e.ok} answers (${Math.round((e.ok / d.seconds) * 10) / 10}/s), p50 ${e.p50} ms, p99 ${e.p99} ms (cold first answer ${e.firstMs} ms; ${e.non2xx} non-2xx, ${e.errors} errors, ${e.timeouts} timeouts)` : `**no answer completed within the run** (cold first answer ${e.firstMs} ms; ${e.timeouts} timeouts)`]),
+        ['worst p99', (d.endpoints as Any[]).some((e) => !e.ok) ? '**above the run\'s length** (an endpoint never answered under load)' : `**${d.worstP99} ms**`],
+        ['ingestion', `${d.ingestion.published} events published (${d.ingestion.publishedPerSecond}/s), ${d.ingestion.appliedDuringLoad} applied during the load, lag at the end ${d.ingestion.lagAtEnd}`],
+      ],
     });
   }
   const c = results.commands as Any | undefined;

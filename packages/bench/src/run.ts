@@ -6,15 +6,17 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startInfra, type Space } from './infra.js';
 import { printTables, tablesOf, writeResults } from './report.js';
+import { aggregatesScenario } from './scenarios/aggregates.js';
 import { commandsScenario } from './scenarios/commands.js';
 import { freshnessScenario } from './scenarios/freshness.js';
 import { projectionScenario } from './scenarios/projection.js';
 import { queriesScenario } from './scenarios/queries.js';
+import { dashboardScenario } from './scenarios/dashboard.js';
 import { rebuildScenario } from './scenarios/rebuild.js';
 import { storageScenario } from './scenarios/storage.js';
 import { stopChildren } from './services.js';
 
-const SCENARIOS = ['storage', 'projection', 'freshness', 'rebuild', 'queries', 'commands'] as const;
+const SCENARIOS = ['storage', 'aggregates', 'projection', 'freshness', 'rebuild', 'queries', 'dashboard', 'commands'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const { values } = parseArgs({
@@ -33,6 +35,7 @@ const { values } = parseArgs({
     'projection-batch': { type: 'string', default: process.env.BENCH_PROJECTION_BATCH },
     'report-cache': { type: 'string', default: process.env.BENCH_REPORT_CACHE },
     'setup-budget': { type: 'string', default: process.env.BENCH_SETUP_BUDGET },
+    'ingest-rate': { type: 'string', default: process.env.BENCH_INGEST_RATE },
     help: { type: 'boolean', default: false },
   },
 });
@@ -40,9 +43,9 @@ const { values } = parseArgs({
 if (values.help) {
   console.log(`npm run bench -- [--scenario all|${SCENARIOS.join('|')}[,...]] [--quick] [--events N] [--rebuild-events N]
        [--seconds S] [--rates 100,500,1000] [--connections C] [--seed N] [--profile] [--raw-budget S] [--setup-budget S]
-       [--projection-batch N] [--report-cache N]
+       [--projection-batch N] [--report-cache N] [--ingest-rate N]
   (or BENCH_SCENARIO, BENCH_QUICK=1, BENCH_EVENTS, BENCH_REBUILD_EVENTS, BENCH_SECONDS, BENCH_RATES, BENCH_CONNECTIONS, BENCH_SEED, BENCH_PROFILE=1, BENCH_RAW_BUDGET, BENCH_SETUP_BUDGET,
-   BENCH_PROJECTION_BATCH, BENCH_REPORT_CACHE)`);
+   BENCH_PROJECTION_BATCH, BENCH_REPORT_CACHE, BENCH_INGEST_RATE)`);
   process.exit(0);
 }
 
@@ -79,14 +82,16 @@ try {
     const t0 = performance.now();
     try {
       if (s === 'storage') results.storage = await storageScenario(infra, { sizes: quick ? [1_000, 4_000, 16_000] : [1_000, 10_000, 100_000], samples: 20, log });
+      if (s === 'aggregates') results.aggregates = await aggregatesScenario(infra, { history: 10_000, samples: quick ? 30 : 200, log });
       if (s === 'projection') results.projection = await projectionScenario(infra, { events, seed, profile: values.profile, rawBudgetSeconds: num(values['raw-budget'], quick ? 20 : 120), maxBatch: values['projection-batch'] ? num(values['projection-batch'], 0) : undefined, log });
       if (s === 'freshness') results.freshness = await freshnessScenario(infra, { rates: list(values.rates, [100, 500, 1000]), seconds: num(values.seconds, quick ? 5 : 20), setupBudgetSeconds: num(values['setup-budget'], quick ? 60 : 600), log });
-      if (s === 'rebuild' || (s === 'queries' && !rebuilt)) {
+      if (s === 'rebuild' || ((s === 'queries' || s === 'dashboard') && !rebuilt)) {
         const r = await rebuildScenario(infra, { events: rebuildEvents, seed, log });
         rebuilt = r.space;
         results.rebuild = r.result;
       }
       if (s === 'queries') results.queries = await queriesScenario(infra, rebuilt!, { connections: num(values.connections, 10), seconds: num(values.seconds, quick ? 5 : 20), reportCache: values['report-cache'] ? num(values['report-cache'], 0) : undefined, firstTimeoutSeconds: quick ? 300 : 1800, log });
+      if (s === 'dashboard') results.dashboard = await dashboardScenario(infra, rebuilt!, { modelEvents: rebuildEvents, seed, eventsPerSecond: num(values['ingest-rate'], 20), connections: num(values.connections, 10), seconds: num(values.seconds, quick ? 10 : 30), log });
       if (s === 'commands') results.commands = await commandsScenario(infra, { rates: list(values.rates, quick ? [50, 100, 200, 400] : [50, 100, 200, 300, 400, 600, 800, 1000, 1500, 2000]), seconds: num(values.seconds, quick ? 5 : 10), p99Ms: 50, rawBudgetSeconds: num(values['raw-budget'], quick ? 20 : 120), log });
     } catch (e) {
       failed = true;

@@ -30,6 +30,15 @@ describe('the reverse proxy (Caddy)', () => {
     }
   });
 
+  it('routes the API docs page and each service\'s OpenAPI document on one origin, as the page expects by default', () => {
+    expect(caddyfile).toMatch(/handle \/docs\* \{\s+reverse_proxy projection:3005[\s}]/);
+    expect(caddyfile).toMatch(/handle \/asyncapi\* \{\s+reverse_proxy projection:3005[\s}]/);
+    expect(envOf('projection').DOCS_OPENAPI_URLS).toBeUndefined();
+    for (const service of ['trainings', 'assistance', 'partners', 'indicators', 'projection']) {
+      expect(caddyfile, service).toMatch(new RegExp(`handle /openapi/${service}\\.json \\{\\s+reverse_proxy ${service}:${envOf(service).PORT}[\\s}]`));
+    }
+  });
+
   it('keeps /metrics and health checks off the public edge; services trust only the proxy\'s address', () => {
     expect(caddyfile).toMatch(/respond \/metrics\* 404/);
     expect(caddyfile).toMatch(/respond \/health\/\* 404/);

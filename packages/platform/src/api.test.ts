@@ -163,6 +163,8 @@ describe('what the docs derive from a route', () => {
     expect(errorStatuses({ method: 'get', params: z.object({ id: z.string() }) })).toEqual([400, 401, 403, 404, 429, 503]);
     expect(errorStatuses({ method: 'get', query: z.object({}) })).toEqual([400, 401, 403, 422, 429, 503]);
     expect(errorStatuses({ method: 'post', body: z.object({}) })).toEqual([400, 401, 403, 409, 413, 415, 422, 429, 503]);
+    // A route says what it adds (a 404 without a path parameter) and what its shape suggests but it cannot give.
+    expect(errorStatuses({ method: 'post', body: z.object({}), errors: [404], excludeErrors: [409, 422] })).toEqual([400, 401, 403, 404, 413, 415, 429, 503]);
   });
   it('makes an example of a schema, its own examples first', () => {
     expect(exampleOf({ type: 'object', properties: { date: { type: 'string', format: 'date' }, n: { type: 'integer', minimum: 0 }, kind: { enum: ['food', 'cash'] }, tags: { type: 'array', items: { type: 'string' } } } }))

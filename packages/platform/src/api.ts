@@ -26,6 +26,11 @@ export interface RouteSpec<B extends Schema = undefined, Q extends Schema = unde
    * `accepts` takes JSON only.
    */
   accepts?: string[];
+  /**
+   * The JSON body of a route that reads its body itself (e.g. a file it checks whole, listing every problem): shown in
+   * the docs with an example, never validated by the kit.
+   */
+  documentedBody?: z.ZodType;
   /** Non-JSON responses it can give (e.g. text/csv). */
   produces?: string[];
   /** Groups in the docs; the path's first segment unless said. */
@@ -34,6 +39,8 @@ export interface RouteSpec<B extends Schema = undefined, Q extends Schema = unde
   operationId?: string;
   /** Error statuses beside those the kit knows the route can give (see `errorStatuses`). */
   errors?: number[];
+  /** Statuses the kit assumes from the route's shape that this route cannot give (e.g. 409 for a write without a version). */
+  excludeErrors?: number[];
 }
 
 export interface RouteInput<B, Q, P> {
@@ -47,7 +54,7 @@ export interface RouteInput<B, Q, P> {
 
 /** Declares routes with zod schemas: inputs are validated before the handler, and the OpenAPI document follows. */
 export function createApi(router: Router) {
-  const routes: Array<RouteSpec<Schema, Schema, Schema> & { method: Method; path: string }> = [];
+  const routes: DeclaredRoute[] = [];
 
   function add(method: Method) {
     return <B extends Schema = undefined, Q extends Schema = undefined, P extends Schema = undefined>(
@@ -74,6 +81,8 @@ export function createApi(router: Router) {
   return {
     router,
     /** Every non-JSON media type some route accepts, so the app can read those bodies raw. */
+    /** Every route declared so far. */
+    routes: (): readonly DeclaredRoute[] => routes,
     rawTypes: () => [...new Set(routes.flatMap((r) => r.accepts ?? []))].filter((t) => t !== JSON_TYPE),
     get: add('get'), post: add('post'), put: add('put'), patch: add('patch'), delete: add('delete'),
     /** The OpenAPI 3.1 document of every route declared so far. */
@@ -83,6 +92,8 @@ export function createApi(router: Router) {
   };
 }
 export type Api = ReturnType<typeof createApi>;
+/** A route as declared: its method, express path (`/trainings/:id`) and spec. */
+export type DeclaredRoute = RouteSpec<Schema, Schema, Schema> & { method: Method; path: string };
 
 const JSON_TYPE = 'application/json';
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH']);
@@ -118,7 +129,7 @@ export const operationIdOf = (method: string, path: string) => method + path.spl
  * or country), 429 (rate limit), 503 (database or bus unavailable). Inputs: 400. A path parameter: 404. Writes: 409
  * (version or duplicate), 422 (a business rule), and with a body 413 and 415. A read with a query: 422 (e.g. a period).
  */
-export function errorStatuses(r: Pick<RouteSpec<Schema, Schema, Schema>, 'query' | 'params' | 'body' | 'accepts' | 'errors'> & { method: string }): number[] {
+export function errorStatuses(r: Pick<RouteSpec<Schema, Schema, Schema>, 'query' | 'params' | 'body' | 'accepts' | 'errors' | 'excludeErrors'> & { method: string }): number[] {
   const out = new Set([401, 403, 429, 503]);
   if (r.query || r.params || r.body) out.add(400);
   if (r.params) out.add(404);
@@ -127,6 +138,7 @@ export function errorStatuses(r: Pick<RouteSpec<Schema, Schema, Schema>, 'query'
     if (r.body || r.accepts) out.add(413).add(415);
   } else if (r.query) out.add(422);
   for (const e of r.errors ?? []) out.add(e);
+  for (const e of r.excludeErrors ?? []) out.delete(e);
   return [...out].sort();
 }
 
@@ -177,7 +189,7 @@ function problemResponse(status: number) {
   };
 }
 
-function openApiDocument(info: { title: string; version: string; description: string }, routes: Array<RouteSpec<Schema, Schema, Schema> & { method: Method; path: string }>) {
+function openApiDocument(info: { title: string; version: string; description: string }, routes: readonly DeclaredRoute[]) {
   const paths: Record<string, Record<string, unknown>> = {};
   const used = new Set<string>();
   for (const r of routes) {
@@ -192,8 +204,9 @@ function openApiDocument(info: { title: string; version: string; description: st
     }
     const content: Record<string, unknown> = {};
     for (const t of r.accepts ?? []) content[t] = { schema: { type: 'string', format: 'binary' } };
-    if (r.body) {
-      const s = jsonSchema(r.body, 'input');
+    const bodySchema = r.body ?? r.documentedBody;
+    if (bodySchema) {
+      const s = jsonSchema(bodySchema, 'input');
       content[JSON_TYPE] = { schema: s, example: exampleOf(s as JsonSchema) };
     }
     const ok: Record<string, unknown> = {};
@@ -249,3 +262,8 @@ export const PageQuery = {
 
 /** The envelope of a paged list. */
 export const paged = <T>(items: T[], total: number, q: { page: number; pageSize: number }) => ({ items, page: q.page, pageSize: q.pageSize, total, pages: Math.ceil(total / q.pageSize) });
+
+/** The response schema of a paged list of `item` (what `paged` makes). */
+export const pageOf = <T extends z.ZodType>(item: T) => z.object({
+  items: z.array(item), page: z.number().int().min(1), pageSize: z.number().int().min(1), total: z.number().int().nonnegative(), pages: z.number().int().nonnegative(),
+});

@@ -14,7 +14,7 @@ export const SheetDownloadQuery = z.strictObject({ format: z.enum(['xlsx', 'csv'
 export function sheetDownloadRoute(api: Api, path: string, opts: { summary: string; description: string; scope: string; tag?: string; file: string },
   make: (format: 'xlsx' | 'csv', lang: 'fr' | 'en') => Promise<Buffer>) {
   api.get(path, {
-    summary: opts.summary, description: opts.description, scope: opts.scope, query: SheetDownloadQuery, produces: [SheetFormat.xlsx, SheetFormat.csv],
+    summary: opts.summary, description: opts.description, scope: opts.scope, query: SheetDownloadQuery, produces: [SheetFormat.xlsx, SheetFormat.csv], excludeErrors: [422],
     ...(opts.tag ? { tags: [opts.tag] } : {}),
   }, async ({ query, res }) => {
     const body = await make(query.format, query.lang);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
-import { createApi, type Api } from './api.js';
+import { createApi, type Api, type DeclaredRoute } from './api.js';
+import { serveOpenApi } from './docs.js';
 import helmet from 'helmet';
 import { rateLimit } from 'express-rate-limit';
 import { pinoHttp } from 'pino-http';
@@ -39,6 +40,13 @@ export interface HttpAppOptions {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+// The routes of the last app made per service, so tests of this process can check real answers against the schemas
+// the routes declare (and so the documentation cannot drift from the handlers unnoticed).
+const declared = new Map<string, readonly DeclaredRoute[]>();
+
+/** The routes a service declared (method, express path, spec) in this process, for tests that check its answers. */
+export const declaredRoutes = (service: string): readonly DeclaredRoute[] => declared.get(service) ?? [];
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
 /** An express app with the platform's middleware: security headers, request ids, logs, spans, auth, problem+json. */
@@ -46,6 +54,7 @@ export function createHttpApp(opts: HttpAppOptions): Express {
   const app = express();
   const api = createApi(express.Router());
   opts.routes(api);
+  declared.set(opts.service, api.routes());
   const rawTypes = [...new Set([...(opts.rawBodyTypes ?? []), ...api.rawTypes()])];
   app.disable('x-powered-by');
   app.set('trust proxy', opts.trustProxy ?? false);
@@ -113,9 +122,7 @@ export function createHttpApp(opts: HttpAppOptions): Express {
     const { contentType, body } = await opts.metrics.render();
     res.type(contentType).send(body);
   });
-  app.get('/openapi.json', (_req, res) => {
-    res.json(api.openapi({ title: opts.about?.title ?? `Passerelle ${opts.service}`, version: opts.about?.version ?? '1.0.0', description: opts.about?.description ?? '' }));
-  });
+  serveOpenApi(app, opts.service, () => api.openapi({ title: opts.about?.title ?? `Passerelle ${opts.service}`, version: opts.about?.version ?? '1.0.0', description: opts.about?.description ?? '' }));
   opts.publicRoutes?.(app);
 
   app.use(rateLimit({

@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Collection } from 'mongodb';
 import { isolatedEnv, eventually, testToken } from '../../testkit/src/index.js';
 import { loadConfig, serviceConfigShape } from './config.js';
 import { PoisonMessageError, startConsumer } from './consumer.js';
 import { createHttpApp, httpOptionsFrom } from './http.js';
 import { METRICS } from './metrics.js';
 import { startRuntime, type Runtime } from './runtime.js';
-import type { AggregateDoc } from './aggregate-store.js';
+import { createAggregateStore } from './aggregate-store.js';
 
 // The /metrics of a real runtime: HTTP latency by route template and status, the streams, dead letters, the
 // consumer's pending and redelivered counts, and the outbox backlog, read from the real servers at scrape time.
@@ -76,8 +75,9 @@ describe('/metrics', () => {
   });
 
   it('reports the outbox backlog: aggregates with events JetStream has not acknowledged', async () => {
-    const things = rt.db.collection('things') as unknown as Collection<AggregateDoc<never>>;
-    rt.relay.watch(things);
+    const store = createAggregateStore({ db: rt.db, collection: 'things', what: 'thing' });
+    const things = store.collection;
+    rt.relay.watch(store.outbox);
     expect(value(await scrape(), METRICS.outboxBacklog)).toBe(0);
     await things.insertMany([{ _id: 'a', unpublished: true }, { _id: 'b', unpublished: true }, { _id: 'c', unpublished: false }] as never);
     expect(value(await scrape(), METRICS.outboxBacklog)).toBe(2);

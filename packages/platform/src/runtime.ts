@@ -3,6 +3,7 @@ import type { Express } from 'express';
 import { setServedCountries } from '@passerelle/contracts';
 import type { Db } from 'mongodb';
 import { createVerifier } from './auth.js';
+import { detectBackend, needsAggregateLock } from './backend.js';
 import type { BaseConfig } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { connectMongo } from './mongo.js';
@@ -24,6 +25,9 @@ export async function startRuntime(service: string, config: BaseConfig, opts: { 
   if (config.STREAMS_PROVISION === 'auto') await ensureEventStreams(jsm, streams);
   else await awaitEventStreams(jsm, streams, { logger });
   const { client, db } = await connectMongo(config.MONGO_URL, config.MONGO_DB, logger);
+  // Asked once here and remembered per handle: the stores take the per-aggregate lock only on FerretDB.
+  const backend = await detectBackend(db);
+  logger.info({ ...backend, aggregateLock: needsAggregateLock(backend) }, 'database backend');
   const verify = createVerifier({ secret: config.JWT_SECRET, publicKeyPem: config.JWT_PUBLIC_KEY, jwksUrl: config.JWT_JWKS_URL, maxTtlSeconds: config.JWT_MAX_TTL, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
   const relay = createRelay({ js, prefix: streams.prefix, logger });
   const metrics = createMetrics(service);
@@ -45,7 +49,7 @@ export async function startRuntime(service: string, config: BaseConfig, opts: { 
   };
 
   return {
-    service, config, logger, nc, js, jsm, streams, db, mongo: client, verify, relay, readiness, metrics,
+    service, config, logger, nc, js, jsm, streams, db, backend, mongo: client, verify, relay, readiness, metrics,
     /** Registers work to finish at shutdown (run in reverse order, after the HTTP server stops accepting). */
     onShutdown(fn: () => Promise<void>) {
       closers.push(fn);

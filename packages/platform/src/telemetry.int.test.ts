@@ -54,7 +54,7 @@ describe('trace context across the outbox and NATS', () => {
 
     // The relay starts after the request ended: the trace comes from what was stored with the event.
     const relay = createRelay({ js, prefix: env.prefix, logger, staleMs: 0 });
-    relay.watch(store.collection as never);
+    relay.watch(store.outbox);
     const seen: string[] = [];
     const consumer = await startConsumer({ nc, js, jsm, streams, logger, durable: 'otel', filterSubjects: [`${env.prefix}.>`], handler: async () => {
       seen.push(trace.getActiveSpan()?.spanContext().traceId ?? 'none');

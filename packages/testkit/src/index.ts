@@ -65,3 +65,5 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
 }
 export * from './postgres.js';
 export { publishPartner } from './partners.js';
+export * from './http.js';
+export { answerProblems, undocumentedOperations } from './openapi.js';

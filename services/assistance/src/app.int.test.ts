@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isolatedEnv, testToken, eventually } from '@passerelle/testkit';
+import { isolatedEnv, testToken, eventually, httpClient } from '@passerelle/testkit';
 import { start } from './main.js';
-import { TEST_KEY_SECRET, client, countsDelivery, listDelivery, openStream } from './testing/harness.js';
+import { TEST_KEY_SECRET, countsDelivery, listDelivery, openStream } from './testing/harness.js';
 
 const env = isolatedEnv('assistance_app');
 let svc: Awaited<ReturnType<typeof start>>;
@@ -9,7 +9,7 @@ let stream: Awaited<ReturnType<typeof openStream>>;
 let writer: string;
 let reader: string;
 let admin: string;
-const call = client(() => svc.url, () => writer);
+const call = httpClient(() => svc.url, () => writer);
 const future = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
 /** Records a delivery and returns its body; fails loudly otherwise. */
@@ -214,7 +214,8 @@ describe('correct and void', () => {
       expect((await call('POST', `/deliveries/${d.id}/void`, { version: 1, reason: 'race' })).status).toBe(200);
       await settled();
       const doc = await svc.store.deliveries.collection.findOne({ _id: d.id });
-      expect(doc).toMatchObject({ version: 2, state: { status: 'voided' }, published: 2, unpublished: false });
+      expect(doc).toMatchObject({ version: 2, state: { status: 'voided' }, outbox: [], unpublished: false });
+      expect((await svc.store.deliveries.history(d.id)).map((e) => e.type)).toEqual(['assistance.delivery.recorded', 'assistance.delivery.voided']);
     }
   });
 

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '@passerelle/platform';
 import { SHEET_TYPES } from '@passerelle/sheets';
-import { isolatedEnv, testToken } from '@passerelle/testkit';
+import { isolatedEnv, testToken, httpClient } from '@passerelle/testkit';
 import { start } from './main.js';
-import { OTHER_KEY_SECRET, TEST_KEY_SECRET, client, countsDelivery, listDelivery } from './testing/harness.js';
+import { OTHER_KEY_SECRET, TEST_KEY_SECRET, countsDelivery, listDelivery } from './testing/harness.js';
 
 const env = isolatedEnv('assistance_config');
 let writer: string;
@@ -27,7 +27,7 @@ describe('the beneficiary key secret is checked at start-up, not at the first re
 
 describe('a counts-only deployment (BENEFICIARY_LISTS=disabled) runs without a secret', () => {
   let svc: Awaited<ReturnType<typeof start>>;
-  const call = client(() => svc.url, () => writer);
+  const call = httpClient(() => svc.url, () => writer);
   beforeAll(async () => { svc = await start(env.env('assistance_counts', { BENEFICIARY_LISTS: 'disabled' })); });
   afterAll(() => svc?.rt.shutdown());
 
@@ -50,7 +50,7 @@ describe('keys depend on the deployment: its secret and its keyring', () => {
       const svc = await start(env.env(service, { BENEFICIARY_KEY_SECRET: secret }));
       try {
         const key = async () => {
-          const r = await client(() => svc.url, () => admin)('POST', '/deliveries', listDelivery(['CASE-CFG-4242']));
+          const r = await httpClient(() => svc.url, () => admin)('POST', '/deliveries', listDelivery(['CASE-CFG-4242']));
           expect(r.status).toBe(201);
           return r.body.beneficiaries[0].key as string;
         };

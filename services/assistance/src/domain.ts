@@ -1,8 +1,8 @@
 import {
   ADULT_AGE_GROUPS, AGE_GROUPS, SEXES, canonicalFlags,
-  type AssistanceKind, type BeneficiaryCountRow, type BeneficiaryMode, type KeyedBeneficiary, type BuiltEvent, deliveryCorrected, deliveryRecorded, deliveryVoided, type Place,
+  type AssistanceKind, type BeneficiaryCountRow, type BeneficiaryMode, type KeyedBeneficiary, deliveryCorrected, deliveryRecorded, deliveryVoided, type Place,
 } from '@passerelle/contracts';
-import { RuleViolation } from '@passerelle/platform';
+import { RuleViolation, type Decision as KitDecision } from '@passerelle/platform';
 
 export const DeliveryStatus = { Recorded: 'recorded', Voided: 'voided' } as const;
 export type DeliveryStatus = (typeof DeliveryStatus)[keyof typeof DeliveryStatus];
@@ -43,11 +43,8 @@ export interface Delivery extends DeliveryDetails, Figures {
   keyScheme?: typeof KEY_SCHEME | undefined;
 }
 
-export interface Decision {
-  state: Delivery;
-  /** Only typed builders make events: a field that drifts from the contract is a compile error here. */
-  events: BuiltEvent[];
-}
+/** What the deciders return: the kit's decision over a delivery. */
+export type Decision = KitDecision<Delivery>;
 
 /** One broken rule, located by field (and by position in the rows or list) so imports can name the sheet row. */
 export interface Problem {

@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BSON } from 'mongodb';
 import { registry } from '@passerelle/contracts';
 import { createLogger } from '@passerelle/platform';
-import { eventually, isolatedEnv, testToken } from '@passerelle/testkit';
+import { eventually, isolatedEnv, testToken, httpClient } from '@passerelle/testkit';
 import { createKeyMaker } from './keys.js';
 import { start } from './main.js';
-import { TEST_KEY_SECRET, client, listDelivery, openStream, type Loose } from './testing/harness.js';
+import { TEST_KEY_SECRET, listDelivery, openStream, type Loose } from './testing/harness.js';
 
 // The right to erasure, end to end: record, erase, record again with the same reference.
 const env = isolatedEnv('assistance_erasure');
@@ -15,7 +15,7 @@ let svc: Awaited<ReturnType<typeof start>>;
 let stream: Awaited<ReturnType<typeof openStream>>;
 let admin: string;
 let writer: string;
-const call = client(() => svc.url, () => admin);
+const call = httpClient(() => svc.url, () => admin);
 const settled = () => eventually(async () => ((await svc.rt.relay.backlog()) === 0 ? true : undefined), 10_000, 'outbox empty');
 const erase = (body: unknown, token = admin) => call('POST', '/beneficiaries/erase', body, { token });
 const keyring = async () => (await svc.store.keyring.collection.find().toArray()).sort((a, b) => a._id.localeCompare(b._id));
@@ -128,7 +128,7 @@ describe('forgetting a person', () => {
 
 describe('pseudonyms are shown to assistance:admin only', () => {
   it('a writer and a reader get each person without a key, in the delivery and in its history', async () => {
-    const w = client(() => svc.url, () => writer);
+    const w = httpClient(() => svc.url, () => writer);
     const recorded = await w('POST', '/deliveries', listDelivery(['CASE-ERASE-0300', 'CASE-ERASE-0301']));
     expect(recorded.status).toBe(201);
     expect(recorded.body.beneficiaries).toEqual([

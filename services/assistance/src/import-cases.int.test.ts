@@ -2,17 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '@passerelle/platform';
 import { SHEET_TYPES, writeXlsx } from '@passerelle/sheets';
 import { loadWorkbook, workbookWith, zerosEntry } from '@passerelle/sheets/testing';
-import { eventually, isolatedEnv, testToken } from '@passerelle/testkit';
+import { eventually, isolatedEnv, testToken, httpClient } from '@passerelle/testkit';
 import { loadAssistanceConfig } from './config.js';
 import { start } from './main.js';
-import { TEST_KEY_SECRET, client, openStream } from './testing/harness.js';
+import { TEST_KEY_SECRET, openStream } from './testing/harness.js';
 
 // The cases of issue 18 (imports), each with a real file built here, against the real service.
 const env = isolatedEnv('assistance_import_cases');
 let svc: Awaited<ReturnType<typeof start>>;
 let stream: Awaited<ReturnType<typeof openStream>>;
 let writer: string;
-const call = client(() => svc.url, () => writer);
+const call = httpClient(() => svc.url, () => writer);
 const settled = () => eventually(async () => ((await svc.rt.relay.backlog()) === 0 ? true : undefined), 10_000, 'outbox empty');
 
 beforeAll(async () => {
@@ -88,9 +88,9 @@ describe('limits, before the workbook is parsed', () => {
     const small = await start(env.env('assistance', { BENEFICIARY_KEY_SECRET: TEST_KEY_SECRET, IMPORT_MAX_ROWS: '2', BODY_LIMIT: '20kb', PORT: '0' }), { relay: false });
     try {
       const lines = [FR_HEADER, ...Array.from({ length: 30 }, (_, i) => `R${i};12/05/2020;Alimentaire;covid19;foo;MA;;;1.4;1;u;Femme;18-59;;1`)];
-      const r = await client(() => small.url, () => writer)('POST', '/deliveries/import', lines.join('\n'), { contentType: SHEET_TYPES.csv });
+      const r = await httpClient(() => small.url, () => writer)('POST', '/deliveries/import', lines.join('\n'), { contentType: SHEET_TYPES.csv });
       expect([r.status, r.body.code]).toEqual([413, 'SHEET_TOO_LARGE']);
-      const big = await client(() => small.url, () => writer)('POST', '/deliveries/import', `${FR_HEADER}\n${'x'.repeat(30_000)}`, { contentType: SHEET_TYPES.csv });
+      const big = await httpClient(() => small.url, () => writer)('POST', '/deliveries/import', `${FR_HEADER}\n${'x'.repeat(30_000)}`, { contentType: SHEET_TYPES.csv });
       expect([big.status, big.type]).toEqual([413, expect.stringContaining('application/problem+json')]);
     } finally {
       await small.rt.shutdown();

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHEET_TYPES, writeXlsx } from '@passerelle/sheets';
-import { eventually, isolatedEnv, testToken } from '@passerelle/testkit';
+import { eventually, isolatedEnv, testToken, httpClient } from '@passerelle/testkit';
 import { start } from './main.js';
-import { TEST_KEY_SECRET, client, listDelivery, openStream } from './testing/harness.js';
+import { TEST_KEY_SECRET, listDelivery, openStream } from './testing/harness.js';
 
 const env = isolatedEnv('assistance_import');
 let svc: Awaited<ReturnType<typeof start>>;
 let stream: Awaited<ReturnType<typeof openStream>>;
 let writer: string;
-const call = client(() => svc.url, () => writer);
+const call = httpClient(() => svc.url, () => writer);
 const csv = (lines: string[]) => `${lines.join('\n')}\n`;
 const HEADER = 'Delivery ref;Date;Kind;Context;Partner id;Country;Region;City;Activity line;Quantity;Unit;Case reference;Sex;Age group;Age;Flags';
 

@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Request } from 'express';
-import type { Envelope } from '@passerelle/contracts';
-import { AppError, ConflictError, ErrorCode, RuleViolation, ValidationError, assertCountry, type Logger, type Principal } from '@passerelle/platform';
+import { AppError, ConflictError, ErrorCode, RuleViolation, ValidationError, assertCountry, envelopesOf, type Logger, type Principal } from '@passerelle/platform';
 import { SheetError, readTable, type SheetLimits } from '@passerelle/sheets';
 import { lookupsOf, withPseudonyms } from './beneficiaries.js';
-import { latestToday, record, type Decision } from './domain.js';
+import { latestToday, record } from './domain.js';
 import { KNOWN_HEADERS, readDistributionList } from './import-sheet.js';
 import type { KeyMaker } from './keys.js';
 import type { DeliveryStore } from './store.js';
@@ -38,12 +37,11 @@ export interface ImportInput {
   logger: Logger;
   req: Request;
   principal: Principal;
-  envelopes: (d: Decision) => Envelope[];
   limits: SheetLimits;
 }
 
 /** Validates a whole distribution list, then writes every delivery of it; on any problem writes nothing. */
-export async function importDeliveries({ store, keyOf, logger, req, principal, envelopes, limits }: ImportInput) {
+export async function importDeliveries({ store, keyOf, logger, req, principal, limits }: ImportInput) {
   if (!Buffer.isBuffer(req.body) || req.body.length === 0) {
     throw new AppError(415, ErrorCode.UnsupportedMediaType, 'send the distribution list as text/csv or XLSX');
   }
@@ -84,7 +82,7 @@ export async function importDeliveries({ store, keyOf, logger, req, principal, e
     const decision = record(id, d.details, withPseudonyms(d.beneficiaries, pseudonyms), { today });
     let status: 'created' | 'already_imported' = 'created';
     try {
-      await store.deliveries.create(id, d.details.place.country, decision.state, envelopes(decision));
+      await store.deliveries.create(id, d.details.place.country, decision.state, envelopesOf({ req, principal }, decision.events));
     } catch (e) {
       if (!(e instanceof ConflictError)) throw e;
       status = 'already_imported';

@@ -1,5 +1,5 @@
 import type { Filter } from 'mongodb';
-import { assertCountry, countryFilter, paged, type AggregateDoc, type Principal } from '@passerelle/platform';
+import { assertCountry, countryFilter, type AggregateDoc, type Principal } from '@passerelle/platform';
 import type { Delivery } from './domain.js';
 import type { ListQuery } from './schemas.js';
 import type { DeliveryStore } from './store.js';
@@ -25,11 +25,5 @@ export function listFilter(q: ListQuery, p: Principal): Filter<AggregateDoc<Deli
 
 /** One page of deliveries, newest delivery date first; list items carry counts, not per-person keys. */
 export async function listDeliveries(store: DeliveryStore, q: ListQuery, p: Principal) {
-  const filter = listFilter(q, p);
-  const c = store.deliveries.collection;
-  const [docs, total] = await Promise.all([
-    c.find(filter, { projection: { events: 0, 'state.beneficiaries': 0, 'state.keyScheme': 0 } }).sort({ 'state.date': -1, _id: 1 }).skip((q.page - 1) * q.pageSize).limit(q.pageSize).toArray(),
-    c.countDocuments(filter),
-  ]);
-  return paged(docs.map((d) => ({ id: d._id, version: d.version, ...d.state })), total, q);
+  return store.deliveries.page(listFilter(q, p), q, { sort: { 'state.date': -1, _id: 1 }, omit: ['state.beneficiaries', 'state.keyScheme'] }, (a) => ({ id: a.id, version: a.version, ...a.state }));
 }

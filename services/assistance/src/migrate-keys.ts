@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db, Filter } from 'mongodb';
-import { createEnvelope } from '@passerelle/contracts';
-import { captureTraceContext, withAggregateLock, type AggregateDoc, type Logger, type StoredEvent } from '@passerelle/platform';
+import { createEnvelope, type Envelope } from '@passerelle/contracts';
+import { captureTraceContext, detectBackend, type AggregateDoc, type Logger, type StoredEvent } from '@passerelle/platform';
 import { DeliveryStatus, KEY_SCHEME, figuresData, type Delivery } from './domain.js';
 import type { DeliveryStore } from './store.js';
 
@@ -29,13 +29,14 @@ const peopleOf = (data: unknown): Person[] => {
 const rekey = (list: Person[], to: ReadonlyMap<string, string>) => list.map((p) => ({ ...p, key: to.get(p.key) ?? p.key }));
 const rekeyData = (data: unknown, to: ReadonlyMap<string, string>) =>
   peopleOf(data).length ? { ...(data as object), beneficiaries: rekey(peopleOf(data), to) } : data;
-/** Every key a delivery document holds, in its state and in the events stored with it. */
-const oldKeysOf = (doc: Doc) => [...new Set([...peopleOf(doc.state), ...doc.events.flatMap((e) => peopleOf(e.event.data))].map((p) => p.key))];
+/** Every key a delivery holds, in its state, its outbox and its published history. */
+const oldKeysOf = (doc: Doc, history: readonly Envelope[]) =>
+  [...new Set([...peopleOf(doc.state), ...[...(doc.outbox ?? []).map((e) => e.event), ...history].flatMap((e) => peopleOf(e.data))].map((p) => p.key))];
 
 /**
  * Moves deliveries recorded before the keyring to pseudonyms. Their keys are HMACs of case references, which is
  * exactly the keyring's lookup key: each old key gets an entry (the same race-safe get-or-create as a new delivery)
- * and its pseudonym replaces it in the state and in every stored event of the document, so the service's
+ * and its pseudonym replaces it in the state and in every event the service keeps (outbox and history), so the service's
  * database no longer holds a key anyone with the secret and a reference could find. A recorded delivery in keys
  * mode also gets an `assistance.delivery.rekeyed` event with its complete figures, so the read model replaces its
  * keys too; a voided one has no facts and needs none. Each delivery is one conditional single-document write that
@@ -44,7 +45,8 @@ const oldKeysOf = (doc: Doc) => [...new Set([...peopleOf(doc.state), ...doc.even
  */
 export async function migrateKeys(db: Db, store: DeliveryStore, opts: { logger?: Logger | undefined } = {}): Promise<MigrationReport> {
   const c = store.deliveries.collection;
-  const ferretdb = Boolean((await db.admin().command({ buildInfo: 1 })).ferretdbVersion);
+  const history = store.deliveries.historyCollection;
+  const ferretdb = (await detectBackend(db)).engine === 'ferretdb';
   const correlationid = randomUUID();
   const report: MigrationReport = { deliveries: 0, rekeyed: 0, keys: 0 };
   const seen = new Set<string>();
@@ -58,19 +60,25 @@ export async function migrateKeys(db: Db, store: DeliveryStore, opts: { logger?:
   }
 
   /** Migrates one delivery under its aggregate lock, so this process's commands and relay never interleave; false: retry. */
-  const migrateOnce = (id: string) => withAggregateLock(c, id, async (): Promise<boolean> => {
+  const migrateOnce = (id: string) => store.deliveries.locked(id, async (): Promise<boolean> => {
     const doc = await c.findOne({ _id: id } as Filter<Doc>);
     if (!doc || doc.state.keyScheme) return true;
-    const old = oldKeysOf(doc);
+    const published = await history.find({ aggregate: id }).toArray();
+    const old = oldKeysOf(doc, published.map((h) => h.event));
     const to = await pseudonymsFor(old);
+    // Published events first, each rewritten alone (rewriting twice changes nothing); the document's write below is
+    // what marks the delivery done, so a run stopped in between redoes this one.
+    for (const h of published) {
+      if (peopleOf(h.event.data).length) await history.updateOne({ _id: h._id }, { $set: { 'event.data': rekeyData(h.event.data, to) } } as never);
+    }
     const state: Delivery = { ...doc.state, keyScheme: KEY_SCHEME, ...(doc.state.beneficiaries ? { beneficiaries: rekey(doc.state.beneficiaries, to) as Delivery['beneficiaries'] } : {}) };
-    const events: StoredEvent[] = doc.events.map((e) => ({ ...e, event: { ...e.event, data: rekeyData(e.event.data, to) } }));
+    const outbox: StoredEvent[] = (doc.outbox ?? []).map((e) => ({ ...e, event: { ...e.event, data: rekeyData(e.event.data, to) } }));
     const announce = state.status === DeliveryStatus.Recorded && state.mode === 'keys';
     if (announce) {
       const event = createEnvelope({ type: 'assistance.delivery.rekeyed', subject: id, country: state.place.country, data: figuresData(id, state) }, { actor: MIGRATION_ACTOR, correlationid });
-      events.push({ event, trace: captureTraceContext() });
+      outbox.push({ event, trace: captureTraceContext(), seq: doc.version + 1 });
     }
-    const set = { state, events, version: doc.version + (announce ? 1 : 0), updatedAt: new Date(), ...(announce ? { unpublished: true } : {}) };
+    const set = { state, outbox, version: doc.version + (announce ? 1 : 0), updatedAt: new Date(), ...(announce ? { unpublished: true } : {}) };
     // The version condition guards against another process (replicas starting together on MongoDB). FerretDB
     // applies an update as a read then a write, so there it guards nothing and only makes every update decode the
     // whole collection (500 deliveries migrated in 4 minutes instead of 1 here); the lock is its guard, in one process.
@@ -82,7 +90,7 @@ export async function migrateKeys(db: Db, store: DeliveryStore, opts: { logger?:
     report.keys = seen.size;
     if (announce) {
       report.rekeyed++;
-      store.relay?.kick(c as never, id);
+      store.relay?.kick(store.deliveries.outbox, id);
     }
     return true;
   });
@@ -99,8 +107,9 @@ export async function migrateKeys(db: Db, store: DeliveryStore, opts: { logger?:
     const keys = new Set<string>();
     for await (const doc of c.find(PENDING)) {
       ids.push(doc._id);
-      for (const k of oldKeysOf(doc)) keys.add(k);
+      for (const k of oldKeysOf(doc, [])) keys.add(k);
     }
+    if (ids.length) for await (const h of history.find({ aggregate: { $in: ids } })) for (const p of peopleOf(h.event.data)) keys.add(p.key);
     if (!ids.length) break;
     await pseudonymsFor([...keys]);
     for (const id of ids) await migrate(id);

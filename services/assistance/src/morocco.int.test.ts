@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registry } from '@passerelle/contracts';
-import { eventually, isolatedEnv, testToken } from '@passerelle/testkit';
+import { eventually, isolatedEnv, testToken, httpClient } from '@passerelle/testkit';
 import { start } from './main.js';
-import { TEST_KEY_SECRET, client, openStream } from './testing/harness.js';
+import { TEST_KEY_SECRET, openStream } from './testing/harness.js';
 
 // ARMP Morocco, year 1: COVID-19 humanitarian assistance to 150 vulnerable migrants through Fondation Orient
 // Occident. Activity line 1.4 (local initiatives that better protect vulnerable migrants) is the line of the
@@ -11,7 +11,7 @@ const env = isolatedEnv('assistance_morocco');
 let svc: Awaited<ReturnType<typeof start>>;
 let stream: Awaited<ReturnType<typeof openStream>>;
 let writer: string;
-const call = client(() => svc.url, () => writer);
+const call = httpClient(() => svc.url, () => writer);
 
 /** 150 people: 70 men, 62 women, 18 adolescents (8 unaccompanied), with the vulnerabilities field teams record. */
 const people = Array.from({ length: 150 }, (_, i) => {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHEET_TYPES } from '@passerelle/sheets';
-import { eventually, isolatedEnv, publishPartner, testToken } from '@passerelle/testkit';
+import { eventually, isolatedEnv, publishPartner, testToken, httpClient } from '@passerelle/testkit';
 import { start } from './main.js';
-import { TEST_KEY_SECRET, client, countsDelivery } from './testing/harness.js';
+import { TEST_KEY_SECRET, countsDelivery } from './testing/harness.js';
 
 // Partner ids are checked against the partners this service learnt from partner events (its own copy, fed by
 // its durable consumer), in countries where it knows at least one partner.
@@ -10,7 +10,7 @@ const env = isolatedEnv('assistance_partners');
 let svc: Awaited<ReturnType<typeof start>>;
 let writer: string;
 let known: string;
-const call = client(() => svc.url, () => writer);
+const call = httpClient(() => svc.url, () => writer);
 
 beforeAll(async () => {
   svc = await start(env.env('assistance', { BENEFICIARY_KEY_SECRET: TEST_KEY_SECRET }));

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BSON } from 'mongodb';
 import { createLogger } from '@passerelle/platform';
 import { SHEET_TYPES, writeXlsx } from '@passerelle/sheets';
-import { eventually, isolatedEnv, testToken } from '@passerelle/testkit';
+import { eventually, isolatedEnv, testToken, httpClient, type Reply } from '@passerelle/testkit';
 import { start } from './main.js';
-import { TEST_KEY_SECRET, client, listDelivery, openStream, type Reply } from './testing/harness.js';
+import { TEST_KEY_SECRET, listDelivery, openStream } from './testing/harness.js';
 
 // Every raw case reference this file sends, distinctive enough that finding one anywhere means it leaked.
 const REFS = {
@@ -26,7 +26,7 @@ const replies: Reply[] = [];
 let svc: Awaited<ReturnType<typeof start>>;
 let stream: Awaited<ReturnType<typeof openStream>>;
 let writer: string;
-const call = client(() => svc.url, () => writer, (r) => replies.push(r));
+const call = httpClient(() => svc.url, () => writer, (r) => replies.push(r));
 
 beforeAll(async () => {
   // Every level a deployment could switch on (trace includes info), into a stream the test can read.

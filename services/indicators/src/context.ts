@@ -1,7 +1,5 @@
-import type { Request } from 'express';
-import type { createEnvelope } from '@passerelle/contracts';
-import type { Aggregate, Principal } from '@passerelle/platform';
-import type { Decision, Framework } from './framework.js';
+import type { Aggregate, CommandPipeline, Commands } from '@passerelle/platform';
+import type { Framework } from './framework.js';
 import type { FrameworkStore } from './store.js';
 
 // What app.ts and the route files share lives here, below both: route files importing app.ts made an import circle.
@@ -17,10 +15,9 @@ export function frameworkView(a: Aggregate<Framework>) {
   return { id: a.id, version: a.version, ...state, publishedVersions: published.map(({ version, date }) => ({ version, date })) };
 }
 
-/** What route files need: the store, and a way to apply a decision to a framework under optimistic concurrency. */
+/** What route files need: the store, the framework pipeline (read, create, change) and the commands declared on it. */
 export interface RouteContext {
   store: FrameworkStore;
-  envelopes: (req: Request, p: Principal, d: Decision) => ReturnType<typeof createEnvelope>[];
-  read: (p: Principal, id: string) => Promise<Aggregate<Framework>>;
-  change: (req: Request, p: Principal, id: string, version: number, decide: (f: Framework) => Decision) => Promise<Aggregate<Framework>>;
+  frameworks: CommandPipeline<Framework>;
+  commands: Commands<Framework>;
 }

@@ -1,20 +1,20 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { eventually, isolatedEnv, testToken } from '@passerelle/testkit';
+import { eventually, expectRefused, httpClient, isolatedEnv, testToken } from '@passerelle/testkit';
 import { FrameworkFile } from './file.js';
 import { start } from './main.js';
-import { client, streamCount, streamEvents } from './testing/api.js';
+import { streamCount, streamEvents } from './testing/api.js';
 import { frameworkBody, L, peopleTrained } from './testing/fixtures.js';
 
 const env = isolatedEnv('indicators_file');
 let svc: Awaited<ReturnType<typeof start>>;
 let writer: string;
 let morocco: Buffer;
-const call = client(() => svc.url, () => writer);
+const call = httpClient(() => svc.url, () => writer);
 const YAML = { 'content-type': 'application/yaml' };
 
-const importYaml = (text: string | Buffer, query = '', token = writer) => call('POST', `/frameworks/import${query}`, text, token, YAML);
+const importYaml = (text: string | Buffer, query = '', token = writer) => call('POST', `/frameworks/import${query}`, text, { token, headers: YAML });
 /** The stream's message count once the outbox has published everything written so far. */
 async function settledCount(): Promise<number> {
   await eventually(async () => ((await svc.store.frameworks.collection.countDocuments({ unpublished: true })) === 0 ? true : undefined), 10_000, 'an empty outbox');
@@ -84,34 +84,31 @@ describe('import is all or nothing, with every problem listed', () => {
   const file = (indicators: unknown[], framework: Record<string, unknown> = {}) => ({
     format: 'passerelle-framework/1', framework: { ...frameworkBody('IMP'), ...framework }, indicators,
   });
-  async function refused(r: Awaited<ReturnType<typeof call>>, status: number, code: string, before: number) {
-    expect(r.status, r.text).toBe(status);
-    expect(r.body.code).toBe(code);
-    expect(await svc.store.frameworks.find('IMP-MA')).toBeUndefined();
-    expect(await streamCount(env.infra.natsUrl, env.stream)).toBe(before);
-    return r.body.errors.map((e: { path: string }) => e.path);
+  /** Imports a file that must be refused: no framework, no event; returns the paths of the problems listed. */
+  async function refused(body: unknown) {
+    const problem = await expectRefused(() => call('POST', '/frameworks/import', body), { status: 422, code: 'IMPORT_INVALID' }, () => svc.store.frameworks.find('IMP-MA'), settledCount);
+    return { problem, paths: problem.errors.map((e: { path: string }) => e.path) };
   }
 
   it('lists the problems of the tree, the rules, the nodes, the tags and the targets together', async () => {
-    const before = await settledCount();
-    const r = await call('POST', '/frameworks/import', file([
+    const { problem, paths } = await refused(file([
       { ...peopleTrained, targets: [{ period: 'PY1', value: 100 }, { period: 'PY1', value: 90 }] },
       { ...peopleTrained, code: 'B', computation: { method: 'rule', rule: { source: 'tweets', measure: 'sum_participants' } } },
       { ...peopleTrained, code: 'C', nodeCode: '8.8', alignments: [{ framework: 'gcm', code: '0' }] },
       { ...peopleTrained, code: 'P' },
       { ...peopleTrained, code: 'D', targets: [{ period: 'PY1', value: 0.5 }], baseline: { value: 1, date: '2099-01-01' } },
     ], { nodes: [...frameworkBody('IMP').nodes, { code: '5', level: 'output', parent: 'OBJ', title: L('x') }] }));
-    expect(await refused(r, 422, 'IMPORT_INVALID', before)).toEqual([
+    expect(await svc.store.frameworks.find('IMP-MA')).toBeUndefined();
+    expect(paths).toEqual([
       'framework.nodes.4.parent', 'indicators.0.targets.1', 'indicators.1.computation.rule.source', 'indicators.2.nodeCode',
       'indicators.2.alignments.0', 'indicators.3', 'indicators.4.baseline.date', 'indicators.4.targets.0.value',
     ]);
-    expect(r.body.detail).toContain('8 problem(s); nothing was imported');
+    expect(problem.detail).toContain('8 problem(s); nothing was imported');
   });
 
   it('lists every schema problem of the file', async () => {
-    const before = await settledCount();
-    const r = await call('POST', '/frameworks/import', { ...file([{ ...peopleTrained, unit: 'kg', targets: [{ period: 'Y1', value: 1 }] }], { programmeStart: 'soon' }), format: 'v2' });
-    expect(await refused(r, 422, 'IMPORT_INVALID', before)).toEqual(['format', 'framework.programmeStart', 'indicators.0.unit', 'indicators.0.targets.0.period']);
+    const { paths } = await refused({ ...file([{ ...peopleTrained, unit: 'kg', targets: [{ period: 'Y1', value: 1 }] }], { programmeStart: 'soon' }), format: 'v2' });
+    expect(paths).toEqual(['format', 'framework.programmeStart', 'indicators.0.unit', 'indicators.0.targets.0.period']);
   });
 
   it('refuses YAML that does not parse (400), a framework that exists (409), a country outside the token (403), another media type (415)', async () => {
@@ -124,7 +121,7 @@ describe('import is all or nothing, with every problem listed', () => {
     expect(tunisian.status).toBe(422);
     expect(tunisian.body.errors.every((e: { message: string }) => e.message.includes('snia applies to MA only'))).toBe(true);
     expect((await importYaml(morocco, '?programme=IMP', await testToken(['indicators:write'], ['TN']))).status).toBe(403);
-    expect((await call('POST', '/frameworks/import', 'format: x', writer, { 'content-type': 'text/plain' })).status).toBe(415);
+    expect((await call('POST', '/frameworks/import', 'format: x', { headers: { 'content-type': 'text/plain' } })).status).toBe(415);
     expect((await call('POST', '/frameworks/import', JSON.stringify(file([])), await testToken(['indicators:read']))).status).toBe(403);
     expect(await streamCount(env.infra.natsUrl, env.stream)).toBe(before);
     expect(await svc.store.frameworks.find('IMP-TN')).toBeUndefined();

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, isolatedEnv, testToken } from '@passerelle/testkit';
+import { eventually, httpClient, isolatedEnv, testToken } from '@passerelle/testkit';
 import { start } from './main.js';
-import { client, streamEvents } from './testing/api.js';
+import { streamEvents } from './testing/api.js';
 import { centreMilestone, frameworkBody, L, nodes, peopleTrained } from './testing/fixtures.js';
 
 const env = isolatedEnv('indicators_fw');
 let svc: Awaited<ReturnType<typeof start>>;
 let writer: string;
 let reader: string;
-const call = client(() => svc.url, () => writer);
+const call = httpClient(() => svc.url, () => writer);
 
 /** Events of one framework once the stream holds `count` of them. */
 async function eventsOf(id: string, count: number) {
@@ -151,7 +151,7 @@ describe('a framework from draft to published versions', () => {
   it('publishes what was written while no relay ran (a crash between the write and the publish)', async () => {
     const crashed = await start(env.env('indicators'), { relay: false });
     try {
-      const r = await client(() => crashed.url, () => writer)('POST', '/frameworks', frameworkBody('CRASH'));
+      const r = await httpClient(() => crashed.url, () => writer)('POST', '/frameworks', frameworkBody('CRASH'));
       expect(r.status).toBe(201);
     } finally {
       await crashed.rt.shutdown();

@@ -1,8 +1,9 @@
 import {
   ActivityLine, alignmentProblem, frameworkId, type Alignment, type Country, type FrameworkDetails, type FrameworkNode,
-  type IndicatorDefinition, type BuiltEvent, type NodeLevel,
+  type IndicatorDefinition, type NodeLevel,
 } from '@passerelle/contracts';
 import { frameworkCreated, frameworkDraftEdited, frameworkPublished } from '@passerelle/contracts';
+import type { Decision as KitDecision } from '@passerelle/platform';
 import { check, refuse, type Problem } from './problems.js';
 
 export interface Baseline { value: number; date: string; comment?: string | undefined; revision: number }
@@ -40,11 +41,8 @@ export interface Framework {
   published: PublishedVersion[];
 }
 
-export interface Decision {
-  state: Framework;
-  /** Only typed builders make events: a field that drifts from the contract is a compile error here. */
-  events: BuiltEvent[];
-}
+/** What the deciders return: the kit's decision over a framework. */
+export type Decision = KitDecision<Framework>;
 
 export interface Ctx { today: string }
 

@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RULE_SOURCES } from '@passerelle/contracts';
-import { eventually, isolatedEnv, testToken } from '@passerelle/testkit';
+import { eventually, httpClient, isolatedEnv, testToken } from '@passerelle/testkit';
 import { start } from './main.js';
-import { client, streamCount } from './testing/api.js';
+import { streamCount } from './testing/api.js';
 import { centreMilestone, frameworkBody, improvedShare, L, nodes, peopleTrained } from './testing/fixtures.js';
 
 // Every refusal: its status and problem code, and that nothing was written nor published.
 const env = isolatedEnv('indicators_refusals');
 let svc: Awaited<ReturnType<typeof start>>;
 let writer: string;
-const call = client(() => svc.url, () => writer);
+const call = httpClient(() => svc.url, () => writer);
 const REF = '/frameworks/REF-MA';
 
 async function version(): Promise<number> {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registry } from '@passerelle/contracts';
-import { testToken } from '@passerelle/testkit';
+import { expectRefused, testToken } from '@passerelle/testkit';
 import { partnerBody, startPartners, type PartnersHarness } from './testing/harness.js';
 
 let h: PartnersHarness;
@@ -22,16 +22,8 @@ async function registered(extra: Record<string, unknown> = {}, token?: string) {
 }
 
 /** Runs a request that must be refused, and proves nothing was written or published. */
-async function refused(method: string, path: string, body: unknown, status: number, code?: string, token?: string) {
-  const before = { stream: await h.published(), docs: await h.documents() };
-  const r = await h.call(method, path, body, token);
-  expect(r.status, r.raw).toBe(status);
-  expect(r.type).toContain('application/problem+json');
-  if (code) expect(r.body.code).toBe(code);
-  expect(await h.documents()).toEqual(before.docs);
-  expect(await h.published()).toBe(before.stream);
-  return r.body;
-}
+const refused = (method: string, path: string, body: unknown, status: number, code?: string, token?: string) =>
+  expectRefused(() => h.call(method, path, body, token), { status, ...(code ? { code } : {}) }, h.published, h.documents);
 
 describe('partners: every command, through the outbox to the stream', () => {
   it('registers, renames, deactivates, reactivates, signs an agreement and records support', async () => {
@@ -112,7 +104,7 @@ describe('partners: bad input is a clear problem, and nothing is written', () =>
 
   it('a non-JSON body is a 415', async () => {
     const before = await h.documents();
-    const r = await h.call('POST', '/partners', 'name=x', h.writer, { 'content-type': 'application/x-www-form-urlencoded' });
+    const r = await h.call('POST', '/partners', 'name=x', { headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     expect(r.status).toBe(415);
     expect(r.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
     expect(await h.documents()).toEqual(before);

@@ -1,8 +1,8 @@
 import type {
-  Country, BuiltEvent, PartnerAgreementKind, PartnerLevel, PartnerName, PartnerSupportKind, PartnerType, PARTNER_FIELDS,
+  Country, PartnerAgreementKind, PartnerLevel, PartnerName, PartnerSupportKind, PartnerType, PARTNER_FIELDS,
 } from '@passerelle/contracts';
 import { partnerAgreementSigned, partnerDeactivated, partnerReactivated, partnerRegistered, partnerSupportProvided, partnerUpdated } from '@passerelle/contracts';
-import { RuleViolation } from '@passerelle/platform';
+import { RuleViolation, type Decision as KitDecision } from '@passerelle/platform';
 import { nameKey, nameKeys, searchKey, searchKeys } from './names.js';
 
 export interface Agreement {
@@ -52,12 +52,8 @@ export interface Partner extends PartnerProfile {
   sortKey: string;
 }
 
-export interface Decision {
-  state: Partner;
-  /** Only typed builders make events: a field that drifts from the contract is a compile error here. */
-  events: BuiltEvent[];
-  warnings?: string[];
-}
+/** What the deciders return: the kit's decision over a partner. */
+export type Decision = KitDecision<Partner>;
 
 type Field = (typeof PARTNER_FIELDS)[number];
 

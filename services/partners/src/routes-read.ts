@@ -1,8 +1,9 @@
 import type { Filter } from 'mongodb';
-import { assertCountry, countryFilter, paged, type AggregateDoc, type Api, type Principal } from '@passerelle/platform';
+import { assertCountry, countryFilter, STATE_ONLY, type AggregateDoc, type Api, type Principal } from '@passerelle/platform';
 import type { Partner } from './domain.js';
 import { prefixPattern } from './names.js';
 import { IdParams, ListQuery } from './schemas.js';
+import { PartnerDetail, PartnerPage } from './responses.js';
 import type { PartnerStore } from './store.js';
 import { partnerRef, partnerSummary, partnerView } from './views.js';
 
@@ -35,23 +36,18 @@ export function listFilter(q: ListQuery, principal: Principal): Filter<Aggregate
 export function readRoutes(api: Api, store: PartnerStore) {
   const docs = store.partners.collection;
 
-  api.get('/partners', { summary: 'List partners (filter by country, type, level, tag, active; search a name prefix in any language)', scope: 'partners:read', query: ListQuery, tags: ['partners'] }, async ({ query, principal }) => {
-    const filter = listFilter(query, principal);
-    const [items, total] = await Promise.all([
-      docs.find(filter, { projection: { events: 0 } }).sort({ 'state.sortKey': 1, _id: 1 }).skip((query.page - 1) * query.pageSize).limit(query.pageSize).toArray(),
-      docs.countDocuments(filter),
-    ]);
-    return paged(items.map((d) => partnerSummary(toAggregate(d as AggregateDoc<Partner>))), total, query);
+  api.get('/partners', { summary: 'List partners (filter by country, type, level, tag, active; search a name prefix in any language)', scope: 'partners:read', query: ListQuery, response: PartnerPage, excludeErrors: [422], tags: ['partners'] }, async ({ query, principal }) => {
+    return store.partners.page(listFilter(query, principal), query, { sort: { 'state.sortKey': 1, _id: 1 } }, partnerSummary);
   });
 
-  api.get('/partners/:id', { summary: 'One partner with its agreements, support history, contacts and event history', scope: 'partners:read', params: IdParams, tags: ['partners'] }, async ({ params, principal }) => {
+  api.get('/partners/:id', { summary: 'One partner with its agreements, support history, contacts and event history', scope: 'partners:read', params: IdParams, response: PartnerDetail, tags: ['partners'] }, async ({ params, principal }) => {
     const a = await store.partners.get(params.id);
     assertCountry(principal, a.country);
     const [history, contacts, parent, children] = await Promise.all([
       store.partners.history(a.id),
       store.contacts.get(a.id),
       a.state.parentId ? store.partners.find(a.state.parentId) : undefined,
-      docs.find({ 'state.parentId': a.id } as Filter<AggregateDoc<Partner>>, { projection: { events: 0 } }).sort({ 'state.sortKey': 1 }).limit(200).toArray(),
+      docs.find({ 'state.parentId': a.id } as Filter<AggregateDoc<Partner>>, { projection: STATE_ONLY }).sort({ 'state.sortKey': 1 }).limit(200).toArray(),
     ]);
     return {
       ...partnerView(a),

@@ -1,5 +1,5 @@
 import type { Db } from 'mongodb';
-import { OUTBOX_INDEXES, createAggregateStore, createSerialiser, ensureIndexes, type Relay } from '@passerelle/platform';
+import { createSerialiser, ensureIndexes, openAggregateStore, type Relay } from '@passerelle/platform';
 import type { Partner } from './domain.js';
 import { NAME_CLAIM_INDEXES, createNameClaims } from './name-claims.js';
 import type { Contact } from './schemas.js';
@@ -13,21 +13,18 @@ interface ContactsDoc {
 
 /** Partners with their outbox, the name claims that keep names unique, and contact people kept apart from both. */
 export async function createPartnerStore(db: Db, relay?: Relay) {
-  const onWrite = relay ? { onWrite: (c: unknown, id: string) => relay.kick(c as never, id) } : {};
-  const partners = createAggregateStore<Partner>({ db, collection: 'partners', what: 'partner', ...onWrite });
-  const nameCommands = createSerialiser();
-  const contactsCollection = db.collection<ContactsDoc>('partner_contacts');
-  await ensureIndexes(db, {
-    partners: [
-      ...OUTBOX_INDEXES,
+  const partners = await openAggregateStore<Partner>({
+    db, collection: 'partners', what: 'partner', relay,
+    indexes: [
       { key: { country: 1, 'state.sortKey': 1 }, name: 'by_country_name' },
       { key: { 'state.searchKeys': 1 }, name: 'by_search_key' },
       { key: { 'state.tags': 1 }, name: 'by_tag' },
       { key: { 'state.parentId': 1 }, name: 'by_parent' },
     ],
-    ...NAME_CLAIM_INDEXES,
   });
-  relay?.watch(partners.collection as never);
+  const nameCommands = createSerialiser();
+  const contactsCollection = db.collection<ContactsDoc>('partner_contacts');
+  await ensureIndexes(db, NAME_CLAIM_INDEXES);
   return {
     partners,
     /**

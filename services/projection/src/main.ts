@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError, METRICS, countryList, loadConfig, runIfEntryPoint, serviceConfigShape, startRuntime } from '@passerelle/platform';
+import { ApiDocsSpecsSetting, ConfigError, METRICS, countryList, loadConfig, runIfEntryPoint, sameOriginSpecs, serviceConfigShape, startRuntime } from '@passerelle/platform';
 import { createApp } from './app.js';
 import { deadLetters } from './dead-letters.js';
 import { createFactCache } from './query/fact-cache.js';
@@ -7,7 +7,7 @@ import { useFactCache } from './query/read.js';
 import { createGenerations } from './generations.js';
 import { PROJECTION_CONSUMER, startProjector } from './projector.js';
 import type { Db } from 'mongodb';
-import { readModel, type ReadModel } from './read-model.js';
+import { applierPaths, configureApplier, readModel, type ReadModel } from './read-model.js';
 import { rebuild } from './rebuild.js';
 
 export const configShape = {
@@ -35,8 +35,18 @@ export const configShape = {
   PROJECTION_SWEEP_AFTER_MS: z.coerce.number().int().min(0).default(60_000),
   /** Cells of sensitive groups (trafficking victims, children, sensitive indicators) under this are hidden. */
   SUPPRESSION_THRESHOLD: z.coerce.number().int().min(2).max(100).default(5),
+  /**
+   * Sources whose state the applier keeps in memory on MongoDB (others are read back through an index). On FerretDB
+   * it keeps all of them: a look-up there costs most of a read of the whole log (packages/bench/results/SUMMARY.md).
+   */
+  PROJECTION_SOURCE_CACHE: z.coerce.number().int().min(1).default(200_000),
   /** Facts kept in memory for repeated report queries until the model changes; 0 turns the cache off. */
   REPORT_CACHE_FACTS: z.coerce.number().int().min(0).default(200_000),
+  /**
+   * The OpenAPI documents of the /docs page, `name=url` comma-separated. The default suits one origin (the proxy routes
+   * /openapi/<name>.json to each service); development names each service's own port.
+   */
+  DOCS_OPENAPI_URLS: ApiDocsSpecsSetting.prefault(sameOriginSpecs(['trainings', 'assistance', 'partners', 'indicators', 'projection'])),
 };
 
 /** Starts the projection: consumes every event into the read model and serves the reporting API. */
@@ -44,6 +54,10 @@ export async function start(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(configShape, env);
   const filters = partitionFilters(config.EVENTS_PREFIX, config);
   const rt = await startRuntime('projection', config);
+  // FerretDB-only paths, each kept for a measured reason (packages/bench/results/SUMMARY.md, storage tables).
+  const ferret = rt.backend.engine === 'ferretdb';
+  configureApplier({ sourceCacheLimit: ferret ? Infinity : config.PROJECTION_SOURCE_CACHE, fewIdsOneByOne: ferret });
+  rt.logger.info({ ...applierPaths(), backend: rt.backend }, 'projection paths');
   const generations = createGenerations(rt.db);
   await generations.ensureIndexes(await generations.current());
   // A reporting replica (`api`) serves reports from the model its partition's worker keeps; it never consumes.
@@ -81,7 +95,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env) {
   if (config.PROJECTION_ROLE === 'all') rt.metrics.watchConsumer(rt.jsm, rt.streams.stream, config.PROJECTION_CONSUMER);
   rt.metrics.gauge(METRICS.projectionLag, 'Events of this partition not yet applied to the read model', [], async (set) => set({}, (await status()).lag));
   rt.metrics.gauge(METRICS.projectionCheckpoint, 'Highest stream sequence applied to the current generation', [], async (set) => set({}, (await status()).lastApplied));
-  const url = await rt.listen(createApp({ rt, generations, letters, status, startRebuild, suppressionThreshold: config.SUPPRESSION_THRESHOLD }));
+  const url = await rt.listen(createApp({ rt, generations, letters, status, startRebuild, suppressionThreshold: config.SUPPRESSION_THRESHOLD, docs: config.DOCS_OPENAPI_URLS }));
   return { url, rt, generations };
 }
 

@@ -5,6 +5,7 @@ import { createEnvelope } from '@passerelle/contracts';
 import { ConfigError, publishEvent } from '@passerelle/platform';
 import { eventually, isolatedEnv, testToken } from '@passerelle/testkit';
 import { partitionFilters, start } from './main.js';
+import { applierPaths, configureApplier } from './read-model.js';
 
 // Scaling the apply side by country: one worker per partition, all writing the one reporting database (sources never
 // span countries), and a reporting replica that consumes nothing reading what both wrote.
@@ -47,7 +48,10 @@ describe('partition workers', () => {
       running.push(p);
       return p;
     };
+    configureApplier({ sourceCacheLimit: 5, fewIdsOneByOne: false });
     const ma = await worker({ PROJECTION_COUNTRIES: 'MA', PROJECTION_CONSUMER: 'projection_p0' });
+    // The server here is FerretDB: start-up chose its paths (the whole source log held, few deletes one by one).
+    expect(applierPaths()).toEqual({ sourceCacheLimit: Infinity, fewIdsOneByOne: true });
     const tn = await worker({ PROJECTION_COUNTRIES: 'TN', PROJECTION_CONSUMER: 'projection_p1' });
     const replica = await worker({ PROJECTION_ROLE: 'api' });
 

@@ -6,16 +6,16 @@ import { serviceEvents } from '@passerelle/testkit/history';
 import { createFactCache } from './query/fact-cache.js';
 import { figure, Measure } from './query/figures.js';
 import { readWholeFacts, useFactCache } from './query/read.js';
-import { createSourceCache, forgetGuards, modelVersion, readModel, setSourceCacheLimit } from './read-model.js';
+import { createSourceCache, forgetGuards, modelVersion, readModel, configureApplier } from './read-model.js';
 
 // The write path alone, against the database: which facts a source ends with, whatever the order of delivery.
 const env = isolatedEnv('readmodel');
 let client: MongoClient;
 let db: Db;
 const T = '0e0b8a5e-31a5-4c53-9d62-5b0c0a4d2b11';
-const attendance = (counts: number[]) => createEnvelope(attendanceRecorded.build({
-  subject: T, country: 'MA',
-  data: { trainingId: T, businessDate: '2020-02-10', rows: counts.map((count, i) => ({ sex: i % 2 ? 'male' : 'female', category: (['police', 'judiciary', 'student'] as const)[Math.floor(i / 2)]!, count })), total: counts.reduce((a, b) => a + b, 0), topics: ['trafficking_in_persons'], activityLine: '1.1' },
+const attendance = (counts: number[], country: 'MA' | 'TN' = 'MA', trainingId = T) => createEnvelope(attendanceRecorded.build({
+  subject: trainingId, country,
+  data: { trainingId, businessDate: '2020-02-10', rows: counts.map((count, i) => ({ sex: i % 2 ? 'male' : 'female', category: (['police', 'judiciary', 'student'] as const)[Math.floor(i / 2)]!, count })), total: counts.reduce((a, b) => a + b, 0), topics: ['trafficking_in_persons'], activityLine: '1.1' },
 }), { actor: 'tester', correlationid: 'c' });
 const values = async (gen: string) => (await readModel(db, gen).dump()).filter((f) => f.source === `training:${T}:attendance`).map((f) => [f.seq, f.value]);
 
@@ -118,7 +118,7 @@ describe('the read model write path', () => {
     expect(await collections()).toEqual(before);
   });
 
-  it('bounded to a few sources in memory (MongoDB\'s mode), builds the same model as holding them all, across restarts', async () => {
+  it("on MongoDB's paths (a few sources in memory, every delete one call), builds the same model as holding them all, across restarts", async () => {
     const events = serviceEvents('trainings', { seed: 17, count: 260 }).map((e, i) => ({ event: registry.parse(JSON.stringify(e)), seq: i + 1 }));
     const run = async (gen: string) => {
       const r = prng(5);
@@ -131,12 +131,12 @@ describe('the read model write path', () => {
       return (await readModel(db, gen).dump()).map(({ _id, value }) => [_id, value]);
     };
     const all = await run('bounded_all');
-    setSourceCacheLimit(3);
+    configureApplier({ sourceCacheLimit: 3, fewIdsOneByOne: false });
     try {
       forgetGuards();
       expect(await run('bounded_3')).toEqual(all);
     } finally {
-      setSourceCacheLimit(Infinity);
+      configureApplier({ sourceCacheLimit: Infinity, fewIdsOneByOne: true });
       forgetGuards();
     }
     expect(all.length).toBeGreaterThan(50);
@@ -157,5 +157,41 @@ describe('the read model write path', () => {
     expect(cache.get('a')?.lastSeq).toBe(1);
     cache.set('a', state(9), true);
     expect(cache.get('a')?.lastSeq).toBe(9);
+  });
+
+  it('keeps a cached figure of a kind in a country through batches that change other kinds or countries', async () => {
+    const cache = useFactCache(createFactCache(10_000));
+    try {
+      const model = readModel(db, 'targeted');
+      const other = '7d1f3c2a-5b6e-4f70-8a9b-0c1d2e3f4a5b';
+      const sum = async (match: Record<string, unknown>) => (await figure(model.view().facts, { match, measure: Measure.Sum }, { threshold: 5, internal: true })).cells[0]?.value ?? 0;
+      const maAttendance = () => sum({ kind: 'training_attendance', country: 'MA' });
+      await model.applyBatch([{ event: attendance([1, 2]), seq: 1 }]);
+      expect(await maAttendance()).toBe(3);
+      const misses = () => cache.stats().misses;
+      const before = misses();
+      // Attendance in another country, and another kind of fact in Morocco: the Moroccan attendance stays cached.
+      await model.applyBatch([{ event: attendance([10], 'TN', other), seq: 2 }]);
+      expect(await maAttendance()).toBe(3);
+      expect(misses()).toBe(before);
+      expect(await sum({ kind: 'training_attendance', country: 'TN' })).toBe(10);
+      // Attendance in Morocco again: read again, and right.
+      await model.applyBatch([{ event: attendance([4, 5]), seq: 3 }]);
+      expect(await maAttendance()).toBe(9);
+      expect(misses()).toBeGreaterThan(before + 1);
+      // A read across countries follows every batch.
+      const all = await sum({ kind: 'training_attendance' });
+      await model.applyBatch([{ event: attendance([20], 'TN', other), seq: 4 }]);
+      expect(await sum({ kind: 'training_attendance' })).toBe(Number(all) + 10);
+      // A sweep that removes Moroccan facts a dead process left behind changes the Moroccan version too.
+      await model.applyBatch([{ event: attendance([7]), seq: 2, redelivered: true }]);
+      await model.facts.insertOne({ ...(await model.facts.findOne({ seq: 3 }))!, _id: `training:${T}:attendance@2#0`, seq: 2, value: 7 });
+      const withStale = await modelVersion(model.facts, { kind: 'training_attendance', country: 'MA' });
+      expect(await model.sweep()).toBe(1);
+      expect(await modelVersion(model.facts, { kind: 'training_attendance', country: 'MA' })).not.toBe(withStale);
+      expect(await maAttendance()).toBe(9);
+    } finally {
+      useFactCache(createFactCache(0));
+    }
   });
 });

@@ -1,6 +1,8 @@
 import type { Collection, Db } from 'mongodb';
 import type { PasserelleEvent } from '@passerelle/contracts';
+import { randomUUID } from 'node:crypto';
 import { changesOf, type Fact } from './facts.js';
+import { kindOfSource } from './source-kinds.js';
 
 /**
  * The source log, append-only: `<source>@<seq>` when an event was applied (a guard), `<source>@<seq>:r` before
@@ -121,14 +123,45 @@ interface Checkpoint {
   at: Date;
 }
 
+/**
+ * What one process changed in a generation: per country, a counter per kind of fact (`_any` for a source of no known
+ * kind), and the facts its sweeps removed. One document per process, written by it alone, one batch after another:
+ * FerretDB's updates are not atomic, and a counter two writers share could lose an increment, which here would keep a
+ * stale report cached.
+ */
+interface Stamps {
+  _id: string;
+  changed?: Record<string, Record<string, number>>;
+  swept?: number;
+}
+const STAMPS = `stamps:${randomUUID()}`;
+
 const checkpoints = new Map<string, Collection<Checkpoint>>();
 
-/** A string that changes whenever the facts of a generation may have changed: after each batch and each sweep. */
-export async function modelVersion(facts: Collection<Fact>): Promise<string | undefined> {
+/** The values a condition on a field allows, when it says (a value or `$in`); undefined when it does not. */
+function allowed(cond: unknown): string[] | undefined {
+  if (typeof cond === 'string') return [cond];
+  const list = cond && typeof cond === 'object' ? (cond as { $in?: unknown }).$in : undefined;
+  return Array.isArray(list) ? list.map(String) : undefined;
+}
+
+/**
+ * A string that changes whenever facts a read may see may have changed. For a read of given kinds in given countries,
+ * only batches that changed those kinds there (and sweeps) change it: a dashboard's cached figures survive batches
+ * about other things. Any other read (as of an instant, or across kinds or countries) changes with every batch.
+ */
+export async function modelVersion(facts: Collection<Fact>, match: Record<string, unknown> = {}): Promise<string | undefined> {
   const checkpoint = checkpoints.get(`${facts.dbName}.${facts.collectionName}`);
   if (!checkpoint) return undefined;
-  const c = await checkpoint.findOne({ _id: 'checkpoint' });
-  return c ? `${c.seq}/${c.applied}/${c.swept ?? 0}/${new Date(c.at).getTime()}` : 'empty';
+  // The checkpoint and one stamps document per writing process: a handful of small documents.
+  const docs = await checkpoint.find({}).toArray() as Array<Checkpoint | Stamps>;
+  const c = docs.find((d): d is Checkpoint => d._id === 'checkpoint');
+  if (!c) return 'empty';
+  const kinds = allowed(match.kind);
+  const countries = allowed(match.country);
+  if (!kinds || !countries || !facts.collectionName.endsWith('_facts')) return `${c.seq}/${c.applied}/${c.swept ?? 0}/${new Date(c.at).getTime()}`;
+  const writers = docs.filter((d): d is Stamps => d._id.startsWith('stamps:')).sort((a, b) => a._id.localeCompare(b._id));
+  return writers.map((w) => `${w._id.slice(7, 15)}:${w.swept ?? 0}:${countries.map((ct) => [w.changed?.[ct]?._any ?? 0, ...kinds.map((k) => w.changed?.[ct]?.[k] ?? 0)].join(',')).join(';')}`).join('|') || 'unchanged';
 }
 
 const appliers = new Map<string, ReturnType<typeof createApplier>>();
@@ -150,7 +183,8 @@ function createApplier(db: Db, gen: number | string) {
   const versions = db.collection<Version>(`g${gen}_versions`);
   const sources = db.collection<SourceDoc>(`g${gen}_sources`);
   const checkpoint = db.collection<Checkpoint>(`g${gen}_checkpoint`);
-  const limit = sourceCacheLimit;
+  const stamps = db.collection<Stamps>(`g${gen}_checkpoint`);
+  const limit = paths.sourceCacheLimit;
   const known = createSourceCache(limit);
   let queue: Promise<unknown> = Promise.resolve();
   /** Facts of events a dead process was applying: written late, they would outlive a newer event's clean-up. */
@@ -240,6 +274,11 @@ function createApplier(db: Db, gen: number | string) {
       await sources.insertMany(log, { ordered: false }).catch(ignoreDuplicates);
       for (const g of log) known.set(g.source, { lastSeq: g.seq, written: new Map(g.count ? [[g.seq, g.count]] : []) }, true);
     }
+    // Every source delivered counts as changed, duplicates too: a duplicate may be the redelivery of an event whose
+    // facts and guard a dead process wrote after this one had started, so reads cached since may have missed them.
+    const changed: Record<string, number> = {};
+    for (const [source, { event }] of latest) changed[`changed.${event.country}.${kindOfSource(source) ?? '_any'}`] = 1;
+    if (latest.size) await stamps.updateOne({ _id: STAMPS }, { $inc: changed }, { upsert: true });
     const last = Math.max(...batch.map((b) => b.seq));
     await checkpoint.updateOne({ _id: 'checkpoint' }, { $max: { seq: last }, $inc: { applied: batch.length }, $set: { at: new Date() } }, { upsert: true });
     return { applied: log.length, duplicates };
@@ -268,7 +307,10 @@ function createApplier(db: Db, gen: number | string) {
           .flatMap((x) => Array.from({ length: x.count }, (_, i) => factId(x.source, x.seq, i)));
         if (!ids.length) return 0;
         const removed = await deleteFacts(facts, ids);
-        if (removed) await checkpoint.updateOne({ _id: 'checkpoint' }, { $inc: { swept: removed } });
+        if (removed) {
+          await stamps.updateOne({ _id: STAMPS }, { $inc: { swept: removed } }, { upsert: true });
+          await checkpoint.updateOne({ _id: 'checkpoint' }, { $inc: { swept: removed } });
+        }
         return removed;
       });
       queue = run.catch(() => undefined);
@@ -277,13 +319,23 @@ function createApplier(db: Db, gen: number | string) {
   };
 }
 
-let sourceCacheLimit = Infinity;
-/**
- * How many sources an applier keeps in memory; appliers created afterwards use it. Infinity keeps the whole source log
- * (what FerretDB needs: it scans the collection for any query but by `_id`, see main.ts); a number bounds memory and
- * reads a missing source back through the `source` index (MongoDB).
- */
-export const setSourceCacheLimit = (n: number) => { sourceCacheLimit = n; };
+/** What the applier does differently per server (set at start from the detected backend; see main.ts). */
+export interface ApplierPaths {
+  /**
+   * How many sources an applier keeps in memory. Infinity keeps the whole source log, read once (FerretDB: it scans
+   * the collection for any query but by `_id`); a number bounds memory and reads a missing source back through the
+   * `source` index (MongoDB).
+   */
+  sourceCacheLimit: number;
+  /** Delete a few replaced facts one `_id` statement each (FerretDB hands those to its storage; `$in` it filters in Go). */
+  fewIdsOneByOne: boolean;
+}
+
+let paths: ApplierPaths = { sourceCacheLimit: Infinity, fewIdsOneByOne: true };
+/** Sets the applier's per-server paths; appliers created afterwards use them. */
+export const configureApplier = (p: Partial<ApplierPaths>) => { paths = { ...paths, ...p }; };
+/** The applier's per-server paths, as set. */
+export const applierPaths = (): ApplierPaths => paths;
 
 /**
  * Source states, least recently used first out: memory stays bounded however many sources a generation has. A source
@@ -324,12 +376,12 @@ const FEW_IDS = 16;
 /**
  * Deletes facts by id in one call. Few ids go as one statement each: an `_id` look-up that FerretDB hands to its
  * backend. Many go as one `$in`, which FerretDB filters document by document in Go, once per call however many ids.
- * On MongoDB both are index look-ups in one round trip. Measured here (bench `storage`, 16,000 documents): one
+ * On MongoDB both are index look-ups and one `$in` is one round trip, so it always goes as one call. Measured here (bench `storage`, 16,000 documents): one
  * `_id` delete 11–116 ms, one `$in` of 200 ids 1.3–1.4 s; a live projection's batches mostly replace a few facts.
  */
 async function deleteFacts(facts: Collection<Fact>, ids: string[]): Promise<number> {
   if (!ids.length) return 0;
-  if (ids.length <= FEW_IDS) return (await facts.bulkWrite(ids.map((_id) => ({ deleteOne: { filter: { _id } } })), { ordered: false })).deletedCount;
+  if (paths.fewIdsOneByOne && ids.length <= FEW_IDS) return (await facts.bulkWrite(ids.map((_id) => ({ deleteOne: { filter: { _id } } })), { ordered: false })).deletedCount;
   return (await facts.deleteMany({ _id: { $in: ids } })).deletedCount;
 }
 

@@ -91,7 +91,9 @@ describe('a crash between the database write and the publish', () => {
       await eventually(async () => ((await figure('topic', 'border_management')) === 11 ? true : undefined), 15_000, 'the figure');
 
       // Force the relay to publish the same events again, as if the ack had been lost.
-      await restarted.store.trainings.collection.updateOne({ _id: id }, { $set: { published: 0, unpublished: true, updatedAt: new Date(0) } });
+      const sent = await restarted.store.trainings.historyCollection.find({ aggregate: id }).sort({ seq: 1 }).toArray();
+      const outbox = sent.map((h) => ({ event: h.event, trace: {}, seq: h.seq }));
+      await restarted.store.trainings.collection.updateOne({ _id: id }, { $set: { outbox, unpublished: true, updatedAt: new Date(0) } });
       expect(await restarted.rt.relay.sweep()).toBe(1);
       expect(await streamMessages()).toBe(before + 3);
       await eventually(caughtUp, 10_000, 'projection caught up');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { improvedPercent, recordAssessment } from './attendance.js';
 import { plan, reschedule, type Training } from './domain.js';
-import { uploadVersion } from './upload.js';
+import { versionFrom as uploadVersion } from '@passerelle/platform';
 
 const T1 = '0e0b8a5e-31a5-4c53-9d62-5b0c0a4d2b11';
 

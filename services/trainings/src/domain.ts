@@ -1,5 +1,5 @@
-import { trainingCancelled, trainingHeld, trainingPlanned, trainingRescheduled, type BuiltEvent, type AttendanceRow, type Localized, type Place } from '@passerelle/contracts';
-import { RuleViolation } from '@passerelle/platform';
+import { trainingCancelled, trainingHeld, trainingPlanned, trainingRescheduled, type AttendanceRow, type Localized, type Place } from '@passerelle/contracts';
+import { RuleViolation, type Decision as KitDecision } from '@passerelle/platform';
 
 export const TrainingStatus = { Planned: 'planned', Held: 'held', Cancelled: 'cancelled' } as const;
 export type TrainingStatus = (typeof TrainingStatus)[keyof typeof TrainingStatus];
@@ -40,12 +40,8 @@ export interface Training {
 
 export type PlanTraining = Omit<Training, 'status' | 'durationDays' | 'attendance' | 'previousAttendance' | 'assessment' | 'cancellationReason'>;
 
-export interface Decision<S = Training> {
-  state: S;
-  /** Only typed builders make events: a field that drifts from the contract is a compile error here. */
-  events: BuiltEvent[];
-  warnings?: string[];
-}
+/** What the deciders return: the kit's decision over a training (or another state, e.g. a topic). */
+export type Decision<S = Training> = KitDecision<S>;
 
 /** The furthest ahead a training can be planned; a later date is almost always a typing mistake. */
 export const MAX_YEARS_AHEAD = 3;

@@ -1,8 +1,8 @@
 import { Country } from '@passerelle/contracts';
-import { assertCountry, ValidationError, type Api, type Principal } from '@passerelle/platform';
+import { assertCountry, envelopesOf, ValidationError, type Api, type Principal } from '@passerelle/platform';
 import { AddTopicBody, TopicList, TopicView } from './schemas.js';
 import type { TrainingStore } from './store.js';
-import { envelopes, today } from './context.js';
+import { today } from './context.js';
 import { addTopic } from './topics.js';
 
 /** The country an admin adds a topic for: the one named, else the only one of the token. */
@@ -24,6 +24,6 @@ export function topicRoutes(api: Api, store: TrainingStore) {
   }, async ({ body, principal, req }) => {
     const country = topicCountry(principal, body.country);
     const d = addTopic(body, { country, today: today(), existing: await store.topics() });
-    return store.addTopic(d.state, country, envelopes(req, principal, d));
+    return store.addTopic(d.state, country, envelopesOf({ req, principal }, d.events));
   });
 }

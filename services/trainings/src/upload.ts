@@ -2,20 +2,7 @@ import type { Request } from 'express';
 import { readTable, SheetError, SHEET_TYPES, type SheetLimits } from '@passerelle/sheets';
 import { AppError, ErrorCode, ValidationError } from '@passerelle/platform';
 
-// How a sheet upload reaches a decision: its version, its bytes, and the table read within the limits.
-
-/** The version of an upload: `?version=N` or `If-Match: "N"` (weak or bare accepted); both must agree when both are sent. */
-export function uploadVersion(query: number | undefined, ifMatch: string | undefined): number {
-  const m = ifMatch === undefined ? undefined : /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(ifMatch);
-  if (ifMatch !== undefined && !m) throw new ValidationError('If-Match must be the version, e.g. "3"', [{ path: 'headers.if-match', message: 'not a version' }]);
-  const header = m ? Number(m[1]) : undefined;
-  if (query !== undefined && header !== undefined && query !== header) {
-    throw new ValidationError(`?version=${query} and If-Match ${header} disagree`, [{ path: 'query.version', message: 'differs from If-Match' }]);
-  }
-  const version = query ?? header;
-  if (version === undefined) throw new ValidationError('send the version you last read as ?version=N or an If-Match header', [{ path: 'query.version', message: 'required' }], 'VERSION_REQUIRED');
-  return version;
-}
+// How a sheet upload reaches a decision: its bytes, and the table read within the limits.
 
 /** The uploaded sheet as bytes; JSON (or nothing) on this route is a client mistake worth a clear message. */
 export function sheetBytes(req: Request): Buffer {

@@ -1,45 +1,15 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { Envelope } from '@passerelle/contracts';
+import type { Loose } from '@passerelle/testkit';
 
 // Helpers shared by the integration tests (excluded from the build).
 
-/** Test code reads replies and event data loosely, as the *.test.ts files may. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Loose = any;
+export type { Loose } from '@passerelle/testkit';
 
 /** The beneficiary key secret the test services use. */
 export const TEST_KEY_SECRET = 'test-beneficiary-key-secret-0123456789-abcdef';
 export const OTHER_KEY_SECRET = 'another-beneficiary-key-secret-9876543210-zyx';
-
-export interface Reply {
-  status: number;
-  type: string;
-  text: string;
-  body: Loose;
-}
-
-/** An HTTP client for one service: JSON bodies, or raw ones (CSV, XLSX) with their content type. */
-export function client(base: () => string, defaultToken: () => string, onReply?: (r: Reply) => void) {
-  return async function call(method: string, path: string, body?: unknown, opts: { token?: string; contentType?: string } = {}): Promise<Reply> {
-    const token = opts.token ?? defaultToken();
-    const raw = typeof body === 'string' || Buffer.isBuffer(body);
-    const res = await fetch(`${base()}${path}`, {
-      method,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body !== undefined ? { 'content-type': opts.contentType ?? 'application/json' } : {}),
-      },
-      body: body === undefined ? undefined : raw ? body as string : JSON.stringify(body),
-    });
-    const text = await res.text();
-    let parsed: unknown;
-    try { parsed = JSON.parse(text); } catch { parsed = undefined; }
-    const reply = { status: res.status, type: res.headers.get('content-type') ?? '', text, body: parsed as Loose };
-    onReply?.(reply);
-    return reply;
-  };
-}
 
 /** Reads a test file's own event stream. */
 export async function openStream(natsUrl: string, stream: string) {

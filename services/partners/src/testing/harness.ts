@@ -2,16 +2,9 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { Envelope } from '@passerelle/contracts';
 import type { Logger } from '@passerelle/platform';
-import { eventually, isolatedEnv, testToken } from '@passerelle/testkit';
+import { eventually, httpClient, isolatedEnv, testToken } from '@passerelle/testkit';
+export type { Reply } from '@passerelle/testkit';
 import { start } from '../main.js';
-
-export interface Reply {
-  status: number;
-  type: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  body: any;
-  raw: string;
-}
 
 /** The partners service on the real servers, with an HTTP client and a reader of its event stream. */
 export async function startPartners(label: string, opts: { logger?: Logger } = {}) {
@@ -22,22 +15,7 @@ export async function startPartners(label: string, opts: { logger?: Logger } = {
   const writer = await testToken(['partners:write', 'partners:read']);
   const reader = await testToken(['partners:read']);
 
-  /** One HTTP request; the body is sent as JSON unless it is a string. */
-  async function call(method: string, path: string, body?: unknown, token: string = writer, headers: Record<string, string> = {}): Promise<Reply> {
-    const res = await fetch(`${svc.url}${path}`, {
-      method,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    const raw = await res.text();
-    let parsed: unknown;
-    try {
-      parsed = raw ? JSON.parse(raw) : undefined;
-    } catch {
-      parsed = undefined;
-    }
-    return { status: res.status, type: res.headers.get('content-type') ?? '', body: parsed, raw };
-  }
+  const call = httpClient(() => svc.url, () => writer);
 
   /** Waits until the outbox is empty, then returns the number of messages in the stream. */
   async function published(): Promise<number> {

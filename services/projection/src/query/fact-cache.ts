@@ -7,18 +7,19 @@ export type Doc = Record<string, unknown>;
 interface Entry {
   docs: Promise<Doc[]>;
   size: number;
+  /** The model's version for this read when it was made. */
+  version: string;
 }
 
 /**
- * Facts read for figures, kept until the read model changes. Reports are read far more often than the model moves,
- * and on FerretDB every read is a full scan: the same dashboard opened by ten people costs one read, not ten. A
- * cached read is keyed by the model's version (see `modelVersion`), which every batch and sweep changes, so an
- * answer is never older than one served without the cache. Bounded by the number of facts held; 0 turns it off.
+ * Facts read for figures, kept until what they were read from changes. Reports are read far more often than the model
+ * moves, and on FerretDB every read is a full scan: the same dashboard opened by ten people costs one read, not ten.
+ * A cached read is tied to the model's version for its condition (see `modelVersion`: a batch or sweep that changed
+ * its kinds in its countries changes it), so an answer is never older than one served without the cache. Bounded by
+ * the number of facts held; 0 turns it off.
  */
 export function createFactCache(maxFacts: number) {
   const entries = new Map<string, Entry>();
-  /** The version last seen per facts collection: entries of older versions are dropped when a newer one shows. */
-  const versions = new Map<string, string>();
   let held = 0;
   let hits = 0;
   let misses = 0;
@@ -31,27 +32,23 @@ export function createFactCache(maxFacts: number) {
   };
 
   return {
-    /** The facts of `match` with `fields`, from the cache when the model has not changed since they were read. */
+    /** The facts of `match` with `fields`, from the cache when what they were read from has not changed since. */
     async read(facts: Collection<Fact>, versionOf: () => Promise<string | undefined>, match: Record<string, unknown>, fields: string[], load: () => Promise<Doc[]>): Promise<Doc[]> {
       if (maxFacts <= 0) return load();
       const version = await versionOf();
       if (version === undefined) return load();
-      const ns = `${facts.dbName}.${facts.collectionName}`;
-      if (versions.get(ns) !== version) {
-        versions.set(ns, version);
-        for (const key of [...entries.keys()]) if (key.startsWith(`${ns}|`)) drop(key);
-      }
-      const key = `${ns}|${version}|${JSON.stringify(match)}|${fields.join(',')}`;
+      const key = `${facts.dbName}.${facts.collectionName}|${JSON.stringify(match)}|${fields.join(',')}`;
       const hit = entries.get(key);
-      if (hit) {
+      if (hit?.version === version) {
         hits++;
         // Most recently used last: eviction takes from the front.
         entries.delete(key);
         entries.set(key, hit);
         return hit.docs;
       }
+      drop(key);
       misses++;
-      const entry: Entry = { docs: load(), size: 0 };
+      const entry: Entry = { docs: load(), size: 0, version };
       entries.set(key, entry);
       try {
         const docs = await entry.docs;

@@ -44,10 +44,10 @@ const keyOf = (view: FactsView, match: Record<string, unknown>) => (view.asOf ? 
 export async function readFacts(view: FactsView, match: Record<string, unknown>, fields: Array<string | undefined>): Promise<Doc[]> {
   const wanted = [...new Set(['value', ...PROTECTION_FIELDS, ...fields.filter((f): f is string => !!f)])];
   const projection = Object.fromEntries([['_id', 0], ...wanted.map((f) => [f, 1])]) as Record<string, 0 | 1>;
-  return cache.read(view.collection, () => modelVersion(view.collection), keyOf(view, match), wanted, () => load(view, match, projection));
+  return cache.read(view.collection, () => modelVersion(view.collection, match), keyOf(view, match), wanted, () => load(view, match, projection));
 }
 
 /** Whole facts of a condition through the same cache: the small kinds reports look up (frameworks, indicators, targets). */
 export async function readWholeFacts(view: FactsView, match: Record<string, unknown>): Promise<Fact[]> {
-  return await cache.read(view.collection, () => modelVersion(view.collection), keyOf(view, match), ['*'], () => load(view, match, undefined)) as Fact[];
+  return await cache.read(view.collection, () => modelVersion(view.collection, match), keyOf(view, match), ['*'], () => load(view, match, undefined)) as Fact[];
 }

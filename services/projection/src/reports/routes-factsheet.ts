@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { FrameworkId } from '@passerelle/contracts';
 import { assertCountry, type Api, type Principal } from '@passerelle/platform';
+import { FactsheetAnswer } from '../responses/factsheet.js';
 import type { ReportContext } from './context.js';
 import { factsheet } from './factsheet.js';
 import { factsheetHtml } from './factsheet-html.js';
@@ -27,7 +28,7 @@ export function registerFactsheetRoutes(api: Api, ctx: ReportContext): void {
   api.get('/reports/factsheet', {
     summary: 'The factsheet of a programme in a country for a period, as JSON: context, objective, target groups, lines of work, key figures, indicators, partners, contributions',
     description: 'Texts in the language asked (fr or en); every figure raw and formatted for that language. Small cells of sensitive groups show "<5" unless the token has reports:internal; `protection.note` says how many were hidden.',
-    scope: 'reports:read', query: FactsheetQuery, tags: ['reports'],
+    scope: 'reports:read', query: FactsheetQuery, response: FactsheetAnswer, errors: [404], tags: ['reports'],
   }, async ({ query, principal }) => build(query, principal));
 
   api.get('/factsheets/:framework/:period/:lang', {

@@ -18,7 +18,7 @@ export function registerIatiRoutes(api: Api, ctx: ReportContext) {
     summary: 'Results of a framework as IATI 2.03 XML: one activity with SDG and programme tags, a result per node, indicators with baseline, targets and actuals by dimension',
     description: 'One period (PY1, 2020, 2020-Q1, 2020-03) or every programme year when `period` is left out. Small cells of sensitive groups are left without a value, '
       + 'with a comment saying they were withheld, unless the token has reports:internal. Validates against the IATI 2.03 activity schema.',
-    scope: 'reports:read', query: IatiQuery, produces: ['application/xml'], tags: ['reports'],
+    scope: 'reports:read', query: IatiQuery, produces: ['application/xml'], errors: [404], tags: ['reports'],
   }, async ({ query, principal, res }) => {
     // Before the model: an as-of replay is work a token for another country should not cause.
     assertCountry(principal, query.framework.slice(-2));

@@ -4,6 +4,7 @@ import { assertCountry, type Api, type Principal } from '@passerelle/platform';
 import type { ReportContext } from './context.js';
 import { contributions } from './contributions.js';
 import { resultsByLine } from './results.js';
+import { ContributionsAnswer, ResultsAnswer, SummaryAnswer, ThreeWAnswer } from '../responses/reports.js';
 import { resolveScope, ScopeQuery } from './scope.js';
 import { assistanceSummary, summaryTable, trainingsSummary } from './summaries.js';
 import { TABLE } from './labels.js';
@@ -30,14 +31,14 @@ const fileName = (what: keyof typeof TABLE.file, q: { country?: string | undefin
 /** Summaries, 3W, results by line of work and contributions (read only; country scope and small-cell protection). */
 export function registerSummaryRoutes(api: Api, ctx: ReportContext): void {
   api.get('/reports/results', {
-    summary: 'Results by line of work: each framework node with its indicators\' progress and the trainings and deliveries of the period on it', scope: 'reports:read', query: FrameworkQuery,
+    summary: 'Results by line of work: each framework node with its indicators\' progress and the trainings and deliveries of the period on it', scope: 'reports:read', query: FrameworkQuery, response: ResultsAnswer, errors: [404],
   }, async ({ query: q, principal }) => {
     guard(q, principal);
     return resultsByLine((await ctx.modelFor(q.asOf)).facts, q.framework, q.period, principal, ctx.protection(principal));
   });
 
   api.get('/reports/trainings-summary', {
-    summary: 'Trainings held and participants, in total and by topic, participant category, sex and region', scope: 'reports:read', query: SummaryQuery, produces: TABLE_TYPES,
+    summary: 'Trainings held and participants, in total and by topic, participant category, sex and region', scope: 'reports:read', query: SummaryQuery, response: SummaryAnswer, errors: [404], produces: TABLE_TYPES,
   }, async ({ query: q, principal, res }) => {
     guard(q, principal);
     const facts = (await ctx.modelFor(q.asOf)).facts;
@@ -46,7 +47,7 @@ export function registerSummaryRoutes(api: Api, ctx: ReportContext): void {
   });
 
   api.get('/reports/assistance-summary', {
-    summary: 'People assisted (unique where keys exist, said per figure) and deliveries, by kind, partner, vulnerability, sex and age group', scope: 'reports:read', query: SummaryQuery, produces: TABLE_TYPES,
+    summary: 'People assisted (unique where keys exist, said per figure) and deliveries, by kind, partner, vulnerability, sex and age group', scope: 'reports:read', query: SummaryQuery, response: SummaryAnswer, errors: [404], produces: TABLE_TYPES,
   }, async ({ query: q, principal, res }) => {
     guard(q, principal);
     const facts = (await ctx.modelFor(q.asOf)).facts;
@@ -56,7 +57,7 @@ export function registerSummaryRoutes(api: Api, ctx: ReportContext): void {
 
   api.get('/reports/3w', {
     summary: '3W/4W: who (partner) does what (activity line, kind) where (region) when (month, quarter or year), with a figure each', scope: 'reports:read',
-    query: SummaryQuery.extend({ granularity: Granularity }), produces: TABLE_TYPES,
+    query: SummaryQuery.extend({ granularity: Granularity }), response: ThreeWAnswer, errors: [404], produces: TABLE_TYPES,
   }, async ({ query: q, principal, res }) => {
     guard(q, principal);
     const facts = (await ctx.modelFor(q.asOf)).facts;
@@ -65,7 +66,7 @@ export function registerSummaryRoutes(api: Api, ctx: ReportContext): void {
   });
 
   api.get('/reports/contributions', {
-    summary: 'Contributions to SDG targets and goals, Global Compact objectives and SNIA specific objectives: indicators with actuals, and lines of work', scope: 'reports:read', query: FrameworkQuery,
+    summary: 'Contributions to SDG targets and goals, Global Compact objectives and SNIA specific objectives: indicators with actuals, and lines of work', scope: 'reports:read', query: FrameworkQuery, response: ContributionsAnswer, errors: [404],
   }, async ({ query: q, principal }) => {
     guard(q, principal);
     return contributions((await ctx.modelFor(q.asOf)).facts, q.framework, q.period, principal, ctx.protection(principal));

@@ -1,16 +1,10 @@
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { registry, type Envelope } from '@passerelle/contracts';
-import { eventually, isolatedEnv, testToken } from '@passerelle/testkit';
+import { eventually, httpClient, isolatedEnv, testToken } from '@passerelle/testkit';
 import { start } from '../main.js';
 
-export interface Reply {
-  status: number;
-  type: string;
-  headers: Headers;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests probe views and problem documents field by field
-  body: any;
-}
+export type { Reply } from '@passerelle/testkit';
 
 /** A planned Moroccan training, valid as it stands; tests override what they check. */
 export const moroccoTraining = {
@@ -39,17 +33,8 @@ export async function startHarness(label: string) {
   /** Resolves once the relay has published everything written so far. */
   const outboxEmpty = () => eventually(async () => ((await svc.rt.relay.backlog()) === 0 ? true : undefined), 10_000, 'an empty outbox');
 
-  /** Calls the service; a string or Buffer body is sent as is (set its content-type in headers). */
-  async function call(method: string, path: string, body?: unknown, opts: { token?: string; headers?: Record<string, string> } = {}): Promise<Reply> {
-    const token = opts.token ?? tokens.writer;
-    const raw = typeof body === 'string' || Buffer.isBuffer(body);
-    const res = await fetch(`${svc.url}${path}`, {
-      method,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined && !raw ? { 'content-type': 'application/json' } : {}), ...opts.headers },
-      body: body === undefined ? undefined : raw ? (body as string | Buffer) : JSON.stringify(body),
-    });
-    return { status: res.status, type: res.headers.get('content-type') ?? '', headers: res.headers, body: await res.json().catch(() => undefined) };
-  }
+  /** Calls the service as the writer unless told; strings and Buffers are sent as they are (set their content-type). */
+  const call = httpClient(() => svc.url, () => tokens.writer);
 
   /** Calls and fails the test with the problem document unless the status is 2xx. */
   async function ok(method: string, path: string, body?: unknown, opts: { token?: string; headers?: Record<string, string> } = {}) {
