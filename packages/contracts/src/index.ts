@@ -8,6 +8,7 @@ export * from './json-schema.js';
 export * from './events/assistance.js';
 export * from './events/partners.js';
 export * from './events/indicators.js';
+export * from './dimensions.js';
 export * from './indicator-rules.js';
 export * from './alignments.js';
 export * from './compat.js';

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { ActivityLine, AGE_GROUPS, PARTICIPANT_CATEGORIES, SEXES, TopicCode } from './vocabulary.js';
-import { ASSISTANCE_KINDS, VULNERABILITIES } from './events/assistance.js';
-import { PARTNER_AGREEMENT_KINDS, PARTNER_SUPPORT_KINDS, PARTNER_TYPES } from './events/partners.js';
+import { ActivityLine, TopicCode } from './vocabulary.js';
+import { CLOSED_DIMENSION_VALUES, DIMENSION_NAMES, DISAGGREGATION_NAMES } from './dimensions.js';
+import { ASSISTANCE_KINDS } from './events/assistance.js';
+import { PARTNER_AGREEMENT_KINDS, PARTNER_SUPPORT_KINDS } from './events/partners.js';
 
 /**
  * The catalogue of indicator computation rules: which event sources exist, what each can measure and which
@@ -14,14 +15,12 @@ export const INDICATOR_UNITS = ['people', 'trainings', 'partners', 'deliveries',
 export const IndicatorUnit = z.enum(INDICATOR_UNITS);
 export type IndicatorUnit = z.infer<typeof IndicatorUnit>;
 
-/** Dimensions a rule can filter on. */
-export const RULE_DIMENSIONS = [
-  'topic', 'participant_category', 'activity_line', 'kind', 'emergency', 'vulnerability', 'partner_type', 'region', 'sex', 'age_group',
-] as const;
+/** Dimensions a rule can filter on (see dimensions.ts). */
+export const RULE_DIMENSIONS = DIMENSION_NAMES;
 export type RuleDimension = (typeof RULE_DIMENSIONS)[number];
 
 /** Dimensions an indicator can be required to be reported by (a subset of the rule dimensions). */
-export const DISAGGREGATIONS = ['sex', 'age_group', 'participant_category', 'vulnerability', 'region', 'partner_type'] as const;
+export const DISAGGREGATIONS = DISAGGREGATION_NAMES;
 export const Disaggregation = z.enum(DISAGGREGATIONS);
 export type Disaggregation = z.infer<typeof Disaggregation>;
 
@@ -111,9 +110,7 @@ export interface RuleUse {
 }
 
 // Values a filter may name where the recording services use a closed list; `kind` means what the source records.
-const CLOSED_VALUES: Partial<Record<RuleDimension, readonly string[]>> = {
-  sex: SEXES, age_group: AGE_GROUPS, participant_category: PARTICIPANT_CATEGORIES, vulnerability: VULNERABILITIES, partner_type: PARTNER_TYPES,
-};
+const CLOSED_VALUES = CLOSED_DIMENSION_VALUES;
 const KINDS: Partial<Record<RuleSource, readonly string[]>> = {
   assistance_beneficiaries: ASSISTANCE_KINDS, assistance_deliveries: ASSISTANCE_KINDS, partners_supported: PARTNER_SUPPORT_KINDS, agreements: PARTNER_AGREEMENT_KINDS,
 };

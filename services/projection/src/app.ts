@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Country, IsoDate } from '@passerelle/contracts';
+import { Country, IsoDate, PARTICIPANT_BREAKDOWNS } from '@passerelle/contracts';
 import { PageQuery, assertCountry, countryFilter, createHttpApp, httpOptionsFrom, paged, registerApiDocs, type ApiDocsSpec, type Principal, type Runtime } from '@passerelle/platform';
 import { registerAsyncApiRoutes } from './routes-asyncapi.js';
 import type { deadLetters } from './dead-letters.js';
@@ -22,7 +22,7 @@ import { registerFactsheetRoutes } from './reports/routes-factsheet.js';
 import { IndicatorsQuery, TABLE_TYPES, indicatorsAnswer, registerSummaryRoutes } from './reports/routes-summaries.js';
 
 const ParticipantsQuery = z.strictObject({
-  by: z.enum(['topic', 'sex', 'participant_category', 'age_group', 'region', 'activity_line']).default('topic'),
+  by: z.enum(PARTICIPANT_BREAKDOWNS).default('topic'),
   country: Country.optional(),
   from: IsoDate.optional(),
   to: IsoDate.optional(),

@@ -1,5 +1,5 @@
 import type { FactsView } from './read.js';
-import { AGE_GROUPS, SEXES, PARTICIPANT_CATEGORIES, VULNERABILITIES } from '@passerelle/contracts';
+import { PEOPLE_CLOSED_VALUES } from '@passerelle/contracts';
 import { DIMENSION_FIELD, FactKind } from '../facts.js';
 import { readFacts, readWholeFacts } from './read.js';
 import type { Doc, IsProtected } from './tally.js';
@@ -13,9 +13,7 @@ export const CHILD_AGE_GROUPS: ReadonlySet<string> = new Set(['0-4', '5-11', '12
 const GROUP_VALUES: Record<string, ReadonlySet<string>> = { vulnerability: PROTECTED_FLAGS, age_group: CHILD_AGE_GROUPS };
 
 /** Closed lists of values: a breakdown about a protected group lists all of them, so a missing row tells nothing. */
-export const CLOSED_VALUES: Record<string, readonly string[]> = {
-  sex: SEXES, age_group: AGE_GROUPS, vulnerability: VULNERABILITIES, participant_category: PARTICIPANT_CATEGORIES,
-};
+export const CLOSED_VALUES: Record<string, readonly string[]> = PEOPLE_CLOSED_VALUES;
 
 /** Pure: whether a value of a field names a protected group (a breakdown row about victims or children). */
 export const namesProtectedGroup = (field: string | undefined, value: string | null): boolean =>
