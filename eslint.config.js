@@ -21,7 +21,9 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', {
         paths: [{ name: 'mongodb', allowTypeImports: true, message: 'reports read through query/ (figures.ts, reference.ts), which publish every number' }],
-        patterns: [{ group: ['**/query/read.js', '**/query/tally.js', '**/query/protection.js', '**/query/fact-cache.js'], message: 'raw facts and tallies stay inside query/: use figure() or reference.ts' }],
+        patterns: [
+          { group: ['**/query/read.js', '**/query/tally.js', '**/query/protection.js', '**/query/fact-cache.js'], message: 'raw facts and tallies stay inside query/: use figure() or reference.ts' },
+        ],
       }],
       'no-restricted-syntax': ['error',
         { selector: 'CallExpression[callee.property.name=/^(find|findOne|aggregate|countDocuments|distinct|estimatedDocumentCount)$/][callee.object.name=/[Ff]acts$/]', message: 'no reads of the read model outside query/' },
@@ -29,6 +31,31 @@ export default tseslint.config(
       ],
     },
   },
+  // The projection's folders show the flow, and its arrows point one way: facts/ (pure event → facts) ← apply/ (the
+  // engine writing them) ← query/ (the one way to read them) ← reports/. A folder never imports one above it.
+  {
+    // Reports keep the rules above, and never reach the model's writer.
+    files: ['services/projection/src/reports/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        paths: [{ name: 'mongodb', allowTypeImports: true, message: 'reports read through query/ (figures.ts, reference.ts), which publish every number' }],
+        patterns: [
+          { group: ['**/query/read.js', '**/query/tally.js', '**/query/protection.js', '**/query/fact-cache.js'], message: 'raw facts and tallies stay inside query/: use figure() or reference.ts' },
+          { group: ['**/apply/*'], allowTypeImports: true, message: 'reports read through query/, never through the model\'s writer (apply/)' },
+        ],
+      }],
+    },
+  },
+  ...[
+    ['facts', ['**/apply/*', '**/query/*', '**/reports/*', '**/app.js', '**/main.js']],
+    ['apply', ['**/query/*', '**/reports/*', '**/app.js', '**/main.js']],
+    ['query', ['**/reports/*', '**/app.js', '**/main.js']],
+  ].map(([folder, above]) => ({
+    files: [`services/projection/src/${folder}/**/*.ts`],
+    ignores: ['**/*.test.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ group: above, message: `${folder}/ never imports a layer above it (facts ← apply ← query ← reports)` }] }] },
+  })),
   {
     files: ['**/*.test.ts', '**/cli/**', '**/bench/**', '**/examples/**', 'infra/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off', 'no-console': 'off' },

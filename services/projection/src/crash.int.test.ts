@@ -8,9 +8,9 @@ import { MongoClient } from 'mongodb';
 import { createLogger, ensureEventStreams } from '@passerelle/platform';
 import { eventually, isolatedEnv, prng } from '@passerelle/testkit';
 import { generateEvents } from '@passerelle/testkit/history';
-import { createGenerations } from './generations.js';
-import { readModel } from './read-model.js';
-import { replay } from './replay.js';
+import { createGenerations } from './apply/generations.js';
+import { readModel } from './apply/read-model.js';
+import { replay } from './apply/replay.js';
 
 // The guarantee of DESIGN.md: whatever the crash points, the incremental read model equals a rebuild from the
 // whole stream. The projection runs as a child process and is SIGKILLed at random moments while it works.

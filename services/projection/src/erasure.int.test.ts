@@ -4,7 +4,7 @@ import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import { createEnvelope, registry, type Envelope } from '@passerelle/contracts';
 import { publishEvent } from '@passerelle/platform';
 import { eventually, isolatedEnv, testToken } from '@passerelle/testkit';
-import { changesOf } from './facts.js';
+import { changesOf } from './facts/facts.js';
 import { start } from './main.js';
 
 // The assistance service's right to erasure, as the projection sees it: an erasure changes no figure and is not a

@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import { ApiDocsSpecsSetting, ConfigError, METRICS, countryList, loadConfig, runIfEntryPoint, sameOriginSpecs, serviceConfigShape, startRuntime } from '@passerelle/platform';
 import { createApp } from './app.js';
-import { deadLetters } from './dead-letters.js';
+import { deadLetters } from './apply/dead-letters.js';
 import { createFactCache } from './query/fact-cache.js';
 import { useFactCache } from './query/read.js';
-import { createGenerations } from './generations.js';
-import { PROJECTION_CONSUMER, startProjector } from './projector.js';
+import { createGenerations } from './apply/generations.js';
+import { PROJECTION_CONSUMER, startProjector } from './apply/projector.js';
 import type { Db } from 'mongodb';
-import { applierPaths, configureApplier, readModel, type ReadModel } from './read-model.js';
-import { rebuild } from './rebuild.js';
+import { applierPaths, configureApplier, readModel, type ReadModel } from './apply/read-model.js';
+import { rebuild } from './apply/rebuild.js';
 
 export const configShape = {
   ...serviceConfigShape({ port: 3005, db: 'passerelle_reporting' }),

@@ -5,7 +5,7 @@ import { createEnvelope } from '@passerelle/contracts';
 import { ConfigError, publishEvent } from '@passerelle/platform';
 import { eventually, isolatedEnv, testToken } from '@passerelle/testkit';
 import { partitionFilters, start } from './main.js';
-import { applierPaths, configureApplier } from './read-model.js';
+import { applierPaths, configureApplier } from './apply/read-model.js';
 
 // Scaling the apply side by country: one worker per partition, all writing the one reporting database (sources never
 // span countries), and a reporting replica that consumes nothing reading what both wrote.

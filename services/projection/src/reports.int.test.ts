@@ -7,7 +7,7 @@ import { eventually, isolatedEnv, testToken } from '@passerelle/testkit';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { start } from './main.js';
-import { readModel } from './read-model.js';
+import { readModel } from './apply/read-model.js';
 
 // The questions of the reporting API: figures, the events behind a figure, as of a past instant, what changed,
 // and the admin side (rebuild into a new generation, dead letters).

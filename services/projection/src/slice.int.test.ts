@@ -6,7 +6,7 @@ import { DLQ_HEADERS, publishEvent } from '@passerelle/platform';
 import { eventually, isolatedEnv, testToken } from '@passerelle/testkit';
 import { start as startTrainings } from '@passerelle/trainings/main';
 import { start as startProjection } from './main.js';
-import { readModel } from './read-model.js';
+import { readModel } from './apply/read-model.js';
 
 // One command-to-report path across two real services, NATS and the database.
 const env = isolatedEnv('slice');

@@ -2,9 +2,9 @@
 // Rebuilds the read model from the whole stream into a new generation and switches readers to it once it has
 // caught up. Same environment as the projection service. A running projection follows the switch by itself.
 import { loadConfig, startRuntime } from '@passerelle/platform';
-import { createGenerations } from '../generations.js';
+import { createGenerations } from '../apply/generations.js';
 import { configShape } from '../main.js';
-import { rebuild } from '../rebuild.js';
+import { rebuild } from '../apply/rebuild.js';
 
 const config = loadConfig(configShape);
 const rt = await startRuntime('projection-rebuild', config);

@@ -1,4 +1,4 @@
-import type { ModelView } from '../read-model.js';
+import type { ModelView } from '../apply/read-model.js';
 import { publish, publishedChange, type Policy, type Shown } from './disclosure.js';
 import { figure, type FigureQuery } from './figures.js';
 import { asksAboutProtectedGroup, namesProtectedGroup, protectionOf } from './protection.js';

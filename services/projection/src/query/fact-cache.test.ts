@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Collection } from 'mongodb';
 import { createFactCache, type Doc } from './fact-cache.js';
-import type { Fact } from '../facts.js';
+import type { Fact } from '../facts/facts.js';
 
 const facts = (name: string) => ({ dbName: 'db', collectionName: name }) as unknown as Collection<Fact>;
 const docs = (n: number, tag = 'x'): Doc[] => Array.from({ length: n }, (_, i) => ({ value: i, tag }));

@@ -1,5 +1,5 @@
 import type { Collection } from 'mongodb';
-import type { Fact } from '../facts.js';
+import type { Fact } from '../facts/facts.js';
 
 /** A fact as figures read it: only some of its fields. Shared between requests: never mutated. */
 export type Doc = Record<string, unknown>;

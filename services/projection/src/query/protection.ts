@@ -1,6 +1,6 @@
 import type { FactsView } from './read.js';
 import { PEOPLE_CLOSED_VALUES } from '@passerelle/contracts';
-import { DIMENSION_FIELD, FactKind } from '../facts.js';
+import { DIMENSION_FIELD, FactKind } from '../facts/facts.js';
 import { readFacts, readWholeFacts } from './read.js';
 import type { Doc, IsProtected } from './tally.js';
 

@@ -1,9 +1,9 @@
-import { DIMENSION_FIELD, type Fact } from '../facts.js';
-import { modelVersion, type FactsView } from '../read-model.js';
+import { DIMENSION_FIELD, type Fact } from '../facts/facts.js';
+import { modelVersion, type FactsView } from '../apply/read-model.js';
 import { createFactCache, type FactCache } from './fact-cache.js';
 import type { Doc } from './tally.js';
 
-export type { FactsView } from '../read-model.js';
+export type { FactsView } from '../apply/read-model.js';
 
 /** Fields every figure reads beside its own: what says whether a record counts a protected person (see protection.ts). */
 export const PROTECTION_FIELDS = ['kind', 'country', 'key', 'vulnerability', 'age_group', ...new Set(Object.values(DIMENSION_FIELD))];

@@ -1,7 +1,7 @@
 import type { FactsView } from './read.js';
 import type { Localized, PublishedFrameworkData } from '@passerelle/contracts';
 import { NotFoundError, assertCountry, type Principal } from '@passerelle/platform';
-import { FactKind } from '../facts.js';
+import { FactKind } from '../facts/facts.js';
 import { readFacts, readWholeFacts } from './read.js';
 
 /**

@@ -1,8 +1,8 @@
 import type { FactsView } from './read.js';
 import type { IndicatorRule } from '@passerelle/contracts';
 import { RuleViolation } from '@passerelle/platform';
-import { DIMENSION_FIELD } from '../facts.js';
-import { periodMatch } from '../periods.js';
+import { DIMENSION_FIELD } from '../facts/facts.js';
+import { periodMatch } from './periods.js';
 import { publish, type Cell, type Policy, type Published } from './disclosure.js';
 import { figure, type Figure } from './figures.js';
 import { readFacts } from './read.js';

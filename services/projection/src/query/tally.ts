@@ -1,4 +1,4 @@
-import { ARRAY_FIELDS } from '../facts.js';
+import { ARRAY_FIELDS } from '../facts/facts.js';
 
 /** A fact as figures read it: only some of its fields. Shared between requests: never mutated. */
 export type Doc = Record<string, unknown>;

@@ -1,5 +1,5 @@
 import type { Principal, Runtime } from '@passerelle/platform';
-import type { ModelView } from '../read-model.js';
+import type { ModelView } from '../apply/read-model.js';
 
 /** What every report route needs: the read model (current, or as of a past instant) and small-cell protection. */
 export interface ReportContext {

@@ -3,10 +3,10 @@ import { z } from 'zod';
 import type { Localized } from '@passerelle/contracts';
 import type { indicatorProgress } from './progress.js';
 import type { Cell, Policy } from '../query/disclosure.js';
-import { protectionSentence } from './factsheet-format.js';
+import { protectionSentence } from './factsheet/factsheet-format.js';
 import { col, label, TABLE, VALUE_SETS } from './labels.js';
 import { answer, ColumnKind, TableQuery, type Lang, type Table, type TableOptions } from './tables.js';
-import { Instant } from '../queries.js';
+import { Instant } from '../query/queries.js';
 
 /** GET /reports/indicators: JSON by default, or a CSV / XLSX table in `lang`. */
 export const IndicatorsQuery = z.strictObject({

@@ -1,7 +1,7 @@
 import type { FactsView } from '../query/figures.js';
 import type { IndicatorDefinitionData } from '@passerelle/contracts';
 import { RuleViolation, type Principal, assertCountry } from '@passerelle/platform';
-import { parsePeriod } from '../periods.js';
+import { parsePeriod } from '../query/periods.js';
 import { publish, type Cell, type Policy, type Shown } from '../query/disclosure.js';
 import { frameworkRecords } from '../query/reference.js';
 import { ruleFigures } from '../query/rules.js';

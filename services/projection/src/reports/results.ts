@@ -1,7 +1,7 @@
 import type { FactsView } from '../query/figures.js';
 import type { Principal } from '@passerelle/platform';
-import { FactKind } from '../facts.js';
-import { periodMatch } from '../periods.js';
+import { FactKind } from '../facts/facts.js';
+import { periodMatch } from '../query/periods.js';
 import type { Cell, Policy, Shown } from '../query/disclosure.js';
 import { figure, Measure } from '../query/figures.js';
 import { activitiesOf, publishedFramework } from '../query/reference.js';

@@ -10,7 +10,7 @@ import { assistanceSummary, summaryTable, trainingsSummary } from './summaries.j
 import { TABLE } from './labels.js';
 import { answer, TABLE_TYPES } from './tables.js';
 import { Granularity, threeW, threeWTable } from './three-w.js';
-import { Instant } from '../queries.js';
+import { Instant } from '../query/queries.js';
 
 export { IndicatorsQuery, indicatorsAnswer } from './indicators-table.js';
 export { TABLE_TYPES } from './tables.js';

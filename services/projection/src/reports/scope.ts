@@ -2,11 +2,11 @@ import type { FactsView } from '../query/figures.js';
 import { z } from 'zod';
 import { Country, FrameworkId } from '@passerelle/contracts';
 import { RuleViolation, assertCountry, countryFilter, type Principal } from '@passerelle/platform';
-import { parsePeriod, periodMatch, type Period } from '../periods.js';
+import { parsePeriod, periodMatch, type Period } from '../query/periods.js';
 import type { Policy } from '../query/disclosure.js';
 import { publishedFramework, type PublishedFramework } from '../query/reference.js';
 import { TableQuery } from './tables.js';
-import { Instant } from '../queries.js';
+import { Instant } from '../query/queries.js';
 
 export { publishedFramework, partnerNames, type PublishedFramework } from '../query/reference.js';
 

@@ -1,12 +1,12 @@
 import type { FactsView } from '../query/figures.js';
 import type { Localized } from '@passerelle/contracts';
-import { FactKind } from '../facts.js';
+import { FactKind } from '../facts/facts.js';
 import type { Cell, Policy, Shown } from '../query/disclosure.js';
 import { figure, Measure, single, type Figure } from '../query/figures.js';
 import { partnerNames } from '../query/reference.js';
 import { Counting, peopleCounting } from './counting.js';
 import { protectionNote, type Scope } from './scope.js';
-import { protectionSentence } from './factsheet-format.js';
+import { protectionSentence } from './factsheet/factsheet-format.js';
 import { col, label, TABLE, VALUE_SETS } from './labels.js';
 import { ColumnKind, type Lang, type Table } from './tables.js';
 

@@ -1,13 +1,13 @@
 import type { FactsView } from '../query/figures.js';
 import { z } from 'zod';
 import type { Localized } from '@passerelle/contracts';
-import { FactKind } from '../facts.js';
+import { FactKind } from '../facts/facts.js';
 import type { Policy, Shown } from '../query/disclosure.js';
 import { figure, Measure, type Doc, type Figure } from '../query/figures.js';
 import { partnerNames, trainingPartners } from '../query/reference.js';
 import { Counting, peopleCounting } from './counting.js';
 import { protectionNote, type Scope } from './scope.js';
-import { protectionSentence } from './factsheet-format.js';
+import { protectionSentence } from './factsheet/factsheet-format.js';
 import { col, label, TABLE } from './labels.js';
 import { ColumnKind, type Lang, type Table } from './tables.js';
 

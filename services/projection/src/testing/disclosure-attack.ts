@@ -1,7 +1,7 @@
 import { createEnvelope, registry, type Country, type PasserelleEvent } from '@passerelle/contracts';
 import { prng } from '@passerelle/testkit';
-import { ARRAY_FIELDS, changesOf } from '../facts.js';
-import { parsePeriod } from '../periods.js';
+import { ARRAY_FIELDS, changesOf } from '../facts/facts.js';
+import { parsePeriod } from '../query/periods.js';
 
 /**
  * The attack harness's half that knows the truth: seeded datasets with small protected groups, a reference model of

@@ -3,9 +3,9 @@ import { MongoClient, type Db } from 'mongodb';
 import { attendanceRecorded, createEnvelope, registry } from '@passerelle/contracts';
 import { isolatedEnv, prng } from '@passerelle/testkit';
 import { serviceEvents } from '@passerelle/testkit/history';
-import { createFactCache } from './query/fact-cache.js';
-import { figure, Measure } from './query/figures.js';
-import { readWholeFacts, useFactCache } from './query/read.js';
+import { createFactCache } from '../query/fact-cache.js';
+import { figure, Measure } from '../query/figures.js';
+import { readWholeFacts, useFactCache } from '../query/read.js';
 import { createSourceCache, forgetGuards, modelVersion, readModel, configureApplier } from './read-model.js';
 
 // The write path alone, against the database: which facts a source ends with, whatever the order of delivery.

@@ -10,13 +10,13 @@ import { start as startAssistance } from '@passerelle/assistance/main';
 import { start as startIndicators } from '@passerelle/indicators/main';
 import { start as startPartners } from '@passerelle/partners/main';
 import { start as startTrainings } from '@passerelle/trainings/main';
-import { start as startProjection } from '../main.js';
+import { start as startProjection } from '../../main.js';
 import type { Factsheet } from './factsheet.js';
 
 // Acceptance of the factsheet: the Morocco demo loaded through the five services' own APIs (as the README's start
 // command does), then the JSON and the page in headless Chromium, in French and English, for programme year 1.
-const OUT = fileURLToPath(new URL('../../test-output/', import.meta.url));
-const DEMO = new URL('../../../../infra/dev/demo.mjs', import.meta.url).href;
+const OUT = fileURLToPath(new URL('../../../test-output/', import.meta.url));
+const DEMO = new URL('../../../../../infra/dev/demo.mjs', import.meta.url).href;
 type LoadDemo = (o: { secret: string; services: Record<string, string> }) => Promise<void>;
 
 const env = isolatedEnv('factsheet');

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { Country, RULE_DIMENSIONS } from '@passerelle/contracts';
-import { DIMENSION_FIELD, FactKind } from './facts.js';
+import { DIMENSION_FIELD, FactKind } from '../facts/facts.js';
 import { PageQuery, assertCountry, countryFilter, type Principal } from '@passerelle/platform';
-import { Measure } from './query/tally.js';
+import { Measure } from './tally.js';
 import { parsePeriod, periodMatch } from './periods.js';
 
 /** Fact dimensions a report may filter or break down by: the rule dimensions, and a few identifiers. */

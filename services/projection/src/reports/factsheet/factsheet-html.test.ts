@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { figures, formatDate, formatNumber, protectionSentence } from './factsheet-format.js';
 import { escapeHtml, factsheetHtml } from './factsheet-html.js';
 import type { Factsheet } from './factsheet.js';
-import type { Lang } from './tables.js';
+import type { Lang } from '../tables.js';
 
 /** A factsheet as the builder would give it, with a partner name typed to break the page and one hidden cell. */
 function sample(lang: Lang, internal = false): Factsheet {

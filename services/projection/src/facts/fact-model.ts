@@ -53,11 +53,5 @@ export interface SourceChange {
   facts: FactFields[];
 }
 
-/** The fact field of each rule dimension. */
-export const DIMENSION_FIELD: Record<string, string> = {
-  topic: 'topic', participant_category: 'participant_category', activity_line: 'activity_line', kind: 'what', emergency: 'emergency',
-  vulnerability: 'vulnerability', partner_type: 'partner_type', region: 'region', sex: 'sex', age_group: 'age_group',
-};
-
-/** Dimensions whose fact field is an array (a training's topics, a person's vulnerabilities). */
-export const ARRAY_FIELDS = new Set(['topic', 'vulnerability']);
+// The fact field of each dimension, and the fields holding lists: declared once, with the dimensions, in contracts.
+export { ARRAY_FIELDS, DIMENSION_FIELD } from '@passerelle/contracts';

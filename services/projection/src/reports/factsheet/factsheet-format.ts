@@ -1,4 +1,4 @@
-import type { Lang } from './tables.js';
+import type { Lang } from '../tables.js';
 
 /** A figure as the factsheet carries it: the raw value (a number, "<threshold" when hidden, null when withheld) and its text. */
 export interface Figure {

@@ -7,7 +7,7 @@ import { changesOf } from './facts.js';
 import { kindOfSource } from './source-kinds.js';
 
 // Real examples of every event type, captured from the services' streams (packages/contracts/schemas/examples).
-const dir = join(import.meta.dirname, '../../../packages/contracts/schemas/examples');
+const dir = join(import.meta.dirname, '../../../../packages/contracts/schemas/examples');
 const examples = readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => readFileSync(join(dir, f), 'utf8'));
 
 describe('the kind of fact a source holds', () => {

@@ -2,7 +2,7 @@ import { barChart, progressBar } from './factsheet-charts.js';
 import { FACTSHEET_CSS } from './factsheet-css.js';
 import type { Figure } from './factsheet-format.js';
 import { formatInstant } from './factsheet-format.js';
-import { counted, t } from './labels.js';
+import { counted, t } from '../labels.js';
 import type { Factsheet } from './factsheet.js';
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };

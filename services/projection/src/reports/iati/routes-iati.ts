@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { FrameworkId } from '@passerelle/contracts';
 import { assertCountry, type Api } from '@passerelle/platform';
-import type { ReportContext } from './context.js';
+import type { ReportContext } from '../context.js';
 import { iatiActivities } from './iati.js';
-import { Instant } from '../queries.js';
+import { Instant } from '../../query/queries.js';
 
 const IatiQuery = z.strictObject({
   framework: FrameworkId,

@@ -1,15 +1,15 @@
-import type { FactsView } from '../query/figures.js';
+import type { FactsView } from '../../query/figures.js';
 import type { Localized } from '@passerelle/contracts';
 import type { Principal } from '@passerelle/platform';
-import { partners } from '../query/reference.js';
-import { contributions } from './contributions.js';
+import { partners } from '../../query/reference.js';
+import { contributions } from '../contributions.js';
 import { figures, formatDate, protectionSentence, type Figure } from './factsheet-format.js';
-import { label, t, type LabelSet } from './labels.js';
-import { resultsByLine } from './results.js';
-import { publishedFramework, resolveScope, type Protection, type PublishedFramework } from './scope.js';
-import { Counting } from './counting.js';
-import { assistanceSummary, trainingsSummary, type Summary } from './summaries.js';
-import type { Lang } from './tables.js';
+import { label, t, type LabelSet } from '../labels.js';
+import { resultsByLine } from '../results.js';
+import { publishedFramework, resolveScope, type Protection, type PublishedFramework } from '../scope.js';
+import { Counting } from '../counting.js';
+import { assistanceSummary, trainingsSummary, type Summary } from '../summaries.js';
+import type { Lang } from '../tables.js';
 
 interface Row { code: string | null; label: string; figure: Figure }
 interface Activity { code: string; title: string; trainings: Figure; participants: Figure; deliveries: Figure; people: Figure[] }

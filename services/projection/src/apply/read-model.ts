@@ -1,8 +1,8 @@
 import type { Collection, Db } from 'mongodb';
 import type { PasserelleEvent } from '@passerelle/contracts';
 import { randomUUID } from 'node:crypto';
-import { changesOf, type Fact } from './facts.js';
-import { kindOfSource } from './source-kinds.js';
+import { changesOf, type Fact } from '../facts/facts.js';
+import { kindOfSource } from '../facts/source-kinds.js';
 
 /**
  * The source log, append-only: `<source>@<seq>` when an event was applied (a guard), `<source>@<seq>:r` before

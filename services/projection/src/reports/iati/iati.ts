@@ -1,9 +1,9 @@
-import type { FactsView } from '../query/figures.js';
+import type { FactsView } from '../../query/figures.js';
 import { RULE_SOURCES, type IndicatorDefinitionData, type PublishedFrameworkData } from '@passerelle/contracts';
 import { RuleViolation, assertCountry, type Principal } from '@passerelle/platform';
-import { indicatorProgress } from './progress.js';
-import { indicatorDefinitions, latestActivityDate, plannedPeriods, publishedFramework } from '../query/reference.js';
-import { parsePeriod } from '../periods.js';
+import { indicatorProgress } from '../progress.js';
+import { indicatorDefinitions, latestActivityDate, plannedPeriods, publishedFramework } from '../../query/reference.js';
+import { parsePeriod } from '../../query/periods.js';
 import {
   ACTIVITY_DATE_ACTUAL_START, ACTIVITY_STATUS_IMPLEMENTATION, DESCRIPTION, IOM_NAME, IOM_ORG_ID, IOM_ORG_TYPE, OWN_VOCABULARY, RESULT_TYPE, RESULT_TYPE_OTHER, ROLE_IMPLEMENTING,
   alignmentTags, indicatorMeasure, indicatorUri, narratives, nodeVocabularyUri,

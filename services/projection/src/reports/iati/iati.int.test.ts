@@ -7,13 +7,13 @@ import { jetstream } from '@nats-io/jetstream';
 import { createEnvelope, registry, type Envelope } from '@passerelle/contracts';
 import { publishEvent } from '@passerelle/platform';
 import { eventually, isolatedEnv, testToken } from '@passerelle/testkit';
-import { start } from '../main.js';
+import { start } from '../../main.js';
 
 // The IATI export of a realistic framework (Morocco's, year 1 figures), checked by the IATI 2.03 schema itself and
 // by reading the figures back out of the XML with a real parser.
 const env = isolatedEnv('iati');
-const XSD = fileURLToPath(new URL('../../test/fixtures/iati-2.03/iati-activities-schema.xsd', import.meta.url));
-const OUT = fileURLToPath(new URL('../../test-output/', import.meta.url));
+const XSD = fileURLToPath(new URL('../../../test/fixtures/iati-2.03/iati-activities-schema.xsd', import.meta.url));
+const OUT = fileURLToPath(new URL('../../../test-output/', import.meta.url));
 let projection: Awaited<ReturnType<typeof start>>;
 let nc: NatsConnection;
 let external: string;

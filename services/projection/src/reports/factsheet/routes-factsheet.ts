@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { FrameworkId } from '@passerelle/contracts';
 import { assertCountry, type Api, type Principal } from '@passerelle/platform';
-import { FactsheetAnswer } from '../responses/factsheet.js';
-import type { ReportContext } from './context.js';
+import { FactsheetAnswer } from '../../responses/factsheet.js';
+import type { ReportContext } from '../context.js';
 import { factsheet } from './factsheet.js';
 import { factsheetHtml } from './factsheet-html.js';
-import { Instant } from '../queries.js';
+import { Instant } from '../../query/queries.js';
 
 // Strict: a factsheet is a document people quote, so a misspelt language is an error, not English by default.
 const FactsheetLang = z.enum(['fr', 'en']);
