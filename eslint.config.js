@@ -7,7 +7,10 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       'no-console': ['error', { allow: ['error', 'warn'] }],
       eqeqeq: ['error', 'smart'],
@@ -19,15 +22,36 @@ export default tseslint.config(
     files: ['services/projection/src/reports/**/*.ts', 'services/projection/src/app.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': ['error', {
-        paths: [{ name: 'mongodb', allowTypeImports: true, message: 'reports read through query/ (figures.ts, reference.ts), which publish every number' }],
-        patterns: [
-          { group: ['**/query/read.js', '**/query/tally.js', '**/query/protection.js', '**/query/fact-cache.js'], message: 'raw facts and tallies stay inside query/: use figure() or reference.ts' },
-        ],
-      }],
-      'no-restricted-syntax': ['error',
-        { selector: 'CallExpression[callee.property.name=/^(find|findOne|aggregate|countDocuments|distinct|estimatedDocumentCount)$/][callee.object.name=/[Ff]acts$/]', message: 'no reads of the read model outside query/' },
-        { selector: 'CallExpression[callee.property.name=/^(find|findOne|aggregate|countDocuments|distinct|estimatedDocumentCount)$/][callee.object.property.name=/[Ff]acts$/]', message: 'no reads of the read model outside query/' },
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'mongodb',
+              allowTypeImports: true,
+              message: 'reports read through query/ (figures.ts, reference.ts), which publish every number',
+            },
+          ],
+          patterns: [
+            {
+              group: ['**/query/read.js', '**/query/tally.js', '**/query/protection.js', '**/query/fact-cache.js'],
+              message: 'raw facts and tallies stay inside query/: use figure() or reference.ts',
+            },
+          ],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            'CallExpression[callee.property.name=/^(find|findOne|aggregate|countDocuments|distinct|estimatedDocumentCount)$/][callee.object.name=/[Ff]acts$/]',
+          message: 'no reads of the read model outside query/',
+        },
+        {
+          selector:
+            'CallExpression[callee.property.name=/^(find|findOne|aggregate|countDocuments|distinct|estimatedDocumentCount)$/][callee.object.property.name=/[Ff]acts$/]',
+          message: 'no reads of the read model outside query/',
+        },
       ],
     },
   },
@@ -38,13 +62,29 @@ export default tseslint.config(
     files: ['services/projection/src/reports/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': ['error', {
-        paths: [{ name: 'mongodb', allowTypeImports: true, message: 'reports read through query/ (figures.ts, reference.ts), which publish every number' }],
-        patterns: [
-          { group: ['**/query/read.js', '**/query/tally.js', '**/query/protection.js', '**/query/fact-cache.js'], message: 'raw facts and tallies stay inside query/: use figure() or reference.ts' },
-          { group: ['**/apply/*'], allowTypeImports: true, message: 'reports read through query/, never through the model\'s writer (apply/)' },
-        ],
-      }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'mongodb',
+              allowTypeImports: true,
+              message: 'reports read through query/ (figures.ts, reference.ts), which publish every number',
+            },
+          ],
+          patterns: [
+            {
+              group: ['**/query/read.js', '**/query/tally.js', '**/query/protection.js', '**/query/fact-cache.js'],
+              message: 'raw facts and tallies stay inside query/: use figure() or reference.ts',
+            },
+            {
+              group: ['**/apply/*'],
+              allowTypeImports: true,
+              message: "reports read through query/, never through the model's writer (apply/)",
+            },
+          ],
+        },
+      ],
     },
   },
   ...[
@@ -54,7 +94,16 @@ export default tseslint.config(
   ].map(([folder, above]) => ({
     files: [`services/projection/src/${folder}/**/*.ts`],
     ignores: ['**/*.test.ts'],
-    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ group: above, message: `${folder}/ never imports a layer above it (facts ← apply ← query ← reports)` }] }] },
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: above, message: `${folder}/ never imports a layer above it (facts ← apply ← query ← reports)` },
+          ],
+        },
+      ],
+    },
   })),
   {
     files: ['**/*.test.ts', '**/cli/**', '**/bench/**', '**/examples/**', 'infra/**'],

@@ -13,13 +13,21 @@ import { fileURLToPath } from 'node:url';
 import madge from 'madge';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const workspaces = () => ['packages', 'services'].flatMap((group) =>
-  readdirSync(join(root, group)).map((name) => join(root, group, name, 'src')).filter((dir) => existsSync(dir)));
+const workspaces = () =>
+  ['packages', 'services'].flatMap((group) =>
+    readdirSync(join(root, group))
+      .map((name) => join(root, group, name, 'src'))
+      .filter((dir) => existsSync(dir)),
+  );
 
 const dirs = process.argv.length > 2 ? process.argv.slice(2) : workspaces();
 // The base tsconfig resolves `./x.js` specifiers to `./x.ts`, as tsc does; workspace packages are left out (npm
 // and turbo already refuse a circle between workspaces).
-const result = await madge(dirs, { fileExtensions: ['ts'], tsConfig: join(root, 'tsconfig.base.json'), excludeRegExp: [/(^|\/)(dist|node_modules)\//] });
+const result = await madge(dirs, {
+  fileExtensions: ['ts'],
+  tsConfig: join(root, 'tsconfig.base.json'),
+  excludeRegExp: [/(^|\/)(dist|node_modules)\//],
+});
 const circles = result.circular();
 const files = Object.keys(result.obj()).length;
 if (circles.length) {

@@ -39,7 +39,9 @@ const { BENEFICIARY_KEY_SECRET: beneficiaryKeySecret, ...inherited } = process.e
 function run(name, cmd, argv, env = {}) {
   const log = openSync(join(data, 'logs', `${name}.log`), 'a');
   const child = spawn(cmd, argv, { cwd: root, env: { ...inherited, ...env }, stdio: ['ignore', log, log] });
-  child.on('exit', (code, signal) => { if (!stopping) console.error(`${name} exited (${signal ?? code}); see .data/logs/${name}.log`); });
+  child.on('exit', (code, signal) => {
+    if (!stopping) console.error(`${name} exited (${signal ?? code}); see .data/logs/${name}.log`);
+  });
   children.push(child);
   return child;
 }
@@ -53,12 +55,16 @@ async function waitFor(what, check, timeoutMs = 60_000) {
   throw new Error(`${what} did not become ready within ${timeoutMs / 1000} s`);
 }
 
-const tcpOpen = (port) => new Promise((res) => {
-  import('node:net').then(({ createConnection }) => {
-    const s = createConnection({ port, host: '127.0.0.1' }, () => { s.end(); res(true); });
-    s.once('error', () => res(false));
+const tcpOpen = (port) =>
+  new Promise((res) => {
+    import('node:net').then(({ createConnection }) => {
+      const s = createConnection({ port, host: '127.0.0.1' }, () => {
+        s.end();
+        res(true);
+      });
+      s.once('error', () => res(false));
+    });
   });
-});
 
 let stopping = false;
 function stop() {
@@ -87,8 +93,15 @@ if (!mongoUrl) {
   if (!bin) throw new Error('ferretdb not found: run bash infra/dev/setup.sh, or set MONGO_URL');
   const port = Number(process.env.DEV_MONGO_PORT ?? 27018);
   mkdirSync(join(data, 'ferretdb'), { recursive: true });
-  run('ferretdb', bin, ['--handler=sqlite', `--sqlite-url=file:${join(data, 'ferretdb')}/`, `--listen-addr=127.0.0.1:${port}`,
-    `--state-dir=${join(data, 'ferretdb')}`, '--debug-addr=-', '--telemetry=disable', '--log-level=warn']);
+  run('ferretdb', bin, [
+    '--handler=sqlite',
+    `--sqlite-url=file:${join(data, 'ferretdb')}/`,
+    `--listen-addr=127.0.0.1:${port}`,
+    `--state-dir=${join(data, 'ferretdb')}`,
+    '--debug-addr=-',
+    '--telemetry=disable',
+    '--log-level=warn',
+  ]);
   await waitFor('FerretDB', () => tcpOpen(port));
   mongoUrl = `mongodb://127.0.0.1:${port}`;
 }
@@ -100,7 +113,12 @@ if (SERVICES.some((s) => !existsSync(join(root, 'services', s.name, 'dist', 'mai
 }
 
 const jwtSecret = process.env.JWT_SECRET ?? secret('jwt-secret');
-const common = { NATS_URL: natsUrl, MONGO_URL: mongoUrl, JWT_SECRET: jwtSecret, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' };
+const common = {
+  NATS_URL: natsUrl,
+  MONGO_URL: mongoUrl,
+  JWT_SECRET: jwtSecret,
+  LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+};
 // Each service gets only its own secrets: the beneficiary key secret finds people in the keyring, so only assistance holds it.
 // The API docs page (projection, /docs) fetches each service's document from its own port: there is no proxy here to
 // put them on one origin, and the documents allow any origin.
@@ -109,15 +127,26 @@ const own = {
   projection: { DOCS_OPENAPI_URLS: SERVICES.map((s) => `${s.name}=http://127.0.0.1:${s.port}/openapi.json`).join(',') },
 };
 for (const s of SERVICES) {
-  run(s.name, process.execPath, [join('services', s.name, 'dist', 'main.js')], { ...common, ...own[s.name], PORT: String(s.port), MONGO_DB: s.db, HOST: '127.0.0.1' });
+  run(s.name, process.execPath, [join('services', s.name, 'dist', 'main.js')], {
+    ...common,
+    ...own[s.name],
+    PORT: String(s.port),
+    MONGO_DB: s.db,
+    HOST: '127.0.0.1',
+  });
 }
-await Promise.all(SERVICES.map((s) => waitFor(s.name, async () => (await fetch(`http://127.0.0.1:${s.port}/health/ready`)).ok)));
+await Promise.all(
+  SERVICES.map((s) => waitFor(s.name, async () => (await fetch(`http://127.0.0.1:${s.port}/health/ready`)).ok)),
+);
 
 const demoFlag = join(data, 'demo-loaded');
 if (!args.has('--no-demo') && !existsSync(demoFlag) && existsSync(join(root, 'infra', 'dev', 'demo.mjs'))) {
   console.log('loading the Morocco demo data…');
   const { loadDemo } = await import('./demo.mjs');
-  await loadDemo({ secret: jwtSecret, services: Object.fromEntries(SERVICES.map((s) => [s.name, `http://127.0.0.1:${s.port}`])) });
+  await loadDemo({
+    secret: jwtSecret,
+    services: Object.fromEntries(SERVICES.map((s) => [s.name, `http://127.0.0.1:${s.port}`])),
+  });
   writeFileSync(demoFlag, new Date().toISOString());
 }
 

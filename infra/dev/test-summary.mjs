@@ -4,7 +4,10 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-let passed = 0, failed = 0, skipped = 0, files = 0;
+let passed = 0,
+  failed = 0,
+  skipped = 0,
+  files = 0;
 for (const group of ['packages', 'services']) {
   for (const name of readdirSync(group)) {
     // vitest.json, plus vitest-nats-current.json from the second pass on the NATS version compose runs.

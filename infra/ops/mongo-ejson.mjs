@@ -30,7 +30,9 @@ async function dump(client, dir, dbs) {
       }
       out.end();
       await once(out, 'finish');
-      const indexes = (await db.collection(coll).listIndexes().toArray()).filter((i) => i.name !== '_id_').map(({ v: _v, ns: _ns, ...i }) => i);
+      const indexes = (await db.collection(coll).listIndexes().toArray())
+        .filter((i) => i.name !== '_id_')
+        .map(({ v: _v, ns: _ns, ...i }) => i);
       writeFileSync(join(dir, name, `${coll}.indexes.json`), JSON.stringify(indexes, null, 2));
       summary[`${name}.${coll}`] = n;
     }
@@ -41,7 +43,9 @@ async function dump(client, dir, dbs) {
 
 async function restore(client, dir) {
   const summary = {};
-  for (const name of readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name)) {
+  for (const name of readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)) {
     const db = client.db(name);
     await db.dropDatabase();
     for (const file of readdirSync(join(dir, name)).filter((f) => f.endsWith('.ejson'))) {
@@ -49,7 +53,9 @@ async function restore(client, dir) {
       const collection = db.collection(coll);
       await db.createCollection(coll);
       // One index at a time: FerretDB 1.24 panics on createIndexes for several at once that include an existing one.
-      for (const { key, name: indexName, ...options } of JSON.parse(readFileSync(join(dir, name, `${coll}.indexes.json`), 'utf8'))) {
+      for (const { key, name: indexName, ...options } of JSON.parse(
+        readFileSync(join(dir, name, `${coll}.indexes.json`), 'utf8'),
+      )) {
         await collection.createIndexes([{ key, name: indexName, ...options }]);
       }
       let batch = [];
@@ -57,9 +63,16 @@ async function restore(client, dir) {
       for await (const line of createInterface({ input: createReadStream(join(dir, name, file)) })) {
         if (!line) continue;
         batch.push(EJSON.parse(line, { relaxed: false }));
-        if (batch.length >= BATCH) { await collection.insertMany(batch, { ordered: true }); n += batch.length; batch = []; }
+        if (batch.length >= BATCH) {
+          await collection.insertMany(batch, { ordered: true });
+          n += batch.length;
+          batch = [];
+        }
       }
-      if (batch.length) { await collection.insertMany(batch, { ordered: true }); n += batch.length; }
+      if (batch.length) {
+        await collection.insertMany(batch, { ordered: true });
+        n += batch.length;
+      }
       summary[`${name}.${coll}`] = n;
     }
   }
@@ -75,7 +88,8 @@ if (!url || !dir || !['dump', 'restore'].includes(command) || (command === 'dump
 const client = new MongoClient(url, { serverSelectionTimeoutMS: 10_000 });
 try {
   await client.connect();
-  const summary = command === 'dump' ? await dump(client, dir, dbs.split(',').filter(Boolean)) : await restore(client, dir);
+  const summary =
+    command === 'dump' ? await dump(client, dir, dbs.split(',').filter(Boolean)) : await restore(client, dir);
   console.log(JSON.stringify({ [command]: summary }));
 } finally {
   await client.close();

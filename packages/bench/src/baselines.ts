@@ -8,7 +8,7 @@ type ChangesOf = (event: Envelope) => Array<{ source: string; facts: Array<Recor
 
 /** The projection's own event-to-facts function, from its build (not exported by the package: loaded by path). */
 async function projectionFacts(): Promise<ChangesOf> {
-  const mod = await import(new URL('facts.js', `file://${entries.projection}`).href) as { changesOf: ChangesOf };
+  const mod = (await import(new URL('facts.js', `file://${entries.projection}`).href)) as { changesOf: ChangesOf };
   return mod.changesOf;
 }
 
@@ -18,7 +18,12 @@ async function projectionFacts(): Promise<ChangesOf> {
  */
 export async function rawConsume(js: JetStreamClient, jsm: JetStreamManager, stream: string, expected: number) {
   const durable = 'bench_raw';
-  await jsm.consumers.add(stream, { durable_name: durable, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, max_ack_pending: 400 });
+  await jsm.consumers.add(stream, {
+    durable_name: durable,
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.All,
+    max_ack_pending: 400,
+  });
   const consumer = await js.consumers.get(stream, durable);
   const started = performance.now();
   const messages = await consumer.consume({ max_messages: 200 });
@@ -49,7 +54,10 @@ const FACT_INDEXES: IndexDescription[] = [
  */
 export async function rawDatabase(db: Db, gen: GeneratorOptions, budgetSeconds: number, batchEvents = 200) {
   const changesOf = await projectionFacts();
-  const result = {} as Record<'upsert' | 'insert', { events: number; docs: number; seconds: number; complete: boolean }>;
+  const result = {} as Record<
+    'upsert' | 'insert',
+    { events: number; docs: number; seconds: number; complete: boolean }
+  >;
   for (const mode of ['upsert', 'insert'] as const) {
     const coll = db.collection<{ _id: string }>(`raw_${mode}`);
     await coll.drop().catch(() => undefined);
@@ -60,7 +68,11 @@ export async function rawDatabase(db: Db, gen: GeneratorOptions, budgetSeconds: 
     const flush = async () => {
       if (!docs.length) return;
       const t0 = performance.now();
-      if (mode === 'upsert') await coll.bulkWrite(docs.map((d) => ({ replaceOne: { filter: { _id: d._id }, replacement: d, upsert: true } })), { ordered: false });
+      if (mode === 'upsert')
+        await coll.bulkWrite(
+          docs.map((d) => ({ replaceOne: { filter: { _id: d._id }, replacement: d, upsert: true } })),
+          { ordered: false },
+        );
       else await coll.insertMany(docs, { ordered: false });
       r.seconds += (performance.now() - t0) / 1000;
       r.docs += docs.length;
@@ -70,7 +82,18 @@ export async function rawDatabase(db: Db, gen: GeneratorOptions, budgetSeconds: 
     for (const { event } of generateEvents(gen)) {
       events++;
       for (const change of changesOf(event)) {
-        change.facts.forEach((f, i) => docs.push({ ...f, _id: mode === 'upsert' ? `${change.source}#${i}` : `${change.source}#${i}:${events}`, source: change.source, seq: events, eventId: event.id, eventType: event.type, country: event.country, recordedAt: event.time }));
+        change.facts.forEach((f, i) =>
+          docs.push({
+            ...f,
+            _id: mode === 'upsert' ? `${change.source}#${i}` : `${change.source}#${i}:${events}`,
+            source: change.source,
+            seq: events,
+            eventId: event.id,
+            eventType: event.type,
+            country: event.country,
+            recordedAt: event.time,
+          }),
+        );
       }
       if (events % batchEvents === 0) {
         await flush();
@@ -90,7 +113,13 @@ export async function rawDatabase(db: Db, gen: GeneratorOptions, budgetSeconds: 
  * relay's mark), on a copy of a document the service itself stored, from `concurrency` workers for at most
  * `count` commands or `budgetSeconds`. No HTTP, validation or domain code: what the servers allow.
  */
-export async function rawCommandIo(db: Db, js: JetStreamClient, template: Record<string, unknown>, subject: string, o: { count: number; concurrency: number; budgetSeconds: number }) {
+export async function rawCommandIo(
+  db: Db,
+  js: JetStreamClient,
+  template: Record<string, unknown>,
+  subject: string,
+  o: { count: number; concurrency: number; budgetSeconds: number },
+) {
   const coll = db.collection<Record<string, unknown> & { _id: string }>('raw_commands');
   await coll.drop().catch(() => undefined);
   await coll.createIndex({ unpublished: 1, updatedAt: 1 }, { name: 'outbox_pending' });
@@ -100,17 +129,22 @@ export async function rawCommandIo(db: Db, js: JetStreamClient, template: Record
   let next = 0;
   const started = performance.now();
   const deadline = started + o.budgetSeconds * 1000;
-  await Promise.all(Array.from({ length: o.concurrency }, async () => {
-    while (next < o.count && performance.now() < deadline) {
-      const id = `raw-${next++}`;
-      const t0 = performance.now();
-      await coll.insertOne({ ...shape, _id: id, version: 1, published: 0, unpublished: true, updatedAt: new Date() });
-      const doc = await coll.findOne({ _id: id });
-      await js.publish(subject, payload, { msgID: `raw-command-${id}-${started}` });
-      await coll.updateOne({ _id: id, version: doc?.version ?? 1 }, { $max: { published: 1 }, $set: { unpublished: false } });
-      latencies.push(performance.now() - t0);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: o.concurrency }, async () => {
+      while (next < o.count && performance.now() < deadline) {
+        const id = `raw-${next++}`;
+        const t0 = performance.now();
+        await coll.insertOne({ ...shape, _id: id, version: 1, published: 0, unpublished: true, updatedAt: new Date() });
+        const doc = await coll.findOne({ _id: id });
+        await js.publish(subject, payload, { msgID: `raw-command-${id}-${started}` });
+        await coll.updateOne(
+          { _id: id, version: doc?.version ?? 1 },
+          { $max: { published: 1 }, $set: { unpublished: false } },
+        );
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
   const seconds = (performance.now() - started) / 1000;
   await coll.drop().catch(() => undefined);
   return { commands: latencies.length, seconds, latencies };

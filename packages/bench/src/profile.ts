@@ -28,7 +28,11 @@ function areaOf(url: string, fn: string): string {
   return url.startsWith('node:') ? 'node internals' : url;
 }
 
-const shortUrl = (url: string) => url.replace(/^file:\/\//, '').replace(/^.*node_modules\//, '').replace(/^.*\/(services|packages)\//, '$1/');
+const shortUrl = (url: string) =>
+  url
+    .replace(/^file:\/\//, '')
+    .replace(/^.*node_modules\//, '')
+    .replace(/^.*\/(services|packages)\//, '$1/');
 
 /** Sums self time per function and per area of a .cpuprofile (as written by node --cpu-prof). */
 export function summariseProfile(file: string, top = 20): ProfileSummary {
@@ -53,9 +57,16 @@ export function summariseProfile(file: string, top = 20): ProfileSummary {
   }
   const pct = (us: number) => Math.round((1000 * us) / total) / 10;
   return {
-    file, totalMs: Math.round(total / 1000),
-    functions: [...fns.values()].sort((a, b) => b.us - a.us).slice(0, top).map((f) => ({ fn: f.fn, where: f.where, ms: Math.round(f.us / 1000), percent: pct(f.us) })),
-    areas: [...areas].sort((a, b) => b[1] - a[1]).slice(0, top).map(([area, us]) => ({ area, ms: Math.round(us / 1000), percent: pct(us) })),
+    file,
+    totalMs: Math.round(total / 1000),
+    functions: [...fns.values()]
+      .sort((a, b) => b.us - a.us)
+      .slice(0, top)
+      .map((f) => ({ fn: f.fn, where: f.where, ms: Math.round(f.us / 1000), percent: pct(f.us) })),
+    areas: [...areas]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([area, us]) => ({ area, ms: Math.round(us / 1000), percent: pct(us) })),
   };
 }
 
@@ -63,7 +74,9 @@ export function summariseProfile(file: string, top = 20): ProfileSummary {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const s = summariseProfile(process.argv[2]!, Number(process.argv[3] ?? 25));
   console.log(`${s.file}: ${s.totalMs} ms sampled\n\nby area:`);
-  for (const a of s.areas) console.log(`  ${String(a.percent).padStart(5)}%  ${String(a.ms).padStart(7)} ms  ${a.area}`);
+  for (const a of s.areas)
+    console.log(`  ${String(a.percent).padStart(5)}%  ${String(a.ms).padStart(7)} ms  ${a.area}`);
   console.log('\nby function (self time):');
-  for (const f of s.functions) console.log(`  ${String(f.percent).padStart(5)}%  ${String(f.ms).padStart(7)} ms  ${f.fn}  ${f.where}`);
+  for (const f of s.functions)
+    console.log(`  ${String(f.percent).padStart(5)}%  ${String(f.ms).padStart(7)} ms  ${f.fn}  ${f.where}`);
 }

@@ -5,7 +5,11 @@ import { generateEvents, type GeneratorOptions } from '@passerelle/testkit/histo
  * Publishes a generated history into the stream with many publishes in flight (each still waits for its
  * PubAck), and returns how many messages the stream stored and how fast.
  */
-export async function publishHistory(js: JetStreamClient, opts: GeneratorOptions, progress?: (n: number) => void): Promise<{ published: number; seconds: number }> {
+export async function publishHistory(
+  js: JetStreamClient,
+  opts: GeneratorOptions,
+  progress?: (n: number) => void,
+): Promise<{ published: number; seconds: number }> {
   const started = performance.now();
   const window = 2000;
   let inFlight: Array<Promise<unknown>> = [];

@@ -16,7 +16,16 @@ import { rebuildScenario } from './scenarios/rebuild.js';
 import { storageScenario } from './scenarios/storage.js';
 import { stopChildren } from './services.js';
 
-const SCENARIOS = ['storage', 'aggregates', 'projection', 'freshness', 'rebuild', 'queries', 'dashboard', 'commands'] as const;
+const SCENARIOS = [
+  'storage',
+  'aggregates',
+  'projection',
+  'freshness',
+  'rebuild',
+  'queries',
+  'dashboard',
+  'commands',
+] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const { values } = parseArgs({
@@ -50,12 +59,17 @@ if (values.help) {
 }
 
 const quick = values.quick;
-const num = (s: string | undefined, fallback: number) => (s === undefined || s === '' ? fallback : Number(s.replace(/_/g, '')));
+const num = (s: string | undefined, fallback: number) =>
+  s === undefined || s === '' ? fallback : Number(s.replace(/_/g, ''));
 const list = (s: string | undefined, fallback: number[]) => (s ? s.split(',').map(Number) : fallback);
-const selected: Scenario[] = values.scenario === 'all' ? [...SCENARIOS] : values.scenario.split(',').map((s) => {
-  if (!(SCENARIOS as readonly string[]).includes(s)) throw new Error(`unknown scenario ${s}; choose from ${SCENARIOS.join(', ')}`);
-  return s as Scenario;
-});
+const selected: Scenario[] =
+  values.scenario === 'all'
+    ? [...SCENARIOS]
+    : values.scenario.split(',').map((s) => {
+        if (!(SCENARIOS as readonly string[]).includes(s))
+          throw new Error(`unknown scenario ${s}; choose from ${SCENARIOS.join(', ')}`);
+        return s as Scenario;
+      });
 const seed = num(values.seed, 20260909);
 const events = num(values.events, quick ? 5_000 : 100_000);
 const rebuildEvents = num(values['rebuild-events'], values.events ? events : quick ? 5_000 : 1_000_000);
@@ -67,7 +81,9 @@ const infra = await startInfra();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     log(`${signal}: stopping`);
-    void Promise.race([stopChildren().then(() => infra.stop()), new Promise((r) => setTimeout(r, 20_000))]).finally(() => process.exit(130));
+    void Promise.race([stopChildren().then(() => infra.stop()), new Promise((r) => setTimeout(r, 20_000))]).finally(
+      () => process.exit(130),
+    );
   });
 }
 log(`bus: ${infra.machine.nats} — ${infra.machine.how.nats}`);
@@ -81,18 +97,60 @@ try {
     log(`— scenario ${s}`);
     const t0 = performance.now();
     try {
-      if (s === 'storage') results.storage = await storageScenario(infra, { sizes: quick ? [1_000, 4_000, 16_000] : [1_000, 10_000, 100_000], samples: 20, log });
-      if (s === 'aggregates') results.aggregates = await aggregatesScenario(infra, { history: 10_000, samples: quick ? 30 : 200, log });
-      if (s === 'projection') results.projection = await projectionScenario(infra, { events, seed, profile: values.profile, rawBudgetSeconds: num(values['raw-budget'], quick ? 20 : 120), maxBatch: values['projection-batch'] ? num(values['projection-batch'], 0) : undefined, log });
-      if (s === 'freshness') results.freshness = await freshnessScenario(infra, { rates: list(values.rates, [100, 500, 1000]), seconds: num(values.seconds, quick ? 5 : 20), setupBudgetSeconds: num(values['setup-budget'], quick ? 60 : 600), log });
+      if (s === 'storage')
+        results.storage = await storageScenario(infra, {
+          sizes: quick ? [1_000, 4_000, 16_000] : [1_000, 10_000, 100_000],
+          samples: 20,
+          log,
+        });
+      if (s === 'aggregates')
+        results.aggregates = await aggregatesScenario(infra, { history: 10_000, samples: quick ? 30 : 200, log });
+      if (s === 'projection')
+        results.projection = await projectionScenario(infra, {
+          events,
+          seed,
+          profile: values.profile,
+          rawBudgetSeconds: num(values['raw-budget'], quick ? 20 : 120),
+          maxBatch: values['projection-batch'] ? num(values['projection-batch'], 0) : undefined,
+          log,
+        });
+      if (s === 'freshness')
+        results.freshness = await freshnessScenario(infra, {
+          rates: list(values.rates, [100, 500, 1000]),
+          seconds: num(values.seconds, quick ? 5 : 20),
+          setupBudgetSeconds: num(values['setup-budget'], quick ? 60 : 600),
+          log,
+        });
       if (s === 'rebuild' || ((s === 'queries' || s === 'dashboard') && !rebuilt)) {
         const r = await rebuildScenario(infra, { events: rebuildEvents, seed, log });
         rebuilt = r.space;
         results.rebuild = r.result;
       }
-      if (s === 'queries') results.queries = await queriesScenario(infra, rebuilt!, { connections: num(values.connections, 10), seconds: num(values.seconds, quick ? 5 : 20), reportCache: values['report-cache'] ? num(values['report-cache'], 0) : undefined, firstTimeoutSeconds: quick ? 300 : 1800, log });
-      if (s === 'dashboard') results.dashboard = await dashboardScenario(infra, rebuilt!, { modelEvents: rebuildEvents, seed, eventsPerSecond: num(values['ingest-rate'], 20), connections: num(values.connections, 10), seconds: num(values.seconds, quick ? 10 : 30), log });
-      if (s === 'commands') results.commands = await commandsScenario(infra, { rates: list(values.rates, quick ? [50, 100, 200, 400] : [50, 100, 200, 300, 400, 600, 800, 1000, 1500, 2000]), seconds: num(values.seconds, quick ? 5 : 10), p99Ms: 50, rawBudgetSeconds: num(values['raw-budget'], quick ? 20 : 120), log });
+      if (s === 'queries')
+        results.queries = await queriesScenario(infra, rebuilt!, {
+          connections: num(values.connections, 10),
+          seconds: num(values.seconds, quick ? 5 : 20),
+          reportCache: values['report-cache'] ? num(values['report-cache'], 0) : undefined,
+          firstTimeoutSeconds: quick ? 300 : 1800,
+          log,
+        });
+      if (s === 'dashboard')
+        results.dashboard = await dashboardScenario(infra, rebuilt!, {
+          modelEvents: rebuildEvents,
+          seed,
+          eventsPerSecond: num(values['ingest-rate'], 20),
+          connections: num(values.connections, 10),
+          seconds: num(values.seconds, quick ? 10 : 30),
+          log,
+        });
+      if (s === 'commands')
+        results.commands = await commandsScenario(infra, {
+          rates: list(values.rates, quick ? [50, 100, 200, 400] : [50, 100, 200, 300, 400, 600, 800, 1000, 1500, 2000]),
+          seconds: num(values.seconds, quick ? 5 : 10),
+          p99Ms: 50,
+          rawBudgetSeconds: num(values['raw-budget'], quick ? 20 : 120),
+          log,
+        });
     } catch (e) {
       failed = true;
       results[`${s}Error`] = (e as Error).message;
@@ -106,6 +164,11 @@ try {
 }
 
 console.log(printTables(tablesOf(results), infra.machine));
-const files = writeResults(join(dirname(fileURLToPath(import.meta.url)), '..', 'results'), { startedAt, argv: process.argv.slice(2), quick, notes }, infra.machine, results);
+const files = writeResults(
+  join(dirname(fileURLToPath(import.meta.url)), '..', 'results'),
+  { startedAt, argv: process.argv.slice(2), quick, notes },
+  infra.machine,
+  results,
+);
 console.log(`\nresults: ${files.json}\n         ${files.md}`);
 process.exit(failed ? 1 : 0);

@@ -35,14 +35,23 @@ export function startChild(name: string, entry: string, env: NodeJS.ProcessEnv, 
   mkdirSync(join(OUTPUT_DIR, 'logs'), { recursive: true });
   const log = join(OUTPUT_DIR, 'logs', `${name}-${Date.now()}.log`);
   const fd = openSync(log, 'a');
-  const proc = spawn(process.execPath, [...nodeArgs, entry], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', fd, fd] });
+  const proc = spawn(process.execPath, [...nodeArgs, entry], {
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', fd, fd],
+  });
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
   const child: Child = {
-    proc, pid: proc.pid!, log, exited,
+    proc,
+    pid: proc.pid!,
+    log,
+    exited,
     async stop(graceMs = 15_000) {
       if (proc.exitCode !== null || proc.signalCode !== null) return;
       proc.kill('SIGTERM');
-      const done = await Promise.race([exited.then(() => true), new Promise((r) => setTimeout(() => r(false), graceMs))]);
+      const done = await Promise.race([
+        exited.then(() => true),
+        new Promise((r) => setTimeout(() => r(false), graceMs)),
+      ]);
       if (!done) {
         proc.kill('SIGKILL');
         await exited;
@@ -55,14 +64,25 @@ export function startChild(name: string, entry: string, env: NodeJS.ProcessEnv, 
 }
 
 /** Starts an HTTP service on a free port and waits until /health/ready answers 200. */
-export async function startService(name: string, entry: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Promise<Child & { url: string }> {
+export async function startService(
+  name: string,
+  entry: string,
+  env: NodeJS.ProcessEnv,
+  nodeArgs: string[] = [],
+): Promise<Child & { url: string }> {
   const port = await freePort();
   const child = startChild(name, entry, { ...env, PORT: String(port) }, nodeArgs);
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (child.proc.exitCode !== null) throw new Error(`${name} exited with code ${child.proc.exitCode}; see ${child.log}:\n${readFileSync(child.log, 'utf8').slice(-2000)}`);
-    const ok = await fetch(`${url}/health/ready`).then((r) => r.ok, () => false);
+    if (child.proc.exitCode !== null)
+      throw new Error(
+        `${name} exited with code ${child.proc.exitCode}; see ${child.log}:\n${readFileSync(child.log, 'utf8').slice(-2000)}`,
+      );
+    const ok = await fetch(`${url}/health/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return { ...child, url };
     await new Promise((r) => setTimeout(r, 100));
   }

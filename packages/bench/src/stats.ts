@@ -9,7 +9,13 @@ export function quantile(values: readonly number[], q: number): number {
 export function percentiles(values: readonly number[]) {
   // None measured (no command got through): say so rather than print NaN.
   const r = (x: number) => (Number.isNaN(x) ? null : Math.round(x * 10) / 10);
-  return { p50: r(quantile(values, 0.5)), p95: r(quantile(values, 0.95)), p99: r(quantile(values, 0.99)), max: r(quantile(values, 1)), n: values.length };
+  return {
+    p50: r(quantile(values, 0.5)),
+    p95: r(quantile(values, 0.95)),
+    p99: r(quantile(values, 0.99)),
+    max: r(quantile(values, 1)),
+    n: values.length,
+  };
 }
 
 /** Events (or requests) per second, rounded. */
@@ -19,7 +25,12 @@ export const rate = (n: number, seconds: number) => (seconds > 0 ? Math.round(n 
 export const secondsSince = (t0: number) => Math.round((performance.now() - t0) / 10) / 100;
 
 /** Polls until check returns a value, or throws after timeoutMs saying what it waited for. */
-export async function until<T>(check: () => Promise<T | undefined>, timeoutMs: number, what: string, everyMs = 100): Promise<T> {
+export async function until<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs: number,
+  what: string,
+  everyMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();

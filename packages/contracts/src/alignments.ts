@@ -49,13 +49,62 @@ const SDG_GOALS: CatalogueEntry[] = [
 ].map((label, i) => ({ code: String(i + 1), label }));
 
 const SDG_TARGETS: CatalogueEntry[] = [
-  { code: '10.7', parent: '10', label: l('Orderly, safe and regular migration through well-run migration policies', 'Une migration ordonnée, sûre et régulière grâce à des politiques migratoires bien conduites') },
-  { code: '16.2', parent: '16', label: l('No more abuse, exploitation, trafficking or violence against children', "Plus de maltraitance, d'exploitation, de traite ni de violence envers les enfants") },
-  { code: '16.3', parent: '16', label: l('Rule of law and equal access to justice for all', "État de droit et accès de tous à la justice dans l'égalité") },
-  { code: '16.a', parent: '16', label: l('Stronger national institutions, with international help, to prevent violence and crime', "Des institutions nationales renforcées, avec l'appui international, pour prévenir la violence et le crime") },
-  { code: '17.9', parent: '17', label: l('International support for targeted capacity building in developing countries', 'Un appui international au renforcement ciblé des capacités des pays en développement') },
-  { code: '17.17', parent: '17', label: l('Effective partnerships between public bodies, the private sector and civil society', 'Des partenariats efficaces entre pouvoirs publics, secteur privé et société civile') },
-  { code: '17.18', parent: '17', label: l('More capacity for reliable, timely data broken down by relevant characteristics', 'Plus de capacités pour des données fiables, à jour et ventilées') },
+  {
+    code: '10.7',
+    parent: '10',
+    label: l(
+      'Orderly, safe and regular migration through well-run migration policies',
+      'Une migration ordonnée, sûre et régulière grâce à des politiques migratoires bien conduites',
+    ),
+  },
+  {
+    code: '16.2',
+    parent: '16',
+    label: l(
+      'No more abuse, exploitation, trafficking or violence against children',
+      "Plus de maltraitance, d'exploitation, de traite ni de violence envers les enfants",
+    ),
+  },
+  {
+    code: '16.3',
+    parent: '16',
+    label: l(
+      'Rule of law and equal access to justice for all',
+      "État de droit et accès de tous à la justice dans l'égalité",
+    ),
+  },
+  {
+    code: '16.a',
+    parent: '16',
+    label: l(
+      'Stronger national institutions, with international help, to prevent violence and crime',
+      "Des institutions nationales renforcées, avec l'appui international, pour prévenir la violence et le crime",
+    ),
+  },
+  {
+    code: '17.9',
+    parent: '17',
+    label: l(
+      'International support for targeted capacity building in developing countries',
+      'Un appui international au renforcement ciblé des capacités des pays en développement',
+    ),
+  },
+  {
+    code: '17.17',
+    parent: '17',
+    label: l(
+      'Effective partnerships between public bodies, the private sector and civil society',
+      'Des partenariats efficaces entre pouvoirs publics, secteur privé et société civile',
+    ),
+  },
+  {
+    code: '17.18',
+    parent: '17',
+    label: l(
+      'More capacity for reliable, timely data broken down by relevant characteristics',
+      'Plus de capacités pour des données fiables, à jour et ventilées',
+    ),
+  },
 ];
 
 const GCM_OBJECTIVES: CatalogueEntry[] = [
@@ -70,18 +119,36 @@ const GCM_OBJECTIVES: CatalogueEntry[] = [
   l('A stronger response to migrant smuggling', 'Une riposte renforcée au trafic illicite de migrants'),
   l('Prevent and end trafficking in persons', 'Prévenir et faire cesser la traite des personnes'),
   l('Coordinated, safe and integrated border management', 'Une gestion des frontières coordonnée, sûre et intégrée'),
-  l('Predictable screening, assessment and referral procedures', "Des procédures prévisibles de contrôle, d'évaluation et d'orientation"),
-  l('Detention only as a last resort, and alternatives to it', 'La rétention en dernier recours seulement, et ses alternatives'),
+  l(
+    'Predictable screening, assessment and referral procedures',
+    "Des procédures prévisibles de contrôle, d'évaluation et d'orientation",
+  ),
+  l(
+    'Detention only as a last resort, and alternatives to it',
+    'La rétention en dernier recours seulement, et ses alternatives',
+  ),
   l('Better consular protection and assistance', 'Une protection et une assistance consulaires renforcées'),
   l('Access to basic services', 'Accès aux services de base'),
   l('Inclusion and social cohesion', 'Inclusion et cohésion sociale'),
-  l('End discrimination; public debate grounded in facts', 'Mettre fin à la discrimination ; un débat public fondé sur les faits'),
+  l(
+    'End discrimination; public debate grounded in facts',
+    'Mettre fin à la discrimination ; un débat public fondé sur les faits',
+  ),
   l('Build skills and recognise qualifications', 'Développer les compétences et reconnaître les qualifications'),
-  l('Migrants and diasporas contributing to development', 'La contribution des migrants et des diasporas au développement'),
+  l(
+    'Migrants and diasporas contributing to development',
+    'La contribution des migrants et des diasporas au développement',
+  ),
   l('Cheaper, faster and safer remittances', 'Des transferts de fonds moins chers, plus rapides et plus sûrs'),
-  l('Dignified return and readmission, lasting reintegration', 'Retour et réadmission dans la dignité, réintégration durable'),
+  l(
+    'Dignified return and readmission, lasting reintegration',
+    'Retour et réadmission dans la dignité, réintégration durable',
+  ),
   l('Portable social protection rights', 'Des droits à la protection sociale transférables'),
-  l('Stronger international cooperation and partnerships', 'Une coopération et des partenariats internationaux renforcés'),
+  l(
+    'Stronger international cooperation and partnerships',
+    'Une coopération et des partenariats internationaux renforcés',
+  ),
 ].map((label, i) => ({ code: String(i + 1), label }));
 
 const SNIA_GROUPS = {
@@ -91,18 +158,73 @@ const SNIA_GROUPS = {
 };
 
 const SNIA_OSPS: CatalogueEntry[] = [
-  { code: '15', parent: 'flows', label: l('Humane, rights-based management of migration flows', 'Une gestion humaine des flux migratoires, dans le respect des droits') },
-  { code: '16', parent: 'flows', label: l('Combat human trafficking and smuggling networks', 'Combattre la traite des êtres humains et les réseaux de passeurs') },
-  { code: '17', parent: 'cooperation', label: l('International cooperation based on shared responsibility', 'Une coopération internationale fondée sur la responsabilité partagée') },
-  { code: '26', parent: 'governance', label: l('Stronger capacities of the actors of immigration, asylum and counter-trafficking', "Des acteurs de l'immigration, de l'asile et de la lutte contre la traite mieux outillés") },
-  { code: '27', parent: 'governance', label: l('Inform the public and raise awareness about immigration and asylum', "Informer et sensibiliser sur l'immigration et l'asile") },
+  {
+    code: '15',
+    parent: 'flows',
+    label: l(
+      'Humane, rights-based management of migration flows',
+      'Une gestion humaine des flux migratoires, dans le respect des droits',
+    ),
+  },
+  {
+    code: '16',
+    parent: 'flows',
+    label: l(
+      'Combat human trafficking and smuggling networks',
+      'Combattre la traite des êtres humains et les réseaux de passeurs',
+    ),
+  },
+  {
+    code: '17',
+    parent: 'cooperation',
+    label: l(
+      'International cooperation based on shared responsibility',
+      'Une coopération internationale fondée sur la responsabilité partagée',
+    ),
+  },
+  {
+    code: '26',
+    parent: 'governance',
+    label: l(
+      'Stronger capacities of the actors of immigration, asylum and counter-trafficking',
+      "Des acteurs de l'immigration, de l'asile et de la lutte contre la traite mieux outillés",
+    ),
+  },
+  {
+    code: '27',
+    parent: 'governance',
+    label: l(
+      'Inform the public and raise awareness about immigration and asylum',
+      "Informer et sensibiliser sur l'immigration et l'asile",
+    ),
+  },
 ];
 
 /** Each framework's entries, and the countries it applies to (undefined: every country). */
-export const ALIGNMENT_CATALOGUES: Record<AlignmentFramework, { label: Localized; entries: CatalogueEntry[]; countries?: readonly string[]; groups?: Record<string, Localized> }> = {
-  sdg: { label: l('Sustainable Development Goals', 'Objectifs de développement durable'), entries: [...SDG_GOALS, ...SDG_TARGETS] },
-  gcm: { label: l('Global Compact for Safe, Orderly and Regular Migration', 'Pacte mondial pour des migrations sûres, ordonnées et régulières'), entries: GCM_OBJECTIVES },
-  snia: { label: l('National Strategy on Immigration and Asylum (Morocco), specific objectives', "Stratégie nationale d'immigration et d'asile (Maroc), objectifs spécifiques"), entries: SNIA_OSPS, countries: ['MA'], groups: SNIA_GROUPS },
+export const ALIGNMENT_CATALOGUES: Record<
+  AlignmentFramework,
+  { label: Localized; entries: CatalogueEntry[]; countries?: readonly string[]; groups?: Record<string, Localized> }
+> = {
+  sdg: {
+    label: l('Sustainable Development Goals', 'Objectifs de développement durable'),
+    entries: [...SDG_GOALS, ...SDG_TARGETS],
+  },
+  gcm: {
+    label: l(
+      'Global Compact for Safe, Orderly and Regular Migration',
+      'Pacte mondial pour des migrations sûres, ordonnées et régulières',
+    ),
+    entries: GCM_OBJECTIVES,
+  },
+  snia: {
+    label: l(
+      'National Strategy on Immigration and Asylum (Morocco), specific objectives',
+      "Stratégie nationale d'immigration et d'asile (Maroc), objectifs spécifiques",
+    ),
+    entries: SNIA_OSPS,
+    countries: ['MA'],
+    groups: SNIA_GROUPS,
+  },
 };
 
 /** The catalogue entry of a tag, or undefined when the tag is not in the catalogues. */
@@ -113,7 +235,9 @@ export function alignmentEntry(tag: Alignment): CatalogueEntry | undefined {
 /** Why a tag is refused for a framework of this country, or undefined when it is valid. */
 export function alignmentProblem(tag: Alignment, country?: string): string | undefined {
   const catalogue = ALIGNMENT_CATALOGUES[tag.framework];
-  if (!alignmentEntry(tag)) return `${tag.framework} ${tag.code} is not in the catalogue; valid codes: ${catalogue.entries.map((e) => e.code).join(', ')}`;
-  if (country && catalogue.countries && !catalogue.countries.includes(country)) return `${tag.framework} applies to ${catalogue.countries.join(', ')} only, not ${country}`;
+  if (!alignmentEntry(tag))
+    return `${tag.framework} ${tag.code} is not in the catalogue; valid codes: ${catalogue.entries.map((e) => e.code).join(', ')}`;
+  if (country && catalogue.countries && !catalogue.countries.includes(country))
+    return `${tag.framework} applies to ${catalogue.countries.join(', ')} only, not ${country}`;
   return undefined;
 }

@@ -11,13 +11,20 @@ const doc = readFileSync(join(import.meta.dirname, '..', 'schemas', 'asyncapi.js
 describe('the AsyncAPI document', { timeout: 60_000 }, () => {
   it('parses as AsyncAPI 3.0 without errors or warnings', async () => {
     const { document, diagnostics } = await new Parser().parse(doc);
-    expect(diagnostics.filter((d) => d.severity <= 1).map((d) => `${d.code}: ${d.message} at ${d.path.join('.')}`)).toEqual([]);
+    expect(
+      diagnostics.filter((d) => d.severity <= 1).map((d) => `${d.code}: ${d.message} at ${d.path.join('.')}`),
+    ).toEqual([]);
     expect(document?.version()).toBe('3.0.0');
   });
 
   it('gives an integrator servers, the integration user, subject parameters, NATS bindings, the envelope and an example per type', async () => {
     const { document } = await new Parser().parse(doc);
-    expect(document!.servers().all().map((s) => `${s.protocol()}://${s.host()}`)).toEqual(['nats://nats:4222', 'nats://127.0.0.1:4222']);
+    expect(
+      document!
+        .servers()
+        .all()
+        .map((s) => `${s.protocol()}://${s.host()}`),
+    ).toEqual(['nats://nats:4222', 'nats://127.0.0.1:4222']);
     expect(document!.servers().get('production')!.security()[0]!.all()[0]!.scheme().type()).toBe('userPassword');
     const channels = document!.channels().all();
     expect(channels).toHaveLength(allEvents.length);

@@ -26,7 +26,10 @@ const DESCRIPTION = `Every change recorded in Passerelle is a domain event on NA
 - **Dead letters** of your consumer go to \`evt_dlq.<consumer>\` (stream \`DEADLETTER\`) with the reason in headers.`;
 
 /** An AsyncAPI 3.0 document of every event channel: servers, NATS bindings, the CloudEvents envelope, examples, the integration user. */
-export function asyncApiDocument(defs: readonly EventDefinition[], opts: AsyncApiOptions = {}): Record<string, unknown> {
+export function asyncApiDocument(
+  defs: readonly EventDefinition[],
+  opts: AsyncApiOptions = {},
+): Record<string, unknown> {
   const prefix = opts.prefix ?? 'evt';
   const stream = opts.stream ?? 'EVENTS';
   const channels: Record<string, unknown> = {};
@@ -42,7 +45,18 @@ export function asyncApiDocument(defs: readonly EventDefinition[], opts: AsyncAp
       contentType: 'application/json',
       traits: [{ $ref: '#/components/messageTraits/cloudEvent' }],
       payload: eventJsonSchema(def),
-      ...(example ? { examples: [{ name: 'published', summary: 'A real event of this type, as a service published it', headers: { 'Nats-Msg-Id': example.id }, payload: example }] } : {}),
+      ...(example
+        ? {
+            examples: [
+              {
+                name: 'published',
+                summary: 'A real event of this type, as a service published it',
+                headers: { 'Nats-Msg-Id': example.id },
+                payload: example,
+              },
+            ],
+          }
+        : {}),
     };
     channels[key] = {
       address: `${prefix}.{country}.${def.type}`,
@@ -58,44 +72,80 @@ export function asyncApiDocument(defs: readonly EventDefinition[], opts: AsyncAp
       messages: [{ $ref: `#/channels/${key}/messages/${key}` }],
       // NATS has no operation settings beyond a queue group; JetStream's are in x-jetstream.
       bindings: { nats: { bindingVersion: '0.1.0' } },
-      'x-jetstream': { stream, consumer: 'durable pull, explicit ack, filter_subject', filterSubject: `${prefix}.*.${def.type}` },
+      'x-jetstream': {
+        stream,
+        consumer: 'durable pull, explicit ack, filter_subject',
+        filterSubject: `${prefix}.*.${def.type}`,
+      },
     };
   }
   const envelope = z.toJSONSchema(Envelope, { io: 'input', unrepresentable: 'any' });
   return {
     asyncapi: '3.0.0',
-    info: { title: 'Passerelle domain events', version: '1.0.0', description: DESCRIPTION, license: { name: 'Apache-2.0' } },
+    info: {
+      title: 'Passerelle domain events',
+      version: '1.0.0',
+      description: DESCRIPTION,
+      license: { name: 'Apache-2.0' },
+    },
     defaultContentType: 'application/json',
     servers: {
       production: {
-        host: 'nats:4222', protocol: 'nats', title: 'NATS JetStream of a deployment',
+        host: 'nats:4222',
+        protocol: 'nats',
+        title: 'NATS JetStream of a deployment',
         description: `The deployment's NATS (compose: nats://nats:4222), stream ${stream}; connect as the integration user.`,
         security: [{ $ref: '#/components/securitySchemes/integrationUser' }],
       },
-      development: { host: '127.0.0.1:4222', protocol: 'nats', title: 'Local development NATS', description: 'nats-server on a development machine, without users.' },
+      development: {
+        host: '127.0.0.1:4222',
+        protocol: 'nats',
+        title: 'Local development NATS',
+        description: 'nats-server on a development machine, without users.',
+      },
     },
     channels,
     operations,
     components: {
-      parameters: { country: { description: 'ISO 3166-1 alpha-2 code of the country the event belongs to', enum: [...COUNTRIES], examples: ['MA'] } },
+      parameters: {
+        country: {
+          description: 'ISO 3166-1 alpha-2 code of the country the event belongs to',
+          enum: [...COUNTRIES],
+          examples: ['MA'],
+        },
+      },
       securitySchemes: {
         integrationUser: {
           type: 'userPassword',
-          description: 'NATS user `integration` (password from the platform team): reads evt.> through its own durable consumers `integration_<app>`, publishes only its dead letters `evt_dlq.integration_<app>`.',
+          description:
+            'NATS user `integration` (password from the platform team): reads evt.> through its own durable consumers `integration_<app>`, publishes only its dead letters `evt_dlq.integration_<app>`.',
         },
       },
-      schemas: { CloudEventEnvelope: { description: 'The envelope of every event (CloudEvents 1.0 with the extensions country, actor, correlationid, causationid, dataversion).', ...envelope, additionalProperties: true } },
+      schemas: {
+        CloudEventEnvelope: {
+          description:
+            'The envelope of every event (CloudEvents 1.0 with the extensions country, actor, correlationid, causationid, dataversion).',
+          ...envelope,
+          additionalProperties: true,
+        },
+      },
       messageTraits: {
         cloudEvent: {
           headers: {
             type: 'object',
             properties: {
-              'Nats-Msg-Id': { type: 'string', description: 'The event id: JetStream drops a republished event within its duplicate window.' },
+              'Nats-Msg-Id': {
+                type: 'string',
+                description: 'The event id: JetStream drops a republished event within its duplicate window.',
+              },
               traceparent: { type: 'string', description: 'W3C trace context of the request that recorded the event.' },
               tracestate: { type: 'string' },
             },
           },
-          correlationId: { description: 'The request that recorded the event', location: '$message.payload#/correlationid' },
+          correlationId: {
+            description: 'The request that recorded the event',
+            location: '$message.payload#/correlationid',
+          },
         },
       },
       messages,

@@ -42,14 +42,22 @@ export function breakingChanges(old: Schema, now: Schema, path = ''): Array<{ pa
       const bp = isObject(b) ? b : {};
       for (const name of Object.keys(ap)) {
         if (!(name in bp)) out.push({ path: at(`${path}.${name}`), message: 'field removed' });
-        else if (isObject(ap[name]) && isObject(bp[name])) out.push(...breakingChanges(ap[name], bp[name], `${path}.${name}`));
+        else if (isObject(ap[name]) && isObject(bp[name]))
+          out.push(...breakingChanges(ap[name], bp[name], `${path}.${name}`));
       }
       continue;
     }
     if (key === 'required') {
       const before = new Set(Array.isArray(a) ? a : []);
       for (const name of Array.isArray(b) ? b : []) {
-        if (!before.has(name)) out.push({ path: at(`${path}.${String(name)}`), message: isObject(old.properties) && name in old.properties ? 'optional field became required' : 'required field added' });
+        if (!before.has(name))
+          out.push({
+            path: at(`${path}.${String(name)}`),
+            message:
+              isObject(old.properties) && name in old.properties
+                ? 'optional field became required'
+                : 'required field added',
+          });
       }
       continue;
     }
@@ -71,13 +79,23 @@ export function breakingChanges(old: Schema, now: Schema, path = ''): Array<{ pa
       out.push(...breakingChanges(a, b, `${path}.${key}`));
       continue;
     }
-    if (Array.isArray(a) && Array.isArray(b) && (key === 'anyOf' || key === 'oneOf' || key === 'allOf' || key === 'prefixItems')) {
-      if (a.length !== b.length) out.push({ path: at(path), message: `${key} has ${b.length} branches instead of ${a.length}` });
-      else a.forEach((x, i) => isObject(x) && isObject(b[i]) && out.push(...breakingChanges(x, b[i] as Schema, `${path}.${key}[${i}]`)));
+    if (
+      Array.isArray(a) &&
+      Array.isArray(b) &&
+      (key === 'anyOf' || key === 'oneOf' || key === 'allOf' || key === 'prefixItems')
+    ) {
+      if (a.length !== b.length)
+        out.push({ path: at(path), message: `${key} has ${b.length} branches instead of ${a.length}` });
+      else
+        a.forEach(
+          (x, i) =>
+            isObject(x) && isObject(b[i]) && out.push(...breakingChanges(x, b[i] as Schema, `${path}.${key}[${i}]`)),
+        );
       continue;
     }
     // type, enum, const, format, pattern…: any change may refuse or surprise a consumer (a closed enum gained a value).
-    if (!same(a, b)) out.push({ path: at(path), message: `${key} changed from ${JSON.stringify(a)} to ${JSON.stringify(b)}` });
+    if (!same(a, b))
+      out.push({ path: at(path), message: `${key} changed from ${JSON.stringify(a)} to ${JSON.stringify(b)}` });
   }
   return out;
 }
@@ -86,21 +104,39 @@ export function breakingChanges(old: Schema, now: Schema, path = ''): Array<{ pa
  * The compatibility gate: every released event type must still exist, and either keep its dataversion with only
  * additive changes, or have a higher dataversion with an upcaster from the released one.
  */
-export function checkCompatibility(released: readonly ReleasedSchema[], current: readonly EventDefinition[]): CompatProblem[] {
+export function checkCompatibility(
+  released: readonly ReleasedSchema[],
+  current: readonly EventDefinition[],
+): CompatProblem[] {
   const byType = new Map(current.map((d) => [d.type, d]));
   const problems: CompatProblem[] = [];
   for (const r of released) {
     const def = byType.get(r.type);
     if (!def) {
-      problems.push({ type: r.type, path: '(type)', message: 'event type removed: consumers and the stream still have it' });
+      problems.push({
+        type: r.type,
+        path: '(type)',
+        message: 'event type removed: consumers and the stream still have it',
+      });
       continue;
     }
     if (def.version === r.version) {
-      for (const p of breakingChanges(r.schema, eventJsonSchema(def))) problems.push({ type: r.type, ...p, message: `${p.message} without a new dataversion` });
+      for (const p of breakingChanges(r.schema, eventJsonSchema(def)))
+        problems.push({ type: r.type, ...p, message: `${p.message} without a new dataversion` });
       continue;
     }
-    if (Number(def.version) < Number(r.version)) problems.push({ type: r.type, path: '(dataversion)', message: `dataversion went back from ${r.version} to ${def.version}` });
-    else if (!def.upcasters?.[r.version]) problems.push({ type: r.type, path: '(dataversion)', message: `dataversion ${def.version} has no upcaster from the released ${r.version}` });
+    if (Number(def.version) < Number(r.version))
+      problems.push({
+        type: r.type,
+        path: '(dataversion)',
+        message: `dataversion went back from ${r.version} to ${def.version}`,
+      });
+    else if (!def.upcasters?.[r.version])
+      problems.push({
+        type: r.type,
+        path: '(dataversion)',
+        message: `dataversion ${def.version} has no upcaster from the released ${r.version}`,
+      });
   }
   return problems;
 }

@@ -1,21 +1,66 @@
 import { describe, expect, it } from 'vitest';
-import { ARRAY_FIELDS, CLOSED_DIMENSION_VALUES, DIMENSION_FIELD, DISAGGREGATIONS, PARTICIPANT_BREAKDOWNS, PEOPLE_CLOSED_VALUES, RULE_DIMENSIONS, SEXES } from './index.js';
+import {
+  ARRAY_FIELDS,
+  CLOSED_DIMENSION_VALUES,
+  DIMENSION_FIELD,
+  DISAGGREGATIONS,
+  PARTICIPANT_BREAKDOWNS,
+  PEOPLE_CLOSED_VALUES,
+  RULE_DIMENSIONS,
+  SEXES,
+} from './index.js';
 
 // Everything below is derived from DIMENSIONS: these are the lists the rest of the platform relied on when each was
 // written by hand, so a change to the table that shifts one of them shows here first.
 describe('the dimensions table', () => {
   it('gives the rule dimensions, the disaggregations in their published order, and the participants breakdowns', () => {
-    expect(RULE_DIMENSIONS).toEqual(['topic', 'participant_category', 'activity_line', 'kind', 'emergency', 'vulnerability', 'partner_type', 'region', 'sex', 'age_group']);
-    expect(DISAGGREGATIONS).toEqual(['sex', 'age_group', 'participant_category', 'vulnerability', 'region', 'partner_type']);
-    expect(PARTICIPANT_BREAKDOWNS).toEqual(['topic', 'participant_category', 'activity_line', 'region', 'sex', 'age_group']);
+    expect(RULE_DIMENSIONS).toEqual([
+      'topic',
+      'participant_category',
+      'activity_line',
+      'kind',
+      'emergency',
+      'vulnerability',
+      'partner_type',
+      'region',
+      'sex',
+      'age_group',
+    ]);
+    expect(DISAGGREGATIONS).toEqual([
+      'sex',
+      'age_group',
+      'participant_category',
+      'vulnerability',
+      'region',
+      'partner_type',
+    ]);
+    expect(PARTICIPANT_BREAKDOWNS).toEqual([
+      'topic',
+      'participant_category',
+      'activity_line',
+      'region',
+      'sex',
+      'age_group',
+    ]);
   });
 
   it('gives the fact field of each, the list-valued fields, and the closed lists', () => {
     expect(DIMENSION_FIELD.kind).toBe('what');
     expect(Object.entries(DIMENSION_FIELD).filter(([d, f]) => d !== f)).toEqual([['kind', 'what']]);
     expect([...ARRAY_FIELDS]).toEqual(['topic', 'vulnerability']);
-    expect(Object.keys(CLOSED_DIMENSION_VALUES)).toEqual(['participant_category', 'vulnerability', 'partner_type', 'sex', 'age_group']);
-    expect(Object.keys(PEOPLE_CLOSED_VALUES).sort()).toEqual(['age_group', 'participant_category', 'sex', 'vulnerability']);
+    expect(Object.keys(CLOSED_DIMENSION_VALUES)).toEqual([
+      'participant_category',
+      'vulnerability',
+      'partner_type',
+      'sex',
+      'age_group',
+    ]);
+    expect(Object.keys(PEOPLE_CLOSED_VALUES).sort()).toEqual([
+      'age_group',
+      'participant_category',
+      'sex',
+      'vulnerability',
+    ]);
     expect(PEOPLE_CLOSED_VALUES.sex).toBe(SEXES);
   });
 });

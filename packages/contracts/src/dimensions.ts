@@ -24,7 +24,13 @@ export interface DimensionSpec {
  */
 export const DIMENSIONS = {
   topic: { field: 'topic', array: true, participants: true },
-  participant_category: { field: 'participant_category', closed: PARTICIPANT_CATEGORIES, people: true, disaggregation: 3, participants: true },
+  participant_category: {
+    field: 'participant_category',
+    closed: PARTICIPANT_CATEGORIES,
+    people: true,
+    disaggregation: 3,
+    participants: true,
+  },
   activity_line: { field: 'activity_line', participants: true },
   kind: { field: 'what' },
   emergency: { field: 'emergency' },
@@ -37,11 +43,16 @@ export const DIMENSIONS = {
 
 type Dimensions = typeof DIMENSIONS;
 export type DimensionName = keyof Dimensions;
-type Having<P extends keyof DimensionSpec> = { [K in DimensionName]: Dimensions[K] extends Record<P, unknown> ? K : never }[DimensionName];
+type Having<P extends keyof DimensionSpec> = {
+  [K in DimensionName]: Dimensions[K] extends Record<P, unknown> ? K : never;
+}[DimensionName];
 const entries = Object.entries(DIMENSIONS) as Array<[DimensionName, DimensionSpec]>;
 
 /** Pure: the names of the dimensions whose spec passes `keep`, in declaration order (or by `order`). */
-function namesWhere<K extends DimensionName>(keep: (d: DimensionSpec) => boolean, order?: (d: DimensionSpec) => number): [K, ...K[]] {
+function namesWhere<K extends DimensionName>(
+  keep: (d: DimensionSpec) => boolean,
+  order?: (d: DimensionSpec) => number,
+): [K, ...K[]] {
   const kept = entries.filter(([, d]) => keep(d));
   if (order) kept.sort(([, a], [, b]) => order(a) - order(b));
   return kept.map(([name]) => name) as [K, ...K[]];
@@ -50,7 +61,10 @@ function namesWhere<K extends DimensionName>(keep: (d: DimensionSpec) => boolean
 /** Every dimension, in declaration order. */
 export const DIMENSION_NAMES = namesWhere<DimensionName>(() => true);
 /** Dimensions an indicator can be required to be reported by. */
-export const DISAGGREGATION_NAMES = namesWhere<Having<'disaggregation'>>((d) => d.disaggregation !== undefined, (d) => d.disaggregation!);
+export const DISAGGREGATION_NAMES = namesWhere<Having<'disaggregation'>>(
+  (d) => d.disaggregation !== undefined,
+  (d) => d.disaggregation!,
+);
 /** Dimensions `/reports/participants` can break participants down by. */
 export const PARTICIPANT_BREAKDOWNS = namesWhere<Having<'participants'>>((d) => !!d.participants);
 /** The fact field of each dimension. */
@@ -58,6 +72,10 @@ export const DIMENSION_FIELD: Record<string, string> = Object.fromEntries(entrie
 /** Fact fields holding lists of values. */
 export const ARRAY_FIELDS: ReadonlySet<string> = new Set(entries.filter(([, d]) => d.array).map(([, d]) => d.field));
 /** The closed list of each dimension that has one. */
-export const CLOSED_DIMENSION_VALUES: Partial<Record<DimensionName, readonly string[]>> = Object.fromEntries(entries.filter(([, d]) => d.closed).map(([name, d]) => [name, d.closed!]));
+export const CLOSED_DIMENSION_VALUES: Partial<Record<DimensionName, readonly string[]>> = Object.fromEntries(
+  entries.filter(([, d]) => d.closed).map(([name, d]) => [name, d.closed!]),
+);
 /** The closed lists of dimensions that describe people, by fact field. */
-export const PEOPLE_CLOSED_VALUES: Record<string, readonly string[]> = Object.fromEntries(entries.filter(([, d]) => d.people && d.closed).map(([, d]) => [d.field, d.closed!]));
+export const PEOPLE_CLOSED_VALUES: Record<string, readonly string[]> = Object.fromEntries(
+  entries.filter(([, d]) => d.people && d.closed).map(([, d]) => [d.field, d.closed!]),
+);

@@ -13,7 +13,9 @@ export const Envelope = z.strictObject({
   specversion: z.literal('1.0'),
   id: z.string().regex(UUID_V7, 'id must be a UUIDv7'),
   source: ServiceName,
-  type: z.string().regex(/^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/, 'type is <service>.<aggregate>.<event>'),
+  type: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/, 'type is <service>.<aggregate>.<event>'),
   time: z.iso.datetime({ offset: true }),
   subject: z.string().min(1).max(128),
   datacontenttype: z.literal('application/json'),
@@ -57,7 +59,10 @@ export interface EventContext {
 }
 
 /** Wraps business data in a complete envelope with a fresh UUIDv7 id and the record time. */
-export function createEnvelope<D, T extends string = string>(event: NewEvent<D, T>, ctx: EventContext): Envelope<D> & { type: T } {
+export function createEnvelope<D, T extends string = string>(
+  event: NewEvent<D, T>,
+  ctx: EventContext,
+): Envelope<D> & { type: T } {
   const now = ctx.now ?? new Date();
   const { service } = typeParts(event.type);
   if (!token.safeParse(service).success) throw new Error(`bad event type ${event.type}`);

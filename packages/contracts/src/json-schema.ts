@@ -9,7 +9,11 @@ import type { EventDefinition } from './registry.js';
 function tolerant(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(tolerant);
   if (typeof node !== 'object' || node === null) return node;
-  return Object.fromEntries(Object.entries(node).filter(([k, v]) => !(k === 'additionalProperties' && v === false)).map(([k, v]) => [k, tolerant(v)]));
+  return Object.fromEntries(
+    Object.entries(node)
+      .filter(([k, v]) => !(k === 'additionalProperties' && v === false))
+      .map(([k, v]) => [k, tolerant(v)]),
+  );
 }
 
 /** JSON Schema (draft 2020-12) of one event type, as consumers read it: the envelope with its data schema in place, open to added fields. */
@@ -20,5 +24,9 @@ export function eventJsonSchema(def: EventDefinition): Record<string, unknown> {
     data: def.data,
   });
   const json = tolerant(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' })) as Record<string, unknown>;
-  return { $id: `https://passerelle.dev/schemas/${def.type}.v${def.version}.json`, description: def.description, ...json };
+  return {
+    $id: `https://passerelle.dev/schemas/${def.type}.v${def.version}.json`,
+    description: def.description,
+    ...json,
+  };
 }

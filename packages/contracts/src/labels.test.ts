@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { LABEL_CODES, VALUE_LABELS, acceptedValues, labelOf, labelsOf, normaliseLabel, readLabel, type LabelList } from './labels.js';
+import {
+  LABEL_CODES,
+  VALUE_LABELS,
+  acceptedValues,
+  labelOf,
+  labelsOf,
+  normaliseLabel,
+  readLabel,
+  type LabelList,
+} from './labels.js';
 
 describe('value label catalogue', () => {
   it('labels every code of every closed list in French and English, and no spelling names two codes', () => {
@@ -14,11 +23,21 @@ describe('value label catalogue', () => {
   });
 
   it.each([
-    ['sex', 'Femme', 'female'], ['sex', 'F', 'female'], ['sex', 'H', 'male'], ['sex', ' MALE ', 'male'], ['sex', 'Non précisé', 'other'],
-    ['assistanceKind', 'Alimentaire', 'food'], ['assistanceKind', 'Kit d’hygiène', 'hygiene_dignity_kit'], ['assistanceKind', 'espèces', 'cash_voucher'],
-    ['vulnerability', 'Victime de la traite', 'victim_of_trafficking'], ['vulnerability', 'UASC', 'unaccompanied_separated_child'],
-    ['participantCategory', 'Travailleuse sociale', 'social_worker'], ['ageGroup', '60 ans et plus', '60+'], ['ageGroup', '18 - 59', '18-59'],
-    ['partnerType', 'Ministère', 'ministry'], ['partnerType', 'MINISTERE', 'ministry'],
+    ['sex', 'Femme', 'female'],
+    ['sex', 'F', 'female'],
+    ['sex', 'H', 'male'],
+    ['sex', ' MALE ', 'male'],
+    ['sex', 'Non précisé', 'other'],
+    ['assistanceKind', 'Alimentaire', 'food'],
+    ['assistanceKind', 'Kit d’hygiène', 'hygiene_dignity_kit'],
+    ['assistanceKind', 'espèces', 'cash_voucher'],
+    ['vulnerability', 'Victime de la traite', 'victim_of_trafficking'],
+    ['vulnerability', 'UASC', 'unaccompanied_separated_child'],
+    ['participantCategory', 'Travailleuse sociale', 'social_worker'],
+    ['ageGroup', '60 ans et plus', '60+'],
+    ['ageGroup', '18 - 59', '18-59'],
+    ['partnerType', 'Ministère', 'ministry'],
+    ['partnerType', 'MINISTERE', 'ministry'],
   ] as const)('%s: "%s" is %s', (list, text, code) => {
     expect(readLabel(list, text)).toBe(code);
   });
@@ -26,7 +45,9 @@ describe('value label catalogue', () => {
   it('refuses what it does not know, and says what it accepts', () => {
     expect(readLabel('sex', 'Z')).toBeUndefined();
     expect(readLabel('assistanceKind', 'blankets')).toBeUndefined();
-    expect(acceptedValues('sex')).toBe('female (Femme, Female); male (Homme, Male); other (Autre / non précisé, Other / not stated)');
+    expect(acceptedValues('sex')).toBe(
+      'female (Femme, Female); male (Homme, Male); other (Autre / non précisé, Other / not stated)',
+    );
   });
 
   it('gives labels per language in canonical order', () => {

@@ -27,7 +27,18 @@ export const VALUE_LABELS = {
   sex: {
     female: v('Female', 'Femme', 'F', 'W', 'woman', 'women', 'femmes', 'féminin', 'feminine'),
     male: v('Male', 'Homme', 'M', 'H', 'man', 'men', 'hommes', 'masculin', 'masculine'),
-    other: v('Other / not stated', 'Autre / non précisé', 'other', 'autre', 'X', 'undisclosed', 'not stated', 'non précisé', 'non déclaré', 'prefer not to say'),
+    other: v(
+      'Other / not stated',
+      'Autre / non précisé',
+      'other',
+      'autre',
+      'X',
+      'undisclosed',
+      'not stated',
+      'non précisé',
+      'non déclaré',
+      'prefer not to say',
+    ),
   },
   ageGroup: {
     '0-4': v('0-4 years', '0-4 ans', '0-4', '0 à 4 ans'),
@@ -37,28 +48,110 @@ export const VALUE_LABELS = {
     '60+': v('60 years and over', '60 ans et plus', '60+', '60', '60 plus', '60 et plus', '60 and over'),
   },
   vulnerability: {
-    victim_of_trafficking: v('Victim of trafficking', 'Victime de la traite', 'VoT', 'PVoT', 'trafficking', 'potential victim of trafficking', 'victime de traite', 'traite'),
-    unaccompanied_separated_child: v('Unaccompanied or separated child', 'Enfant non accompagné ou séparé', 'UASC', 'unaccompanied', 'separated', 'ENA', 'enfant non accompagné', 'mineur non accompagné', 'MNA'),
-    pregnant_lactating: v('Pregnant or lactating', 'Enceinte ou allaitante', 'pregnant', 'lactating', 'PLW', 'enceinte', 'allaitante'),
+    victim_of_trafficking: v(
+      'Victim of trafficking',
+      'Victime de la traite',
+      'VoT',
+      'PVoT',
+      'trafficking',
+      'potential victim of trafficking',
+      'victime de traite',
+      'traite',
+    ),
+    unaccompanied_separated_child: v(
+      'Unaccompanied or separated child',
+      'Enfant non accompagné ou séparé',
+      'UASC',
+      'unaccompanied',
+      'separated',
+      'ENA',
+      'enfant non accompagné',
+      'mineur non accompagné',
+      'MNA',
+    ),
+    pregnant_lactating: v(
+      'Pregnant or lactating',
+      'Enceinte ou allaitante',
+      'pregnant',
+      'lactating',
+      'PLW',
+      'enceinte',
+      'allaitante',
+    ),
     disability: v('Disability', 'Handicap', 'PWD', 'person with a disability', 'personne handicapée'),
-    serious_medical_condition: v('Serious medical condition', 'Problème de santé grave', 'medical', 'SMC', 'maladie grave'),
+    serious_medical_condition: v(
+      'Serious medical condition',
+      'Problème de santé grave',
+      'medical',
+      'SMC',
+      'maladie grave',
+    ),
     none: v('None', 'Aucune', 'aucun', 'néant', 'no vulnerability'),
   },
   participantCategory: {
-    government_official: v('Government official', 'Fonctionnaire', 'government', 'official', 'agent public', 'gouvernement', 'administration'),
+    government_official: v(
+      'Government official',
+      'Fonctionnaire',
+      'government',
+      'official',
+      'agent public',
+      'gouvernement',
+      'administration',
+    ),
     police: v('Police', 'Police', 'police officer', 'policier', 'policière', 'agent de police', 'gendarmerie'),
     judiciary: v('Judiciary', 'Justice', 'judge', 'juge', 'magistrate', 'magistrat', 'judiciaire'),
-    health_staff: v('Health staff', 'Personnel de santé', 'health', 'hospital staff', 'santé', 'personnel hospitalier', 'medical'),
-    social_worker: v('Social worker', 'Travailleur social', 'travailleuse sociale', 'assistant social', 'assistante sociale'),
-    cso_staff: v('Civil society staff', 'Personnel de la société civile', 'CSO', 'civil society', 'NGO', 'OSC', 'société civile', 'ONG', 'association'),
+    health_staff: v(
+      'Health staff',
+      'Personnel de santé',
+      'health',
+      'hospital staff',
+      'santé',
+      'personnel hospitalier',
+      'medical',
+    ),
+    social_worker: v(
+      'Social worker',
+      'Travailleur social',
+      'travailleuse sociale',
+      'assistant social',
+      'assistante sociale',
+    ),
+    cso_staff: v(
+      'Civil society staff',
+      'Personnel de la société civile',
+      'CSO',
+      'civil society',
+      'NGO',
+      'OSC',
+      'société civile',
+      'ONG',
+      'association',
+    ),
     student: v('Student', 'Étudiant', 'étudiante', 'élève'),
     migrant: v('Migrant', 'Migrant', 'migrante', 'migrants'),
     other: v('Other', 'Autre', 'autres', 'others'),
   },
   assistanceKind: {
     food: v('Food', 'Alimentaire', 'vivres', 'nourriture', 'food parcel', 'colis alimentaire'),
-    hygiene_dignity_kit: v('Hygiene and dignity kit', 'Kit d\'hygiène et de dignité', 'hygiene', 'hygiène', 'dignity kit', 'kit d\'hygiène', 'kit hygiène'),
-    cash_voucher: v('Cash or voucher', 'Espèces ou bons', 'cash', 'voucher', 'espèces', 'bons', 'bon d\'achat', 'transfert monétaire'),
+    hygiene_dignity_kit: v(
+      'Hygiene and dignity kit',
+      "Kit d'hygiène et de dignité",
+      'hygiene',
+      'hygiène',
+      'dignity kit',
+      "kit d'hygiène",
+      'kit hygiène',
+    ),
+    cash_voucher: v(
+      'Cash or voucher',
+      'Espèces ou bons',
+      'cash',
+      'voucher',
+      'espèces',
+      'bons',
+      "bon d'achat",
+      'transfert monétaire',
+    ),
     medical: v('Medical care', 'Soins médicaux', 'médical', 'soins', 'santé', 'health'),
     shelter: v('Shelter', 'Hébergement', 'abri', 'logement'),
     psychosocial: v('Psychosocial support', 'Soutien psychosocial', 'PSS', 'psychosocial', 'psychosocial support'),
@@ -72,7 +165,15 @@ export const VALUE_LABELS = {
     national_committee: v('National committee', 'Commission nationale', 'comité national'),
     public_agency: v('Public agency', 'Établissement public', 'agence publique'),
     un_agency: v('UN agency', 'Agence des Nations unies', 'UN', 'ONU', 'agence onusienne'),
-    cso: v('Civil society organisation', 'Organisation de la société civile', 'CSO', 'NGO', 'OSC', 'ONG', 'association'),
+    cso: v(
+      'Civil society organisation',
+      'Organisation de la société civile',
+      'CSO',
+      'NGO',
+      'OSC',
+      'ONG',
+      'association',
+    ),
     migrant_association: v('Migrant association', 'Association de migrants'),
     academic: v('Academic', 'Enseignement et recherche', 'university', 'université'),
     foundation: v('Foundation', 'Fondation'),
@@ -88,13 +189,23 @@ export type LabelLang = 'fr' | 'en';
 
 /** The codes of each list in their canonical order (the order of the contracts' vocabularies). */
 export const LABEL_CODES: { [L in LabelList]: readonly LabelCode<L>[] } = {
-  sex: SEXES, ageGroup: AGE_GROUPS, vulnerability: VULNERABILITIES, participantCategory: PARTICIPANT_CATEGORIES,
-  assistanceKind: ASSISTANCE_KINDS, partnerType: PARTNER_TYPES,
+  sex: SEXES,
+  ageGroup: AGE_GROUPS,
+  vulnerability: VULNERABILITIES,
+  participantCategory: PARTICIPANT_CATEGORIES,
+  assistanceKind: ASSISTANCE_KINDS,
+  partnerType: PARTNER_TYPES,
 };
 
 /** Text as the catalogue compares it: no case, accents, spaces or punctuation ("Non précisé" → "non_precise"). */
 export const normaliseLabel = (s: string): string =>
-  s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/\+/g, '_plus').replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
+  s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/\+/g, '_plus')
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_|_$/g, '');
 
 const readers = new Map<LabelList, Map<string, string>>();
 
@@ -108,7 +219,8 @@ function readerOf(list: LabelList): Map<string, string> {
       for (const s of [code, l.fr, l.en, ...(l.synonyms ?? [])]) {
         const key = normaliseLabel(s);
         const other = map.get(key);
-        if (other !== undefined && other !== code) throw new Error(`label catalogue: "${s}" names both ${other} and ${code} in ${list}`);
+        if (other !== undefined && other !== code)
+          throw new Error(`label catalogue: "${s}" names both ${other} and ${code} in ${list}`);
         map.set(key, code);
       }
     }
@@ -134,8 +246,10 @@ export function labelsOf(list: LabelList, lang: LabelLang): string[] {
 
 /** What an error message lists as accepted: each code with its labels, e.g. `female (Femme, Female)`. */
 export function acceptedValues(list: LabelList): string {
-  return LABEL_CODES[list].map((code) => {
-    const l = (VALUE_LABELS[list] as Record<string, ValueLabel>)[code]!;
-    return `${code} (${[...new Set([l.fr, l.en])].join(', ')})`;
-  }).join('; ');
+  return LABEL_CODES[list]
+    .map((code) => {
+      const l = (VALUE_LABELS[list] as Record<string, ValueLabel>)[code]!;
+      return `${code} (${[...new Set([l.fr, l.en])].join(', ')})`;
+    })
+    .join('; ');
 }

@@ -7,13 +7,33 @@ import { trainingHeld } from './events/trainings.js';
 import { z } from 'zod';
 
 const ctx = { actor: 'user-1', correlationid: 'req-1' };
-const held = (over: Record<string, unknown> = {}) => createEnvelope({
-  type: 'trainings.training.held', subject: 't1', country: 'MA',
-  data: { trainingId: '0e0b8a5e-31a5-4c53-9d62-5b0c0a4d2b11', businessDate: '2020-02-10', startDate: '2020-02-10', endDate: '2020-02-11', durationDays: 2, topics: ['trafficking_in_persons'], activityLine: '1.1', partnerIds: [], ...over },
-}, ctx);
+const held = (over: Record<string, unknown> = {}) =>
+  createEnvelope(
+    {
+      type: 'trainings.training.held',
+      subject: 't1',
+      country: 'MA',
+      data: {
+        trainingId: '0e0b8a5e-31a5-4c53-9d62-5b0c0a4d2b11',
+        businessDate: '2020-02-10',
+        startDate: '2020-02-10',
+        endDate: '2020-02-11',
+        durationDays: 2,
+        topics: ['trafficking_in_persons'],
+        activityLine: '1.1',
+        partnerIds: [],
+        ...over,
+      },
+    },
+    ctx,
+  );
 
 const codeOf = (f: () => unknown) => {
-  try { f(); } catch (e) { return (e as EventValidationError).code; }
+  try {
+    f();
+  } catch (e) {
+    return (e as EventValidationError).code;
+  }
   return 'no error';
 };
 
@@ -29,7 +49,15 @@ describe('event ids', () => {
 describe('the envelope', () => {
   it('is a CloudEvents 1.0 event with the subject scheme of DESIGN.md', () => {
     const e = held();
-    expect(e).toMatchObject({ specversion: '1.0', source: 'trainings', datacontenttype: 'application/json', dataversion: '1', country: 'MA', actor: 'user-1', correlationid: 'req-1' });
+    expect(e).toMatchObject({
+      specversion: '1.0',
+      source: 'trainings',
+      datacontenttype: 'application/json',
+      dataversion: '1',
+      country: 'MA',
+      actor: 'user-1',
+      correlationid: 'req-1',
+    });
     expect(eventSubject('evt', e)).toBe('evt.MA.trainings.training.held');
   });
 });
@@ -42,10 +70,22 @@ describe('parsing an incoming message', () => {
   it.each([
     ['not JSON', () => registry.parse('{nope'), EventErrorCode.MalformedJson],
     ['no envelope', () => registry.parse({ hello: 1 }), EventErrorCode.InvalidEnvelope],
-    ['unknown type', () => registry.parse({ ...held(), type: 'trainings.training.teleported' }), EventErrorCode.UnknownType],
+    [
+      'unknown type',
+      () => registry.parse({ ...held(), type: 'trainings.training.teleported' }),
+      EventErrorCode.UnknownType,
+    ],
     ['bad data', () => registry.parse(held({ durationDays: -1 })), EventErrorCode.InvalidData],
-    ['unknown field in data, read strictly', () => registry.parse(held({ extra: 'x' }), undefined, { strict: true }), EventErrorCode.InvalidData],
-    ['subject of another type', () => registry.parse(held(), 'evt.MA.trainings.training.cancelled'), EventErrorCode.SubjectMismatch],
+    [
+      'unknown field in data, read strictly',
+      () => registry.parse(held({ extra: 'x' }), undefined, { strict: true }),
+      EventErrorCode.InvalidData,
+    ],
+    [
+      'subject of another type',
+      () => registry.parse(held(), 'evt.MA.trainings.training.cancelled'),
+      EventErrorCode.SubjectMismatch,
+    ],
     ['unknown version', () => registry.parse({ ...held(), dataversion: '9' }), EventErrorCode.UnknownVersion],
   ])('%s is a precise error', (_n, f, code) => {
     expect(codeOf(f)).toBe(code);
@@ -60,7 +100,10 @@ describe('parsing an incoming message', () => {
   });
   it('upcasts an old version to the current shape', () => {
     const v2 = defineEvent({
-      type: 'trainings.thing.happened', version: '2', description: 'test', businessDate: (d) => d.businessDate,
+      type: 'trainings.thing.happened',
+      version: '2',
+      description: 'test',
+      businessDate: (d) => d.businessDate,
       data: z.strictObject({ businessDate: z.string(), count: z.number() }),
       upcasters: { '1': (old) => ({ businessDate: (old as { date: string }).date, count: (old as { n: number }).n }) },
     });
@@ -71,7 +114,16 @@ describe('parsing an incoming message', () => {
 });
 
 describe('typed builders', () => {
-  const data = { trainingId: '0e0b8a5e-31a5-4c53-9d62-5b0c0a4d2b11', businessDate: '2020-02-10', startDate: '2020-02-10', endDate: '2020-02-11', durationDays: 2, topics: ['trafficking_in_persons'], activityLine: '1.1', partnerIds: [] };
+  const data = {
+    trainingId: '0e0b8a5e-31a5-4c53-9d62-5b0c0a4d2b11',
+    businessDate: '2020-02-10',
+    startDate: '2020-02-10',
+    endDate: '2020-02-11',
+    durationDays: 2,
+    topics: ['trafficking_in_persons'],
+    activityLine: '1.1',
+    partnerIds: [],
+  };
   it('build an event of the type and version of the definition', () => {
     const e = trainingHeld.build({ subject: 't1', country: 'MA', data });
     expect(e).toMatchObject({ type: 'trainings.training.held', dataversion: '1', subject: 't1', country: 'MA', data });
@@ -81,11 +133,17 @@ describe('typed builders', () => {
     else expect.unreachable();
   });
   it('are strict: an extra or a wrong field throws INVALID_DATA', () => {
-    // @ts-expect-error an unknown field is a compile error too
-    expect(codeOf(() => trainingHeld.build({ subject: 't1', country: 'MA', data: { ...data, participantName: 'x' } }))).toBe(EventErrorCode.InvalidData);
-    expect(codeOf(() => trainingHeld.build({ subject: 't1', country: 'MA', data: { ...data, durationDays: -1 } }))).toBe(EventErrorCode.InvalidData);
+    expect(
+      // @ts-expect-error an unknown field is a compile error too
+      codeOf(() => trainingHeld.build({ subject: 't1', country: 'MA', data: { ...data, participantName: 'x' } })),
+    ).toBe(EventErrorCode.InvalidData);
+    expect(
+      codeOf(() => trainingHeld.build({ subject: 't1', country: 'MA', data: { ...data, durationDays: -1 } })),
+    ).toBe(EventErrorCode.InvalidData);
     const state = { ...data, cancellationReason: 'x' };
     // @ts-expect-error a field the contract does not have, coming from a spread object, is a compile error as well
-    expect(codeOf(() => trainingHeld.build({ subject: 't1', country: 'MA', data: state }))).toBe(EventErrorCode.InvalidData);
+    expect(codeOf(() => trainingHeld.build({ subject: 't1', country: 'MA', data: state }))).toBe(
+      EventErrorCode.InvalidData,
+    );
   });
 });

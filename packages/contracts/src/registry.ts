@@ -15,7 +15,11 @@ export type EventErrorCode = (typeof EventErrorCode)[keyof typeof EventErrorCode
 
 export class EventValidationError extends Error {
   override readonly name = 'EventValidationError';
-  constructor(readonly code: EventErrorCode, message: string, readonly issues: string[] = []) {
+  constructor(
+    readonly code: EventErrorCode,
+    message: string,
+    readonly issues: string[] = [],
+  ) {
     super(issues.length ? `${message}: ${issues.join('; ')}` : message);
   }
 }
@@ -53,8 +57,7 @@ export type DefinedEvent<T extends string, S extends z.ZodType> = EventDefinitio
   build: <I extends z.input<S>>(draft: EventDraft<NoExtraFields<I, z.input<S>>>) => BuiltEvent<T, z.output<S>>;
 };
 
-const issuesOf = (error: z.ZodError) =>
-  error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+const issuesOf = (error: z.ZodError) => error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
 
 /** Declares one event type: its schema, version, where its business date lives, and its typed builder. */
 export function defineEvent<T extends string, S extends z.ZodType>(def: EventDefinition<T, S>): DefinedEvent<T, S> {
@@ -62,14 +65,24 @@ export function defineEvent<T extends string, S extends z.ZodType>(def: EventDef
     ...def,
     build(draft) {
       const parsed = def.data.safeParse(draft.data);
-      if (!parsed.success) throw new EventValidationError(EventErrorCode.InvalidData, `invalid ${def.type} data`, issuesOf(parsed.error));
-      return { type: def.type, subject: draft.subject, country: draft.country, dataversion: def.version, data: parsed.data, [BUILT_EVENT]: true };
+      if (!parsed.success)
+        throw new EventValidationError(EventErrorCode.InvalidData, `invalid ${def.type} data`, issuesOf(parsed.error));
+      return {
+        type: def.type,
+        subject: draft.subject,
+        country: draft.country,
+        dataversion: def.version,
+        data: parsed.data,
+        [BUILT_EVENT]: true,
+      };
     },
   };
 }
 
 /** The typed event (envelope and data) of a definition; a union when given a union of definitions. */
-export type EventOf<D extends EventDefinition> = D extends unknown ? EnvelopeT<z.output<D['data']>> & { type: D['type'] } : never;
+export type EventOf<D extends EventDefinition> = D extends unknown
+  ? EnvelopeT<z.output<D['data']>> & { type: D['type'] }
+  : never;
 
 /** How a consumer reads data: `tolerant` (the default) drops fields it does not know; `strict` refuses them. */
 export interface ParseOptions {
@@ -85,8 +98,10 @@ function withoutUnknownKeys(value: unknown, issues: readonly z.core.$ZodIssue[])
   for (const issue of issues) {
     if (issue.code !== 'unrecognized_keys') continue;
     let target: unknown = copy;
-    for (const step of issue.path) target = target && typeof target === 'object' ? (target as Record<PropertyKey, unknown>)[step] : undefined;
-    if (target && typeof target === 'object') for (const key of issue.keys) delete (target as Record<string, unknown>)[key];
+    for (const step of issue.path)
+      target = target && typeof target === 'object' ? (target as Record<PropertyKey, unknown>)[step] : undefined;
+    if (target && typeof target === 'object')
+      for (const key of issue.keys) delete (target as Record<string, unknown>)[key];
   }
   return copy;
 }
@@ -96,7 +111,8 @@ function parseData(schema: z.ZodType, data: unknown, strict: boolean) {
   let value = data;
   for (let pass = 0; ; pass++) {
     const result = schema.safeParse(value);
-    if (result.success || strict || pass >= 4 || !result.error.issues.some((i) => i.code === 'unrecognized_keys')) return result;
+    if (result.success || strict || pass >= 4 || !result.error.issues.some((i) => i.code === 'unrecognized_keys'))
+      return result;
     value = withoutUnknownKeys(value, result.error.issues);
   }
 }
@@ -128,12 +144,19 @@ export function createRegistry<const D extends readonly EventDefinition[]>(defin
     const def = byType.get(event.type);
     if (!def) throw new EventValidationError(EventErrorCode.UnknownType, `unknown event type ${event.type}`);
     if (subject !== undefined && !subject.endsWith(`.${event.country}.${event.type}`)) {
-      throw new EventValidationError(EventErrorCode.SubjectMismatch, `subject ${subject} does not match ${event.country}.${event.type}`);
+      throw new EventValidationError(
+        EventErrorCode.SubjectMismatch,
+        `subject ${subject} does not match ${event.country}.${event.type}`,
+      );
     }
     let data = event.data;
     if (event.dataversion !== def.version) {
       const up = def.upcasters?.[event.dataversion];
-      if (!up) throw new EventValidationError(EventErrorCode.UnknownVersion, `${event.type} has no version ${event.dataversion}`);
+      if (!up)
+        throw new EventValidationError(
+          EventErrorCode.UnknownVersion,
+          `${event.type} has no version ${event.dataversion}`,
+        );
       data = up(data);
     }
     const parsed = parseData(def.data, data, opts.strict ?? false);

@@ -3,8 +3,25 @@ import { ISO_3166_ALPHA2 } from './iso3166.js';
 
 /** The programme's 19 countries (ISO 3166-1 alpha-2), Morocco first: the default of the COUNTRIES setting. */
 export const COUNTRIES = [
-  'MA', 'DZ', 'AO', 'EG', 'LY', 'SD', 'TN', 'DJ', 'ET', 'SO',
-  'TZ', 'MW', 'MR', 'ZM', 'ZW', 'GM', 'SN', 'SL', 'TG',
+  'MA',
+  'DZ',
+  'AO',
+  'EG',
+  'LY',
+  'SD',
+  'TN',
+  'DJ',
+  'ET',
+  'SO',
+  'TZ',
+  'MW',
+  'MR',
+  'ZM',
+  'ZW',
+  'GM',
+  'SN',
+  'SL',
+  'TG',
 ] as const;
 export { ISO_3166_ALPHA2 };
 
@@ -21,7 +38,8 @@ let served: ReadonlySet<string> = new Set(COUNTRIES);
 /** Sets the countries this deployment serves; commands and queries naming another are refused. */
 export function setServedCountries(codes: readonly string[]): void {
   const bad = codes.filter((c) => !IsoCountry.safeParse(c).success);
-  if (bad.length || codes.length === 0) throw new Error(`not ISO 3166-1 alpha-2 codes: ${bad.join(', ') || '(none given)'}`);
+  if (bad.length || codes.length === 0)
+    throw new Error(`not ISO 3166-1 alpha-2 codes: ${bad.join(', ') || '(none given)'}`);
   served = new Set(codes);
 }
 
@@ -29,7 +47,9 @@ export function setServedCountries(codes: readonly string[]): void {
 export const servedCountries = (): string[] => [...served];
 
 /** A country this deployment serves (HTTP inputs). */
-export const Country = IsoCountry.refine((c) => served.has(c), { error: () => `not a country this deployment serves (${[...served].join(', ')})` });
+export const Country = IsoCountry.refine((c) => served.has(c), {
+  error: () => `not a country this deployment serves (${[...served].join(', ')})`,
+});
 
 export const SEXES = ['female', 'male', 'other'] as const;
 export const Sex = z.enum(SEXES);
@@ -40,20 +60,34 @@ export const AgeGroup = z.enum(AGE_GROUPS);
 export type AgeGroup = z.infer<typeof AgeGroup>;
 
 export const PARTICIPANT_CATEGORIES = [
-  'government_official', 'police', 'judiciary', 'health_staff', 'social_worker',
-  'cso_staff', 'student', 'migrant', 'other',
+  'government_official',
+  'police',
+  'judiciary',
+  'health_staff',
+  'social_worker',
+  'cso_staff',
+  'student',
+  'migrant',
+  'other',
 ] as const;
 export const ParticipantCategory = z.enum(PARTICIPANT_CATEGORIES);
 export type ParticipantCategory = z.infer<typeof ParticipantCategory>;
 
 /** Topics every deployment starts with; admins add others (see trainings' topic events). */
 export const BUILT_IN_TOPICS = [
-  'trafficking_in_persons', 'unaccompanied_children', 'sexual_exploitation_abuse',
-  'international_migration_law', 'migration_governance_data', 'border_management',
+  'trafficking_in_persons',
+  'unaccompanied_children',
+  'sexual_exploitation_abuse',
+  'international_migration_law',
+  'migration_governance_data',
+  'border_management',
 ] as const;
 export const TopicCode = z.string().regex(/^[a-z][a-z0-9_]{2,63}$/, 'a topic code is lower_snake_case');
 
-export const Localized = z.strictObject({ fr: z.string().trim().min(1).max(300), en: z.string().trim().min(1).max(300) });
+export const Localized = z.strictObject({
+  fr: z.string().trim().min(1).max(300),
+  en: z.string().trim().min(1).max(300),
+});
 export type Localized = z.infer<typeof Localized>;
 
 /** Calendar date as YYYY-MM-DD, checked to be a real day. */

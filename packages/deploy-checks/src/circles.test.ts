@@ -20,8 +20,10 @@ function fixture(files: Record<string, string>) {
 describe('the import-circle check', () => {
   it('fails on a circle and names every module in it, type-only imports included', () => {
     const r = fixture({
-      'app.ts': "import { routes } from './routes-a.js';\nexport const TYPES = ['a'];\nexport const app = () => routes();\n",
-      'routes-a.ts': "import type { Ctx } from './context.js';\nimport { TYPES } from './app.js';\nexport const routes = (_c?: Ctx) => TYPES;\n",
+      'app.ts':
+        "import { routes } from './routes-a.js';\nexport const TYPES = ['a'];\nexport const app = () => routes();\n",
+      'routes-a.ts':
+        "import type { Ctx } from './context.js';\nimport { TYPES } from './app.js';\nexport const routes = (_c?: Ctx) => TYPES;\n",
       'context.ts': 'export interface Ctx { a: number }\n',
     });
     expect(r.status).toBe(1);
@@ -32,10 +34,14 @@ describe('the import-circle check', () => {
   it('passes on the same modules once the shared constant has a module of its own', () => {
     const r = fixture({
       'app.ts': "import { routes } from './routes-a.js';\nexport const app = () => routes();\n",
-      'routes-a.ts': "import type { Ctx } from './context.js';\nimport { TYPES } from './context.js';\nexport const routes = (_c?: Ctx) => TYPES;\n",
+      'routes-a.ts':
+        "import type { Ctx } from './context.js';\nimport { TYPES } from './context.js';\nexport const routes = (_c?: Ctx) => TYPES;\n",
       'context.ts': "export interface Ctx { a: number }\nexport const TYPES = ['a'];\n",
     });
     // All three modules are found through their `.js` specifiers, so the check really followed the imports.
-    expect({ status: r.status, out: r.stdout }).toMatchObject({ status: 0, out: expect.stringMatching(/no import circle among 3 modules/) });
+    expect({ status: r.status, out: r.stdout }).toMatchObject({
+      status: 0,
+      out: expect.stringMatching(/no import circle among 3 modules/),
+    });
   });
 });

@@ -9,7 +9,8 @@ const dockerfile = read('infra', 'docker', 'Dockerfile');
 
 describe('the one Dockerfile', () => {
   it('is the only one, parameterised by SERVICE', () => {
-    for (const name of appServices) expect(existsSync(join(root, 'services', name, 'Dockerfile')), `services/${name}/Dockerfile`).toBe(false);
+    for (const name of appServices)
+      expect(existsSync(join(root, 'services', name, 'Dockerfile')), `services/${name}/Dockerfile`).toBe(false);
     expect(dockerfile).toMatch(/^ARG SERVICE$/m);
     expect(dockerfile).toContain('--filter="@passerelle/${SERVICE}..."');
     expect(dockerfile).toContain('COPY --from=build /app/services/${SERVICE} ./services/${SERVICE}');
@@ -37,7 +38,9 @@ describe('the entry point inside the image layout', () => {
   for (const dir of ['node_modules', 'packages']) symlinkSync(join(root, dir), join(app, dir));
   mkdirSync(join(app, 'services', 'projection'), { recursive: true });
   cpSync(join(root, 'services', 'projection', 'package.json'), join(app, 'services', 'projection', 'package.json'));
-  cpSync(join(root, 'services', 'projection', 'dist'), join(app, 'services', 'projection', 'dist'), { recursive: true });
+  cpSync(join(root, 'services', 'projection', 'dist'), join(app, 'services', 'projection', 'dist'), {
+    recursive: true,
+  });
   afterAll(() => rmSync(app, { recursive: true, force: true }));
   const entry = join(root, 'infra', 'docker', 'entrypoint.sh');
   // No token settings: the command must get as far as validating its configuration, and say what is missing.
@@ -53,7 +56,11 @@ describe('the entry point inside the image layout', () => {
     expect(`${r.stdout}${r.stderr}`).toMatch(/invalid configuration[\s\S]*JWT_SECRET/);
   });
   it('`passerelle provision` reaches the provisioning command, and serve the service', () => {
-    const p = spawnSync('sh', [entry, 'provision'], { cwd: '/', env: { ...env, STREAM_REPLICAS: '2' }, encoding: 'utf8' });
+    const p = spawnSync('sh', [entry, 'provision'], {
+      cwd: '/',
+      env: { ...env, STREAM_REPLICAS: '2' },
+      encoding: 'utf8',
+    });
     expect(p.stdout + p.stderr).toMatch(/STREAM_REPLICAS/);
     const s = spawnSync('sh', [entry], { cwd: '/', env, encoding: 'utf8' });
     expect(s.stderr).toMatch(/invalid configuration[\s\S]*JWT_SECRET/);

@@ -1,7 +1,18 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AckPolicy, DeliverPolicy, RetentionPolicy } from '@nats-io/jetstream';
-import { connectNats, createLogger, deadLetter, jetstream, jetstreamManager, awaitEventStreams, publishEvent, provisionStreams, loadProvisionConfig, type NatsConnection } from '@passerelle/platform';
+import {
+  connectNats,
+  createLogger,
+  deadLetter,
+  jetstream,
+  jetstreamManager,
+  awaitEventStreams,
+  publishEvent,
+  provisionStreams,
+  loadProvisionConfig,
+  type NatsConnection,
+} from '@passerelle/platform';
 import { NATS_PASSWORDS, natsServers, root, startFromConfig } from './nats-servers.js';
 
 // The committed infra/nats/nats.conf, on a real nats-server of each version we run: what each user may do, and
@@ -11,12 +22,24 @@ const logger = createLogger({ service: 'nats-permissions', level: 'silent' });
 const FEEDS_PARTNERS: string[] = ['trainings', 'assistance'];
 const streams = { stream: 'EVENTS', prefix: 'evt', deadLetter: 'DEADLETTER' };
 const event = (service: string, country = 'MA') => ({
-  id: `0190${Math.random().toString(16).slice(2, 10)}-0000-7000-8000-000000000000`, source: service, type: `${service}.training.held`, specversion: '1.0' as const,
-  time: new Date().toISOString(), subject: 'agg-1', datacontenttype: 'application/json' as const, data: {}, country, actor: 'u', dataversion: '1',
+  id: `0190${Math.random().toString(16).slice(2, 10)}-0000-7000-8000-000000000000`,
+  source: service,
+  type: `${service}.training.held`,
+  specversion: '1.0' as const,
+  time: new Date().toISOString(),
+  subject: 'agg-1',
+  datacontenttype: 'application/json' as const,
+  data: {},
+  country,
+  actor: 'u',
+  dataversion: '1',
 });
 
 async function refused(p: Promise<unknown>): Promise<string> {
-  const err = await p.then(() => undefined, (e: Error) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: Error) => e,
+  );
   expect(err, 'the operation should have been refused').toBeInstanceOf(Error);
   const text = `${err!.message} ${String((err as { cause?: Error }).cause?.message ?? '')}`;
   expect(text).toMatch(/permissions? violation/i);
@@ -26,7 +49,11 @@ async function refused(p: Promise<unknown>): Promise<string> {
 /** Messages a user's subscription receives while admin publishes one to the subject. */
 async function overhears(nc: NatsConnection, admin: NatsConnection, subject: string): Promise<number> {
   let got = 0;
-  const sub = nc.subscribe(subject, { callback: (err) => { if (!err) got++; } });
+  const sub = nc.subscribe(subject, {
+    callback: (err) => {
+      if (!err) got++;
+    },
+  });
   await nc.flush().catch(() => undefined);
   admin.publish(subject.replace('>', 'x').replace('*', 'x'), 'secret');
   await admin.flush();
@@ -39,14 +66,29 @@ describe.each(natsServers())('infra/nats/nats.conf on nats-server $version', ({ 
   let server: Awaited<ReturnType<typeof startFromConfig>>;
   const conns: NatsConnection[] = [];
   const as = async (user: string) => {
-    const nc = await connectNats({ url: server.url, name: `t-${user}`, user, password: NATS_PASSWORDS[`NATS_${user.toUpperCase()}_PASSWORD`], logger, attempts: 1 });
+    const nc = await connectNats({
+      url: server.url,
+      name: `t-${user}`,
+      user,
+      password: NATS_PASSWORDS[`NATS_${user.toUpperCase()}_PASSWORD`],
+      logger,
+      attempts: 1,
+    });
     conns.push(nc);
     return { nc, js: jetstream(nc), jsm: await jetstreamManager(nc) };
   };
 
   beforeAll(async () => {
     server = await startFromConfig(bin, join(root, 'infra', 'nats', 'nats.conf'));
-    await provisionStreams(loadProvisionConfig({ NATS_URL: server.url, NATS_USER: 'admin', NATS_PASSWORD: NATS_PASSWORDS.NATS_ADMIN_PASSWORD, EVENTS_MAX_BYTES: '64MB' }), logger);
+    await provisionStreams(
+      loadProvisionConfig({
+        NATS_URL: server.url,
+        NATS_USER: 'admin',
+        NATS_PASSWORD: NATS_PASSWORDS.NATS_ADMIN_PASSWORD,
+        EVENTS_MAX_BYTES: '64MB',
+      }),
+      logger,
+    );
   });
   afterAll(async () => {
     await Promise.all(conns.map((c) => c.close().catch(() => undefined)));
@@ -54,7 +96,9 @@ describe.each(natsServers())('infra/nats/nats.conf on nats-server $version', ({ 
   });
 
   it('a wrong password is refused', async () => {
-    await expect(connectNats({ url: server.url, name: 'x', user: 'trainings', password: 'wrong', logger, attempts: 1 })).rejects.toThrow(/authorization/i);
+    await expect(
+      connectNats({ url: server.url, name: 'x', user: 'trainings', password: 'wrong', logger, attempts: 1 }),
+    ).rejects.toThrow(/authorization/i);
   });
 
   it('admin provisioned both streams with limits: the event stream refuses rather than forgets', async () => {
@@ -76,30 +120,45 @@ describe.each(natsServers())('infra/nats/nats.conf on nats-server $version', ({ 
     expect(await overhears(nc, admin, '_INBOX_projection.>')).toBe(0);
   });
 
-  it.each(['trainings', 'assistance', 'partners', 'indicators'])('%s cannot purge, delete or reconfigure the streams, nor touch consumers not its own', async (user) => {
-    const { jsm } = await as(user);
-    // trainings and assistance read a message by sequence to dead-letter a partner event they cannot apply.
-    if (!FEEDS_PARTNERS.includes(user)) await refused(jsm.streams.getMessage('EVENTS', { seq: 1 }));
-    await refused(jsm.streams.purge('EVENTS'));
-    await refused(jsm.streams.delete('DEADLETTER'));
-    await refused(jsm.streams.update('EVENTS', { max_age: 60e9 }));
-    await refused(jsm.streams.add({ name: 'MINE', subjects: ['mine.>'] }));
-    await refused(jsm.consumers.add('EVENTS', { durable_name: user, ack_policy: AckPolicy.Explicit }));
-    await refused(jsm.consumers.delete('EVENTS', 'projection'));
-  });
+  it.each(['trainings', 'assistance', 'partners', 'indicators'])(
+    '%s cannot purge, delete or reconfigure the streams, nor touch consumers not its own',
+    async (user) => {
+      const { jsm } = await as(user);
+      // trainings and assistance read a message by sequence to dead-letter a partner event they cannot apply.
+      if (!FEEDS_PARTNERS.includes(user)) await refused(jsm.streams.getMessage('EVENTS', { seq: 1 }));
+      await refused(jsm.streams.purge('EVENTS'));
+      await refused(jsm.streams.delete('DEADLETTER'));
+      await refused(jsm.streams.update('EVENTS', { max_age: 60e9 }));
+      await refused(jsm.streams.add({ name: 'MINE', subjects: ['mine.>'] }));
+      await refused(jsm.consumers.add('EVENTS', { durable_name: user, ack_policy: AckPolicy.Explicit }));
+      await refused(jsm.consumers.delete('EVENTS', 'projection'));
+    },
+  );
 
-  it.each(FEEDS_PARTNERS)('%s keeps its copy of the partners through one consumer of its own, which it cannot delete', async (user) => {
-    const { js, jsm } = await as(user);
-    await jsm.consumers.add('EVENTS', { durable_name: `${user}_partners`, ack_policy: AckPolicy.Explicit, filter_subject: 'evt.*.partners.>' });
-    const consumer = await js.consumers.get('EVENTS', `${user}_partners`);
-    expect(await consumer.next({ expires: 1000 })).toBeNull();
-    await refused(jsm.consumers.delete('EVENTS', `${user}_partners`));
-    await refused(jsm.consumers.add('EVENTS', { durable_name: 'projection_r0', ack_policy: AckPolicy.Explicit }));
-  });
+  it.each(FEEDS_PARTNERS)(
+    '%s keeps its copy of the partners through one consumer of its own, which it cannot delete',
+    async (user) => {
+      const { js, jsm } = await as(user);
+      await jsm.consumers.add('EVENTS', {
+        durable_name: `${user}_partners`,
+        ack_policy: AckPolicy.Explicit,
+        filter_subject: 'evt.*.partners.>',
+      });
+      const consumer = await js.consumers.get('EVENTS', `${user}_partners`);
+      expect(await consumer.next({ expires: 1000 })).toBeNull();
+      await refused(jsm.consumers.delete('EVENTS', `${user}_partners`));
+      await refused(jsm.consumers.add('EVENTS', { durable_name: 'projection_r0', ack_policy: AckPolicy.Explicit }));
+    },
+  );
 
   it('the projection creates, pulls and acks its own consumer, and dead-letters under its own name', async () => {
     const { js, jsm } = await as('projection');
-    await jsm.consumers.add('EVENTS', { durable_name: 'projection', ack_policy: AckPolicy.Explicit, filter_subject: 'evt.>', max_ack_pending: 10 });
+    await jsm.consumers.add('EVENTS', {
+      durable_name: 'projection',
+      ack_policy: AckPolicy.Explicit,
+      filter_subject: 'evt.>',
+      max_ack_pending: 10,
+    });
     await jsm.consumers.update('EVENTS', 'projection', { max_ack_pending: 20 });
     const consumer = await js.consumers.get('EVENTS', 'projection');
     const m = await consumer.next({ expires: 2000 });
@@ -112,30 +171,54 @@ describe.each(natsServers())('infra/nats/nats.conf on nats-server $version', ({ 
 
   it('a partition worker creates and pulls its own slot, filtered to its countries, and no slot beyond those granted', async () => {
     const { js, jsm } = await as('projection');
-    await jsm.consumers.add('EVENTS', { durable_name: 'projection_p1', ack_policy: AckPolicy.Explicit, filter_subject: 'evt.TN.>', max_ack_pending: 10 });
+    await jsm.consumers.add('EVENTS', {
+      durable_name: 'projection_p1',
+      ack_policy: AckPolicy.Explicit,
+      filter_subject: 'evt.TN.>',
+      max_ack_pending: 10,
+    });
     const m = await (await js.consumers.get('EVENTS', 'projection_p1')).next({ expires: 2000 });
     expect(m?.subject).toMatch(/^evt\.TN\./);
     await m!.ackAck();
     await refused(jsm.consumers.delete('EVENTS', 'projection_p1'));
-    await refused(jsm.consumers.add('EVENTS', { durable_name: 'projection_p4', ack_policy: AckPolicy.Explicit, filter_subject: 'evt.SN.>' }));
+    await refused(
+      jsm.consumers.add('EVENTS', {
+        durable_name: 'projection_p4',
+        ack_policy: AckPolicy.Explicit,
+        filter_subject: 'evt.SN.>',
+      }),
+    );
   });
 
   it('the projection replays through its own slots only, each slot held by one replay at a time', async () => {
     const { jsm } = await as('projection');
-    const slot = (description: string) => ({ durable_name: 'projection_r0', description, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: 1, inactive_threshold: 120e9 });
+    const slot = (description: string) => ({
+      durable_name: 'projection_r0',
+      description,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.StartSequence,
+      opt_start_seq: 1,
+      inactive_threshold: 120e9,
+    });
     await jsm.consumers.add('EVENTS', slot('replay a'));
     // 2.10+ refuses to create over it; 2.9 updates it, which replay.ts detects by the description.
-    const second = await jsm.consumers.add('EVENTS', slot('replay b')).then(() => 'updated', (e: Error) => e.message);
+    const second = await jsm.consumers.add('EVENTS', slot('replay b')).then(
+      () => 'updated',
+      (e: Error) => e.message,
+    );
     expect(second).toMatch(version.startsWith('2.9.') ? /updated/ : /exist|in use/i);
     await jsm.consumers.delete('EVENTS', 'projection_r0');
     await refused(jsm.consumers.add('EVENTS', { durable_name: 'replay_x', ack_policy: AckPolicy.Explicit }));
   });
 
-  it('the projection cannot purge, delete or reconfigure streams, delete its live consumer, nor touch others\' consumers', async () => {
+  it("the projection cannot purge, delete or reconfigure streams, delete its live consumer, nor touch others' consumers", async () => {
     const { nc, js, jsm } = await as('projection');
     const admin = await as('admin');
     await admin.jsm.consumers.add('EVENTS', { durable_name: 'warehouse', ack_policy: AckPolicy.Explicit });
-    const counts = async () => [(await admin.jsm.streams.info('EVENTS')).state.messages, (await admin.jsm.streams.info('DEADLETTER')).state.messages];
+    const counts = async () => [
+      (await admin.jsm.streams.info('EVENTS')).state.messages,
+      (await admin.jsm.streams.info('DEADLETTER')).state.messages,
+    ];
     const before = await counts();
     await refused(jsm.streams.purge('EVENTS'));
     await refused(jsm.streams.delete('DEADLETTER'));

@@ -13,10 +13,14 @@ export const TOOLS = join(root, '.tools', 'bin');
  * proxy by infra/dev/setup.sh into .tools/bin. Both must be there: a missing one fails the test, never skips it.
  */
 export function natsServers(): Array<{ bin: string; version: string }> {
-  const bins = [existsSync('/usr/sbin/nats-server') ? '/usr/sbin/nats-server' : findBinary('nats-server') ?? 'nats-server', join(TOOLS, 'nats-server')];
+  const bins = [
+    existsSync('/usr/sbin/nats-server') ? '/usr/sbin/nats-server' : (findBinary('nats-server') ?? 'nats-server'),
+    join(TOOLS, 'nats-server'),
+  ];
   return [...new Set(bins)].map((bin) => {
     const out = spawnSync(bin, ['--version'], { encoding: 'utf8' });
-    if (out.status !== 0) throw new Error(`${bin} is missing: run bash infra/dev/setup.sh (installs nats-server ${COMPOSE_NATS} with Go)`);
+    if (out.status !== 0)
+      throw new Error(`${bin} is missing: run bash infra/dev/setup.sh (installs nats-server ${COMPOSE_NATS} with Go)`);
     return { bin, version: /v?(\d+\.\d+\.\d+)/.exec(out.stdout)![1]! };
   });
 }
@@ -25,11 +29,19 @@ export function natsServers(): Array<{ bin: string; version: string }> {
 export const COMPOSE_NATS = '2.15.2';
 
 /** Test passwords for every user of the committed nats.conf. */
-export const NATS_PASSWORDS = Object.fromEntries(['ADMIN', 'TRAININGS', 'ASSISTANCE', 'PARTNERS', 'INDICATORS', 'PROJECTION', 'INTEGRATION']
-  .map((u) => [`NATS_${u}_PASSWORD`, `pw-${u.toLowerCase()}-for-tests`]));
+export const NATS_PASSWORDS = Object.fromEntries(
+  ['ADMIN', 'TRAININGS', 'ASSISTANCE', 'PARTNERS', 'INDICATORS', 'PROJECTION', 'INTEGRATION'].map((u) => [
+    `NATS_${u}_PASSWORD`,
+    `pw-${u.toLowerCase()}-for-tests`,
+  ]),
+);
 
 /** Starts nats-server from a committed config file; only the ports (flags) and the storage folder (rewritten) differ. */
-export async function startFromConfig(bin: string, config: string, extra: string[] = []): Promise<{ url: string; port: number; child: ChildProcess; stop: () => Promise<void> }> {
+export async function startFromConfig(
+  bin: string,
+  config: string,
+  extra: string[] = [],
+): Promise<{ url: string; port: number; child: ChildProcess; stop: () => Promise<void> }> {
   const port = await freePort();
   const monitor = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'passerelle-natsconf-'));
@@ -39,19 +51,28 @@ export async function startFromConfig(bin: string, config: string, extra: string
   // Files the config includes (integration.conf) are read beside it.
   writeFileSync(join(dir, 'integration.conf'), readFileSync(join(dirname(config), 'integration.conf'), 'utf8'));
   const child = spawn(bin, ['-c', copy, '-a', '127.0.0.1', '-p', String(port), '-m', String(monitor), ...extra], {
-    env: { ...process.env, ...NATS_PASSWORDS }, stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, ...NATS_PASSWORDS },
+    stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
-  child.stderr!.on('data', (b: Buffer) => { stderr = (stderr + b.toString()).slice(-4000); });
+  child.stderr!.on('data', (b: Buffer) => {
+    stderr = (stderr + b.toString()).slice(-4000);
+  });
   const deadline = Date.now() + 15_000;
   for (;;) {
-    const ok = await fetch(`http://127.0.0.1:${monitor}/healthz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`http://127.0.0.1:${monitor}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`nats-server did not start from ${config}:\n${stderr}`);
+    if (child.exitCode !== null || Date.now() > deadline)
+      throw new Error(`nats-server did not start from ${config}:\n${stderr}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
-    url: `nats://127.0.0.1:${port}`, port, child,
+    url: `nats://127.0.0.1:${port}`,
+    port,
+    child,
     stop: async () => {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));

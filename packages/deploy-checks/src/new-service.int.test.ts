@@ -20,14 +20,18 @@ const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
 
 /** The repository as git sees it (tracked and untracked, ignored files left out), plus every package's dist. */
 function copyCheckout(to: string) {
-  const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: root, encoding: 'utf8' }).split('\0').filter(Boolean);
+  const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: root, encoding: 'utf8' })
+    .split('\0')
+    .filter(Boolean);
   for (const f of files) {
     if (!existsSync(join(root, f))) continue;
     mkdirSync(dirname(join(to, f)), { recursive: true });
     cpSync(join(root, f), join(to, f));
   }
   for (const group of ['packages', 'services']) {
-    for (const p of readdirSync(join(root, group))) if (existsSync(join(root, group, p, 'dist'))) cpSync(join(root, group, p, 'dist'), join(to, group, p, 'dist'), { recursive: true });
+    for (const p of readdirSync(join(root, group)))
+      if (existsSync(join(root, group, p, 'dist')))
+        cpSync(join(root, group, p, 'dist'), join(to, group, p, 'dist'), { recursive: true });
   }
 }
 
@@ -77,20 +81,32 @@ describe('npm run new:service', () => {
     expect(read('infra', 'caddy', 'Caddyfile')).toContain(`reverse_proxy ${NAME}:3006`);
     expect(read('packages', 'contracts', 'src', 'catalog.ts')).toContain(`...${NAME}Events]`);
 
-    for (const project of ['packages/contracts/tsconfig.build.json', `services/${NAME}/tsconfig.build.json`, `services/${NAME}/tsconfig.json`]) {
+    for (const project of [
+      'packages/contracts/tsconfig.build.json',
+      `services/${NAME}/tsconfig.build.json`,
+      `services/${NAME}/tsconfig.json`,
+    ]) {
       const r = run('node', [tsc, '-p', project]);
       expect(r.status, `${project}: ${r.out}`).toBe(0);
     }
     const schemas = run('node', ['dist/cli/export-schemas.js', 'schemas'], join(copy, 'packages', 'contracts'));
     expect(schemas.status, schemas.out).toBe(0);
-    const contracts = run('node', [vitest, 'run', 'src/schemas.test.ts', 'src/asyncapi.test.ts', 'src/registry.test.ts'], join(copy, 'packages', 'contracts'));
+    const contracts = run(
+      'node',
+      [vitest, 'run', 'src/schemas.test.ts', 'src/asyncapi.test.ts', 'src/registry.test.ts'],
+      join(copy, 'packages', 'contracts'),
+    );
     expect(contracts.status, contracts.out).toBe(0);
 
     const tests = run('node', [vitest, 'run'], join(copy, 'services', NAME), 180_000);
     expect(tests.status, tests.out).toBe(0);
     expect(tests.out).toMatch(/Tests\s+.*4 passed/);
 
-    const deploy = run('node', [vitest, 'run', 'src/compose.test.ts', 'src/edge-files.test.ts', 'src/scale.test.ts'], join(copy, 'packages', 'deploy-checks'));
+    const deploy = run(
+      'node',
+      [vitest, 'run', 'src/compose.test.ts', 'src/edge-files.test.ts', 'src/scale.test.ts'],
+      join(copy, 'packages', 'deploy-checks'),
+    );
     expect(deploy.status, deploy.out).toBe(0);
   }, 420_000);
 });

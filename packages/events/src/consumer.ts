@@ -1,7 +1,13 @@
 import { DEAD_LETTER_HEADERS } from '@passerelle/contracts';
 import {
-  AckPolicy, DeliverPolicy, JetStreamApiCodes, JetStreamApiError,
-  type ConsumerConfig, type ConsumerInfo, type JetStreamClient, type JetStreamManager,
+  AckPolicy,
+  DeliverPolicy,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  type ConsumerConfig,
+  type ConsumerInfo,
+  type JetStreamClient,
+  type JetStreamManager,
 } from '@nats-io/jetstream';
 import { headers as natsHeaders, type MsgHdrs } from '@nats-io/transport-node';
 import { SubscribeOptionsError } from './errors.js';
@@ -10,11 +16,14 @@ import { SubscribeOptionsError } from './errors.js';
 export type ReplayFrom = 'start' | 'new' | { time: Date | string } | { sequence: number };
 
 /** The deliver policy of a consumer that starts `from`. */
-export function deliverPolicy(from: ReplayFrom): Pick<ConsumerConfig, 'deliver_policy' | 'opt_start_time' | 'opt_start_seq'> {
+export function deliverPolicy(
+  from: ReplayFrom,
+): Pick<ConsumerConfig, 'deliver_policy' | 'opt_start_time' | 'opt_start_seq'> {
   if (from === 'start') return { deliver_policy: DeliverPolicy.All };
   if (from === 'new') return { deliver_policy: DeliverPolicy.New };
   if ('sequence' in from) {
-    if (!Number.isInteger(from.sequence) || from.sequence < 1) throw new SubscribeOptionsError(`a sequence starts at 1, not ${from.sequence}`);
+    if (!Number.isInteger(from.sequence) || from.sequence < 1)
+      throw new SubscribeOptionsError(`a sequence starts at 1, not ${from.sequence}`);
     return { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: from.sequence };
   }
   const time = new Date(from.time);
@@ -52,9 +61,15 @@ export async function ensureDurable(jsm: JetStreamManager, spec: DurableSpec): P
   }
   if (existing) {
     if ((existing.config.filter_subject ?? '') !== spec.filterSubject) {
-      throw new SubscribeOptionsError(`consumer ${spec.name} filters ${existing.config.filter_subject ?? '(nothing)'}, not ${spec.filterSubject}: use another name, or replay: true`);
+      throw new SubscribeOptionsError(
+        `consumer ${spec.name} filters ${existing.config.filter_subject ?? '(nothing)'}, not ${spec.filterSubject}: use another name, or replay: true`,
+      );
     }
-    return jsm.consumers.update(spec.stream, spec.name, { max_deliver: spec.maxDeliver, ack_wait: spec.ackWaitMs * 1e6, max_ack_pending: spec.maxAckPending });
+    return jsm.consumers.update(spec.stream, spec.name, {
+      max_deliver: spec.maxDeliver,
+      ack_wait: spec.ackWaitMs * 1e6,
+      max_ack_pending: spec.maxAckPending,
+    });
   }
   return jsm.consumers.add(spec.stream, {
     durable_name: spec.name,
@@ -91,5 +106,9 @@ export async function publishDeadLetter(js: JetStreamClient, deadLetterSubject: 
   h.set(DEAD_LETTER_HEADERS.subject, d.subject);
   h.set(DEAD_LETTER_HEADERS.consumer, d.consumer);
   h.set(DEAD_LETTER_HEADERS.deliveries, String(d.deliveries));
-  await js.publish(deadLetterSubject, d.data, { headers: h, msgID: `${d.stream}.${d.seq}.${d.consumer}`, timeout: 5000 });
+  await js.publish(deadLetterSubject, d.data, {
+    headers: h,
+    msgID: `${d.stream}.${d.seq}.${d.consumer}`,
+    timeout: 5000,
+  });
 }

@@ -23,7 +23,10 @@ export function memoryIdempotencyStore(max = 100_000): IdempotencyStore {
  * Wraps a handler so that an event whose id the store has seen is skipped: at-least-once delivery (redeliveries,
  * replays, publisher retries) then has an exactly-once effect, as long as the effect and `remember` both happen.
  */
-export function idempotent<E extends { id: string }, C>(store: IdempotencyStore, handler: (event: E, ctx: C) => Promise<void> | void) {
+export function idempotent<E extends { id: string }, C>(
+  store: IdempotencyStore,
+  handler: (event: E, ctx: C) => Promise<void> | void,
+) {
   return async (event: E, ctx: C): Promise<void> => {
     if (await store.seen(event.id)) return;
     await handler(event, ctx);

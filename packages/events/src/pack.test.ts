@@ -5,8 +5,20 @@ import { describe, expect, it } from 'vitest';
 
 // What `npm pack` puts in the tarballs an app installs: the SDK and the contracts it depends on.
 const packages = join(import.meta.dirname, '..', '..');
-const pack = (dir: string) => JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: join(packages, dir), encoding: 'utf8' }))[0] as { name: string; files: Array<{ path: string }> };
-const manifest = (dir: string) => JSON.parse(readFileSync(join(packages, dir, 'package.json'), 'utf8')) as { private?: boolean; version: string; dependencies?: Record<string, string>; license?: string };
+const pack = (dir: string) =>
+  JSON.parse(
+    execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+      cwd: join(packages, dir),
+      encoding: 'utf8',
+    }),
+  )[0] as { name: string; files: Array<{ path: string }> };
+const manifest = (dir: string) =>
+  JSON.parse(readFileSync(join(packages, dir, 'package.json'), 'utf8')) as {
+    private?: boolean;
+    version: string;
+    dependencies?: Record<string, string>;
+    license?: string;
+  };
 
 describe('npm pack', () => {
   it.each(['events', 'contracts'])('@passerelle/%s packs its built code and types, no tests, and is public', (dir) => {

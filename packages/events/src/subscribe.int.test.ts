@@ -6,8 +6,20 @@ import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { eventually, isolatedEnv } from '@passerelle/testkit';
 import { z } from 'zod';
 import {
-  DEAD_LETTER_HEADERS, PoisonEventError, createEnvelope, createRegistry, defineEvent, eventSubject, idempotent, memoryIdempotencyStore,
-  subscribe, trainingCancelled, trainingEvents, trainingHeld, type Envelope, type Subscription,
+  DEAD_LETTER_HEADERS,
+  PoisonEventError,
+  createEnvelope,
+  createRegistry,
+  defineEvent,
+  eventSubject,
+  idempotent,
+  memoryIdempotencyStore,
+  subscribe,
+  trainingCancelled,
+  trainingEvents,
+  trainingHeld,
+  type Envelope,
+  type Subscription,
 } from './index.js';
 
 // Every feature of subscribe() against the real NATS of this machine (2.9 here; 2.10+ where NATS_URL points to one).
@@ -21,24 +33,54 @@ const uuid = () => `0e0b8a5e-31a5-4c53-9d62-${String(++n).padStart(12, '0')}`;
 
 const held = (country: 'MA' | 'TN' = 'MA', over: Partial<{ durationDays: number }> = {}) => {
   const trainingId = uuid();
-  return createEnvelope(trainingHeld.build({
-    subject: trainingId, country,
-    data: { trainingId, businessDate: '2020-02-10', startDate: '2020-02-10', endDate: '2020-02-11', durationDays: 2, topics: ['trafficking_in_persons'], activityLine: '1.1', partnerIds: [], ...over },
-  }), ctx);
+  return createEnvelope(
+    trainingHeld.build({
+      subject: trainingId,
+      country,
+      data: {
+        trainingId,
+        businessDate: '2020-02-10',
+        startDate: '2020-02-10',
+        endDate: '2020-02-11',
+        durationDays: 2,
+        topics: ['trafficking_in_persons'],
+        activityLine: '1.1',
+        partnerIds: [],
+        ...over,
+      },
+    }),
+    ctx,
+  );
 };
 const cancelled = () => {
   const trainingId = uuid();
-  return createEnvelope(trainingCancelled.build({ subject: trainingId, country: 'MA', data: { trainingId, businessDate: '2020-02-10', reason: 'no room' } }), ctx);
+  return createEnvelope(
+    trainingCancelled.build({
+      subject: trainingId,
+      country: 'MA',
+      data: { trainingId, businessDate: '2020-02-10', reason: 'no room' },
+    }),
+    ctx,
+  );
 };
 
 async function publish(event: Envelope | Record<string, unknown>, subject?: string, hdrs?: Record<string, string>) {
   const h = natsHeaders();
   for (const [k, v] of Object.entries(hdrs ?? {})) h.set(k, v);
   const e = event as Envelope;
-  return jetstream(nc).publish(subject ?? eventSubject(env.prefix, e), JSON.stringify(event), { msgID: e.id, headers: h });
+  return jetstream(nc).publish(subject ?? eventSubject(env.prefix, e), JSON.stringify(event), {
+    msgID: e.id,
+    headers: h,
+  });
 }
 const start = async (o: Omit<Parameters<typeof subscribe>[0], 'connection' | 'stream' | 'prefix'>) => {
-  const s = await subscribe({ connection: nc, stream: env.stream, prefix: env.prefix, logger: { warn: () => {}, error: () => {} }, ...o });
+  const s = await subscribe({
+    connection: nc,
+    stream: env.stream,
+    prefix: env.prefix,
+    logger: { warn: () => {}, error: () => {} },
+    ...o,
+  });
   subs.push(s);
   return s;
 };
@@ -47,7 +89,8 @@ const deadLetters = async (consumer: string) => {
   const info = await jsm.streams.info(env.deadLetter);
   for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages; seq++) {
     const m = await jsm.streams.getMessage(env.deadLetter, { seq });
-    if (m && m.header.get(DEAD_LETTER_HEADERS.consumer) === consumer) out.push({ reason: m.header.get(DEAD_LETTER_HEADERS.reason), seq: m.header.get(DEAD_LETTER_HEADERS.sequence) });
+    if (m && m.header.get(DEAD_LETTER_HEADERS.consumer) === consumer)
+      out.push({ reason: m.header.get(DEAD_LETTER_HEADERS.reason), seq: m.header.get(DEAD_LETTER_HEADERS.sequence) });
   }
   return out;
 };
@@ -73,15 +116,22 @@ describe('subscribe()', () => {
     const events = [held('MA'), held('TN'), cancelled(), held('MA')];
     for (const e of events) await publish(e);
     const sub = await start({
-      consumer: 'typed', filter: { country: 'MA' },
+      consumer: 'typed',
+      filter: { country: 'MA' },
       handlers: {
-        'trainings.training.held': (e) => { seen.push(`held ${e.data.durationDays} ${e.country}`); },
-        'trainings.training.cancelled': (e) => { seen.push(`cancelled ${e.data.reason}`); },
+        'trainings.training.held': (e) => {
+          seen.push(`held ${e.data.durationDays} ${e.country}`);
+        },
+        'trainings.training.cancelled': (e) => {
+          seen.push(`cancelled ${e.data.reason}`);
+        },
       },
     });
     await eventually(async () => (seen.length === 3 ? true : undefined));
     expect(seen).toEqual(['held 2 MA', 'cancelled no room', 'held 2 MA']);
-    await eventually(async () => ((await sub.lag()).acked === (await sub.lag()).delivered && (await sub.lag()).pending === 0 ? true : undefined));
+    await eventually(async () =>
+      (await sub.lag()).acked === (await sub.lag()).delivered && (await sub.lag()).pending === 0 ? true : undefined,
+    );
     expect(sub.handled()).toBe(3);
   });
 
@@ -92,8 +142,11 @@ describe('subscribe()', () => {
     await publish(hopeless);
     const attempts = new Map<string, number>();
     const sub = await start({
-      consumer: 'retries', filter: { types: ['trainings.training.held'] }, from: { sequence: (await jsm.streams.info(env.stream)).state.last_seq - 1 },
-      maxDeliver: 3, backoffMs: () => 50,
+      consumer: 'retries',
+      filter: { types: ['trainings.training.held'] },
+      from: { sequence: (await jsm.streams.info(env.stream)).state.last_seq - 1 },
+      maxDeliver: 3,
+      backoffMs: () => 50,
       handlers: {
         'trainings.training.held': (e) => {
           const a = (attempts.get(e.id) ?? 0) + 1;
@@ -118,14 +171,21 @@ describe('subscribe()', () => {
     const refused = held();
     await publish(refused);
     const sub = await start({
-      consumer: 'poison', from: { sequence: from },
+      consumer: 'poison',
+      from: { sequence: from },
       handlers: {
-        'trainings.training.held': () => { throw new PoisonEventError('this app cannot take it'); },
+        'trainings.training.held': () => {
+          throw new PoisonEventError('this app cannot take it');
+        },
         'trainings.training.cancelled': () => {},
       },
     });
     await eventually(async () => ((await deadLetters('poison')).length === 3 ? true : undefined));
-    expect((await deadLetters('poison')).map((d) => d.reason.split(':')[0])).toEqual(['INVALID_DATA', 'SUBJECT_MISMATCH', 'POISON_EVENT']);
+    expect((await deadLetters('poison')).map((d) => d.reason.split(':')[0])).toEqual([
+      'INVALID_DATA',
+      'SUBJECT_MISMATCH',
+      'POISON_EVENT',
+    ]);
     expect(sub.deadLettered()).toBe(3);
   });
 
@@ -137,8 +197,17 @@ describe('subscribe()', () => {
     await publish(later);
     const count = async (from: Parameters<typeof subscribe>[0]['from'], name: string, replay = false) => {
       const ids: string[] = [];
-      const sub = await start({ consumer: name, from, replay, onEvent: (e) => { ids.push(e.id); } });
-      await eventually(async () => ((await sub.lag()).pending === 0 && (await sub.lag()).ackPending === 0 ? true : undefined));
+      const sub = await start({
+        consumer: name,
+        from,
+        replay,
+        onEvent: (e) => {
+          ids.push(e.id);
+        },
+      });
+      await eventually(async () =>
+        (await sub.lag()).pending === 0 && (await sub.lag()).ackPending === 0 ? true : undefined,
+      );
       await sub.stop();
       return ids;
     };
@@ -153,9 +222,19 @@ describe('subscribe()', () => {
 
   it('gives each handler the OpenTelemetry context of its message', async () => {
     const e = held();
-    const { seq } = await publish(e, undefined, { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' });
+    const { seq } = await publish(e, undefined, {
+      traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+    });
     let traceId: string | undefined;
-    await start({ consumer: 'traced', from: { sequence: seq }, handlers: { 'trainings.training.held': (_e, c) => { traceId = trace.getSpanContext(c.trace)?.traceId; } } });
+    await start({
+      consumer: 'traced',
+      from: { sequence: seq },
+      handlers: {
+        'trainings.training.held': (_e, c) => {
+          traceId = trace.getSpanContext(c.trace)?.traceId;
+        },
+      },
+    });
     await eventually(async () => traceId);
     expect(traceId).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
   });
@@ -167,23 +246,48 @@ describe('subscribe()', () => {
     await jetstream(nc).publish(eventSubject(env.prefix, e), JSON.stringify(e));
     let applied = 0;
     const store = memoryIdempotencyStore();
-    const sub = await start({ consumer: 'idem', from: { sequence: first.seq }, handlers: { 'trainings.training.held': idempotent(store, () => { applied++; }) } });
-    await eventually(async () => ((await sub.lag()).pending === 0 && (await sub.lag()).ackPending === 0 ? true : undefined));
+    const sub = await start({
+      consumer: 'idem',
+      from: { sequence: first.seq },
+      handlers: {
+        'trainings.training.held': idempotent(store, () => {
+          applied++;
+        }),
+      },
+    });
+    await eventually(async () =>
+      (await sub.lag()).pending === 0 && (await sub.lag()).ackPending === 0 ? true : undefined,
+    );
     expect(applied).toBe(1);
   });
 
   it('upcasts an old dataversion before the handler sees it', async () => {
     // A future v2 of training.held that renamed durationDays to days; v1 events in the stream are upcast on read.
     const v2 = defineEvent({
-      type: trainingHeld.type, description: trainingHeld.description, version: '2', businessDate: (d) => d.businessDate,
+      type: trainingHeld.type,
+      description: trainingHeld.description,
+      version: '2',
+      businessDate: (d) => d.businessDate,
       data: trainingHeld.data.omit({ durationDays: true }).extend({ days: z.number().int().positive() }),
-      upcasters: { '1': (old) => { const { durationDays, ...rest } = old as { durationDays: number }; return { ...rest, days: durationDays }; } },
+      upcasters: {
+        '1': (old) => {
+          const { durationDays, ...rest } = old as { durationDays: number };
+          return { ...rest, days: durationDays };
+        },
+      },
     });
     const parser = createRegistry([...trainingEvents.filter((d) => d.type !== v2.type), v2]);
     const e = held();
     const { seq } = await publish(e);
     const got: unknown[] = [];
-    await start({ consumer: 'upcast', from: { sequence: seq }, parser, onEvent: (ev) => { got.push(ev); } });
+    await start({
+      consumer: 'upcast',
+      from: { sequence: seq },
+      parser,
+      onEvent: (ev) => {
+        got.push(ev);
+      },
+    });
     await eventually(async () => (got.length ? true : undefined));
     expect(got[0]).toMatchObject({ id: e.id, dataversion: '2', data: { days: 2 } });
     expect(got[0]).not.toHaveProperty('data.durationDays');
@@ -197,7 +301,16 @@ describe('subscribe()', () => {
     const done: string[] = [];
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const sub = await start({ consumer: 'graceful', from: { sequence: seq }, handlers: { 'trainings.training.held': async (e) => { await gate; done.push(e.id); } } });
+    const sub = await start({
+      consumer: 'graceful',
+      from: { sequence: seq },
+      handlers: {
+        'trainings.training.held': async (e) => {
+          await gate;
+          done.push(e.id);
+        },
+      },
+    });
     await eventually(async () => ((await sub.lag()).ackPending === 1 ? true : undefined));
     const stopping = sub.stop();
     release();
@@ -207,7 +320,14 @@ describe('subscribe()', () => {
     expect(info.ack_floor.stream_seq).toBe(seq);
     // The others are still there for the next run.
     const again: string[] = [];
-    await start({ consumer: 'graceful', handlers: { 'trainings.training.held': (e) => { again.push(e.id); } } });
+    await start({
+      consumer: 'graceful',
+      handlers: {
+        'trainings.training.held': (e) => {
+          again.push(e.id);
+        },
+      },
+    });
     await eventually(async () => (again.length === 2 ? true : undefined));
     expect(again).toEqual([events[1]!.id, events[2]!.id]);
   });

@@ -1,7 +1,15 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
 import { SpanKind, SpanStatusCode, context, trace, type Context } from '@opentelemetry/api';
-import { EventErrorCode, EventValidationError, registry as passerelleRegistry, type Envelope, type EventOfType, type EventType, type PasserelleEvent } from '@passerelle/contracts';
+import {
+  EventErrorCode,
+  EventValidationError,
+  registry as passerelleRegistry,
+  type Envelope,
+  type EventOfType,
+  type EventType,
+  type PasserelleEvent,
+} from '@passerelle/contracts';
 import { ensureDurable, publishDeadLetter, type ReplayFrom } from './consumer.js';
 import { PoisonEventError, SubscribeOptionsError } from './errors.js';
 import { filterSubject, wantsType, type EventFilter } from './filter.js';
@@ -76,7 +84,13 @@ const tracer = trace.getTracer('@passerelle/events');
 const PULL_EXPIRES_MS = 1000;
 const defaultBackoff = (n: number) => Math.min(30_000, 250 * 2 ** n);
 /** Validation errors a newer SDK would not fix: retrying cannot help, so they are dead-lettered at once. */
-const POISON_CODES: ReadonlySet<string> = new Set([EventErrorCode.MalformedJson, EventErrorCode.InvalidEnvelope, EventErrorCode.InvalidData, EventErrorCode.SubjectMismatch, EventErrorCode.UnknownVersion]);
+const POISON_CODES: ReadonlySet<string> = new Set([
+  EventErrorCode.MalformedJson,
+  EventErrorCode.InvalidEnvelope,
+  EventErrorCode.InvalidData,
+  EventErrorCode.SubjectMismatch,
+  EventErrorCode.UnknownVersion,
+]);
 
 /**
  * Subscribes an app to Passerelle events through a durable JetStream consumer: validated, upcast and typed events
@@ -97,12 +111,25 @@ export async function subscribe(opts: SubscribeOptions) {
   const parser = opts.parser ?? passerelleRegistry;
   const log = opts.logger ?? consoleLogger;
 
-  const nc = opts.connection ?? await connect({ servers: opts.servers ?? 'nats://127.0.0.1:4222', name: opts.consumer, maxReconnectAttempts: -1, ...(opts.user ? { user: opts.user, pass: opts.password ?? '' } : {}) });
+  const nc =
+    opts.connection ??
+    (await connect({
+      servers: opts.servers ?? 'nats://127.0.0.1:4222',
+      name: opts.consumer,
+      maxReconnectAttempts: -1,
+      ...(opts.user ? { user: opts.user, pass: opts.password ?? '' } : {}),
+    }));
   const js = jetstream(nc);
   const jsm = await jetstreamManager(nc);
   await ensureDurable(jsm, {
-    stream, name: opts.consumer, filterSubject: filterSubject(prefix, filter), from: opts.from ?? 'start', replay: opts.replay ?? false,
-    maxDeliver, ackWaitMs: opts.ackWaitMs ?? 30_000, maxAckPending: opts.maxAckPending ?? 1,
+    stream,
+    name: opts.consumer,
+    filterSubject: filterSubject(prefix, filter),
+    from: opts.from ?? 'start',
+    replay: opts.replay ?? false,
+    maxDeliver,
+    ackWaitMs: opts.ackWaitMs ?? 30_000,
+    maxAckPending: opts.maxAckPending ?? 1,
   });
 
   let stopped = false;
@@ -110,7 +137,16 @@ export async function subscribe(opts: SubscribeOptions) {
   let deadLettered = 0;
 
   async function deadLetter(m: JsMsg, reason: string) {
-    await publishDeadLetter(js, deadLetterSubject, { stream, consumer: opts.consumer, subject: m.subject, seq: m.info.streamSequence, deliveries: m.info.deliveryCount, data: m.data, headers: m.headers, reason });
+    await publishDeadLetter(js, deadLetterSubject, {
+      stream,
+      consumer: opts.consumer,
+      subject: m.subject,
+      seq: m.info.streamSequence,
+      deliveries: m.info.deliveryCount,
+      data: m.data,
+      headers: m.headers,
+      reason,
+    });
     // Plain TERM: NATS 2.9 ignores a TERM that carries a reason; the dead letter has it.
     m.term();
     deadLettered++;
@@ -128,7 +164,8 @@ export async function subscribe(opts: SubscribeOptions) {
         m.ack();
         return;
       }
-      if (e instanceof EventValidationError && POISON_CODES.has(e.code)) return deadLetter(m, `${e.code}: ${e.message}`);
+      if (e instanceof EventValidationError && POISON_CODES.has(e.code))
+        return deadLetter(m, `${e.code}: ${e.message}`);
       throw e;
     }
     const handler = handlers[event.type];
@@ -137,24 +174,47 @@ export async function subscribe(opts: SubscribeOptions) {
       return;
     }
     const parent = traceContextOf(m.headers, context.active());
-    const ctx: HandlerContext = { seq: m.info.streamSequence, subject: m.subject, deliveries: m.info.deliveryCount, trace: parent, raw: m.data, working: () => m.working() };
+    const ctx: HandlerContext = {
+      seq: m.info.streamSequence,
+      subject: m.subject,
+      deliveries: m.info.deliveryCount,
+      trace: parent,
+      raw: m.data,
+      working: () => m.working(),
+    };
     try {
-      await tracer.startActiveSpan(`process ${event.type}`, { kind: SpanKind.CONSUMER, attributes: { 'messaging.system': 'nats', 'messaging.destination.name': m.subject, 'messaging.message.id': event.id } }, parent, async (span) => {
-        try {
-          await handler?.(event, ctx);
-          await opts.onEvent?.(event, ctx);
-        } catch (e) {
-          span.recordException(e as Error);
-          span.setStatus({ code: SpanStatusCode.ERROR, message: (e as Error).message });
-          throw e;
-        } finally {
-          span.end();
-        }
-      });
+      await tracer.startActiveSpan(
+        `process ${event.type}`,
+        {
+          kind: SpanKind.CONSUMER,
+          attributes: {
+            'messaging.system': 'nats',
+            'messaging.destination.name': m.subject,
+            'messaging.message.id': event.id,
+          },
+        },
+        parent,
+        async (span) => {
+          try {
+            await handler?.(event, ctx);
+            await opts.onEvent?.(event, ctx);
+          } catch (e) {
+            span.recordException(e as Error);
+            span.setStatus({ code: SpanStatusCode.ERROR, message: (e as Error).message });
+            throw e;
+          } finally {
+            span.end();
+          }
+        },
+      );
     } catch (e) {
       if (e instanceof PoisonEventError) return deadLetter(m, `${e.code}: ${e.message}`);
-      if (m.info.deliveryCount >= maxDeliver) return deadLetter(m, `failed ${m.info.deliveryCount} times: ${(e as Error).message}`);
-      log.warn({ seq: m.info.streamSequence, subject: m.subject, deliveries: m.info.deliveryCount, err: (e as Error).message }, 'handler failed; retrying later');
+      if (m.info.deliveryCount >= maxDeliver)
+        return deadLetter(m, `failed ${m.info.deliveryCount} times: ${(e as Error).message}`);
+      log.warn(
+        { seq: m.info.streamSequence, subject: m.subject, deliveries: m.info.deliveryCount, err: (e as Error).message },
+        'handler failed; retrying later',
+      );
       m.nak(backoff(m.info.deliveryCount));
       return;
     }
@@ -177,7 +237,10 @@ export async function subscribe(opts: SubscribeOptions) {
           try {
             await process(m);
           } catch (e) {
-            log.error({ seq: m.info.streamSequence, err: (e as Error).message }, 'could not process or dead-letter; retrying later');
+            log.error(
+              { seq: m.info.streamSequence, err: (e as Error).message },
+              'could not process or dead-letter; retrying later',
+            );
             m.nak(backoff(m.info.deliveryCount));
           }
         }
@@ -197,7 +260,12 @@ export async function subscribe(opts: SubscribeOptions) {
     /** How far behind the stream the consumer is: events not yet delivered, delivered but not acked, last stream sequence delivered. */
     async lag() {
       const info = await jsm.consumers.info(stream, opts.consumer);
-      return { pending: info.num_pending, ackPending: info.num_ack_pending, delivered: info.delivered.stream_seq, acked: info.ack_floor.stream_seq };
+      return {
+        pending: info.num_pending,
+        ackPending: info.num_ack_pending,
+        delivered: info.delivered.stream_seq,
+        acked: info.ack_floor.stream_seq,
+      };
     },
     /** Finishes the event in hand (and acks it), stops pulling, and closes the connection it opened. */
     async stop() {

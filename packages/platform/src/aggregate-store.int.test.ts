@@ -20,11 +20,18 @@ let mongo: MongoClient;
 let db: Db;
 let relay: Relay;
 
-const event = (subject: string, n: number): Envelope => createEnvelope(
-  { type: 'trainings.topic.added', subject, country: 'MA', data: { code: `topic_${n}`, label: { fr: `Sujet ${n}`, en: `Topic ${n}` }, businessDate: '2020-01-01' } },
-  { actor: 'tester-1', correlationid: 'c' },
-);
-const events = (subject: string, from: number, n: number) => Array.from({ length: n }, (_, i) => event(subject, from + i));
+const event = (subject: string, n: number): Envelope =>
+  createEnvelope(
+    {
+      type: 'trainings.topic.added',
+      subject,
+      country: 'MA',
+      data: { code: `topic_${n}`, label: { fr: `Sujet ${n}`, en: `Topic ${n}` }, businessDate: '2020-01-01' },
+    },
+    { actor: 'tester-1', correlationid: 'c' },
+  );
+const events = (subject: string, from: number, n: number) =>
+  Array.from({ length: n }, (_, i) => event(subject, from + i));
 const streamCount = async () => (await jsm.streams.info(env.stream)).state.messages;
 
 beforeAll(async () => {
@@ -42,7 +49,7 @@ afterAll(async () => {
 });
 
 describe('backend detection', () => {
-  it('names the server the tests run on, and FerretDB\'s storage from its query plan', async () => {
+  it("names the server the tests run on, and FerretDB's storage from its query plan", async () => {
     await db.collection('probe').insertOne({ _id: 'x' } as never);
     const b = await detectBackend(db);
     if (env.infra.mongo.startsWith('FerretDB')) {
@@ -64,7 +71,12 @@ describe('the aggregate document stays small', () => {
     let a = await store.create('long-1', 'MA', { n: 0 }, [event('long-1', 0)]);
     // 10,000 events in 100 commands of 100: each write is one conditional single-document update.
     for (let batch = 0; batch < 100; batch++) {
-      a = await store.append(a, a.version, { n: a.version + 100 }, events('long-1', a.version, batch === 99 ? 99 : 100));
+      a = await store.append(
+        a,
+        a.version,
+        { n: a.version + 100 },
+        events('long-1', a.version, batch === 99 ? 99 : 100),
+      );
     }
     expect(a.version).toBe(10_000);
     await relay.stop();
@@ -77,7 +89,9 @@ describe('the aggregate document stays small', () => {
     expect(await streamCount()).toBe(before + 10_000);
     const history = await store.history('long-1');
     expect(history).toHaveLength(10_000);
-    expect(history.map((e) => (e.data as { code: string }).code)).toEqual(Array.from({ length: 10_000 }, (_, i) => `topic_${i}`));
+    expect(history.map((e) => (e.data as { code: string }).code)).toEqual(
+      Array.from({ length: 10_000 }, (_, i) => `topic_${i}`),
+    );
   }, 240_000);
 });
 
@@ -87,10 +101,12 @@ describe('crashes lose nothing and publish nothing twice', () => {
     await store.create('c-1', 'MA', { n: 3 }, events('c-1', 0, 3));
     const before = await streamCount();
     const js = jetstream(nc);
-    await expect(store.outbox.publish('c-1', async (e) => {
-      await publishEvent(js, env.prefix, e.event, e.trace);
-      if (e.seq === 3) throw new Error('killed before the mark');
-    })).rejects.toThrow('killed');
+    await expect(
+      store.outbox.publish('c-1', async (e) => {
+        await publishEvent(js, env.prefix, e.event, e.trace);
+        if (e.seq === 3) throw new Error('killed before the mark');
+      }),
+    ).rejects.toThrow('killed');
     expect(await streamCount()).toBe(before + 3);
     expect((await store.collection.findOne({ _id: 'c-1' }))!.outbox).toHaveLength(3);
 
@@ -100,7 +116,11 @@ describe('crashes lose nothing and publish nothing twice', () => {
     await again.stop();
     expect(await streamCount()).toBe(before + 3);
     expect((await store.collection.findOne({ _id: 'c-1' }))!.outbox).toEqual([]);
-    expect((await store.history('c-1')).map((e) => (e.data as { code: string }).code)).toEqual(['topic_0', 'topic_1', 'topic_2']);
+    expect((await store.history('c-1')).map((e) => (e.data as { code: string }).code)).toEqual([
+      'topic_0',
+      'topic_1',
+      'topic_2',
+    ]);
   });
 
   it('a write that lands while the relay publishes keeps its events in the outbox for the next run', async () => {
@@ -108,10 +128,15 @@ describe('crashes lose nothing and publish nothing twice', () => {
     const a = await store.create('r-1', 'MA', { n: 1 }, [event('r-1', 0)]);
     const js = jetstream(nc);
     // Not under the store's lock on purpose: on MongoDB nothing serialises the two; on FerretDB a second process would not.
-    await store.outbox.publish('r-1', async (e) => {
-      await publishEvent(js, env.prefix, e.event, e.trace);
-      await store.collection.updateOne({ _id: 'r-1' }, { $set: { version: 2, unpublished: true }, $push: { outbox: { event: event('r-1', 1), trace: {}, seq: 2 } } } as never);
-    }).catch(() => undefined);
+    await store.outbox
+      .publish('r-1', async (e) => {
+        await publishEvent(js, env.prefix, e.event, e.trace);
+        await store.collection.updateOne({ _id: 'r-1' }, {
+          $set: { version: 2, unpublished: true },
+          $push: { outbox: { event: event('r-1', 1), trace: {}, seq: 2 } },
+        } as never);
+      })
+      .catch(() => undefined);
     const doc = (await store.collection.findOne({ _id: 'r-1' }))!;
     expect(doc.outbox.map((e) => e.seq)).toEqual([2]);
     expect(doc.unpublished).toBe(true);
@@ -121,8 +146,16 @@ describe('crashes lose nothing and publish nothing twice', () => {
 
 describe('documents written before published events left them', () => {
   const legacy = (id: string, published: number): AggregateDoc<{ n: number }> => ({
-    _id: id, country: 'MA', version: 3, state: { n: 3 }, outbox: undefined as never, unpublished: published < 3,
-    events: events(id, 0, 3).map((e) => ({ event: e, trace: {} })), published, createdAt: new Date(), updatedAt: new Date(0),
+    _id: id,
+    country: 'MA',
+    version: 3,
+    state: { n: 3 },
+    outbox: undefined as never,
+    unpublished: published < 3,
+    events: events(id, 0, 3).map((e) => ({ event: e, trace: {} })),
+    published,
+    createdAt: new Date(),
+    updatedAt: new Date(0),
   });
 
   it('are upgraded at start-up: sent events go to the history, unsent ones stay in the outbox, and only those are published', async () => {
@@ -134,7 +167,11 @@ describe('documents written before published events left them', () => {
     expect(upgraded.events).toBeUndefined();
     expect(upgraded.published).toBeUndefined();
     expect(upgraded.outbox.map((e) => e.seq)).toEqual([3]);
-    expect((await store.history('old-1')).map((e) => (e.data as { code: string }).code)).toEqual(['topic_0', 'topic_1', 'topic_2']);
+    expect((await store.history('old-1')).map((e) => (e.data as { code: string }).code)).toEqual([
+      'topic_0',
+      'topic_1',
+      'topic_2',
+    ]);
 
     const before = await streamCount();
     const again = createRelay({ js: jetstream(nc), prefix: env.prefix, logger, staleMs: 0 });
@@ -145,7 +182,12 @@ describe('documents written before published events left them', () => {
     // Commands go on from the old version.
     const a = await store.append({ id: 'old-1', country: 'MA' }, 3, { n: 4 }, [event('old-1', 3)]);
     expect(a.version).toBe(4);
-    expect((await store.history('old-1')).map((e) => (e.data as { code: string }).code)).toEqual(['topic_0', 'topic_1', 'topic_2', 'topic_3']);
+    expect((await store.history('old-1')).map((e) => (e.data as { code: string }).code)).toEqual([
+      'topic_0',
+      'topic_1',
+      'topic_2',
+      'topic_3',
+    ]);
   });
 
   it('one met by the relay before any upgrade is upgraded as it is read, and its history reads the same before and after', async () => {

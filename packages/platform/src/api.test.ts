@@ -26,15 +26,23 @@ function app(rawBodyTypes?: string[]) {
         seen.push({ route: 'notes', body });
         return body;
       });
-      api.post('/notes/import', { summary: 'A sheet only', scope: 'notes:write', accepts: [CSV, XLSX] }, async ({ body }) => {
-        seen.push({ route: 'import', body });
-        const raw: unknown = body;
-        return { bytes: Buffer.isBuffer(raw) ? raw.length : -1 };
-      });
-      api.post('/notes/either', { summary: 'A sheet or JSON rows', scope: 'notes:write', accepts: [CSV], body: Note }, async ({ body }) => {
-        seen.push({ route: 'either', body });
-        return Buffer.isBuffer(body) ? { bytes: body.length } : { text: (body as z.infer<typeof Note>).text };
-      });
+      api.post(
+        '/notes/import',
+        { summary: 'A sheet only', scope: 'notes:write', accepts: [CSV, XLSX] },
+        async ({ body }) => {
+          seen.push({ route: 'import', body });
+          const raw: unknown = body;
+          return { bytes: Buffer.isBuffer(raw) ? raw.length : -1 };
+        },
+      );
+      api.post(
+        '/notes/either',
+        { summary: 'A sheet or JSON rows', scope: 'notes:write', accepts: [CSV], body: Note },
+        async ({ body }) => {
+          seen.push({ route: 'either', body });
+          return Buffer.isBuffer(body) ? { bytes: body.length } : { text: (body as z.infer<typeof Note>).text };
+        },
+      );
     },
   });
 }
@@ -47,7 +55,11 @@ async function serve(rawBodyTypes?: string[]) {
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const token = await mintToken({ subject: 'u-1', scopes: ['notes:write'], countries: ['MA'], secret });
   const post = async (path: string, body: string, type: string) => {
-    const res = await fetch(`${url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': type }, body });
+    const res = await fetch(`${url}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': type },
+      body,
+    });
     return { status: res.status, body: (await res.json()) as any };
   };
   return { url, post, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
@@ -55,14 +67,22 @@ async function serve(rawBodyTypes?: string[]) {
 
 describe('request media types are checked per route', () => {
   let s: Awaited<ReturnType<typeof serve>>;
-  beforeAll(async () => { s = await serve([CSV, XLSX]); });
-  afterAll(async () => { await s.close(); });
+  beforeAll(async () => {
+    s = await serve([CSV, XLSX]);
+  });
+  afterAll(async () => {
+    await s.close();
+  });
 
   it('a CSV sent to a JSON-only route is a 415, and the handler never runs', async () => {
     const before = seen.length;
     const r = await s.post('/notes', 'text\nhello', CSV);
     expect(r.status).toBe(415);
-    expect(r.body).toMatchObject({ status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', detail: 'send the body as application/json' });
+    expect(r.body).toMatchObject({
+      status: 415,
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+      detail: 'send the body as application/json',
+    });
     expect(seen.length).toBe(before);
   });
 
@@ -86,7 +106,10 @@ describe('request media types are checked per route', () => {
   });
 
   it('JSON sent to a route with both accepts and a body schema is validated against the schema', async () => {
-    expect(await s.post('/notes/either', JSON.stringify({ text: 'hello' }), 'application/json')).toEqual({ status: 200, body: { text: 'hello' } });
+    expect(await s.post('/notes/either', JSON.stringify({ text: 'hello' }), 'application/json')).toEqual({
+      status: 200,
+      body: { text: 'hello' },
+    });
     const before = seen.length;
     const bad = await s.post('/notes/either', JSON.stringify({ text: '' }), 'application/json');
     expect(bad.status).toBe(400);
@@ -96,7 +119,10 @@ describe('request media types are checked per route', () => {
   });
 
   it('a JSON route still takes JSON', async () => {
-    expect(await s.post('/notes', JSON.stringify({ text: 'hi' }), 'application/json')).toEqual({ status: 200, body: { text: 'hi' } });
+    expect(await s.post('/notes', JSON.stringify({ text: 'hi' }), 'application/json')).toEqual({
+      status: 200,
+      body: { text: 'hi' },
+    });
   });
 });
 
@@ -123,7 +149,11 @@ describe('the OpenAPI document', () => {
   it('documents the JSON body schema of a route that also accepts raw bodies', () => {
     const content = doc.paths['/notes/either'].post.requestBody.content;
     expect(Object.keys(content).sort()).toEqual(['application/json', CSV]);
-    expect(content['application/json'].schema).toMatchObject({ type: 'object', properties: { text: { type: 'string' } }, required: ['text'] });
+    expect(content['application/json'].schema).toMatchObject({
+      type: 'object',
+      properties: { text: { type: 'string' } },
+      required: ['text'],
+    });
     expect(content[CSV].schema).toEqual({ type: 'string', format: 'binary' });
   });
 
@@ -134,10 +164,15 @@ describe('the OpenAPI document', () => {
 
   it('lets a problem list field errors {path, message} and sheet errors {row, column, message}', () => {
     const items = doc.components.schemas.Problem.properties.errors.items;
-    expect(items.anyOf).toEqual(expect.arrayContaining([
-      expect.objectContaining({ required: ['path', 'message'] }),
-      expect.objectContaining({ required: ['row', 'column', 'message'], properties: expect.objectContaining({ row: { type: 'integer' } }) }),
-    ]));
+    expect(items.anyOf).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ required: ['path', 'message'] }),
+        expect.objectContaining({
+          required: ['row', 'column', 'message'],
+          properties: expect.objectContaining({ row: { type: 'integer' } }),
+        }),
+      ]),
+    );
   });
 
   it('names every operation once, tags it, and gives every body and answer an example', () => {
@@ -151,7 +186,10 @@ describe('the OpenAPI document', () => {
     const notes = doc.paths['/notes'].post.responses;
     expect(Object.keys(notes).sort()).toEqual(['200', '400', '401', '403', '409', '413', '415', '422', '429', '503']);
     expect(doc.components.responses.Problem503.headers['Retry-After']).toBeTruthy();
-    expect(doc.components.responses.Problem404.content['application/problem+json'].example).toMatchObject({ status: 404, code: 'NOT_FOUND' });
+    expect(doc.components.responses.Problem404.content['application/problem+json'].example).toMatchObject({
+      status: 404,
+      code: 'NOT_FOUND',
+    });
   });
 });
 
@@ -160,15 +198,30 @@ describe('what the docs derive from a route', () => {
     expect(operationIdOf('get', '/trainings/:id/attendance')).toBe('getTrainingsByIdAttendance');
     expect(operationIdOf('post', '/admin/dead-letters/:seq/replay')).toBe('postAdminDeadLettersBySeqReplay');
     expect(errorStatuses({ method: 'get' })).toEqual([401, 403, 429, 503]);
-    expect(errorStatuses({ method: 'get', params: z.object({ id: z.string() }) })).toEqual([400, 401, 403, 404, 429, 503]);
+    expect(errorStatuses({ method: 'get', params: z.object({ id: z.string() }) })).toEqual([
+      400, 401, 403, 404, 429, 503,
+    ]);
     expect(errorStatuses({ method: 'get', query: z.object({}) })).toEqual([400, 401, 403, 422, 429, 503]);
-    expect(errorStatuses({ method: 'post', body: z.object({}) })).toEqual([400, 401, 403, 409, 413, 415, 422, 429, 503]);
+    expect(errorStatuses({ method: 'post', body: z.object({}) })).toEqual([
+      400, 401, 403, 409, 413, 415, 422, 429, 503,
+    ]);
     // A route says what it adds (a 404 without a path parameter) and what its shape suggests but it cannot give.
-    expect(errorStatuses({ method: 'post', body: z.object({}), errors: [404], excludeErrors: [409, 422] })).toEqual([400, 401, 403, 404, 413, 415, 429, 503]);
+    expect(errorStatuses({ method: 'post', body: z.object({}), errors: [404], excludeErrors: [409, 422] })).toEqual([
+      400, 401, 403, 404, 413, 415, 429, 503,
+    ]);
   });
   it('makes an example of a schema, its own examples first', () => {
-    expect(exampleOf({ type: 'object', properties: { date: { type: 'string', format: 'date' }, n: { type: 'integer', minimum: 0 }, kind: { enum: ['food', 'cash'] }, tags: { type: 'array', items: { type: 'string' } } } }))
-      .toEqual({ date: '2020-05-15', n: 1, kind: 'food', tags: ['text'] });
+    expect(
+      exampleOf({
+        type: 'object',
+        properties: {
+          date: { type: 'string', format: 'date' },
+          n: { type: 'integer', minimum: 0 },
+          kind: { enum: ['food', 'cash'] },
+          tags: { type: 'array', items: { type: 'string' } },
+        },
+      }),
+    ).toEqual({ date: '2020-05-15', n: 1, kind: 'food', tags: ['text'] });
     expect(exampleOf({ type: 'string', examples: ['MA-2020/0123'] })).toBe('MA-2020/0123');
   });
 });

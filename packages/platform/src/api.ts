@@ -70,7 +70,9 @@ export function createApi(router: Router) {
           params: (spec.params ? parseInput(spec.params, { ...req.params }, 'params') : undefined) as Infer<P>,
           query: (spec.query ? parseInput(spec.query, { ...req.query }, 'query') : undefined) as Infer<Q>,
           body: (validate ? parseInput(spec.body!, req.body ?? {}, 'body') : req.body) as Infer<B>,
-          principal: principalOf(req), req, res,
+          principal: principalOf(req),
+          req,
+          res,
         };
         const result = await handler(input);
         if (!res.headersSent) res.status(spec.status ?? (result === undefined ? 204 : 200)).json(result);
@@ -84,7 +86,11 @@ export function createApi(router: Router) {
     /** Every route declared so far. */
     routes: (): readonly DeclaredRoute[] => routes,
     rawTypes: () => [...new Set(routes.flatMap((r) => r.accepts ?? []))].filter((t) => t !== JSON_TYPE),
-    get: add('get'), post: add('post'), put: add('put'), patch: add('patch'), delete: add('delete'),
+    get: add('get'),
+    post: add('post'),
+    put: add('put'),
+    patch: add('patch'),
+    delete: add('delete'),
     /** The OpenAPI 3.1 document of every route declared so far. */
     openapi(info: { title: string; version: string; description: string }) {
       return openApiDocument(info, routes);
@@ -121,15 +127,32 @@ function acceptOnly(types: string[]) {
 const jsonSchema = (s: z.ZodType, io: 'input' | 'output') => z.toJSONSchema(s, { io, unrepresentable: 'any' });
 
 /** Pure: an operationId from method and path, e.g. GET /trainings/:id/attendance → getTrainingsByIdAttendance. */
-export const operationIdOf = (method: string, path: string) => method + path.split('/').filter(Boolean)
-  .map((seg) => (seg.startsWith(':') ? `By${seg[1]!.toUpperCase()}${seg.slice(2)}` : seg.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join(''))).join('');
+export const operationIdOf = (method: string, path: string) =>
+  method +
+  path
+    .split('/')
+    .filter(Boolean)
+    .map((seg) =>
+      seg.startsWith(':')
+        ? `By${seg[1]!.toUpperCase()}${seg.slice(2)}`
+        : seg
+            .split(/[^A-Za-z0-9]+/)
+            .filter(Boolean)
+            .map((w) => w[0]!.toUpperCase() + w.slice(1))
+            .join(''),
+    )
+    .join('');
 
 /**
  * Pure: the error statuses a route can answer, from what it declares. Every route: 401 (no or bad token), 403 (scope
  * or country), 429 (rate limit), 503 (database or bus unavailable). Inputs: 400. A path parameter: 404. Writes: 409
  * (version or duplicate), 422 (a business rule), and with a body 413 and 415. A read with a query: 422 (e.g. a period).
  */
-export function errorStatuses(r: Pick<RouteSpec<Schema, Schema, Schema>, 'query' | 'params' | 'body' | 'accepts' | 'errors' | 'excludeErrors'> & { method: string }): number[] {
+export function errorStatuses(
+  r: Pick<RouteSpec<Schema, Schema, Schema>, 'query' | 'params' | 'body' | 'accepts' | 'errors' | 'excludeErrors'> & {
+    method: string;
+  },
+): number[] {
   const out = new Set([401, 403, 429, 503]);
   if (r.query || r.params || r.body) out.add(400);
   if (r.params) out.add(404);
@@ -151,55 +174,138 @@ export function exampleOf(schema: JsonSchema, depth = 0): unknown {
   if ('const' in schema) return schema.const;
   if (schema.default !== undefined) return schema.default;
   if (Array.isArray(schema.enum)) return schema.enum[0];
-  for (const k of ['anyOf', 'oneOf', 'allOf'] as const) if (Array.isArray(schema[k])) return exampleOf((schema[k] as JsonSchema[]).find((x) => x.type !== 'null') ?? {}, depth + 1);
+  for (const k of ['anyOf', 'oneOf', 'allOf'] as const)
+    if (Array.isArray(schema[k]))
+      return exampleOf((schema[k] as JsonSchema[]).find((x) => x.type !== 'null') ?? {}, depth + 1);
   const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
   switch (type) {
     case 'object': {
       const props = (schema.properties ?? {}) as Record<string, JsonSchema>;
       return Object.fromEntries(Object.entries(props).map(([k, v]) => [k, exampleOf(v, depth + 1)]));
     }
-    case 'array': return schema.items ? [exampleOf(schema.items as JsonSchema, depth + 1)] : [];
-    case 'integer': case 'number': return typeof schema.minimum === 'number' ? Math.max(schema.minimum, 1) : 1;
-    case 'boolean': return true;
-    case 'string': return ({ date: '2020-05-15', 'date-time': '2020-05-15T10:00:00.000Z', uuid: '0193f1f0-7a4b-7c3d-8e5f-1a2b3c4d5e6f', email: 'someone@example.org', uri: 'https://example.org' } as Record<string, string>)[String(schema.format)]
-      ?? (typeof schema.pattern === 'string' && /^\^\[A-Z\]\{2\}\$$/.test(schema.pattern) ? 'MA' : 'text');
-    default: return null;
+    case 'array':
+      return schema.items ? [exampleOf(schema.items as JsonSchema, depth + 1)] : [];
+    case 'integer':
+    case 'number':
+      return typeof schema.minimum === 'number' ? Math.max(schema.minimum, 1) : 1;
+    case 'boolean':
+      return true;
+    case 'string':
+      return (
+        (
+          {
+            date: '2020-05-15',
+            'date-time': '2020-05-15T10:00:00.000Z',
+            uuid: '0193f1f0-7a4b-7c3d-8e5f-1a2b3c4d5e6f',
+            email: 'someone@example.org',
+            uri: 'https://example.org',
+          } as Record<string, string>
+        )[String(schema.format)] ??
+        (typeof schema.pattern === 'string' && /^\^\[A-Z\]\{2\}\$$/.test(schema.pattern) ? 'MA' : 'text')
+      );
+    default:
+      return null;
   }
 }
 
 const PROBLEMS: Record<number, { description: string; code: string; detail: string }> = {
-  400: { description: 'the input does not match its schema', code: ErrorCode.ValidationFailed, detail: 'body.date: expected a date as YYYY-MM-DD' },
-  401: { description: 'no token, or a token that is invalid or expired', code: ErrorCode.Unauthorized, detail: 'a bearer token is required' },
-  403: { description: 'the token lacks the scope, or does not cover the country', code: ErrorCode.Forbidden, detail: 'this token may not act for country TN' },
-  404: { description: 'no such resource', code: ErrorCode.NotFound, detail: 'training 0193f1f0-7a4b-7c3d-8e5f-1a2b3c4d5e6f not found' },
-  409: { description: 'a conflict: the version given is not the current one, or the thing exists already', code: ErrorCode.VersionConflict, detail: 'version 3 expected, 4 found' },
-  413: { description: 'the body or an uploaded file is too large', code: ErrorCode.PayloadTooLarge, detail: 'request body larger than 1mb' },
-  415: { description: 'the body is not of a media type the route takes', code: ErrorCode.UnsupportedMediaType, detail: 'send the body as application/json' },
-  422: { description: 'a business rule refuses the request', code: ErrorCode.RuleViolated, detail: 'unknown period 2020-Q7: use all, 2020, 2020-Q1, 2020-03 or PY1' },
-  429: { description: 'too many requests from this client: retry after the Retry-After header', code: ErrorCode.RateLimited, detail: 'too many requests' },
-  503: { description: 'the database or the event bus is unavailable or busy: retry after the Retry-After header', code: ErrorCode.Unavailable, detail: 'the database is unavailable' },
+  400: {
+    description: 'the input does not match its schema',
+    code: ErrorCode.ValidationFailed,
+    detail: 'body.date: expected a date as YYYY-MM-DD',
+  },
+  401: {
+    description: 'no token, or a token that is invalid or expired',
+    code: ErrorCode.Unauthorized,
+    detail: 'a bearer token is required',
+  },
+  403: {
+    description: 'the token lacks the scope, or does not cover the country',
+    code: ErrorCode.Forbidden,
+    detail: 'this token may not act for country TN',
+  },
+  404: {
+    description: 'no such resource',
+    code: ErrorCode.NotFound,
+    detail: 'training 0193f1f0-7a4b-7c3d-8e5f-1a2b3c4d5e6f not found',
+  },
+  409: {
+    description: 'a conflict: the version given is not the current one, or the thing exists already',
+    code: ErrorCode.VersionConflict,
+    detail: 'version 3 expected, 4 found',
+  },
+  413: {
+    description: 'the body or an uploaded file is too large',
+    code: ErrorCode.PayloadTooLarge,
+    detail: 'request body larger than 1mb',
+  },
+  415: {
+    description: 'the body is not of a media type the route takes',
+    code: ErrorCode.UnsupportedMediaType,
+    detail: 'send the body as application/json',
+  },
+  422: {
+    description: 'a business rule refuses the request',
+    code: ErrorCode.RuleViolated,
+    detail: 'unknown period 2020-Q7: use all, 2020, 2020-Q1, 2020-03 or PY1',
+  },
+  429: {
+    description: 'too many requests from this client: retry after the Retry-After header',
+    code: ErrorCode.RateLimited,
+    detail: 'too many requests',
+  },
+  503: {
+    description: 'the database or the event bus is unavailable or busy: retry after the Retry-After header',
+    code: ErrorCode.Unavailable,
+    detail: 'the database is unavailable',
+  },
 };
 
 function problemResponse(status: number) {
   const p = PROBLEMS[status] ?? { description: 'error', code: ErrorCode.BadRequest, detail: '' };
   return {
     description: p.description,
-    ...(status === 429 || status === 503 ? { headers: { 'Retry-After': { description: 'seconds to wait', schema: { type: 'integer' } } } } : {}),
-    content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' }, example: { type: `https://passerelle.example/problems/${p.code.toLowerCase()}`, title: p.description, status, code: p.code, detail: p.detail } } },
+    ...(status === 429 || status === 503
+      ? { headers: { 'Retry-After': { description: 'seconds to wait', schema: { type: 'integer' } } } }
+      : {}),
+    content: {
+      'application/problem+json': {
+        schema: { $ref: '#/components/schemas/Problem' },
+        example: {
+          type: `https://passerelle.example/problems/${p.code.toLowerCase()}`,
+          title: p.description,
+          status,
+          code: p.code,
+          detail: p.detail,
+        },
+      },
+    },
   };
 }
 
-function openApiDocument(info: { title: string; version: string; description: string }, routes: readonly DeclaredRoute[]) {
+function openApiDocument(
+  info: { title: string; version: string; description: string },
+  routes: readonly DeclaredRoute[],
+) {
   const paths: Record<string, Record<string, unknown>> = {};
   const used = new Set<string>();
   for (const r of routes) {
     const path = r.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
     const parameters: unknown[] = [];
-    for (const [where, schema] of [['path', r.params], ['query', r.query]] as const) {
+    for (const [where, schema] of [
+      ['path', r.params],
+      ['query', r.query],
+    ] as const) {
       if (!(schema instanceof z.ZodObject)) continue;
       for (const [name, field] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
         const s = jsonSchema(field, 'input');
-        parameters.push({ name, in: where, required: where === 'path' || !field.safeParse(undefined).success, schema: s, example: exampleOf(s as JsonSchema) });
+        parameters.push({
+          name,
+          in: where,
+          required: where === 'path' || !field.safeParse(undefined).success,
+          schema: s,
+          example: exampleOf(s as JsonSchema),
+        });
       }
     }
     const content: Record<string, unknown> = {};
@@ -237,9 +343,29 @@ function openApiDocument(info: { title: string; version: string; description: st
     info,
     paths,
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'scope claim: space-separated scopes; countries claim: ISO codes or "*"' } },
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'scope claim: space-separated scopes; countries claim: ISO codes or "*"',
+        },
+      },
       schemas: {
-        Problem: { type: 'object', required: ['type', 'title', 'status', 'code'], properties: { type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' }, instance: { type: 'string' }, code: { type: 'string' }, requestId: { type: 'string' }, errors: { type: 'array', items: PROBLEM_ERROR } } },
+        Problem: {
+          type: 'object',
+          required: ['type', 'title', 'status', 'code'],
+          properties: {
+            type: { type: 'string' },
+            title: { type: 'string' },
+            status: { type: 'integer' },
+            detail: { type: 'string' },
+            instance: { type: 'string' },
+            code: { type: 'string' },
+            requestId: { type: 'string' },
+            errors: { type: 'array', items: PROBLEM_ERROR },
+          },
+        },
       },
       responses: Object.fromEntries(Object.keys(PROBLEMS).map((s) => [`Problem${s}`, problemResponse(Number(s))])),
     },
@@ -249,8 +375,20 @@ function openApiDocument(info: { title: string; version: string; description: st
 /** One entry of a problem's `errors`: a field of a JSON input, or a cell of an imported sheet (row as numbered in the sheet). */
 const PROBLEM_ERROR = {
   anyOf: [
-    { type: 'object', required: ['path', 'message'], properties: { path: { type: 'string' }, message: { type: 'string' } } },
-    { type: 'object', required: ['row', 'column', 'message'], properties: { row: { type: 'integer' }, column: { type: 'string', description: 'the normalised header; empty when the problem is the whole row' }, message: { type: 'string' } } },
+    {
+      type: 'object',
+      required: ['path', 'message'],
+      properties: { path: { type: 'string' }, message: { type: 'string' } },
+    },
+    {
+      type: 'object',
+      required: ['row', 'column', 'message'],
+      properties: {
+        row: { type: 'integer' },
+        column: { type: 'string', description: 'the normalised header; empty when the problem is the whole row' },
+        message: { type: 'string' },
+      },
+    },
   ],
 };
 
@@ -261,9 +399,20 @@ export const PageQuery = {
 };
 
 /** The envelope of a paged list. */
-export const paged = <T>(items: T[], total: number, q: { page: number; pageSize: number }) => ({ items, page: q.page, pageSize: q.pageSize, total, pages: Math.ceil(total / q.pageSize) });
+export const paged = <T>(items: T[], total: number, q: { page: number; pageSize: number }) => ({
+  items,
+  page: q.page,
+  pageSize: q.pageSize,
+  total,
+  pages: Math.ceil(total / q.pageSize),
+});
 
 /** The response schema of a paged list of `item` (what `paged` makes). */
-export const pageOf = <T extends z.ZodType>(item: T) => z.object({
-  items: z.array(item), page: z.number().int().min(1), pageSize: z.number().int().min(1), total: z.number().int().nonnegative(), pages: z.number().int().nonnegative(),
-});
+export const pageOf = <T extends z.ZodType>(item: T) =>
+  z.object({
+    items: z.array(item),
+    page: z.number().int().min(1),
+    pageSize: z.number().int().min(1),
+    total: z.number().int().nonnegative(),
+    pages: z.number().int().nonnegative(),
+  });

@@ -6,7 +6,9 @@ const verify = createVerifier({ secret, issuer: 'passerelle', audience: 'passere
 
 describe('bearer tokens', () => {
   it('carry the actor, scopes and countries', async () => {
-    const p = await verify(await mintToken({ subject: 'u-42', scopes: ['trainings:write'], countries: ['MA'], secret }));
+    const p = await verify(
+      await mintToken({ subject: 'u-42', scopes: ['trainings:write'], countries: ['MA'], secret }),
+    );
     expect(p.actor).toBe('u-42');
     expect([...p.scopes]).toEqual(['trainings:write']);
     expect(() => assertCountry(p, 'MA')).not.toThrow();

@@ -1,5 +1,13 @@
 import { createPublicKey } from 'node:crypto';
-import { SignJWT, createRemoteJWKSet, importSPKI, jwtVerify, errors as joseErrors, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import {
+  SignJWT,
+  createRemoteJWKSet,
+  importSPKI,
+  jwtVerify,
+  errors as joseErrors,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+} from 'jose';
 import type { NextFunction, Request, Response } from 'express';
 import { ForbiddenError, UnauthorizedError } from './errors.js';
 
@@ -40,11 +48,16 @@ function algorithmOf(pem: string): string {
   throw new Error(`unsupported public key type ${key.asymmetricKeyType ?? 'unknown'} (use RSA, EC P-256 or Ed25519)`);
 }
 
-function keySource(settings: AuthSettings): { key: Promise<Uint8Array | Awaited<ReturnType<typeof importSPKI>>> | JWTVerifyGetKey; algorithms: string[] } {
+function keySource(settings: AuthSettings): {
+  key: Promise<Uint8Array | Awaited<ReturnType<typeof importSPKI>>> | JWTVerifyGetKey;
+  algorithms: string[];
+} {
   if (settings.jwksUrl) {
     return {
       key: createRemoteJWKSet(new URL(settings.jwksUrl), {
-        cacheMaxAge: settings.jwks?.cacheMaxAgeMs ?? 10 * 60_000, cooldownDuration: settings.jwks?.cooldownMs ?? 30_000, timeoutDuration: 5000,
+        cacheMaxAge: settings.jwks?.cacheMaxAgeMs ?? 10 * 60_000,
+        cooldownDuration: settings.jwks?.cooldownMs ?? 30_000,
+        timeoutDuration: 5000,
       }),
       algorithms: ASYMMETRIC,
     };
@@ -61,26 +74,37 @@ function keySource(settings: AuthSettings): { key: Promise<Uint8Array | Awaited<
 export function createVerifier(settings: AuthSettings) {
   const source = keySource(settings);
   const maxTtl = settings.maxTtlSeconds ?? DEFAULT_MAX_TTL_S;
-  const options = { issuer: settings.issuer, audience: settings.audience, algorithms: source.algorithms, requiredClaims: ['exp'], clockTolerance: CLOCK_TOLERANCE_S };
+  const options = {
+    issuer: settings.issuer,
+    audience: settings.audience,
+    algorithms: source.algorithms,
+    requiredClaims: ['exp'],
+    clockTolerance: CLOCK_TOLERANCE_S,
+  };
 
   return async function verify(token: string): Promise<Principal> {
     let payload: JWTPayload;
     try {
-      ({ payload } = typeof source.key === 'function'
-        ? await jwtVerify(token, source.key, options)
-        : await jwtVerify(token, await source.key, options));
+      ({ payload } =
+        typeof source.key === 'function'
+          ? await jwtVerify(token, source.key, options)
+          : await jwtVerify(token, await source.key, options));
     } catch (e) {
       if (e instanceof joseErrors.JWTExpired) throw new UnauthorizedError('the token has expired');
-      if (e instanceof joseErrors.JWTClaimValidationFailed && e.claim === 'exp') throw new UnauthorizedError('the token has no expiry (exp)');
+      if (e instanceof joseErrors.JWTClaimValidationFailed && e.claim === 'exp')
+        throw new UnauthorizedError('the token has no expiry (exp)');
       throw new UnauthorizedError('the token is not valid');
     }
     // A stolen token is only as bad as its lifetime: refuse one issued for longer than the deployment allows.
     const now = Math.floor(Date.now() / 1000);
     const issued = typeof payload.iat === 'number' ? Math.min(payload.iat, now) : now;
-    if (payload.exp! - issued > maxTtl + CLOCK_TOLERANCE_S) throw new UnauthorizedError(`the token lives longer than the ${maxTtl} s this service accepts`);
+    if (payload.exp! - issued > maxTtl + CLOCK_TOLERANCE_S)
+      throw new UnauthorizedError(`the token lives longer than the ${maxTtl} s this service accepts`);
     if (typeof payload.sub !== 'string' || !payload.sub) throw new UnauthorizedError('the token has no subject');
     const scope = typeof payload.scope === 'string' ? payload.scope : '';
-    const countries = Array.isArray(payload.countries) ? payload.countries.filter((c): c is string => typeof c === 'string') : [];
+    const countries = Array.isArray(payload.countries)
+      ? payload.countries.filter((c): c is string => typeof c === 'string')
+      : [];
     return { actor: payload.sub, scopes: new Set(scope.split(' ').filter(Boolean)), countries: new Set(countries) };
   };
 }
@@ -98,7 +122,12 @@ export function authenticate(verify: Verifier) {
   return async (req: Request, _res: Response, next: NextFunction) => {
     const header = req.headers.authorization;
     const match = header ? /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(header) : null;
-    if (!match) return next(new UnauthorizedError(header ? 'the Authorization header must be "Bearer <token>"' : 'a bearer token is required'));
+    if (!match)
+      return next(
+        new UnauthorizedError(
+          header ? 'the Authorization header must be "Bearer <token>"' : 'a bearer token is required',
+        ),
+      );
     req.principal = await verify(match[1]!);
     next();
   };

@@ -21,7 +21,8 @@ export interface BuildInfo {
  * like "id=2 parent=0 notused=0 detail=SCAN t_…", PostgreSQL's as EXPLAIN JSON with "Node Type".
  */
 export function backendFrom(info: BuildInfo, queryPlanner?: unknown): Backend {
-  if (typeof info.ferretdbVersion !== 'string') return { engine: 'mongodb', version: String(info.version ?? 'unknown') };
+  if (typeof info.ferretdbVersion !== 'string')
+    return { engine: 'mongodb', version: String(info.version ?? 'unknown') };
   const plan = JSON.stringify(queryPlanner ?? null);
   const backend = /detail=/.test(plan) ? 'sqlite' : /Node Type/.test(plan) ? 'postgresql' : undefined;
   return { engine: 'ferretdb', ...(backend ? { backend } : {}), version: info.ferretdbVersion };

@@ -60,14 +60,24 @@ export function createCommandPipeline<S>(store: AggregateStore<S>, what: string)
       return a;
     },
     /** Applies a decision to an existing aggregate and writes state and events together (a 409 if someone wrote meanwhile). */
-    async change(caller: CommandCaller, id: string, version: number, decide: (state: S, current: Aggregate<S>) => DecisionOrError<S> | Promise<DecisionOrError<S>>): Promise<Outcome<S>> {
+    async change(
+      caller: CommandCaller,
+      id: string,
+      version: number,
+      decide: (state: S, current: Aggregate<S>) => DecisionOrError<S> | Promise<DecisionOrError<S>>,
+    ): Promise<Outcome<S>> {
       const current = await pipeline.editable(caller.principal, id, version);
       const decision = decided(await decide(current.state, current));
       const aggregate = await store.append(current, version, decision.state, envelopesOf(caller, decision.events));
       return { aggregate, decision };
     },
     /** Starts a new aggregate in a country the caller may write: a 409 if the id exists. */
-    async create(caller: CommandCaller, id: string, country: string, decide: () => DecisionOrError<S> | Promise<DecisionOrError<S>>): Promise<Outcome<S>> {
+    async create(
+      caller: CommandCaller,
+      id: string,
+      country: string,
+      decide: () => DecisionOrError<S> | Promise<DecisionOrError<S>>,
+    ): Promise<Outcome<S>> {
       assertCountry(caller.principal, country);
       const decision = decided(await decide());
       const aggregate = await store.create(id, country, decision.state, envelopesOf(caller, decision.events));
@@ -101,13 +111,23 @@ const bodyVersion = (input: { body: unknown }) => (input.body as { version: numb
  * Declares a service's commands on its API: each route validates its input, then runs the pipeline and answers
  * with `view` (the aggregate as clients see it, with the decision's warnings) unless the command says otherwise.
  */
-export function createCommands<S>(pipeline: CommandPipeline<S>, view: (a: Aggregate<S>, warnings: string[] | undefined, caller: Principal) => unknown) {
-  const declare = (method: 'post' | 'put' | 'patch' | 'delete') =>
-    <B extends Schema = undefined, Q extends Schema = undefined, P extends Schema = undefined>(api: Api, path: string, spec: CommandSpec<S, B, Q, P>) => {
+export function createCommands<S>(
+  pipeline: CommandPipeline<S>,
+  view: (a: Aggregate<S>, warnings: string[] | undefined, caller: Principal) => unknown,
+) {
+  const declare =
+    (method: 'post' | 'put' | 'patch' | 'delete') =>
+    <B extends Schema = undefined, Q extends Schema = undefined, P extends Schema = undefined>(
+      api: Api,
+      path: string,
+      spec: CommandSpec<S, B, Q, P>,
+    ) => {
       const { id = paramId, version = bodyVersion, decide, respond, ...route } = spec;
       api[method](path, route as RouteSpec<B, Q, P>, async (input) => {
         const typed = input as Input<B, Q, P>;
-        const outcome = await pipeline.change(typed, id(typed), version(typed), (state, current) => decide(state, typed, current));
+        const outcome = await pipeline.change(typed, id(typed), version(typed), (state, current) =>
+          decide(state, typed, current),
+        );
         return respond ? respond(outcome, typed) : view(outcome.aggregate, outcome.decision.warnings, typed.principal);
       });
     };
@@ -120,13 +140,23 @@ export function createCommands<S>(pipeline: CommandPipeline<S>, view: (a: Aggreg
  */
 export function versionFrom(query: number | undefined, ifMatch: string | undefined): number {
   const m = ifMatch === undefined ? undefined : /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(ifMatch);
-  if (ifMatch !== undefined && !m) throw new ValidationError('If-Match must be the version, e.g. "3"', [{ path: 'headers.if-match', message: 'not a version' }]);
+  if (ifMatch !== undefined && !m)
+    throw new ValidationError('If-Match must be the version, e.g. "3"', [
+      { path: 'headers.if-match', message: 'not a version' },
+    ]);
   const header = m ? Number(m[1]) : undefined;
   if (query !== undefined && header !== undefined && query !== header) {
-    throw new ValidationError(`?version=${query} and If-Match ${header} disagree`, [{ path: 'query.version', message: 'differs from If-Match' }]);
+    throw new ValidationError(`?version=${query} and If-Match ${header} disagree`, [
+      { path: 'query.version', message: 'differs from If-Match' },
+    ]);
   }
   const version = query ?? header;
-  if (version === undefined) throw new ValidationError('send the version you last read as ?version=N or an If-Match header', [{ path: 'query.version', message: 'required' }], 'VERSION_REQUIRED');
+  if (version === undefined)
+    throw new ValidationError(
+      'send the version you last read as ?version=N or an If-Match header',
+      [{ path: 'query.version', message: 'required' }],
+      'VERSION_REQUIRED',
+    );
   return version;
 }
 export type Commands<S> = ReturnType<typeof createCommands<S>>;

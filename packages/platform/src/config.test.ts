@@ -7,7 +7,13 @@ const secret = 'x'.repeat(32);
 describe('configuration from the environment', () => {
   it('fills defaults', () => {
     const c = loadConfig(shape, { JWT_SECRET: secret });
-    expect(c).toMatchObject({ PORT: 3001, MONGO_DB: 'passerelle_test', EVENTS_STREAM: 'EVENTS', EVENTS_PREFIX: 'evt', LOG_LEVEL: 'info' });
+    expect(c).toMatchObject({
+      PORT: 3001,
+      MONGO_DB: 'passerelle_test',
+      EVENTS_STREAM: 'EVENTS',
+      EVENTS_PREFIX: 'evt',
+      LOG_LEVEL: 'info',
+    });
   });
   it('names every bad variable', () => {
     try {

@@ -5,10 +5,13 @@ import { COUNTRIES, IsoCountry } from '@passerelle/contracts';
 const DURATION = /^(\d+)(s|m|h|d)$/;
 const UNIT_S = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
 /** A duration like 90s, 15m, 12h or 1d, in seconds. */
-export const durationSeconds = z.string().regex(DURATION, 'like 15m, 12h or 1d').transform((v) => {
-  const [, n, unit] = DURATION.exec(v)!;
-  return Number(n) * UNIT_S[unit as keyof typeof UNIT_S];
-});
+export const durationSeconds = z
+  .string()
+  .regex(DURATION, 'like 15m, 12h or 1d')
+  .transform((v) => {
+    const [, n, unit] = DURATION.exec(v)!;
+    return Number(n) * UNIT_S[unit as keyof typeof UNIT_S];
+  });
 
 const NAMED_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
 const isAddressOrRange = (part: string) => {
@@ -25,15 +28,41 @@ export const trustProxySetting = z.string().transform((v, ctx): false | number |
   const value = v.trim();
   if (value === 'false') return false;
   if (/^\d+$/.test(value)) return Number(value);
-  const parts = value.split(',').map((p) => p.trim()).filter(Boolean);
+  const parts = value
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
   if (parts.length && parts.every(isAddressOrRange)) return parts;
-  ctx.addIssue({ code: 'custom', message: 'false, a number of proxy hops, or addresses/CIDR ranges (or loopback, linklocal, uniquelocal), comma-separated' });
+  ctx.addIssue({
+    code: 'custom',
+    message:
+      'false, a number of proxy hops, or addresses/CIDR ranges (or loopback, linklocal, uniquelocal), comma-separated',
+  });
   return z.NEVER;
 });
 
 /** A comma-separated list of ISO 3166-1 alpha-2 codes (at least one), upper-cased and without repeats. */
-export const countryList = z.string().transform((v) => [...new Set(v.split(',').map((c) => c.trim().toUpperCase()).filter(Boolean))])
-  .pipe(z.array(z.string().refine((c) => IsoCountry.safeParse(c).success, { error: (i) => `${String(i.input)} is not an ISO 3166-1 alpha-2 code` })).min(1, 'at least one country'));
+export const countryList = z
+  .string()
+  .transform((v) => [
+    ...new Set(
+      v
+        .split(',')
+        .map((c) => c.trim().toUpperCase())
+        .filter(Boolean),
+    ),
+  ])
+  .pipe(
+    z
+      .array(
+        z
+          .string()
+          .refine((c) => IsoCountry.safeParse(c).success, {
+            error: (i) => `${String(i.input)} is not an ISO 3166-1 alpha-2 code`,
+          }),
+      )
+      .min(1, 'at least one country'),
+  );
 
 /** Variables every service reads; a service extends this with its own. */
 export const baseConfigShape = {
@@ -43,11 +72,23 @@ export const baseConfigShape = {
   NATS_URL: z.string().min(1).default('nats://127.0.0.1:4222'),
   NATS_USER: z.string().optional(),
   NATS_PASSWORD: z.string().optional(),
-  MONGO_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URL').default('mongodb://127.0.0.1:27017'),
+  MONGO_URL: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URL')
+    .default('mongodb://127.0.0.1:27017'),
   MONGO_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, 'letters, digits, _ and - only'),
-  EVENTS_STREAM: z.string().regex(/^[A-Za-z0-9_-]+$/).default('EVENTS'),
-  EVENTS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('evt'),
-  DEADLETTER_STREAM: z.string().regex(/^[A-Za-z0-9_-]+$/).default('DEADLETTER'),
+  EVENTS_STREAM: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .default('EVENTS'),
+  EVENTS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .default('evt'),
+  DEADLETTER_STREAM: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .default('DEADLETTER'),
   /** `auto` creates or updates the streams at start (development); `await` only waits for an admin to have provisioned them. */
   STREAMS_PROVISION: z.enum(['auto', 'await']).default('auto'),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -56,7 +97,10 @@ export const baseConfigShape = {
   JWT_MAX_TTL: durationSeconds.default(12 * 3600),
   JWT_ISSUER: z.string().default('passerelle'),
   JWT_AUDIENCE: z.string().default('passerelle'),
-  BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, 'like 100kb or 1mb').default('1mb'),
+  BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/, 'like 100kb or 1mb')
+    .default('1mb'),
   TRUST_PROXY: trustProxySetting.default(false),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(1200),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
@@ -76,11 +120,19 @@ export class ConfigError extends Error {
 }
 
 /** Validates the environment against a zod shape; throws ConfigError naming every bad or missing variable. */
-export function loadConfig<S extends z.ZodRawShape>(shape: S, env: NodeJS.ProcessEnv = process.env): z.infer<z.ZodObject<S>> {
+export function loadConfig<S extends z.ZodRawShape>(
+  shape: S,
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<z.ZodObject<S>> {
   const empty = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
   const result = z.object(shape).safeParse(empty);
   if (!result.success) {
-    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}${i.code === 'invalid_type' && empty[String(i.path[0])] === undefined ? ' (not set)' : ''}`));
+    throw new ConfigError(
+      result.error.issues.map(
+        (i) =>
+          `${i.path.join('.')}: ${i.message}${i.code === 'invalid_type' && empty[String(i.path[0])] === undefined ? ' (not set)' : ''}`,
+      ),
+    );
   }
   const config = result.data as Record<string, unknown>;
   const problems: string[] = [];
@@ -89,7 +141,8 @@ export function loadConfig<S extends z.ZodRawShape>(shape: S, env: NodeJS.Proces
   if (verifiers.length > 1) problems.push(`${verifiers.join(', ')}: set only one way to verify tokens`);
   // The example file's secrets are public: a deployment that forgot to change one must not start.
   for (const key of Object.keys(shape)) {
-    if (typeof empty[key] === 'string' && PLACEHOLDER.test(empty[key])) problems.push(`${key}: still the example value; generate a secret (openssl rand -base64 32)`);
+    if (typeof empty[key] === 'string' && PLACEHOLDER.test(empty[key]))
+      problems.push(`${key}: still the example value; generate a secret (openssl rand -base64 32)`);
   }
   if (problems.length) throw new ConfigError(problems);
   return result.data;
@@ -119,6 +172,8 @@ export type ImportConfig = z.infer<z.ZodObject<typeof importConfigShape>>;
 
 /** The limits of packages/sheets from the validated configuration. */
 export const importLimitsFrom = (c: ImportConfig) => ({
-  maxUncompressedBytes: c.IMPORT_MAX_UNCOMPRESSED_BYTES, maxEntries: c.IMPORT_MAX_ZIP_ENTRIES,
-  maxCompressionRatio: c.IMPORT_MAX_COMPRESSION_RATIO, maxRows: c.IMPORT_MAX_ROWS,
+  maxUncompressedBytes: c.IMPORT_MAX_UNCOMPRESSED_BYTES,
+  maxEntries: c.IMPORT_MAX_ZIP_ENTRIES,
+  maxCompressionRatio: c.IMPORT_MAX_COMPRESSION_RATIO,
+  maxRows: c.IMPORT_MAX_ROWS,
 });

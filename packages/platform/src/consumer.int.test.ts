@@ -33,8 +33,16 @@ describe('a consumer whose handler is slower than the ack wait', () => {
     await publish('slow.batch', 30);
     const seen: Array<{ seq: number; deliveries: number }> = [];
     const consumer = await startConsumer({
-      nc, js: jetstream(nc), jsm: await jetstreamManager(nc), streams, logger, durable: 'slow_batches',
-      filterSubjects: [`${env.prefix}.MA.slow.batch`], ackWaitMs: 1000, maxBatch: 10, maxAckPending: 30,
+      nc,
+      js: jetstream(nc),
+      jsm: await jetstreamManager(nc),
+      streams,
+      logger,
+      durable: 'slow_batches',
+      filterSubjects: [`${env.prefix}.MA.slow.batch`],
+      ackWaitMs: 1000,
+      maxBatch: 10,
+      maxAckPending: 30,
       batchHandler: async (msgs: JsMsg[]) => {
         for (const m of msgs) seen.push({ seq: m.info.streamSequence, deliveries: m.info.deliveryCount });
         await sleep(1500);
@@ -45,15 +53,23 @@ describe('a consumer whose handler is slower than the ack wait', () => {
     await sleep(1500);
     await consumer.stop();
     expect(seen.map((s) => s.deliveries).filter((d) => d > 1)).toEqual([]);
-    expect(seen.map((s) => s.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => seen[0]!.seq + i).sort((a, b) => a - b));
+    expect(seen.map((s) => s.seq).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 30 }, (_, i) => seen[0]!.seq + i).sort((a, b) => a - b),
+    );
   }, 60_000);
 
   it('keeps a single message alive while its handler runs three ack waits long', async () => {
     await publish('slow.single', 2);
     const seen: number[] = [];
     const consumer = await startConsumer({
-      nc, js: jetstream(nc), jsm: await jetstreamManager(nc), streams, logger, durable: 'slow_single',
-      filterSubjects: [`${env.prefix}.MA.slow.single`], ackWaitMs: 1000,
+      nc,
+      js: jetstream(nc),
+      jsm: await jetstreamManager(nc),
+      streams,
+      logger,
+      durable: 'slow_single',
+      filterSubjects: [`${env.prefix}.MA.slow.single`],
+      ackWaitMs: 1000,
       handler: async (m) => {
         seen.push(m.info.deliveryCount);
         await sleep(3000);
@@ -76,7 +92,15 @@ describe('a batch with one poison message among many', () => {
     const sizes: number[] = [];
     const applied = new Set<string>();
     const consumer = await startConsumer({
-      nc, js, jsm, streams, logger, durable: 'mixed_batch', filterSubjects: [subject], maxBatch: 64, maxAckPending: 100,
+      nc,
+      js,
+      jsm,
+      streams,
+      logger,
+      durable: 'mixed_batch',
+      filterSubjects: [subject],
+      maxBatch: 64,
+      maxAckPending: 100,
       batchHandler: async (msgs: JsMsg[]) => {
         sizes.push(msgs.length);
         // The first message holds the consumer until the next 64 have arrived: they then form one batch.
@@ -91,10 +115,14 @@ describe('a batch with one poison message among many', () => {
     await sleep(1000);
     release();
     await eventually(async () => (consumer.handled() >= 64 ? true : undefined), 30_000, '64 messages acked');
-    const deadLetters = await eventually(async () => {
-      const n = (await jsm.streams.info(env.deadLetter)).state.messages;
-      return n >= 1 ? n : undefined;
-    }, 10_000, 'the dead letter');
+    const deadLetters = await eventually(
+      async () => {
+        const n = (await jsm.streams.info(env.deadLetter)).state.messages;
+        return n >= 1 ? n : undefined;
+      },
+      10_000,
+      'the dead letter',
+    );
     await consumer.stop();
     expect(applied.size).toBe(64);
     expect(applied.has('poison')).toBe(false);
@@ -113,7 +141,15 @@ describe('a batch that fails because the database is unreachable', () => {
     for (let i = 0; i < 10; i++) await js.publish(subject, new TextEncoder().encode(String(i)));
     const calls: Array<{ size: number; deliveries: number }> = [];
     const consumer = await startConsumer({
-      nc, js, jsm: await jetstreamManager(nc), streams, logger, durable: 'db_down', filterSubjects: [subject], maxBatch: 10, maxAckPending: 10,
+      nc,
+      js,
+      jsm: await jetstreamManager(nc),
+      streams,
+      logger,
+      durable: 'db_down',
+      filterSubjects: [subject],
+      maxBatch: 10,
+      maxAckPending: 10,
       batchHandler: async (msgs: JsMsg[]) => {
         calls.push({ size: msgs.length, deliveries: msgs[0]!.info.deliveryCount });
         if (calls.length === 1) throw new MongoNetworkError('connection refused');

@@ -1,4 +1,12 @@
-import { AckPolicy, DeliverPolicy, JetStreamApiError, JetStreamApiCodes, type ConsumerConfig, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
+import {
+  AckPolicy,
+  DeliverPolicy,
+  JetStreamApiError,
+  JetStreamApiCodes,
+  type ConsumerConfig,
+  type ConsumerMessages,
+  type JsMsg,
+} from '@nats-io/jetstream';
 import { DEAD_LETTER_HEADERS, EventValidationError } from '@passerelle/contracts';
 import type { Logger } from 'pino';
 import type { JetStreamClient, JetStreamManager, NatsConnection, EventStreams } from './nats.js';
@@ -43,8 +51,16 @@ export interface ConsumerOptions {
 }
 
 /** Creates or updates a durable pull consumer with explicit acks and bounded redelivery. */
-export async function ensureConsumer(jsm: JetStreamManager, stream: string, config: Partial<ConsumerConfig> & { durable_name: string }): Promise<void> {
-  const full: Partial<ConsumerConfig> = { ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, ...config };
+export async function ensureConsumer(
+  jsm: JetStreamManager,
+  stream: string,
+  config: Partial<ConsumerConfig> & { durable_name: string },
+): Promise<void> {
+  const full: Partial<ConsumerConfig> = {
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.All,
+    ...config,
+  };
   try {
     await jsm.consumers.info(stream, config.durable_name);
     await jsm.consumers.update(stream, config.durable_name, {
@@ -61,7 +77,13 @@ export async function ensureConsumer(jsm: JetStreamManager, stream: string, conf
 }
 
 /** Copies a message into the dead-letter stream with the reason; the stream sequence makes the copy idempotent. */
-export async function deadLetter(js: JetStreamClient, streams: EventStreams, consumer: string, original: { subject: string; seq: number; data: Uint8Array; deliveries: number }, reason: string): Promise<void> {
+export async function deadLetter(
+  js: JetStreamClient,
+  streams: EventStreams,
+  consumer: string,
+  original: { subject: string; seq: number; data: Uint8Array; deliveries: number },
+  reason: string,
+): Promise<void> {
   const h = natsHeaders();
   h.set(DLQ_HEADERS.reason, reason.slice(0, 1000));
   h.set(DLQ_HEADERS.stream, streams.stream);
@@ -69,7 +91,10 @@ export async function deadLetter(js: JetStreamClient, streams: EventStreams, con
   h.set(DLQ_HEADERS.subject, original.subject);
   h.set(DLQ_HEADERS.consumer, consumer);
   h.set(DLQ_HEADERS.deliveries, String(original.deliveries));
-  await js.publish(deadLetterSubject(streams, consumer), original.data, { headers: h, msgID: `${streams.stream}.${original.seq}.${consumer}` });
+  await js.publish(deadLetterSubject(streams, consumer), original.data, {
+    headers: h,
+    msgID: `${streams.stream}.${original.seq}.${consumer}`,
+  });
 }
 
 const backoffMs = (deliveries: number) => Math.min(30_000, 250 * 2 ** deliveries);
@@ -87,7 +112,9 @@ export async function startConsumer(opts: ConsumerOptions) {
   await ensureConsumer(opts.jsm, opts.streams.stream, {
     durable_name: opts.durable,
     // A single filter uses filter_subject: filter_subjects needs NATS 2.10, and Debian ships 2.9.
-    ...(opts.filterSubjects.length === 1 ? { filter_subject: opts.filterSubjects[0]! } : { filter_subjects: opts.filterSubjects }),
+    ...(opts.filterSubjects.length === 1
+      ? { filter_subject: opts.filterSubjects[0]! }
+      : { filter_subjects: opts.filterSubjects }),
     max_deliver: maxDeliver,
     ack_wait: ackWaitMs * 1e6,
     max_ack_pending: opts.maxAckPending ?? 1,
@@ -98,28 +125,49 @@ export async function startConsumer(opts: ConsumerOptions) {
   let handled = 0;
 
   // A handler that crashes the process never reaches our catch; the server's max-deliveries advisory still tells us.
-  const advisories = opts.nc.subscribe(`$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${opts.streams.stream}.${opts.durable}`, {
-    callback: (err, m) => {
-      if (err) return;
-      void (async () => {
-        const seq = (m.json() as { stream_seq: number }).stream_seq;
-        const stored = await opts.jsm.streams.getMessage(opts.streams.stream, { seq });
-        if (stored) await deadLetter(opts.js, opts.streams, opts.durable, { subject: stored.subject, seq, data: stored.data, deliveries: maxDeliver }, `gave up after ${maxDeliver} deliveries without an ack`);
-      })().catch((e) => log.error({ err: e, advisory: m.string() }, 'could not dead-letter after max deliveries'));
+  const advisories = opts.nc.subscribe(
+    `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${opts.streams.stream}.${opts.durable}`,
+    {
+      callback: (err, m) => {
+        if (err) return;
+        void (async () => {
+          const seq = (m.json() as { stream_seq: number }).stream_seq;
+          const stored = await opts.jsm.streams.getMessage(opts.streams.stream, { seq });
+          if (stored)
+            await deadLetter(
+              opts.js,
+              opts.streams,
+              opts.durable,
+              { subject: stored.subject, seq, data: stored.data, deliveries: maxDeliver },
+              `gave up after ${maxDeliver} deliveries without an ack`,
+            );
+        })().catch((e) => log.error({ err: e, advisory: m.string() }, 'could not dead-letter after max deliveries'));
+      },
     },
-  });
+  );
 
   async function fail(m: JsMsg, e: unknown) {
     const err = e as Error;
     const poison = e instanceof PoisonMessageError || e instanceof EventValidationError;
     if (!poison && m.info.deliveryCount < maxDeliver) {
-      log.warn({ seq: m.info.streamSequence, subject: m.subject, err: err.message, deliveries: m.info.deliveryCount }, 'handler failed; retrying later');
+      log.warn(
+        { seq: m.info.streamSequence, subject: m.subject, err: err.message, deliveries: m.info.deliveryCount },
+        'handler failed; retrying later',
+      );
       m.nak(backoffMs(m.info.deliveryCount));
       return;
     }
-    const reason = poison ? `${(e as { code?: string }).code ?? err.name}: ${err.message}` : `failed ${m.info.deliveryCount} times: ${err.message}`;
+    const reason = poison
+      ? `${(e as { code?: string }).code ?? err.name}: ${err.message}`
+      : `failed ${m.info.deliveryCount} times: ${err.message}`;
     try {
-      await deadLetter(opts.js, opts.streams, opts.durable, { subject: m.subject, seq: m.info.streamSequence, data: m.data, deliveries: m.info.deliveryCount }, reason);
+      await deadLetter(
+        opts.js,
+        opts.streams,
+        opts.durable,
+        { subject: m.subject, seq: m.info.streamSequence, data: m.data, deliveries: m.info.deliveryCount },
+        reason,
+      );
       // Plain TERM: the reason lives in the dead letter, and NATS 2.9 ignores a TERM that carries one.
       m.term();
       log.warn({ seq: m.info.streamSequence, subject: m.subject, reason }, 'message dead-lettered');
@@ -132,18 +180,31 @@ export async function startConsumer(opts: ConsumerOptions) {
   async function run(msgs: JsMsg[]) {
     const first = msgs[0]!;
     const parent = contextFromHeaders(first.headers);
-    await inSpan(msgs.length === 1 ? `process ${first.subject}` : `process batch of ${msgs.length}`, {
-      kind: SpanKind.CONSUMER, parent,
-      attributes: { 'messaging.system': 'nats', 'messaging.destination.name': first.subject, 'messaging.nats.stream_sequence': first.info.streamSequence, 'messaging.batch.message_count': msgs.length },
-    }, () => handleBatch(msgs));
+    await inSpan(
+      msgs.length === 1 ? `process ${first.subject}` : `process batch of ${msgs.length}`,
+      {
+        kind: SpanKind.CONSUMER,
+        parent,
+        attributes: {
+          'messaging.system': 'nats',
+          'messaging.destination.name': first.subject,
+          'messaging.nats.stream_sequence': first.info.streamSequence,
+          'messaging.batch.message_count': msgs.length,
+        },
+      },
+      () => handleBatch(msgs),
+    );
   }
 
   // Every message this process holds (in hand or waiting for its batch) is kept alive: a batch that outlasts the
   // ack wait, on a slow database, must not make JetStream deliver the same messages to a second worker meanwhile.
   const held = new Set<JsMsg>();
-  const keepAlive = setInterval(() => {
-    for (const m of held) m.working();
-  }, Math.max(100, Math.floor(ackWaitMs / 3)));
+  const keepAlive = setInterval(
+    () => {
+      for (const m of held) m.working();
+    },
+    Math.max(100, Math.floor(ackWaitMs / 3)),
+  );
   keepAlive.unref();
 
   async function handle(msgs: JsMsg[]) {

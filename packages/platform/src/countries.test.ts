@@ -12,7 +12,9 @@ describe('served countries are deployment configuration', () => {
   });
   it('take any ISO 3166-1 alpha-2 codes, and refuse anything else by name', () => {
     expect(loadConfig(shape, { ...base, COUNTRIES: 'ma, FR,ma' }).COUNTRIES).toEqual(['MA', 'FR']);
-    expect(() => loadConfig(shape, { ...base, COUNTRIES: 'MA,XX' })).toThrow(/COUNTRIES.*XX is not an ISO 3166-1 alpha-2 code/);
+    expect(() => loadConfig(shape, { ...base, COUNTRIES: 'MA,XX' })).toThrow(
+      /COUNTRIES.*XX is not an ISO 3166-1 alpha-2 code/,
+    );
     expect(() => loadConfig(shape, { ...base, COUNTRIES: 'Morocco' })).toThrow(/COUNTRIES/);
     expect(() => loadConfig(shape, { ...base, COUNTRIES: ' , ' })).toThrow(/COUNTRIES/);
   });
@@ -21,7 +23,9 @@ describe('served countries are deployment configuration', () => {
       setServedCountries(loadConfig(shape, { ...base, COUNTRIES: 'MA,FR' }).COUNTRIES);
       expect(servedCountries()).toEqual(['MA', 'FR']);
       expect(Country.safeParse('FR').success).toBe(true);
-      expect(Country.safeParse('TN').error?.issues[0]?.message).toMatch(/not a country this deployment serves \(MA, FR\)/);
+      expect(Country.safeParse('TN').error?.issues[0]?.message).toMatch(
+        /not a country this deployment serves \(MA, FR\)/,
+      );
       // Events keep their country whatever is served today: a replay never refuses history.
       expect(IsoCountry.safeParse('TN').success).toBe(true);
     } finally {

@@ -16,7 +16,10 @@ const ASSETS: Record<string, { file: string; type: string }> = {
 };
 
 /** One OpenAPI document the docs page offers: a name for its drop-down and the URL the browser fetches it from. */
-export interface ApiDocsSpec { name: string; url: string }
+export interface ApiDocsSpec {
+  name: string;
+  url: string;
+}
 
 // A path (never `//host`, which the browser reads as another origin) or an http(s) URL.
 const SPEC = /^([a-z][a-z0-9-]{0,39})=(\/(?!\/)[^\s,]*|https?:\/\/[^\s,/]+\/[^\s,]*)$/;
@@ -25,25 +28,33 @@ const SPEC = /^([a-z][a-z0-9-]{0,39})=(\/(?!\/)[^\s,]*|https?:\/\/[^\s,/]+\/[^\s
  * A setting listing the OpenAPI documents of the docs page, `name=url` comma-separated; a URL is a path on the page's
  * own origin (behind the proxy) or an http(s) URL (in development, where each service has its own port).
  */
-export const ApiDocsSpecsSetting = z.string().trim().transform((value, ctx) => {
-  const specs: ApiDocsSpec[] = [];
-  for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
-    const m = SPEC.exec(part);
-    if (!m) {
-      ctx.addIssue({ code: 'custom', message: `"${part}" is not name=/path or name=http(s)://host/path` });
-      return z.NEVER;
+export const ApiDocsSpecsSetting = z
+  .string()
+  .trim()
+  .transform((value, ctx) => {
+    const specs: ApiDocsSpec[] = [];
+    for (const part of value
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean)) {
+      const m = SPEC.exec(part);
+      if (!m) {
+        ctx.addIssue({ code: 'custom', message: `"${part}" is not name=/path or name=http(s)://host/path` });
+        return z.NEVER;
+      }
+      specs.push({ name: m[1]!, url: m[2]! });
     }
-    specs.push({ name: m[1]!, url: m[2]! });
-  }
-  if (!specs.length) ctx.addIssue({ code: 'custom', message: 'name at least one OpenAPI document' });
-  return specs;
-});
+    if (!specs.length) ctx.addIssue({ code: 'custom', message: 'name at least one OpenAPI document' });
+    return specs;
+  });
 
 /** Pure: the docs setting of the given services on one origin, where each serves its document at /openapi/<name>.json. */
 export const sameOriginSpecs = (names: string[]) => names.map((n) => `${n}=/openapi/${n}.json`).join(',');
 
 /** Pure: the origins (scheme://host:port) of the absolute spec URLs, which the page's CSP must let it fetch. */
-export const specOrigins = (specs: ApiDocsSpec[]) => [...new Set(specs.filter((s) => !s.url.startsWith('/')).map((s) => new URL(s.url).origin))];
+export const specOrigins = (specs: ApiDocsSpec[]) => [
+  ...new Set(specs.filter((s) => !s.url.startsWith('/')).map((s) => new URL(s.url).origin)),
+];
 
 // Relative URLs, so the page also works where a proxy mounts the service under a path.
 const page = (title: string) => `<!doctype html>
@@ -62,8 +73,18 @@ const render = (specs: ApiDocsSpec[]) => `window.ui = SwaggerUIBundle({
   layout: 'StandaloneLayout', validatorUrl: null, deepLinking: true, docExpansion: 'list', displayOperationId: true, persistAuthorization: false,
 });`;
 
-const csp = (origins: string[]) => ["default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data:",
-  "font-src 'self' data:", `connect-src 'self' ${origins.join(' ')}`.trim(), "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"].join('; ');
+const csp = (origins: string[]) =>
+  [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    `connect-src 'self' ${origins.join(' ')}`.trim(),
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
 
 /**
  * GET /docs: one page of the OpenAPI documents of every service (Swagger UI, a drop-down per document) and its assets,
@@ -71,13 +92,20 @@ const csp = (origins: string[]) => ["default-src 'self'", "script-src 'self'", "
  * development (the documents allow any origin, see `serveOpenApi`).
  */
 export function registerApiDocs(app: Express, opts: { title: string; specs: ApiDocsSpec[] }): void {
-  const assets = Object.fromEntries(Object.entries(ASSETS).map(([name, a]) => [name, { type: a.type, body: readFileSync(join(DIST, a.file)) }]));
+  const assets = Object.fromEntries(
+    Object.entries(ASSETS).map(([name, a]) => [name, { type: a.type, body: readFileSync(join(DIST, a.file)) }]),
+  );
   const policy = csp(specOrigins(opts.specs));
   const html = page(opts.title.replace(/[<>&"]/g, ''));
   const script = render(opts.specs);
   const withPolicy = (res: Response) => res.setHeader('content-security-policy', policy);
-  app.get('/docs', (_req, res) => { withPolicy(res); res.type('text/html').send(html); });
-  app.get('/docs/assets/render.js', (_req, res) => { res.type('text/javascript').send(script); });
+  app.get('/docs', (_req, res) => {
+    withPolicy(res);
+    res.type('text/html').send(html);
+  });
+  app.get('/docs/assets/render.js', (_req, res) => {
+    res.type('text/javascript').send(script);
+  });
   app.get('/docs/assets/:name', (req, res, next) => {
     const asset = assets[req.params.name];
     if (!asset) return next();

@@ -12,16 +12,25 @@ afterEach(() => new Promise<void>((r) => (server ? server.close(() => r()) : r()
 
 async function serve(trustProxy: false | number | string[], rateLimitPerMinute = 1000) {
   const app = createHttpApp({
-    service: 'edge-test', logger: createLogger({ service: 'edge-test', level: 'silent' }),
-    verify: createVerifier({ secret, issuer: 'passerelle', audience: 'passerelle' }), trustProxy, rateLimitPerMinute,
+    service: 'edge-test',
+    logger: createLogger({ service: 'edge-test', level: 'silent' }),
+    verify: createVerifier({ secret, issuer: 'passerelle', audience: 'passerelle' }),
+    trustProxy,
+    rateLimitPerMinute,
     routes(api) {
-      api.get('/things/:id', { summary: 'one thing', scope: 'things:read' }, async ({ req }) => ({ id: req.params.id, ip: req.ip }));
+      api.get('/things/:id', { summary: 'one thing', scope: 'things:read' }, async ({ req }) => ({
+        id: req.params.id,
+        ip: req.ip,
+      }));
     },
   });
-  server = await new Promise<Server>((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
+  server = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const token = await mintToken({ subject: 'u', scopes: ['things:read'], countries: ['MA'], secret });
-  return (path: string, headers: Record<string, string> = {}) => fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token}`, ...headers } });
+  return (path: string, headers: Record<string, string> = {}) =>
+    fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token}`, ...headers } });
 }
 
 describe('malformed URLs', () => {
@@ -60,19 +69,27 @@ describe('edge configuration', () => {
   it('TRUST_PROXY takes false, hops or address ranges, and refuses anything else', () => {
     expect(loadConfig(shape, base).TRUST_PROXY).toBe(false);
     expect(loadConfig(shape, { ...base, TRUST_PROXY: '1' }).TRUST_PROXY).toBe(1);
-    expect(loadConfig(shape, { ...base, TRUST_PROXY: '172.16.0.0/12, loopback' }).TRUST_PROXY).toEqual(['172.16.0.0/12', 'loopback']);
-    for (const bad of ['true', '*', 'proxy.example', '10.0.0.0/8/1']) expect(() => loadConfig(shape, { ...base, TRUST_PROXY: bad })).toThrow(/TRUST_PROXY/);
+    expect(loadConfig(shape, { ...base, TRUST_PROXY: '172.16.0.0/12, loopback' }).TRUST_PROXY).toEqual([
+      '172.16.0.0/12',
+      'loopback',
+    ]);
+    for (const bad of ['true', '*', 'proxy.example', '10.0.0.0/8/1'])
+      expect(() => loadConfig(shape, { ...base, TRUST_PROXY: bad })).toThrow(/TRUST_PROXY/);
   });
   it('JWT_MAX_TTL is a duration; JWT_JWKS_URL an http(s) URL; one way to verify tokens only', () => {
     expect(loadConfig(shape, base).JWT_MAX_TTL).toBe(43_200);
     expect(loadConfig(shape, { ...base, JWT_MAX_TTL: '15m' }).JWT_MAX_TTL).toBe(900);
     expect(() => loadConfig(shape, { ...base, JWT_MAX_TTL: 'forever' })).toThrow(/JWT_MAX_TTL/);
-    expect(loadConfig(shape, { JWT_JWKS_URL: 'https://idp.example/certs' }).JWT_JWKS_URL).toBe('https://idp.example/certs');
+    expect(loadConfig(shape, { JWT_JWKS_URL: 'https://idp.example/certs' }).JWT_JWKS_URL).toBe(
+      'https://idp.example/certs',
+    );
     expect(() => loadConfig(shape, { JWT_JWKS_URL: 'ftp://idp.example/certs' })).toThrow(/JWT_JWKS_URL/);
     expect(() => loadConfig(shape, { ...base, JWT_JWKS_URL: 'https://idp.example/certs' })).toThrow(/only one way/);
   });
   it('the example secrets do not boot', () => {
-    expect(() => loadConfig(shape, { JWT_SECRET: 'change-me-to-a-random-string-of-at-least-32-characters' })).toThrow(/JWT_SECRET: still the example value/);
+    expect(() => loadConfig(shape, { JWT_SECRET: 'change-me-to-a-random-string-of-at-least-32-characters' })).toThrow(
+      /JWT_SECRET: still the example value/,
+    );
     expect(() => loadConfig(shape, { ...base, NATS_PASSWORD: 'change-me-trainings' })).toThrow(/NATS_PASSWORD/);
     expect(() => loadConfig(shape, { ...base, MONGO_URL: 'mongodb://t:change-me@mongo/x' })).toThrow(/MONGO_URL/);
   });

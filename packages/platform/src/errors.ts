@@ -36,7 +36,11 @@ export class AppError extends Error {
 
 /** Input that does not match its schema (400), with every issue listed. */
 export class ValidationError extends AppError {
-  constructor(message: string, readonly issues: FieldIssue[] = [], code: string = ErrorCode.ValidationFailed) {
+  constructor(
+    message: string,
+    readonly issues: FieldIssue[] = [],
+    code: string = ErrorCode.ValidationFailed,
+  ) {
     super(400, code, message, { errors: issues });
   }
 }

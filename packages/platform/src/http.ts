@@ -65,19 +65,30 @@ export function createHttpApp(opts: HttpAppOptions): Express {
     res.setHeader('x-request-id', req.requestId);
     next();
   });
-  app.use(pinoHttp({
-    logger: opts.logger,
-    genReqId: (req) => (req as express.Request).requestId,
-    autoLogging: { ignore: (req) => req.url?.startsWith('/health') ?? false },
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-    serializers: {
-      req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }),
-      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-    },
-  }));
+  app.use(
+    pinoHttp({
+      logger: opts.logger,
+      genReqId: (req) => (req as express.Request).requestId,
+      autoLogging: { ignore: (req) => req.url?.startsWith('/health') ?? false },
+      customLogLevel: (_req, res, err) =>
+        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url.split('?')[0],
+        }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
   app.use((req, res, next) => {
     const parent = propagation.extract(context.active(), req.headers);
-    const span = tracer.startSpan(`HTTP ${req.method}`, { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method, 'url.path': req.path } }, parent);
+    const span = tracer.startSpan(
+      `HTTP ${req.method}`,
+      { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method, 'url.path': req.path } },
+      parent,
+    );
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       span.setAttribute('http.response.status_code', res.statusCode);
@@ -85,7 +96,12 @@ export function createHttpApp(opts: HttpAppOptions): Express {
       if (route) span.updateName(`HTTP ${req.method} ${route}`);
       // Unmatched paths share one label value: a scanner must not create a time series per URL.
       if (!req.path.startsWith('/health') && req.path !== '/metrics') {
-        opts.metrics?.observeHttp(req.method, route ?? 'unmatched', res.statusCode, Number(process.hrtime.bigint() - started) / 1e9);
+        opts.metrics?.observeHttp(
+          req.method,
+          route ?? 'unmatched',
+          res.statusCode,
+          Number(process.hrtime.bigint() - started) / 1e9,
+        );
       }
       if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
       span.end();
@@ -103,17 +119,24 @@ export function createHttpApp(opts: HttpAppOptions): Express {
     next();
   });
 
-  app.get('/health/live', (_req, res) => { res.json({ status: 'ok', service: opts.service }); });
+  app.get('/health/live', (_req, res) => {
+    res.json({ status: 'ok', service: opts.service });
+  });
   app.get('/health/ready', async (_req, res) => {
     const checks: Record<string, string> = {};
-    await Promise.all(Object.entries(opts.readiness ?? {}).map(async ([name, check]) => {
-      try {
-        await Promise.race([check(), new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), 2000).unref())]);
-        checks[name] = 'ok';
-      } catch (e) {
-        checks[name] = (e as Error).message || 'failed';
-      }
-    }));
+    await Promise.all(
+      Object.entries(opts.readiness ?? {}).map(async ([name, check]) => {
+        try {
+          await Promise.race([
+            check(),
+            new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), 2000).unref()),
+          ]);
+          checks[name] = 'ok';
+        } catch (e) {
+          checks[name] = (e as Error).message || 'failed';
+        }
+      }),
+    );
     const ready = Object.values(checks).every((c) => c === 'ok');
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', service: opts.service, checks });
   });
@@ -122,23 +145,37 @@ export function createHttpApp(opts: HttpAppOptions): Express {
     const { contentType, body } = await opts.metrics.render();
     res.type(contentType).send(body);
   });
-  serveOpenApi(app, opts.service, () => api.openapi({ title: opts.about?.title ?? `Passerelle ${opts.service}`, version: opts.about?.version ?? '1.0.0', description: opts.about?.description ?? '' }));
+  serveOpenApi(app, opts.service, () =>
+    api.openapi({
+      title: opts.about?.title ?? `Passerelle ${opts.service}`,
+      version: opts.about?.version ?? '1.0.0',
+      description: opts.about?.description ?? '',
+    }),
+  );
   opts.publicRoutes?.(app);
 
-  app.use(rateLimit({
-    windowMs: 60_000,
-    limit: opts.rateLimitPerMinute ?? 1200,
-    standardHeaders: 'draft-8',
-    // Ignoring X-Forwarded-For without TRUST_PROXY is deliberate, not a misconfiguration to warn about per request.
-    validate: { xForwardedForHeader: false },
-    legacyHeaders: false,
-    handler: (_req, _res, next) => next(new AppError(429, ErrorCode.RateLimited, 'too many requests; slow down')),
-  }));
+  app.use(
+    rateLimit({
+      windowMs: 60_000,
+      limit: opts.rateLimitPerMinute ?? 1200,
+      standardHeaders: 'draft-8',
+      // Ignoring X-Forwarded-For without TRUST_PROXY is deliberate, not a misconfiguration to warn about per request.
+      validate: { xForwardedForHeader: false },
+      legacyHeaders: false,
+      handler: (_req, _res, next) => next(new AppError(429, ErrorCode.RateLimited, 'too many requests; slow down')),
+    }),
+  );
   app.use((req, _res, next) => {
     // Only JSON bodies are accepted; refusing others early keeps a form post from reaching a handler as {}.
     const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
     if (WRITE_METHODS.has(req.method) && hasBody && !req.is(['application/json', ...rawTypes])) {
-      return next(new AppError(415, ErrorCode.UnsupportedMediaType, `send the body as ${['application/json', ...rawTypes].join(' or ')}`));
+      return next(
+        new AppError(
+          415,
+          ErrorCode.UnsupportedMediaType,
+          `send the body as ${['application/json', ...rawTypes].join(' or ')}`,
+        ),
+      );
     }
     next();
   });
@@ -152,6 +189,20 @@ export function createHttpApp(opts: HttpAppOptions): Express {
 }
 
 /** The options every service takes from its runtime: logger, token verifier, readiness checks, body and rate limits. */
-export function httpOptionsFrom(rt: { logger: Logger; verify: Verifier; metrics?: Metrics; readiness: Record<string, ReadinessCheck>; config: { BODY_LIMIT: string; RATE_LIMIT_PER_MINUTE: number; TRUST_PROXY: false | number | string[] } }) {
-  return { logger: rt.logger, verify: rt.verify, ...(rt.metrics ? { metrics: rt.metrics } : {}), readiness: rt.readiness, bodyLimit: rt.config.BODY_LIMIT, rateLimitPerMinute: rt.config.RATE_LIMIT_PER_MINUTE, trustProxy: rt.config.TRUST_PROXY };
+export function httpOptionsFrom(rt: {
+  logger: Logger;
+  verify: Verifier;
+  metrics?: Metrics;
+  readiness: Record<string, ReadinessCheck>;
+  config: { BODY_LIMIT: string; RATE_LIMIT_PER_MINUTE: number; TRUST_PROXY: false | number | string[] };
+}) {
+  return {
+    logger: rt.logger,
+    verify: rt.verify,
+    ...(rt.metrics ? { metrics: rt.metrics } : {}),
+    readiness: rt.readiness,
+    bodyLimit: rt.config.BODY_LIMIT,
+    rateLimitPerMinute: rt.config.RATE_LIMIT_PER_MINUTE,
+    trustProxy: rt.config.TRUST_PROXY,
+  };
 }

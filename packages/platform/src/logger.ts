@@ -5,14 +5,34 @@ export type { Logger };
 
 /** Fields that identify a person or grant access: never written to a log. */
 export const REDACTED_KEYS = [
-  'password', 'secret', 'token', 'authorization', 'cookie', 'apiKey',
-  'name', 'fullName', 'firstName', 'lastName', 'phone', 'phoneNumber', 'email', 'workEmail',
-  'caseReference', 'caseReferences', 'caseRef', 'documentNumber', 'passport', 'beneficiaries',
-  'contacts', 'contact',
+  'password',
+  'secret',
+  'token',
+  'authorization',
+  'cookie',
+  'apiKey',
+  'name',
+  'fullName',
+  'firstName',
+  'lastName',
+  'phone',
+  'phoneNumber',
+  'email',
+  'workEmail',
+  'caseReference',
+  'caseReferences',
+  'caseRef',
+  'documentNumber',
+  'passport',
+  'beneficiaries',
+  'contacts',
+  'contact',
 ];
 
 const redactPaths = [
-  'req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
   ...REDACTED_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]),
 ];
 

@@ -21,14 +21,21 @@ const value = (text: string, name: string, labels = '') => {
 
 beforeAll(async () => {
   rt = await startRuntime('metrics-test', loadConfig(serviceConfigShape({ port: 0, db: 'x' }), env.env('metrics')));
-  url = await rt.listen(createHttpApp({
-    service: 'metrics-test', ...httpOptionsFrom(rt),
-    routes(api) {
-      api.get('/things/:id', { summary: 'one thing', scope: 'things:read' }, async ({ req }) => ({ id: req.params.id }));
-    },
-  }));
+  url = await rt.listen(
+    createHttpApp({
+      service: 'metrics-test',
+      ...httpOptionsFrom(rt),
+      routes(api) {
+        api.get('/things/:id', { summary: 'one thing', scope: 'things:read' }, async ({ req }) => ({
+          id: req.params.id,
+        }));
+      },
+    }),
+  );
 });
-afterAll(async () => { await rt?.shutdown(); });
+afterAll(async () => {
+  await rt?.shutdown();
+});
 
 describe('/metrics', () => {
   it('answers without a token, in the Prometheus text format', async () => {
@@ -39,7 +46,8 @@ describe('/metrics', () => {
 
   it('times requests by route template and status, never by raw path', async () => {
     const token = await testToken(['things:read']);
-    for (const id of ['a', 'b', 'c']) await fetch(`${url}/things/${id}`, { headers: { authorization: `Bearer ${token}` } });
+    for (const id of ['a', 'b', 'c'])
+      await fetch(`${url}/things/${id}`, { headers: { authorization: `Bearer ${token}` } });
     await fetch(`${url}/things/a`);
     await fetch(`${url}/nowhere/${Math.random()}`, { headers: { authorization: `Bearer ${token}` } });
     const text = await scrape();
@@ -47,22 +55,38 @@ describe('/metrics', () => {
     // Refused before routing (no token): counted, under the shared label.
     expect(value(text, `${METRICS.httpDuration}_count`, 'route="unmatched",status="401"')).toBe(1);
     expect(value(text, `${METRICS.httpDuration}_count`, 'route="unmatched",status="404"')).toBe(1);
-    expect(text).toMatch(new RegExp(`${METRICS.httpDuration}_bucket\\{le="0.05",service="metrics-test",method="GET",route="/things/:id",status="200"\\}`));
+    expect(text).toMatch(
+      new RegExp(
+        `${METRICS.httpDuration}_bucket\\{le="0.05",service="metrics-test",method="GET",route="/things/:id",status="200"\\}`,
+      ),
+    );
     expect(text).not.toMatch(/things\/a"/);
   });
 
-  it('reports a consumer\'s pending and redelivered events, and the dead letters', async () => {
+  it("reports a consumer's pending and redelivered events, and the dead letters", async () => {
     for (let i = 0; i < 5; i++) await rt.js.publish(`${env.prefix}.MA.metrics.thing.done`, String(i));
     const seen: number[] = [];
     const consumer = await startConsumer({
-      nc: rt.nc, js: rt.js, jsm: rt.jsm, streams: rt.streams, logger: rt.logger, durable: 'metered', filterSubjects: [`${env.prefix}.>`], maxDeliver: 2, ackWaitMs: 1000,
+      nc: rt.nc,
+      js: rt.js,
+      jsm: rt.jsm,
+      streams: rt.streams,
+      logger: rt.logger,
+      durable: 'metered',
+      filterSubjects: [`${env.prefix}.>`],
+      maxDeliver: 2,
+      ackWaitMs: 1000,
       handler: async (m) => {
         seen.push(m.info.streamSequence);
         if (m.string() === '4') throw new PoisonMessageError('bad');
       },
     });
     rt.metrics.watchConsumer(rt.jsm, rt.streams.stream, 'metered');
-    await eventually(async () => (value(await scrape(), METRICS.deadLetters) === 1 ? true : undefined), 10_000, 'the dead letter');
+    await eventually(
+      async () => (value(await scrape(), METRICS.deadLetters) === 1 ? true : undefined),
+      10_000,
+      'the dead letter',
+    );
     await consumer.stop();
     await rt.js.publish(`${env.prefix}.MA.metrics.thing.done`, 'later');
     const text = await scrape();
@@ -79,7 +103,11 @@ describe('/metrics', () => {
     const things = store.collection;
     rt.relay.watch(store.outbox);
     expect(value(await scrape(), METRICS.outboxBacklog)).toBe(0);
-    await things.insertMany([{ _id: 'a', unpublished: true }, { _id: 'b', unpublished: true }, { _id: 'c', unpublished: false }] as never);
+    await things.insertMany([
+      { _id: 'a', unpublished: true },
+      { _id: 'b', unpublished: true },
+      { _id: 'c', unpublished: false },
+    ] as never);
     expect(value(await scrape(), METRICS.outboxBacklog)).toBe(2);
     expect(value(await scrape(), METRICS.outboxPublished)).toBe(0);
   });

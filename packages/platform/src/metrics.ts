@@ -22,7 +22,12 @@ export const METRICS = {
 } as const;
 
 /** prom-client's default process metrics that dashboards use. */
-export const PROCESS_METRICS = ['process_cpu_seconds_total', 'process_resident_memory_bytes', 'nodejs_eventloop_lag_p99_seconds', 'nodejs_heap_size_used_bytes'] as const;
+export const PROCESS_METRICS = [
+  'process_cpu_seconds_total',
+  'process_resident_memory_bytes',
+  'nodejs_eventloop_lag_p99_seconds',
+  'nodejs_heap_size_used_bytes',
+] as const;
 
 type Collect = (set: (labels: Record<string, string>, value: number) => void) => Promise<void> | void;
 
@@ -32,14 +37,20 @@ export function createMetrics(service: string) {
   registry.setDefaultLabels({ service });
   collectDefaultMetrics({ register: registry });
   const http = new Histogram({
-    name: METRICS.httpDuration, help: 'HTTP request duration by route template and status', labelNames: ['method', 'route', 'status'] as const,
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [registry],
+    name: METRICS.httpDuration,
+    help: 'HTTP request duration by route template and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
   });
 
   /** A gauge whose values are read when Prometheus scrapes (a failed read leaves the gauge empty, not stale). */
   function gauge(name: string, help: string, labelNames: string[], collect: Collect) {
     return new Gauge({
-      name, help, labelNames, registers: [registry],
+      name,
+      help,
+      labelNames,
+      registers: [registry],
       async collect() {
         this.reset();
         await Promise.resolve(collect((labels, value) => this.set(labels, value))).catch(() => undefined);
@@ -61,23 +72,58 @@ export function createMetrics(service: string) {
     watchStreams(jsm: JetStreamManager, streams: { stream: string; deadLetter: string }) {
       const infos = async () => Promise.all([streams.stream, streams.deadLetter].map((s) => jsm.streams.info(s)));
       let cached: Promise<Awaited<ReturnType<typeof infos>>> | undefined;
-      perScrape.push(() => { cached = undefined; });
+      perScrape.push(() => {
+        cached = undefined;
+      });
       const read = () => (cached ??= infos());
-      const each = (pick: (i: Awaited<ReturnType<typeof infos>>[number]) => number): Collect => async (set) => {
-        for (const i of await read()) set({ stream: i.config.name }, pick(i));
-      };
-      gauge(METRICS.streamMessages, 'Messages in the stream', ['stream'], each((i) => i.state.messages));
-      gauge(METRICS.streamBytes, 'Bytes stored by the stream', ['stream'], each((i) => i.state.bytes));
-      gauge(METRICS.streamMaxBytes, 'Size limit of the stream (-1: none)', ['stream'], each((i) => i.config.max_bytes));
-      gauge(METRICS.streamLastSequence, 'Last sequence of the stream', ['stream'], each((i) => i.state.last_seq));
-      gauge(METRICS.deadLetters, 'Events in the dead-letter stream', [], async (set) => set({}, (await read())[1]!.state.messages));
+      const each =
+        (pick: (i: Awaited<ReturnType<typeof infos>>[number]) => number): Collect =>
+        async (set) => {
+          for (const i of await read()) set({ stream: i.config.name }, pick(i));
+        };
+      gauge(
+        METRICS.streamMessages,
+        'Messages in the stream',
+        ['stream'],
+        each((i) => i.state.messages),
+      );
+      gauge(
+        METRICS.streamBytes,
+        'Bytes stored by the stream',
+        ['stream'],
+        each((i) => i.state.bytes),
+      );
+      gauge(
+        METRICS.streamMaxBytes,
+        'Size limit of the stream (-1: none)',
+        ['stream'],
+        each((i) => i.config.max_bytes),
+      );
+      gauge(
+        METRICS.streamLastSequence,
+        'Last sequence of the stream',
+        ['stream'],
+        each((i) => i.state.last_seq),
+      );
+      gauge(METRICS.deadLetters, 'Events in the dead-letter stream', [], async (set) =>
+        set({}, (await read())[1]!.state.messages),
+      );
     },
     /** Pending, unacknowledged and redelivered counts of a durable consumer. */
     watchConsumer(jsm: JetStreamManager, stream: string, durable: string) {
       const info = () => jsm.consumers.info(stream, durable);
-      gauge(METRICS.consumerPending, 'Events not yet delivered to the consumer', ['consumer'], async (set) => set({ consumer: durable }, (await info()).num_pending));
-      gauge(METRICS.consumerAckPending, 'Events delivered and not yet acknowledged', ['consumer'], async (set) => set({ consumer: durable }, (await info()).num_ack_pending));
-      gauge(METRICS.consumerRedelivered, 'Events currently redelivered (delivered more than once, not acknowledged)', ['consumer'], async (set) => set({ consumer: durable }, (await info()).num_redelivered));
+      gauge(METRICS.consumerPending, 'Events not yet delivered to the consumer', ['consumer'], async (set) =>
+        set({ consumer: durable }, (await info()).num_pending),
+      );
+      gauge(METRICS.consumerAckPending, 'Events delivered and not yet acknowledged', ['consumer'], async (set) =>
+        set({ consumer: durable }, (await info()).num_ack_pending),
+      );
+      gauge(
+        METRICS.consumerRedelivered,
+        'Events currently redelivered (delivered more than once, not acknowledged)',
+        ['consumer'],
+        async (set) => set({ consumer: durable }, (await info()).num_redelivered),
+      );
     },
     /** The Prometheus text exposition of everything registered. */
     async render(): Promise<{ contentType: string; body: string }> {

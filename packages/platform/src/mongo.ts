@@ -4,7 +4,12 @@ import type { Logger } from 'pino';
 export type { Db };
 
 /** Connects with retries so a service can start before its database; each service owns one database. */
-export async function connectMongo(url: string, dbName: string, logger: Logger, attempts = 30): Promise<{ client: MongoClient; db: Db }> {
+export async function connectMongo(
+  url: string,
+  dbName: string,
+  logger: Logger,
+  attempts = 30,
+): Promise<{ client: MongoClient; db: Db }> {
   for (let attempt = 1; ; attempt++) {
     const client = new MongoClient(url, { serverSelectionTimeoutMS: 5000, appName: dbName });
     try {
@@ -15,7 +20,11 @@ export async function connectMongo(url: string, dbName: string, logger: Logger, 
       return { client, db };
     } catch (e) {
       await client.close().catch(() => undefined);
-      if (attempt >= attempts) throw new Error(`could not connect to MongoDB at ${redactUrl(url)} after ${attempt} attempts: ${(e as Error).message}`, { cause: e });
+      if (attempt >= attempts)
+        throw new Error(
+          `could not connect to MongoDB at ${redactUrl(url)} after ${attempt} attempts: ${(e as Error).message}`,
+          { cause: e },
+        );
       logger.warn({ attempt, err: (e as Error).message }, 'MongoDB not reachable yet, retrying');
       await new Promise((r) => setTimeout(r, Math.min(5000, 200 * 2 ** attempt)));
     }
@@ -26,7 +35,15 @@ export async function connectMongo(url: string, dbName: string, logger: Logger, 
 export async function ensureIndexes(db: Db, specs: Record<string, IndexDescription[]>): Promise<void> {
   for (const [collection, indexes] of Object.entries(specs)) {
     // Only the missing ones, one at a time: FerretDB 1.24 panics on createIndexes for indexes that exist.
-    const existing = new Set((await db.collection(collection).listIndexes().toArray().catch(() => [])).map((i) => i.name as string));
+    const existing = new Set(
+      (
+        await db
+          .collection(collection)
+          .listIndexes()
+          .toArray()
+          .catch(() => [])
+      ).map((i) => i.name as string),
+    );
     for (const index of indexes) {
       if (!index.name) throw new Error(`index on ${collection} needs a name`);
       if (!existing.has(index.name)) await db.collection(collection).createIndexes([index]);

@@ -1,7 +1,16 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import {
-  jetstream, jetstreamManager, JetStreamApiError, JetStreamApiCodes, RetentionPolicy, StorageType, DiscardPolicy,
-  type JetStreamClient, type JetStreamManager, type PubAck, type StreamConfig,
+  jetstream,
+  jetstreamManager,
+  JetStreamApiError,
+  JetStreamApiCodes,
+  RetentionPolicy,
+  StorageType,
+  DiscardPolicy,
+  type JetStreamClient,
+  type JetStreamManager,
+  type PubAck,
+  type StreamConfig,
 } from '@nats-io/jetstream';
 import { eventSubject, type Envelope } from '@passerelle/contracts';
 import type { Logger } from 'pino';
@@ -42,14 +51,21 @@ export async function connectNats(opts: NatsOptions): Promise<NatsConnection> {
   for (let attempt = 1; ; attempt++) {
     try {
       const nc = await connect({
-        servers: opts.url.split(','), name: opts.name, maxReconnectAttempts: -1, reconnectTimeWait: 1000, timeout: 5000,
+        servers: opts.url.split(','),
+        name: opts.name,
+        maxReconnectAttempts: -1,
+        reconnectTimeWait: 1000,
+        timeout: 5000,
         // Replies come to an inbox only this user may subscribe to (nats.conf): no one reads another's replies.
         ...(opts.user ? { user: opts.user, pass: opts.password ?? '', inboxPrefix: inboxPrefixOf(opts.user) } : {}),
       });
       opts.logger.info({ server: nc.info?.server_name, version: nc.info?.version }, 'connected to NATS');
       return nc;
     } catch (e) {
-      if (attempt >= attempts) throw new Error(`could not connect to NATS at ${opts.url} after ${attempt} attempts: ${(e as Error).message}`, { cause: e });
+      if (attempt >= attempts)
+        throw new Error(`could not connect to NATS at ${opts.url} after ${attempt} attempts: ${(e as Error).message}`, {
+          cause: e,
+        });
       opts.logger.warn({ attempt, err: (e as Error).message }, 'NATS not reachable yet, retrying');
       await new Promise((r) => setTimeout(r, Math.min(5000, 200 * 2 ** attempt)));
     }
@@ -59,7 +75,10 @@ export async function connectNats(opts: NatsOptions): Promise<NatsConnection> {
 const isApiError = (e: unknown, code: number) => e instanceof JetStreamApiError && e.code === code;
 
 /** Creates the stream, or updates it to this configuration; safe to run at every start, from every replica. */
-export async function ensureStream(jsm: JetStreamManager, config: Partial<StreamConfig> & { name: string }): Promise<void> {
+export async function ensureStream(
+  jsm: JetStreamManager,
+  config: Partial<StreamConfig> & { name: string },
+): Promise<void> {
   try {
     const info = await jsm.streams.info(config.name);
     await jsm.streams.update(config.name, { ...info.config, ...config });
@@ -69,7 +88,9 @@ export async function ensureStream(jsm: JetStreamManager, config: Partial<Stream
       await jsm.streams.add(config);
     } catch (again) {
       // Another replica created it between our look-up and our add.
-      await jsm.streams.info(config.name).catch(() => { throw again; });
+      await jsm.streams.info(config.name).catch(() => {
+        throw again;
+      });
     }
   }
 }
@@ -87,17 +108,34 @@ export interface StreamLimits {
 }
 
 /** Provisions the event stream (Limits retention: replays and dead-letter look-ups need the originals) and the dead-letter stream. */
-export async function ensureEventStreams(jsm: JetStreamManager, s: EventStreams, limits: StreamLimits = {}): Promise<void> {
+export async function ensureEventStreams(
+  jsm: JetStreamManager,
+  s: EventStreams,
+  limits: StreamLimits = {},
+): Promise<void> {
   const replicas = limits.replicas ?? 1;
   await ensureStream(jsm, {
-    name: s.stream, subjects: [`${s.prefix}.>`], retention: RetentionPolicy.Limits, storage: StorageType.File,
+    name: s.stream,
+    subjects: [`${s.prefix}.>`],
+    retention: RetentionPolicy.Limits,
+    storage: StorageType.File,
     // Discard New: at the size limit a publish fails and the outbox keeps the event; Old would delete history.
-    discard: DiscardPolicy.New, max_bytes: limits.eventsMaxBytes ?? -1, duplicate_window: DUPLICATE_WINDOW_NS, allow_direct: true, num_replicas: replicas,
+    discard: DiscardPolicy.New,
+    max_bytes: limits.eventsMaxBytes ?? -1,
+    duplicate_window: DUPLICATE_WINDOW_NS,
+    allow_direct: true,
+    num_replicas: replicas,
   });
   await ensureStream(jsm, {
-    name: s.deadLetter, subjects: [`${s.prefix}_dlq.>`], retention: RetentionPolicy.Limits, storage: StorageType.File,
-    discard: DiscardPolicy.Old, max_bytes: limits.deadLetterMaxBytes ?? -1, max_age: limits.deadLetterMaxAgeNs ?? 0,
-    duplicate_window: DUPLICATE_WINDOW_NS, num_replicas: replicas,
+    name: s.deadLetter,
+    subjects: [`${s.prefix}_dlq.>`],
+    retention: RetentionPolicy.Limits,
+    storage: StorageType.File,
+    discard: DiscardPolicy.Old,
+    max_bytes: limits.deadLetterMaxBytes ?? -1,
+    max_age: limits.deadLetterMaxAgeNs ?? 0,
+    duplicate_window: DUPLICATE_WINDOW_NS,
+    num_replicas: replicas,
   });
 }
 
@@ -109,7 +147,11 @@ export class StreamsNotProvisionedError extends Error {
  * For services without the right to create streams: waits until the provisioning step has created both, then
  * returns. Reads stream info only.
  */
-export async function awaitEventStreams(jsm: JetStreamManager, s: EventStreams, opts: { attempts?: number; logger?: Logger } = {}): Promise<void> {
+export async function awaitEventStreams(
+  jsm: JetStreamManager,
+  s: EventStreams,
+  opts: { attempts?: number; logger?: Logger } = {},
+): Promise<void> {
   const attempts = opts.attempts ?? 30;
   for (let attempt = 1; ; attempt++) {
     try {
@@ -118,7 +160,11 @@ export async function awaitEventStreams(jsm: JetStreamManager, s: EventStreams, 
       return;
     } catch (e) {
       if (!isApiError(e, JetStreamApiCodes.StreamNotFound)) throw e;
-      if (attempt >= attempts) throw new StreamsNotProvisionedError(`streams ${s.stream} and ${s.deadLetter} do not exist: run the provisioning step (passerelle-provision) with the NATS admin user`, { cause: e });
+      if (attempt >= attempts)
+        throw new StreamsNotProvisionedError(
+          `streams ${s.stream} and ${s.deadLetter} do not exist: run the provisioning step (passerelle-provision) with the NATS admin user`,
+          { cause: e },
+        );
       opts.logger?.warn({ attempt }, 'event streams not provisioned yet, waiting');
       await new Promise((r) => setTimeout(r, Math.min(5000, 200 * 2 ** attempt)));
     }
@@ -126,12 +172,29 @@ export async function awaitEventStreams(jsm: JetStreamManager, s: EventStreams, 
 }
 
 /** Publishes an event with Nats-Msg-Id = event id (so retries are deduplicated) and its trace context. */
-export async function publishEvent(js: JetStreamClient, prefix: string, event: Envelope, trace?: TraceCarrier): Promise<PubAck> {
+export async function publishEvent(
+  js: JetStreamClient,
+  prefix: string,
+  event: Envelope,
+  trace?: TraceCarrier,
+): Promise<PubAck> {
   const subject = eventSubject(prefix, event);
   // The span is a child of the request that wrote the event, however long ago; the consumer's span hangs under it.
   const parent = trace ? propagation.extract(ROOT_CONTEXT, trace) : undefined;
-  return inSpan(`publish ${event.type}`, { kind: SpanKind.PRODUCER, ...(parent ? { parent } : {}), attributes: { 'messaging.system': 'nats', 'messaging.destination.name': subject, 'messaging.message.id': event.id } }, async () =>
-    js.publish(subject, JSON.stringify(event), { msgID: event.id, headers: headersWithTrace(), timeout: 5000 }));
+  return inSpan(
+    `publish ${event.type}`,
+    {
+      kind: SpanKind.PRODUCER,
+      ...(parent ? { parent } : {}),
+      attributes: {
+        'messaging.system': 'nats',
+        'messaging.destination.name': subject,
+        'messaging.message.id': event.id,
+      },
+    },
+    async () =>
+      js.publish(subject, JSON.stringify(event), { msgID: event.id, headers: headersWithTrace(), timeout: 5000 }),
+  );
 }
 
 export { jetstream, jetstreamManager };

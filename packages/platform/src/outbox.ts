@@ -47,19 +47,31 @@ export const HISTORY_INDEXES = [{ key: { aggregate: 1, seq: 1 }, name: 'by_aggre
 export const historyName = (collection: string) => `${collection}_events`;
 
 /** Stores published events as history; storing one twice is harmless (its id is the key), so a retried publish may. */
-export async function saveHistory(history: Collection<HistoryDoc>, aggregate: string, events: readonly StoredEvent[]): Promise<void> {
+export async function saveHistory(
+  history: Collection<HistoryDoc>,
+  aggregate: string,
+  events: readonly StoredEvent[],
+): Promise<void> {
   if (!events.length) return;
   try {
-    await history.insertMany(events.map((e) => ({ _id: e.event.id, aggregate, seq: e.seq, event: e.event })), { ordered: false });
+    await history.insertMany(
+      events.map((e) => ({ _id: e.event.id, aggregate, seq: e.seq, event: e.event })),
+      { ordered: false },
+    );
   } catch (e) {
     const errors = (e as { writeErrors?: unknown[] }).writeErrors;
-    const onlyDuplicates = Array.isArray(errors) ? errors.every((w) => isDuplicateKey(w) || isDuplicateKey((w as { err?: unknown }).err)) : isDuplicateKey(e);
+    const onlyDuplicates = Array.isArray(errors)
+      ? errors.every((w) => isDuplicateKey(w) || isDuplicateKey((w as { err?: unknown }).err))
+      : isDuplicateKey(e);
     if (!onlyDuplicates) throw e;
   }
 }
 
 /** Pure: the outbox a legacy document stands for (events the relay had not sent, then any pushed since) and its sent events. */
-export function splitLegacy(doc: LegacyFields & { outbox?: StoredEvent[] }): { sent: StoredEvent[]; outbox: StoredEvent[] } {
+export function splitLegacy(doc: LegacyFields & { outbox?: StoredEvent[] }): {
+  sent: StoredEvent[];
+  outbox: StoredEvent[];
+} {
   const all = (doc.events ?? []).map((e, i) => ({ ...e, seq: i + 1 }));
   const published = Math.min(doc.published ?? 0, all.length);
   return { sent: all.slice(0, published), outbox: [...all.slice(published), ...(doc.outbox ?? [])] };
@@ -72,11 +84,18 @@ type Doc = { _id: string; version: number; outbox?: StoredEvent[] } & LegacyFiel
  * after the (idempotent) history insert: a crash in between leaves a legacy document the next pass upgrades again.
  * False when the document changed meanwhile (the caller reads it again); true when done or nothing to do.
  */
-export async function upgradeLegacy(collection: Collection<Doc>, history: Collection<HistoryDoc>, id: string): Promise<boolean> {
+export async function upgradeLegacy(
+  collection: Collection<Doc>,
+  history: Collection<HistoryDoc>,
+  id: string,
+): Promise<boolean> {
   const doc = await collection.findOne({ _id: id, events: { $exists: true } } as Filter<Doc>);
   if (!doc) return true;
   const { sent, outbox } = splitLegacy(doc);
   await saveHistory(history, id, sent);
-  const r = await collection.updateOne({ _id: id, version: doc.version } as Filter<Doc>, { $set: { outbox }, $unset: { events: '', published: '' } } as never);
+  const r = await collection.updateOne(
+    { _id: id, version: doc.version } as Filter<Doc>,
+    { $set: { outbox }, $unset: { events: '', published: '' } } as never,
+  );
   return r.matchedCount === 1;
 }

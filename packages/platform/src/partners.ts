@@ -14,7 +14,12 @@ export interface KnownPartner {
   seq: number;
 }
 
-const PARTNER_EVENTS = new Set(['partners.partner.registered', 'partners.partner.updated', 'partners.partner.deactivated', 'partners.partner.reactivated']);
+const PARTNER_EVENTS = new Set([
+  'partners.partner.registered',
+  'partners.partner.updated',
+  'partners.partner.deactivated',
+  'partners.partner.reactivated',
+]);
 
 /**
  * A service's own copy of the partners (id, country, active), in its own database (collection `known_partners`),
@@ -32,7 +37,11 @@ export function createPartnerDirectory(db: Db) {
     /** Applies one partner event at its stream sequence; redelivered or out-of-order events change nothing. */
     async apply(data: { partnerId: string; country: string; active: boolean }, seq: number): Promise<void> {
       try {
-        await partners.updateOne({ _id: data.partnerId, seq: { $lt: seq } }, { $set: { country: data.country, active: data.active, seq } }, { upsert: true });
+        await partners.updateOne(
+          { _id: data.partnerId, seq: { $lt: seq } },
+          { $set: { country: data.country, active: data.active, seq } },
+          { upsert: true },
+        );
       } catch (e) {
         // The document exists with a sequence at least as new: this event is already applied or superseded.
         if (!isDuplicateKey(e)) throw e;
@@ -42,7 +51,9 @@ export function createPartnerDirectory(db: Db) {
     async unknown(ids: readonly string[], country: string): Promise<string[]> {
       const wanted = [...new Set(ids)];
       if (!wanted.length || !(await partners.findOne({ country }, { projection: { _id: 1 } }))) return [];
-      const found = new Set((await partners.find({ _id: { $in: wanted } }, { projection: { _id: 1 } }).toArray()).map((p) => p._id));
+      const found = new Set(
+        (await partners.find({ _id: { $in: wanted } }, { projection: { _id: 1 } }).toArray()).map((p) => p._id),
+      );
       return wanted.filter((id) => !found.has(id));
     },
   };
@@ -53,14 +64,26 @@ export type PartnerDirectory = ReturnType<typeof createPartnerDirectory>;
  * Feeds a directory from the event stream through a durable consumer (`<service>_partners`, filtered on
  * `<prefix>.*.partners.partner.>`), stopped at shutdown. Other partner events (agreements, support) are skipped.
  */
-export async function startPartnerFeed(rt: Pick<Runtime, 'nc' | 'js' | 'jsm' | 'streams' | 'logger' | 'onShutdown'>, service: string, directory: PartnerDirectory) {
+export async function startPartnerFeed(
+  rt: Pick<Runtime, 'nc' | 'js' | 'jsm' | 'streams' | 'logger' | 'onShutdown'>,
+  service: string,
+  directory: PartnerDirectory,
+) {
   const consumer = await startConsumer({
-    nc: rt.nc, js: rt.js, jsm: rt.jsm, streams: rt.streams, logger: rt.logger,
-    durable: `${service}_partners`, filterSubjects: [`${rt.streams.prefix}.*.partners.partner.>`],
+    nc: rt.nc,
+    js: rt.js,
+    jsm: rt.jsm,
+    streams: rt.streams,
+    logger: rt.logger,
+    durable: `${service}_partners`,
+    filterSubjects: [`${rt.streams.prefix}.*.partners.partner.>`],
     handler: async (m) => {
       const event = registry.parse(m.data, m.subject);
       if (!PARTNER_EVENTS.has(event.type)) return;
-      await directory.apply(event.data as { partnerId: string; country: string; active: boolean }, m.info.streamSequence);
+      await directory.apply(
+        event.data as { partnerId: string; country: string; active: boolean },
+        m.info.streamSequence,
+      );
     },
   });
   rt.onShutdown(() => consumer.stop());
@@ -68,9 +91,17 @@ export async function startPartnerFeed(rt: Pick<Runtime, 'nc' | 'js' | 'jsm' | '
 }
 
 /** Refuses (422 UNKNOWN_PARTNER) ids the directory does not know, where it knows the country's partners. */
-export async function assertKnownPartners(directory: PartnerDirectory, ids: readonly string[], country: string): Promise<void> {
+export async function assertKnownPartners(
+  directory: PartnerDirectory,
+  ids: readonly string[],
+  country: string,
+): Promise<void> {
   const unknown = await directory.unknown(ids, country);
   if (unknown.length) {
-    throw new RuleViolation('UNKNOWN_PARTNER', `unknown partner id(s): ${unknown.join(', ')}; use the id of a partner registered in the partners service`, { partnerIds: unknown });
+    throw new RuleViolation(
+      'UNKNOWN_PARTNER',
+      `unknown partner id(s): ${unknown.join(', ')}; use the id of a partner registered in the partners service`,
+      { partnerIds: unknown },
+    );
   }
 }

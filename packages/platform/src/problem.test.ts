@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ConflictError, ForbiddenError, NotFoundError, RuleViolation, UnauthorizedError, ValidationError } from './errors.js';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  RuleViolation,
+  UnauthorizedError,
+  ValidationError,
+} from './errors.js';
 import { MongoNetworkError, MongoServerError } from 'mongodb';
 import { toProblem } from './problem.js';
 

@@ -31,14 +31,22 @@ export function createRelay(opts: RelayOptions) {
   function run(outbox: Outbox, id: string): Promise<void> {
     const key = `${outbox.name}/${id}`;
     const previous = inFlight.get(key) ?? Promise.resolve();
-    const next = previous.then(() => outbox.publish(id, async ({ event, trace }) => {
-      await publishEvent(opts.js, opts.prefix, event, trace);
-      published++;
-    })).then(() => undefined, (e: unknown) => {
-      log.warn({ err: (e as Error).message, aggregate: id }, 'publish failed; the sweeper will retry');
-    }).finally(() => {
-      if (inFlight.get(key) === next) inFlight.delete(key);
-    });
+    const next = previous
+      .then(() =>
+        outbox.publish(id, async ({ event, trace }) => {
+          await publishEvent(opts.js, opts.prefix, event, trace);
+          published++;
+        }),
+      )
+      .then(
+        () => undefined,
+        (e: unknown) => {
+          log.warn({ err: (e as Error).message, aggregate: id }, 'publish failed; the sweeper will retry');
+        },
+      )
+      .finally(() => {
+        if (inFlight.get(key) === next) inFlight.delete(key);
+      });
     inFlight.set(key, next);
     return next;
   }
@@ -63,7 +71,11 @@ export function createRelay(opts: RelayOptions) {
       void run(outbox, id);
     },
     /** One sweep over every watched outbox; returns how many aggregates had unpublished events. */
-    sweep: () => sweepOnce().catch((e) => { log.warn({ err: (e as Error).message }, 'sweep failed'); return 0; }),
+    sweep: () =>
+      sweepOnce().catch((e) => {
+        log.warn({ err: (e as Error).message }, 'sweep failed');
+        return 0;
+      }),
     /** Starts periodic sweeping (and sweeps at once: a restart publishes what the crash left). */
     start() {
       running = true;

@@ -7,7 +7,14 @@ import { detectBackend, needsAggregateLock } from './backend.js';
 import type { BaseConfig } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { connectMongo } from './mongo.js';
-import { awaitEventStreams, connectNats, ensureEventStreams, jetstream, jetstreamManager, type EventStreams } from './nats.js';
+import {
+  awaitEventStreams,
+  connectNats,
+  ensureEventStreams,
+  jetstream,
+  jetstreamManager,
+  type EventStreams,
+} from './nats.js';
 import { createRelay, type Relay } from './relay.js';
 import { startTelemetry } from './telemetry.js';
 import { createMetrics, METRICS } from './metrics.js';
@@ -17,10 +24,20 @@ export async function startRuntime(service: string, config: BaseConfig, opts: { 
   const logger = opts.logger ?? createLogger({ service, level: config.LOG_LEVEL });
   setServedCountries(config.COUNTRIES);
   const stopTelemetry = await startTelemetry(service, config.OTEL_EXPORTER_OTLP_ENDPOINT);
-  const nc = await connectNats({ url: config.NATS_URL, name: service, user: config.NATS_USER, password: config.NATS_PASSWORD, logger });
+  const nc = await connectNats({
+    url: config.NATS_URL,
+    name: service,
+    user: config.NATS_USER,
+    password: config.NATS_PASSWORD,
+    logger,
+  });
   const js = jetstream(nc);
   const jsm = await jetstreamManager(nc);
-  const streams: EventStreams = { stream: config.EVENTS_STREAM, prefix: config.EVENTS_PREFIX, deadLetter: config.DEADLETTER_STREAM };
+  const streams: EventStreams = {
+    stream: config.EVENTS_STREAM,
+    prefix: config.EVENTS_PREFIX,
+    deadLetter: config.DEADLETTER_STREAM,
+  };
   // With least privilege (compose) a service may not create streams: the provisioning job does, as admin.
   if (config.STREAMS_PROVISION === 'auto') await ensureEventStreams(jsm, streams);
   else await awaitEventStreams(jsm, streams, { logger });
@@ -28,12 +45,26 @@ export async function startRuntime(service: string, config: BaseConfig, opts: { 
   // Asked once here and remembered per handle: the stores take the per-aggregate lock only on FerretDB.
   const backend = await detectBackend(db);
   logger.info({ ...backend, aggregateLock: needsAggregateLock(backend) }, 'database backend');
-  const verify = createVerifier({ secret: config.JWT_SECRET, publicKeyPem: config.JWT_PUBLIC_KEY, jwksUrl: config.JWT_JWKS_URL, maxTtlSeconds: config.JWT_MAX_TTL, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
+  const verify = createVerifier({
+    secret: config.JWT_SECRET,
+    publicKeyPem: config.JWT_PUBLIC_KEY,
+    jwksUrl: config.JWT_JWKS_URL,
+    maxTtlSeconds: config.JWT_MAX_TTL,
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+  });
   const relay = createRelay({ js, prefix: streams.prefix, logger });
   const metrics = createMetrics(service);
   metrics.watchStreams(jsm, streams);
-  metrics.gauge(METRICS.outboxBacklog, 'Aggregates whose outbox holds events JetStream has not acknowledged', [], async (set) => set({}, await relay.backlog()));
-  metrics.gauge(METRICS.outboxPublished, 'Events this process published from the outbox since it started', [], (set) => set({}, relay.stats().published));
+  metrics.gauge(
+    METRICS.outboxBacklog,
+    'Aggregates whose outbox holds events JetStream has not acknowledged',
+    [],
+    async (set) => set({}, await relay.backlog()),
+  );
+  metrics.gauge(METRICS.outboxPublished, 'Events this process published from the outbox since it started', [], (set) =>
+    set({}, relay.stats().published),
+  );
   const closers: Array<() => Promise<void>> = [];
   let server: Server | undefined;
   let stopping: Promise<void> | undefined;
@@ -49,7 +80,20 @@ export async function startRuntime(service: string, config: BaseConfig, opts: { 
   };
 
   return {
-    service, config, logger, nc, js, jsm, streams, db, backend, mongo: client, verify, relay, readiness, metrics,
+    service,
+    config,
+    logger,
+    nc,
+    js,
+    jsm,
+    streams,
+    db,
+    backend,
+    mongo: client,
+    verify,
+    relay,
+    readiness,
+    metrics,
     /** Registers work to finish at shutdown (run in reverse order, after the HTTP server stops accepting). */
     onShutdown(fn: () => Promise<void>) {
       closers.push(fn);
@@ -93,7 +137,10 @@ export function exitOnSignals(runtime: Pick<Runtime, 'shutdown' | 'logger'>, tim
       runtime.logger.error('shutdown timed out; exiting');
       process.exit(1);
     }, timeoutMs).unref();
-    runtime.shutdown().then(() => process.exit(0), () => process.exit(1));
+    runtime.shutdown().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);

@@ -22,6 +22,10 @@ const aggregates = createSerialiser();
  * overlapping updates of one document lose one of them, filter or not; MongoDB needs none of this. Across
  * replicas sharing one FerretDB the race remains: run one replica per service there.
  */
-export function withAggregateLock<T>(collection: Pick<Collection, 'dbName' | 'collectionName'>, id: string, work: () => Promise<T>): Promise<T> {
+export function withAggregateLock<T>(
+  collection: Pick<Collection, 'dbName' | 'collectionName'>,
+  id: string,
+  work: () => Promise<T>,
+): Promise<T> {
   return aggregates(`${collection.dbName}.${collection.collectionName}/${id}`, work);
 }

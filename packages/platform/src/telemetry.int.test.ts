@@ -43,10 +43,22 @@ describe('trace context across the outbox and NATS', () => {
     const jsm = await jetstreamManager(nc);
     const streams = { stream: env.stream, prefix: env.prefix, deadLetter: env.deadLetter };
     await ensureEventStreams(jsm, streams);
-    const store = createAggregateStore<{ n: number }>({ db: mongo.db(`otel_${env.id}`), collection: 'things', what: 'thing' });
+    const store = createAggregateStore<{ n: number }>({
+      db: mongo.db(`otel_${env.id}`),
+      collection: 'things',
+      what: 'thing',
+    });
 
     const requestTrace = await tracer.startActiveSpan('HTTP POST /things', async (span) => {
-      const event = createEnvelope({ type: 'trainings.topic.added', subject: 'x', country: 'MA', data: { code: 'knitting', label: { fr: 'Tricot', en: 'Knitting' }, businessDate: '2020-01-01' } }, { actor: 'a', correlationid: 'c' });
+      const event = createEnvelope(
+        {
+          type: 'trainings.topic.added',
+          subject: 'x',
+          country: 'MA',
+          data: { code: 'knitting', label: { fr: 'Tricot', en: 'Knitting' }, businessDate: '2020-01-01' },
+        },
+        { actor: 'a', correlationid: 'c' },
+      );
       await store.create('thing-1', 'MA', { n: 1 }, [event]);
       span.end();
       return span.spanContext().traceId;
@@ -56,16 +68,34 @@ describe('trace context across the outbox and NATS', () => {
     const relay = createRelay({ js, prefix: env.prefix, logger, staleMs: 0 });
     relay.watch(store.outbox);
     const seen: string[] = [];
-    const consumer = await startConsumer({ nc, js, jsm, streams, logger, durable: 'otel', filterSubjects: [`${env.prefix}.>`], handler: async () => {
-      seen.push(trace.getActiveSpan()?.spanContext().traceId ?? 'none');
-    } });
+    const consumer = await startConsumer({
+      nc,
+      js,
+      jsm,
+      streams,
+      logger,
+      durable: 'otel',
+      filterSubjects: [`${env.prefix}.>`],
+      handler: async () => {
+        seen.push(trace.getActiveSpan()?.spanContext().traceId ?? 'none');
+      },
+    });
     await relay.sweep();
     await eventually(async () => (seen.length ? true : undefined), 10_000, 'the consumer');
     await consumer.stop();
     await relay.stop();
 
     expect(seen).toEqual([requestTrace]);
-    const names = exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === requestTrace).map((s) => s.name);
-    expect(names).toEqual(expect.arrayContaining(['HTTP POST /things', 'publish trainings.topic.added', `process ${env.prefix}.MA.trainings.topic.added`]));
+    const names = exporter
+      .getFinishedSpans()
+      .filter((s) => s.spanContext().traceId === requestTrace)
+      .map((s) => s.name);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'HTTP POST /things',
+        'publish trainings.topic.added',
+        `process ${env.prefix}.MA.trainings.topic.added`,
+      ]),
+    );
   });
 });

@@ -1,4 +1,14 @@
-import { context, propagation, trace, SpanKind, SpanStatusCode, type Context, type TextMapGetter, type TextMapSetter, type Span } from '@opentelemetry/api';
+import {
+  context,
+  propagation,
+  trace,
+  SpanKind,
+  SpanStatusCode,
+  type Context,
+  type TextMapGetter,
+  type TextMapSetter,
+  type Span,
+} from '@opentelemetry/api';
 import { headers as natsHeaders, type MsgHdrs } from '@nats-io/transport-node';
 
 export const tracer = trace.getTracer('passerelle');
@@ -37,18 +47,27 @@ export function contextFromHeaders(h: MsgHdrs | undefined): Context {
 }
 
 /** Runs fn inside a span that records exceptions and always ends. */
-export async function inSpan<T>(name: string, opts: { kind?: SpanKind; parent?: Context; attributes?: Record<string, string | number> }, fn: (span: Span) => Promise<T>): Promise<T> {
-  return tracer.startActiveSpan(name, { kind: opts.kind ?? SpanKind.INTERNAL, attributes: opts.attributes ?? {} }, opts.parent ?? context.active(), async (span) => {
-    try {
-      return await fn(span);
-    } catch (e) {
-      span.recordException(e as Error);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: (e as Error).message });
-      throw e;
-    } finally {
-      span.end();
-    }
-  });
+export async function inSpan<T>(
+  name: string,
+  opts: { kind?: SpanKind; parent?: Context; attributes?: Record<string, string | number> },
+  fn: (span: Span) => Promise<T>,
+): Promise<T> {
+  return tracer.startActiveSpan(
+    name,
+    { kind: opts.kind ?? SpanKind.INTERNAL, attributes: opts.attributes ?? {} },
+    opts.parent ?? context.active(),
+    async (span) => {
+      try {
+        return await fn(span);
+      } catch (e) {
+        span.recordException(e as Error);
+        span.setStatus({ code: SpanStatusCode.ERROR, message: (e as Error).message });
+        throw e;
+      } finally {
+        span.end();
+      }
+    },
+  );
 }
 
 /** Starts the OpenTelemetry SDK with OTLP/HTTP export, only when an endpoint is configured. Returns its shutdown. */
@@ -61,7 +80,10 @@ export async function startTelemetry(service: string, endpoint: string | undefin
     import('@opentelemetry/sdk-node'),
     import('@opentelemetry/exporter-trace-otlp-http'),
   ]);
-  const sdk = new NodeSDK({ serviceName: process.env.OTEL_SERVICE_NAME ?? service, traceExporter: new OTLPTraceExporter({ url: `${endpoint.replace(/\/$/, '')}/v1/traces` }) });
+  const sdk = new NodeSDK({
+    serviceName: process.env.OTEL_SERVICE_NAME ?? service,
+    traceExporter: new OTLPTraceExporter({ url: `${endpoint.replace(/\/$/, '')}/v1/traces` }),
+  });
   sdk.start();
   return () => sdk.shutdown();
 }

@@ -11,18 +11,28 @@ export function parseCsv(text: string): string[][] {
   for (let i = 0; i < body.length; i++) {
     const c = body[i]!;
     if (quoted) {
-      if (c === '"' && body[i + 1] === '"') { field += '"'; i++; }
-      else if (c === '"') quoted = false;
+      if (c === '"' && body[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"' && field === '') quoted = true;
-    else if (c === delimiter) { record.push(field); field = ''; }
-    else if (c === '\n' || c === '\r') {
+    else if (c === delimiter) {
+      record.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
       if (c === '\r' && body[i + 1] === '\n') i++;
-      record.push(field); records.push(record); record = []; field = '';
+      record.push(field);
+      records.push(record);
+      record = [];
+      field = '';
     } else field += c;
   }
   if (quoted) throw new SheetError('the CSV has an unterminated quoted field');
-  if (field !== '' || record.length) { record.push(field); records.push(record); }
+  if (field !== '' || record.length) {
+    record.push(field);
+    records.push(record);
+  }
   return records;
 }
 
@@ -34,7 +44,11 @@ export { SheetError };
  * the first line uses more, then to `,`.
  */
 function delimiterOf(body: string): ';' | ',' {
-  const lines = body.slice(0, 20_000).split(/\r?\n/).filter((l) => l.trim()).slice(0, 20);
+  const lines = body
+    .slice(0, 20_000)
+    .split(/\r?\n/)
+    .filter((l) => l.trim())
+    .slice(0, 20);
   const score = (d: string) => {
     const counts = new Map<number, number>();
     for (const l of lines) {

@@ -10,7 +10,11 @@ function decoder(label: string, fatal: boolean): InstanceType<typeof TextDecoder
   try {
     return new TextDecoder(label, { fatal });
   } catch {
-    throw new SheetError(`unknown charset "${label}"; send utf-8 or windows-1252, or no charset to let it be detected`, 400, 'UNKNOWN_CHARSET');
+    throw new SheetError(
+      `unknown charset "${label}"; send utf-8 or windows-1252, or no charset to let it be detected`,
+      400,
+      'UNKNOWN_CHARSET',
+    );
   }
 }
 
@@ -21,9 +25,14 @@ function decoder(label: string, fatal: boolean): InstanceType<typeof TextDecoder
  * letter followed by an ASCII one, so the guess is safe for real sheets.
  */
 export function decodeText(bytes: Uint8Array, charset?: string): { text: string; encoding: string } {
-  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 'utf-8'
-    : bytes[0] === 0xff && bytes[1] === 0xfe ? 'utf-16le'
-    : bytes[0] === 0xfe && bytes[1] === 0xff ? 'utf-16be' : undefined;
+  const bom =
+    bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf
+      ? 'utf-8'
+      : bytes[0] === 0xff && bytes[1] === 0xfe
+        ? 'utf-16le'
+        : bytes[0] === 0xfe && bytes[1] === 0xff
+          ? 'utf-16be'
+          : undefined;
   // TextDecoder drops the BOM of the encoding it decodes.
   if (bom) return { text: decoder(bom, false).decode(bytes), encoding: bom };
   if (charset) {
@@ -31,7 +40,11 @@ export function decodeText(bytes: Uint8Array, charset?: string): { text: string;
     try {
       return { text: d.decode(bytes), encoding: d.encoding };
     } catch {
-      throw new SheetError(`the file is not valid ${d.encoding} as its charset says; send it with the right charset, or without one to let it be detected`, 400, 'BAD_ENCODING');
+      throw new SheetError(
+        `the file is not valid ${d.encoding} as its charset says; send it with the right charset, or without one to let it be detected`,
+        400,
+        'BAD_ENCODING',
+      );
     }
   }
   try {

@@ -4,7 +4,11 @@
  */
 export class SheetError extends Error {
   override readonly name = 'SheetError';
-  constructor(message: string, readonly status: 400 | 413 | 422 = 400, readonly code: string = 'SHEET_UNREADABLE') {
+  constructor(
+    message: string,
+    readonly status: 400 | 413 | 422 = 400,
+    readonly code: string = 'SHEET_UNREADABLE',
+  ) {
     super(message);
   }
 }
@@ -22,4 +26,9 @@ export interface SheetLimits {
 }
 
 /** Defaults sized for field lists (a few thousand rows) with a wide margin. */
-export const DEFAULT_SHEET_LIMITS: SheetLimits = { maxUncompressedBytes: 50_000_000, maxEntries: 500, maxCompressionRatio: 200, maxRows: 20_000 };
+export const DEFAULT_SHEET_LIMITS: SheetLimits = {
+  maxUncompressedBytes: 50_000_000,
+  maxEntries: 500,
+  maxCompressionRatio: 200,
+  maxRows: 20_000,
+};

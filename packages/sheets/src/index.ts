@@ -34,7 +34,13 @@ export interface ReadOptions {
 }
 
 /** Header names compared without case, accents, spaces or punctuation: "Âge / Age group" → "agegroup"... */
-export const normaliseHeader = (h: string) => h.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
+export const normaliseHeader = (h: string) =>
+  h
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_|_$/g, '');
 
 /** Rows scanned for the header: title rows, dates and notes above it are common in field sheets. */
 const HEADER_SCAN = 20;
@@ -45,7 +51,10 @@ function headerIndex(records: string[][], known: Set<string>): number {
   let bestScore = 0;
   for (let i = 0; i < Math.min(records.length, HEADER_SCAN); i++) {
     const score = new Set(records[i]!.map(normaliseHeader).filter((h) => known.has(h))).size;
-    if (score > bestScore) { best = i; bestScore = score; }
+    if (score > bestScore) {
+      best = i;
+      bestScore = score;
+    }
   }
   return best >= 0 ? best : records.findIndex((r) => r.some((c) => c.trim()));
 }
@@ -55,18 +64,27 @@ function toTable(records: string[][], known: Set<string>): SheetTable {
   const header = records[at];
   if (at < 0 || !header) throw new SheetError('the sheet has no header row');
   const keys = header.map(normaliseHeader);
-  const rows = records.slice(at + 1)
-    .map((cells, i) => ({ row: at + 2 + i, values: Object.fromEntries(keys.map((k, j) => [k, (cells[j] ?? '').trim()]).filter(([k]) => k)) }))
+  const rows = records
+    .slice(at + 1)
+    .map((cells, i) => ({
+      row: at + 2 + i,
+      values: Object.fromEntries(keys.map((k, j) => [k, (cells[j] ?? '').trim()]).filter(([k]) => k)),
+    }))
     .filter((r) => Object.values(r.values).some((v) => v !== ''));
   return { headerRow: at + 1, rows };
 }
 
 const cellText = (v: ExcelJS.CellValue): string =>
   // Dates become YYYY-MM-DD; formulas give their result; rich text its plain text.
-  v instanceof Date ? v.toISOString().slice(0, 10)
-    : v && typeof v === 'object' && 'result' in v ? String(v.result ?? '')
-    : v && typeof v === 'object' && 'richText' in v ? v.richText.map((t) => t.text).join('')
-    : v === null || v === undefined ? '' : String(v);
+  v instanceof Date
+    ? v.toISOString().slice(0, 10)
+    : v && typeof v === 'object' && 'result' in v
+      ? String(v.result ?? '')
+      : v && typeof v === 'object' && 'richText' in v
+        ? v.richText.map((t) => t.text).join('')
+        : v === null || v === undefined
+          ? ''
+          : String(v);
 
 async function xlsxRecords(buffer: Buffer, limits: SheetLimits): Promise<string[][]> {
   // Bounded before exceljs sees the file: a zip bomb is refused from its directory, a lying directory while
@@ -83,17 +101,21 @@ async function xlsxRecords(buffer: Buffer, limits: SheetLimits): Promise<string[
   const records: string[][] = [];
   sheet.eachRow({ includeEmpty: true }, (row, n) => {
     const cells: string[] = [];
-    row.eachCell({ includeEmpty: true }, (cell, col) => { cells[col - 1] = cellText(cell.value); });
+    row.eachCell({ includeEmpty: true }, (cell, col) => {
+      cells[col - 1] = cellText(cell.value);
+    });
     records[n - 1] = Array.from(cells, (c) => c ?? '');
   });
   return Array.from(records, (r) => r ?? []);
 }
 
 function csvRecords(body: Buffer, contentType: string, limits: SheetLimits): { records: string[][]; encoding: string } {
-  if (body.length > limits.maxUncompressedBytes) throw new SheetError(`the CSV is larger than ${limits.maxUncompressedBytes} bytes`, 413, 'SHEET_TOO_LARGE');
+  if (body.length > limits.maxUncompressedBytes)
+    throw new SheetError(`the CSV is larger than ${limits.maxUncompressedBytes} bytes`, 413, 'SHEET_TOO_LARGE');
   let lines = 0;
   for (let i = body.indexOf(10); i >= 0; i = body.indexOf(10, i + 1)) {
-    if (++lines > limits.maxRows + HEADER_SCAN) throw new SheetError(`the CSV has more than ${limits.maxRows} rows; split the list`, 413, 'SHEET_TOO_LARGE');
+    if (++lines > limits.maxRows + HEADER_SCAN)
+      throw new SheetError(`the CSV has more than ${limits.maxRows} rows; split the list`, 413, 'SHEET_TOO_LARGE');
   }
   const { text, encoding } = decodeText(body, charsetOf(contentType));
   return { records: parseCsv(text), encoding };
@@ -122,7 +144,12 @@ export async function readSheet(body: Buffer, contentType: string, opts: ReadOpt
 }
 
 /** Builds an XLSX file from a header and rows (for exports and test fixtures); `above` rows (a title) go first. */
-export async function writeXlsx(sheetName: string, header: string[], rows: Array<Array<string | number>>, above: string[][] = []): Promise<Buffer> {
+export async function writeXlsx(
+  sheetName: string,
+  header: string[],
+  rows: Array<Array<string | number>>,
+  above: string[][] = [],
+): Promise<Buffer> {
   const book = new ExcelJS.Workbook();
   const sheet = book.addWorksheet(sheetName);
   for (const r of above) sheet.addRow(r);

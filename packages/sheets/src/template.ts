@@ -27,7 +27,10 @@ export interface TemplateSpec {
 
 /** Rows of the data sheet that get drop-downs: more than any field list, few enough to keep the file small. */
 const VALIDATED_ROWS = 2000;
-const colName = (i: number) => (i < 26 ? String.fromCharCode(65 + i) : String.fromCharCode(64 + Math.floor(i / 26)) + String.fromCharCode(65 + (i % 26)));
+const colName = (i: number) =>
+  i < 26
+    ? String.fromCharCode(65 + i)
+    : String.fromCharCode(64 + Math.floor(i / 26)) + String.fromCharCode(65 + (i % 26));
 
 async function xlsxTemplate(spec: TemplateSpec, lang: Lang): Promise<Buffer> {
   const book = new ExcelJS.Workbook();
@@ -43,15 +46,22 @@ async function xlsxTemplate(spec: TemplateSpec, lang: Lang): Promise<Buffer> {
     data.getColumn(i + 1).width = Math.max(12, c.header[lang].length + 4);
     if (!c.choices) return;
     const values = c.choices[lang];
-    values.forEach((v, j) => { lists.getCell(j + 1, i + 1).value = v; });
+    values.forEach((v, j) => {
+      lists.getCell(j + 1, i + 1).value = v;
+    });
     const validation: ExcelJS.DataValidation = {
-      type: 'list', allowBlank: !c.required, formulae: [`'${lists.name}'!$${colName(i)}$1:$${colName(i)}$${values.length}`],
-      showErrorMessage: true, errorStyle: c.strict === false ? 'information' : 'stop',
-      errorTitle: c.header[lang], error: lang === 'fr' ? 'Choisissez une valeur de la liste.' : 'Choose a value from the list.',
+      type: 'list',
+      allowBlank: !c.required,
+      formulae: [`'${lists.name}'!$${colName(i)}$1:$${colName(i)}$${values.length}`],
+      showErrorMessage: true,
+      errorStyle: c.strict === false ? 'information' : 'stop',
+      errorTitle: c.header[lang],
+      error: lang === 'fr' ? 'Choisissez une valeur de la liste.' : 'Choose a value from the list.',
     };
     // One range, not a validation per cell: cells would become (empty) rows of the file, counted by the row limit.
-    (data as unknown as { dataValidations: { add(range: string, v: ExcelJS.DataValidation): void } })
-      .dataValidations.add(`${colName(i)}2:${colName(i)}${VALIDATED_ROWS + 1}`, validation);
+    (
+      data as unknown as { dataValidations: { add(range: string, v: ExcelJS.DataValidation): void } }
+    ).dataValidations.add(`${colName(i)}2:${colName(i)}${VALIDATED_ROWS + 1}`, validation);
   });
   help.getColumn(1).width = 28;
   help.getColumn(2).width = 12;
@@ -59,15 +69,24 @@ async function xlsxTemplate(spec: TemplateSpec, lang: Lang): Promise<Buffer> {
   help.addRow([spec.title[lang]]).font = { bold: true, size: 14 };
   for (const n of spec.notes) help.addRow([n[lang]]);
   help.addRow([]);
-  help.addRow(lang === 'fr' ? ['Colonne', 'Obligatoire', 'Contenu'] : ['Column', 'Required', 'What to write']).font = { bold: true };
+  help.addRow(lang === 'fr' ? ['Colonne', 'Obligatoire', 'Contenu'] : ['Column', 'Required', 'What to write']).font = {
+    bold: true,
+  };
   for (const c of spec.columns) {
-    const required = c.required ? (lang === 'fr' ? 'oui' : 'yes') : (lang === 'fr' ? 'non' : 'no');
-    help.addRow([c.header[lang], required, c.choices ? `${c.help[lang]} ${lang === 'fr' ? 'Valeurs' : 'Values'}: ${c.choices[lang].join(' | ')}` : c.help[lang]]);
+    const required = c.required ? (lang === 'fr' ? 'oui' : 'yes') : lang === 'fr' ? 'non' : 'no';
+    help.addRow([
+      c.header[lang],
+      required,
+      c.choices
+        ? `${c.help[lang]} ${lang === 'fr' ? 'Valeurs' : 'Values'}: ${c.choices[lang].join(' | ')}`
+        : c.help[lang],
+    ]);
   }
   return Buffer.from(await book.xlsx.writeBuffer());
 }
 
-const csvField = (s: string, d: string) => (s.includes(d) || s.includes('"') || /[\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+const csvField = (s: string, d: string) =>
+  s.includes(d) || s.includes('"') || /[\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 
 /**
  * An import template: XLSX (header row in the language, drop-downs for closed lists, an instructions sheet) or CSV

@@ -44,7 +44,9 @@ function deflate(parts: Buffer[]): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const z = createDeflateRaw({ level: 9 });
     const out: Buffer[] = [];
-    z.on('data', (c: Buffer) => out.push(c)).on('end', () => resolve(Buffer.concat(out))).on('error', reject);
+    z.on('data', (c: Buffer) => out.push(c))
+      .on('end', () => resolve(Buffer.concat(out)))
+      .on('error', reject);
     for (const p of parts) z.write(p);
     z.end();
   });

@@ -34,12 +34,29 @@ export function writeCsv(t: TableExport, delimiter: ';' | ',' | '\t'): Buffer {
   const records = [t.columns.map((c) => neutralise(c.header)), ...t.rows.map((r) => r.map(text))];
   if (t.notes.length) records.push([], ...t.notes.map((n) => [neutralise(n)]));
   // Quote a field holding either separator: a file opened with the other one must not split it into a live cell.
-  const body = stringify(records, { delimiter, record_delimiter: 'windows', quoted_match: /[;,\t\r\n"]/, cast: { number: (n) => String(n) } });
+  const body = stringify(records, {
+    delimiter,
+    record_delimiter: 'windows',
+    quoted_match: /[;,\t\r\n"]/,
+    cast: { number: (n) => String(n) },
+  });
   return Buffer.from(`\uFEFF${body}`, 'utf8');
 }
 
-const FORMAT: Record<ColumnKind, string | undefined> = { text: undefined, integer: '#,##0', decimal: '#,##0.0##', percent: '0.0%' };
-const widthOf = (v: Cell, kind: ColumnKind) => (v === null || v === undefined ? 0 : typeof v === 'number' ? (kind === 'percent' ? 7 : String(Math.round(v)).length + 3) : v.length);
+const FORMAT: Record<ColumnKind, string | undefined> = {
+  text: undefined,
+  integer: '#,##0',
+  decimal: '#,##0.0##',
+  percent: '0.0%',
+};
+const widthOf = (v: Cell, kind: ColumnKind) =>
+  v === null || v === undefined
+    ? 0
+    : typeof v === 'number'
+      ? kind === 'percent'
+        ? 7
+        : String(Math.round(v)).length + 3
+      : v.length;
 
 /**
  * An XLSX workbook people can use as it is: the data sheet with a bold, frozen header row, an autofilter, columns
@@ -50,11 +67,20 @@ export async function writeTableXlsx(t: TableExport): Promise<Buffer> {
   const book = new ExcelJS.Workbook();
   const sheet = book.addWorksheet(t.sheet.slice(0, 31), {
     views: [{ state: 'frozen', ySplit: 1 }],
-    pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '1:1', margins: { left: 0.4, right: 0.4, top: 0.5, bottom: 0.5, header: 0.3, footer: 0.3 } },
+    pageSetup: {
+      paperSize: 9,
+      orientation: 'landscape',
+      fitToPage: true,
+      fitToWidth: 1,
+      fitToHeight: 0,
+      printTitlesRow: '1:1',
+      margins: { left: 0.4, right: 0.4, top: 0.5, bottom: 0.5, header: 0.3, footer: 0.3 },
+    },
   });
   const kinds = t.columns.map((c) => c.kind ?? ColumnKind.Text);
   sheet.addRow(t.columns.map((c) => c.header));
-  for (const r of t.rows) sheet.addRow(r.map((v, i) => (typeof v === 'number' && kinds[i] === ColumnKind.Percent ? v / 100 : text(v))));
+  for (const r of t.rows)
+    sheet.addRow(r.map((v, i) => (typeof v === 'number' && kinds[i] === ColumnKind.Percent ? v / 100 : text(v))));
   const header = sheet.getRow(1);
   header.font = { bold: true };
   header.alignment = { vertical: 'middle', wrapText: true };
@@ -67,7 +93,9 @@ export async function writeTableXlsx(t: TableExport): Promise<Buffer> {
     const numFmt = FORMAT[kinds[i]!];
     if (numFmt) column.numFmt = numFmt;
   });
-  const notes = book.addWorksheet(t.notesSheet.slice(0, 31), { pageSetup: { paperSize: 9, orientation: 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });
+  const notes = book.addWorksheet(t.notesSheet.slice(0, 31), {
+    pageSetup: { paperSize: 9, orientation: 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
+  });
   notes.getColumn(1).width = 100;
   for (const n of t.notes) {
     const row = notes.addRow([neutralise(n)]);

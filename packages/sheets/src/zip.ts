@@ -23,18 +23,24 @@ const tooLarge = (message: string) => new SheetError(message, 413, 'SHEET_TOO_LA
  * too large, an absurd compression ratio. Costs a walk over a few kilobytes, whatever the entries declare.
  */
 export function zipDirectory(buf: Buffer, limits: SheetLimits): ZipEntry[] {
-  if (buf.length < 22 || buf.readUInt32LE(0) !== LOCAL) throw new SheetError('not a readable XLSX file: not a zip archive');
+  if (buf.length < 22 || buf.readUInt32LE(0) !== LOCAL)
+    throw new SheetError('not a readable XLSX file: not a zip archive');
   // The EOCD record is the last thing in the file, followed by a comment of at most 65,535 bytes.
   let eocd = -1;
   for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 65_535); i--) {
-    if (buf.readUInt32LE(i) === EOCD) { eocd = i; break; }
+    if (buf.readUInt32LE(i) === EOCD) {
+      eocd = i;
+      break;
+    }
   }
   if (eocd < 0) throw new SheetError('not a readable XLSX file: no zip directory');
   const count = buf.readUInt16LE(eocd + 10);
   const dirSize = buf.readUInt32LE(eocd + 12);
   const dirOffset = buf.readUInt32LE(eocd + 16);
-  if (count === 0xffff || dirOffset === 0xffffffff) throw invalid('ZIP64 archives are not accepted (a sheet never needs one)');
-  if (count > limits.maxEntries) throw tooLarge(`the workbook has ${count} parts; at most ${limits.maxEntries} are accepted`);
+  if (count === 0xffff || dirOffset === 0xffffffff)
+    throw invalid('ZIP64 archives are not accepted (a sheet never needs one)');
+  if (count > limits.maxEntries)
+    throw tooLarge(`the workbook has ${count} parts; at most ${limits.maxEntries} are accepted`);
   if (dirOffset + dirSize > eocd) throw invalid('the zip directory points outside the file');
   const entries: ZipEntry[] = [];
   let total = 0;
@@ -51,12 +57,15 @@ export function zipDirectory(buf: Buffer, limits: SheetLimits): ZipEntry[] {
     p += 46 + nameLength + buf.readUInt16LE(p + 30) + buf.readUInt16LE(p + 32);
     total += entry.size;
     if (entry.size > limits.maxUncompressedBytes || total > limits.maxUncompressedBytes) {
-      throw tooLarge(`the workbook unpacks to more than ${limits.maxUncompressedBytes} bytes; at most ${limits.maxUncompressedBytes} are accepted`);
+      throw tooLarge(
+        `the workbook unpacks to more than ${limits.maxUncompressedBytes} bytes; at most ${limits.maxUncompressedBytes} are accepted`,
+      );
     }
     if (entry.size > RATIO_FROM_BYTES && entry.size / Math.max(1, entry.compressedSize) > limits.maxCompressionRatio) {
       throw invalid(`a part is compressed more than ${limits.maxCompressionRatio}:1, which no real sheet is`);
     }
-    if (entry.method !== 0 && entry.method !== 8) throw invalid(`a part uses zip method ${entry.method}; only stored and deflated parts are accepted`);
+    if (entry.method !== 0 && entry.method !== 8)
+      throw invalid(`a part uses zip method ${entry.method}; only stored and deflated parts are accepted`);
     entries.push(entry);
   }
   return entries;
@@ -114,15 +123,22 @@ function storedCount(raw: Buffer, countRows: boolean) {
  * size as the most it may produce, so a directory that lies about a size is caught, never trusted. Worksheets
  * are counted for rows.
  */
-export async function verifyZip(buf: Buffer, entries: ZipEntry[], limits: SheetLimits, headerRows: number): Promise<void> {
+export async function verifyZip(
+  buf: Buffer,
+  entries: ZipEntry[],
+  limits: SheetLimits,
+  headerRows: number,
+): Promise<void> {
   for (const e of entries) {
-    if (e.localOffset + 30 > buf.length || buf.readUInt32LE(e.localOffset) !== LOCAL) throw invalid('a zip entry is missing');
+    if (e.localOffset + 30 > buf.length || buf.readUInt32LE(e.localOffset) !== LOCAL)
+      throw invalid('a zip entry is missing');
     const start = e.localOffset + 30 + buf.readUInt16LE(e.localOffset + 26) + buf.readUInt16LE(e.localOffset + 28);
     if (start + e.compressedSize > buf.length) throw invalid('a zip entry is truncated');
     const raw = buf.subarray(start, start + e.compressedSize);
     const worksheet = /^xl\/worksheets\/[^/]+\.xml$/.test(e.name);
     const { size, rows } = e.method === 0 ? storedCount(raw, worksheet) : await inflateCounting(raw, e.size, worksheet);
     if (size !== e.size) throw invalid('a part is not the size the zip directory says');
-    if (worksheet && rows > limits.maxRows + headerRows) throw tooLarge(`a worksheet has more than ${limits.maxRows} rows; split the list`);
+    if (worksheet && rows > limits.maxRows + headerRows)
+      throw tooLarge(`a worksheet has more than ${limits.maxRows} rows; split the list`);
   }
 }

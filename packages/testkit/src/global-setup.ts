@@ -20,7 +20,9 @@ async function describeServers(natsUrl: string, mongoUrl: string) {
     const client = new MongoClient(mongoUrl, { serverSelectionTimeoutMS: 10_000 });
     try {
       const info = await client.db('admin').command({ buildInfo: 1 });
-      const mongo = info.ferretdbVersion ? `FerretDB ${String(info.ferretdbVersion)} (MongoDB wire ${String(info.version)})` : `MongoDB ${String(info.version)}`;
+      const mongo = info.ferretdbVersion
+        ? `FerretDB ${String(info.ferretdbVersion)} (MongoDB wire ${String(info.version)})`
+        : `MongoDB ${String(info.version)}`;
       return { nats, mongo };
     } finally {
       await client.close();
@@ -34,9 +36,16 @@ export default async function setup(project: TestProject) {
   const infra = await resolveInfrastructure();
   try {
     const servers = await describeServers(infra.natsUrl, infra.mongoUrl);
-    const info: InfraInfo = { natsUrl: infra.natsUrl, mongoUrl: infra.mongoUrl, nats: `${servers.nats} — ${infra.how.nats}`, mongo: `${servers.mongo} — ${infra.how.mongo}` };
+    const info: InfraInfo = {
+      natsUrl: infra.natsUrl,
+      mongoUrl: infra.mongoUrl,
+      nats: `${servers.nats} — ${infra.how.nats}`,
+      mongo: `${servers.mongo} — ${infra.how.mongo}`,
+    };
     // The run log must show which real servers the tests used.
-    console.warn(`[testkit] real servers for ${project.name || 'tests'}:\n  bus:      ${info.nats} at ${info.natsUrl}\n  database: ${info.mongo} at ${info.mongoUrl}`);
+    console.warn(
+      `[testkit] real servers for ${project.name || 'tests'}:\n  bus:      ${info.nats} at ${info.natsUrl}\n  database: ${info.mongo} at ${info.mongoUrl}`,
+    );
     project.provide('infra', info);
   } catch (e) {
     await infra.stop();

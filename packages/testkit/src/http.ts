@@ -52,7 +52,14 @@ export function httpClient(base: () => string, defaultToken: () => string, onRep
     } catch {
       parsed = undefined;
     }
-    const reply: Reply = { status: res.status, type: res.headers.get('content-type') ?? '', headers: res.headers, text, raw: text, body: parsed };
+    const reply: Reply = {
+      status: res.status,
+      type: res.headers.get('content-type') ?? '',
+      headers: res.headers,
+      text,
+      raw: text,
+      body: parsed,
+    };
     onReply?.(reply);
     return reply;
   };
@@ -78,7 +85,12 @@ export async function openStream(natsUrl: string, stream: string) {
       const out: StreamMessage[] = [];
       for (let seq = first; messages > 0 && seq <= last; seq++) {
         const m = await jsm.streams.getMessage(stream, { seq });
-        if (m) out.push({ subject: m.subject, raw: m.string(), event: registry.parse(m.data, m.subject) as Envelope<Loose> });
+        if (m)
+          out.push({
+            subject: m.subject,
+            raw: m.string(),
+            event: registry.parse(m.data, m.subject) as Envelope<Loose>,
+          });
       }
       return out;
     },
@@ -93,7 +105,11 @@ export type Snapshot = () => Promise<unknown>;
  * Runs a request that must be refused, and proves that nothing changed: the answer is a problem document with
  * the status (and code) expected, and every snapshot is the same after as before. Returns the problem.
  */
-export async function expectRefused(request: () => Promise<Reply>, expected: { status: number; code?: string }, ...unchanged: Snapshot[]): Promise<Loose> {
+export async function expectRefused(
+  request: () => Promise<Reply>,
+  expected: { status: number; code?: string },
+  ...unchanged: Snapshot[]
+): Promise<Loose> {
   const before = await Promise.all(unchanged.map((s) => s()));
   const r = await request();
   expect(r.status, r.text).toBe(expected.status);

@@ -15,7 +15,10 @@ export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256!';
 export function isolatedEnv(label: string) {
   const infra = inject('infra');
   // Only the int project's global setup provides servers: say what to do rather than fail on an undefined URL.
-  if (!infra) throw new Error(`no test servers in this run: a test that needs NATS or MongoDB must be named *.int.test.ts (npm run test:int), not ${label}`);
+  if (!infra)
+    throw new Error(
+      `no test servers in this run: a test that needs NATS or MongoDB must be named *.int.test.ts (npm run test:int), not ${label}`,
+    );
   const id = randomBytes(4).toString('hex');
   const prefix = `t${id}`;
   return {
@@ -44,12 +47,26 @@ export function isolatedEnv(label: string) {
 }
 
 /** A bearer token signed with the test secret. */
-export function testToken(scopes: string[], countries: string[] = ['MA'], opts: { subject?: string; ttl?: string; secret?: string } = {}) {
-  return mintToken({ subject: opts.subject ?? 'tester-1', scopes, countries, ttl: opts.ttl ?? '10m', secret: opts.secret ?? TEST_JWT_SECRET });
+export function testToken(
+  scopes: string[],
+  countries: string[] = ['MA'],
+  opts: { subject?: string; ttl?: string; secret?: string } = {},
+) {
+  return mintToken({
+    subject: opts.subject ?? 'tester-1',
+    scopes,
+    countries,
+    ttl: opts.ttl ?? '10m',
+    secret: opts.secret ?? TEST_JWT_SECRET,
+  });
 }
 
 /** Polls until check returns a value other than undefined, or fails after timeoutMs. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {

@@ -6,7 +6,9 @@ describe('finding test servers', () => {
   it('gives a port nothing listens on', async () => {
     const port = await freePort();
     await new Promise<void>((resolve, reject) => {
-      const srv = createServer().once('error', reject).listen(port, '127.0.0.1', () => srv.close(() => resolve()));
+      const srv = createServer()
+        .once('error', reject)
+        .listen(port, '127.0.0.1', () => srv.close(() => resolve()));
     });
   });
   it('finds binaries on PATH or in extra folders, and says when there is none', () => {

@@ -25,8 +25,10 @@ export function undocumentedOperations(doc: Doc): string[] {
       if (!op.operationId) miss('no operationId');
       if (!op.summary) miss('no summary');
       if (!op.tags?.length) miss('no tags');
-      for (const p of op.parameters ?? []) if (p.example === undefined) miss(`no example of ${p.in} parameter ${p.name}`);
-      for (const [type, c] of Object.entries(op.requestBody?.content ?? {})) if (type === 'application/json' && c.example === undefined) miss('no example of the JSON body');
+      for (const p of op.parameters ?? [])
+        if (p.example === undefined) miss(`no example of ${p.in} parameter ${p.name}`);
+      for (const [type, c] of Object.entries(op.requestBody?.content ?? {}))
+        if (type === 'application/json' && c.example === undefined) miss('no example of the JSON body');
       const responses = op.responses ?? {};
       const success = Object.entries(responses).filter(([s]) => /^2\d\d$/.test(s));
       if (!success.length) miss('no success response');
@@ -36,15 +38,18 @@ export function undocumentedOperations(doc: Doc): string[] {
         if (!content.length) miss(`no content of its ${status} response`);
         for (const [type, c] of content) {
           if (type !== 'application/json') continue;
-          if (!c.schema || Object.keys(c.schema).filter((k) => k !== '$schema').length === 0) miss(`an empty schema for its ${status} response`);
+          if (!c.schema || Object.keys(c.schema).filter((k) => k !== '$schema').length === 0)
+            miss(`an empty schema for its ${status} response`);
           if (c.example === undefined) miss(`no example of its ${status} response`);
         }
       }
       for (const s of EVERY_ROUTE) if (!responses[s]) miss(`no ${s} response`);
       if (path.includes('{') && !responses['404']) miss('no 404 response for its path parameter');
-      if (op.requestBody && method !== 'get') for (const s of ['413', '415']) if (!responses[s]) miss(`no ${s} response for its body`);
+      if (op.requestBody && method !== 'get')
+        for (const s of ['413', '415']) if (!responses[s]) miss(`no ${s} response for its body`);
       // A read neither conflicts nor takes a body: listing these was the generic error list the docs used to give.
-      if (method === 'get') for (const s of ['409', '413', '415']) if (responses[s]) miss(`a ${s} response, which a read cannot give`);
+      if (method === 'get')
+        for (const s of ['409', '413', '415']) if (responses[s]) miss(`a ${s} response, which a read cannot give`);
     }
   }
   return out;
@@ -52,10 +57,12 @@ export function undocumentedOperations(doc: Doc): string[] {
 
 /** Pure: the paths of `raw` that `parsed` lacks: fields the answer carries that its schema does not declare. */
 function undeclared(raw: unknown, parsed: unknown, at = ''): string[] {
-  if (Array.isArray(raw) && Array.isArray(parsed)) return raw.flatMap((v, i) => undeclared(v, parsed[i], `${at}[${i}]`));
+  if (Array.isArray(raw) && Array.isArray(parsed))
+    return raw.flatMap((v, i) => undeclared(v, parsed[i], `${at}[${i}]`));
   if (!raw || typeof raw !== 'object' || !parsed || typeof parsed !== 'object') return [];
   return Object.entries(raw as Record<string, unknown>).flatMap(([k, v]) =>
-    (k in (parsed as object) ? undeclared(v, (parsed as Record<string, unknown>)[k], `${at}.${k}`) : [`${at}.${k}`]));
+    k in (parsed as object) ? undeclared(v, (parsed as Record<string, unknown>)[k], `${at}.${k}`) : [`${at}.${k}`],
+  );
 }
 
 /**
@@ -68,7 +75,8 @@ export function answerProblems(service: string, route: string, answer: { status:
   const r = declaredRoutes(service).find((d) => d.method === method?.toLowerCase() && d.path === path);
   if (!r) return [`${service} declares no route ${route}`];
   const expected = r.status ?? (answer.body === undefined ? 204 : 200);
-  if (answer.status !== expected) return [`${route} answered ${answer.status}, declares ${expected}: ${JSON.stringify(answer.body)?.slice(0, 300)}`];
+  if (answer.status !== expected)
+    return [`${route} answered ${answer.status}, declares ${expected}: ${JSON.stringify(answer.body)?.slice(0, 300)}`];
   if (answer.body === undefined) return [];
   if (!r.response) return [`${route} declares no response schema`];
   const parsed = r.response.safeParse(answer.body);

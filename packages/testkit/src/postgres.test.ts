@@ -15,7 +15,9 @@ describe('finding PostgreSQL for the tests', () => {
     expect(e).toBeInstanceOf(MissingPostgresError);
     expect((e as Error).message).toMatch(/apt-get install postgresql/);
   });
-  it('names a test file\'s own database on the same server', () => {
-    expect(postgresDatabaseUrl('postgres://postgres@127.0.0.1:5432/postgres', 'wh_x')).toBe('postgres://postgres@127.0.0.1:5432/wh_x');
+  it("names a test file's own database on the same server", () => {
+    expect(postgresDatabaseUrl('postgres://postgres@127.0.0.1:5432/postgres', 'wh_x')).toBe(
+      'postgres://postgres@127.0.0.1:5432/wh_x',
+    );
   });
 });

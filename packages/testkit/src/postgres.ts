@@ -14,11 +14,18 @@ export class MissingPostgresError extends Error {
   }
 }
 
-const reachable = (host: string, port: number) => new Promise<boolean>((resolve) => {
-  const s = createConnection({ host, port }, () => { s.end(); resolve(true); });
-  s.once('error', () => resolve(false));
-  s.setTimeout(3000, () => { s.destroy(); resolve(false); });
-});
+const reachable = (host: string, port: number) =>
+  new Promise<boolean>((resolve) => {
+    const s = createConnection({ host, port }, () => {
+      s.end();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+    s.setTimeout(3000, () => {
+      s.destroy();
+      resolve(false);
+    });
+  });
 
 /**
  * The PostgreSQL the tests use, as an admin URL (its `postgres` database): PG_URL from the environment, else a local
@@ -28,7 +35,11 @@ export async function resolvePostgres(): Promise<{ url: string; how: string }> {
   const url = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const parsed = new URL(url);
   if (!(await reachable(parsed.hostname, Number(parsed.port || 5432)))) {
-    throw new MissingPostgresError(process.env.PG_URL ? `PG_URL ${parsed.host} does not answer` : 'nothing listens on 127.0.0.1:5432 and PG_URL is not set');
+    throw new MissingPostgresError(
+      process.env.PG_URL
+        ? `PG_URL ${parsed.host} does not answer`
+        : 'nothing listens on 127.0.0.1:5432 and PG_URL is not set',
+    );
   }
   return { url, how: process.env.PG_URL ? 'PG_URL from the environment' : 'local PostgreSQL on 127.0.0.1:5432' };
 }

@@ -31,7 +31,14 @@ export function testConfig(opts: { globalSetup?: string } = {}) {
           extends: true as const,
           // The same timeouts as integration tests: a few unit tests spawn node or npm (deploy-checks' image layout), which
           // can take over vitest's default 5 s on a loaded two-core machine.
-          test: { name: 'unit', include: ['src/**/*.test.ts'], exclude: ['src/**/*.int.test.ts', '**/node_modules/**', '**/dist/**'], env: NO_SERVERS, testTimeout: 30_000, hookTimeout: 60_000 },
+          test: {
+            name: 'unit',
+            include: ['src/**/*.test.ts'],
+            exclude: ['src/**/*.int.test.ts', '**/node_modules/**', '**/dist/**'],
+            env: NO_SERVERS,
+            testTimeout: 30_000,
+            hookTimeout: 60_000,
+          },
         },
         {
           extends: true as const,

@@ -9,7 +9,10 @@ let stream: Awaited<ReturnType<typeof openStream>>;
 let writer: string;
 let reader: string;
 let admin: string;
-const call = httpClient(() => svc.url, () => writer);
+const call = httpClient(
+  () => svc.url,
+  () => writer,
+);
 const future = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
 /** Records a delivery and returns its body; fails loudly otherwise. */
@@ -19,7 +22,8 @@ async function recorded(body: unknown, token?: string) {
   return r.body;
 }
 /** Waits until the outbox has published everything written so far. */
-const settled = () => eventually(async () => ((await svc.rt.relay.backlog()) === 0 ? true : undefined), 10_000, 'outbox empty');
+const settled = () =>
+  eventually(async () => ((await svc.rt.relay.backlog()) === 0 ? true : undefined), 10_000, 'outbox empty');
 
 beforeAll(async () => {
   svc = await start(env.env('assistance', { BENEFICIARY_KEY_SECRET: TEST_KEY_SECRET }));
@@ -36,29 +40,65 @@ afterAll(async () => {
 
 describe('record a delivery', () => {
   it('counts mode: stores the rows and publishes delivery.recorded with every reporting dimension', async () => {
-    const d = await recorded(countsDelivery({ kind: 'cash_voucher', amount: 5000, currency: 'MAD', quantity: 10, unit: 'voucher' }));
-    expect(d).toMatchObject({ version: 1, status: 'recorded', mode: 'counts', total: 10, amount: 5000, currency: 'MAD' });
-    const e = await eventually(async () => (await stream.events()).find((x) => x.subject === d.id), 10_000, 'the event');
+    const d = await recorded(
+      countsDelivery({ kind: 'cash_voucher', amount: 5000, currency: 'MAD', quantity: 10, unit: 'voucher' }),
+    );
+    expect(d).toMatchObject({
+      version: 1,
+      status: 'recorded',
+      mode: 'counts',
+      total: 10,
+      amount: 5000,
+      currency: 'MAD',
+    });
+    const e = await eventually(
+      async () => (await stream.events()).find((x) => x.subject === d.id),
+      10_000,
+      'the event',
+    );
     expect(e.type).toBe('assistance.delivery.recorded');
     expect(e.natsSubject).toBe(`${env.prefix}.MA.assistance.delivery.recorded`);
     expect(e.data).toMatchObject({
-      deliveryId: d.id, businessDate: '2020-05-12', kind: 'cash_voucher', context: 'covid19', partnerId: 'fondation-orient-occident',
-      region: 'Rabat-Salé-Kénitra', activityLine: '1.4', quantity: 10, unit: 'voucher', amount: 5000, currency: 'MAD', mode: 'counts', total: 10,
-      rows: [{ sex: 'female', ageGroup: '18-59', flags: ['none'], count: 6 }, { sex: 'male', ageGroup: '18-59', flags: ['victim_of_trafficking'], count: 4 }],
+      deliveryId: d.id,
+      businessDate: '2020-05-12',
+      kind: 'cash_voucher',
+      context: 'covid19',
+      partnerId: 'fondation-orient-occident',
+      region: 'Rabat-Salé-Kénitra',
+      activityLine: '1.4',
+      quantity: 10,
+      unit: 'voucher',
+      amount: 5000,
+      currency: 'MAD',
+      mode: 'counts',
+      total: 10,
+      rows: [
+        { sex: 'female', ageGroup: '18-59', flags: ['none'], count: 6 },
+        { sex: 'male', ageGroup: '18-59', flags: ['victim_of_trafficking'], count: 4 },
+      ],
     });
     expect(e.data.beneficiaries).toBeUndefined();
   });
 
   it('list mode: references become keys, rows are derived, and an age becomes its age group', async () => {
     const body = listDelivery(['CASE-APP-0001', 'CASE-APP-0002']);
-    (body.beneficiaries as any).list[1] = { caseReference: 'CASE-APP-0002', sex: 'male', age: 15, flags: ['unaccompanied_separated_child', 'victim_of_trafficking'] };
+    (body.beneficiaries as any).list[1] = {
+      caseReference: 'CASE-APP-0002',
+      sex: 'male',
+      age: 15,
+      flags: ['unaccompanied_separated_child', 'victim_of_trafficking'],
+    };
     const d = await recorded(body, admin);
     expect(d.mode).toBe('keys');
     expect(d.total).toBe(2);
     expect(d.beneficiaries).toHaveLength(2);
     expect(d.beneficiaries[0].key).toMatch(/^[0-9a-f]{64}$/);
     // Flags come back in canonical order whatever order they were sent in.
-    expect(d.beneficiaries[1]).toMatchObject({ sex: 'male', ageGroup: '12-17', flags: ['victim_of_trafficking', 'unaccompanied_separated_child'] });
+    expect(d.beneficiaries[1]).toMatchObject({
+      sex: 'male',
+      ageGroup: '12-17',
+      flags: ['victim_of_trafficking', 'unaccompanied_separated_child'],
+    });
     expect(d.rows).toEqual([
       { sex: 'female', ageGroup: '18-59', flags: ['none'], count: 1 },
       { sex: 'male', ageGroup: '12-17', flags: ['victim_of_trafficking', 'unaccompanied_separated_child'], count: 1 },
@@ -68,7 +108,10 @@ describe('record a delivery', () => {
 
   it('the same case reference in two deliveries gives one key; typed differently, still the same key', async () => {
     const a = await recorded(listDelivery(['CASE-APP-0100', 'CASE-APP-0101']), admin);
-    const b = await recorded(listDelivery([' case-app-0100 ', 'CASE-APP-0102'], { date: '2020-06-01', kind: 'hygiene_dignity_kit' }), admin);
+    const b = await recorded(
+      listDelivery([' case-app-0100 ', 'CASE-APP-0102'], { date: '2020-06-01', kind: 'hygiene_dignity_kit' }),
+      admin,
+    );
     expect(b.beneficiaries[0].key).toBe(a.beneficiaries[0].key);
     expect(b.beneficiaries[1].key).not.toBe(a.beneficiaries[1].key);
   });
@@ -77,20 +120,125 @@ describe('record a delivery', () => {
 describe('rules: each a clear problem, and nothing written or published', () => {
   const cases: Array<[string, unknown, number, string]> = [
     ['a future date', countsDelivery({ date: future(3) }), 422, 'FUTURE_DATE'],
-    ['an unknown flag', countsDelivery({ beneficiaries: { mode: 'counts', rows: [{ sex: 'male', ageGroup: '18-59', flags: ['homeless'], count: 1 }] } }), 400, 'VALIDATION_FAILED'],
-    ['"none" with another flag', countsDelivery({ beneficiaries: { mode: 'counts', rows: [{ sex: 'male', ageGroup: '18-59', flags: ['none', 'disability'], count: 1 }] } }), 400, 'VALIDATION_FAILED'],
-    ['an unknown age group', countsDelivery({ beneficiaries: { mode: 'counts', rows: [{ sex: 'male', ageGroup: '18-65', flags: ['none'], count: 1 }] } }), 400, 'VALIDATION_FAILED'],
-    ['an age out of range', listDelivery(['CASE-APP-0200'], { beneficiaries: { mode: 'list', list: [{ caseReference: 'CASE-APP-0200', sex: 'male', age: 130, flags: ['none'] }] } }), 400, 'VALIDATION_FAILED'],
-    ['a negative age', listDelivery(['CASE-APP-0201'], { beneficiaries: { mode: 'list', list: [{ caseReference: 'CASE-APP-0201', sex: 'male', age: -1, flags: ['none'] }] } }), 400, 'VALIDATION_FAILED'],
-    ['a negative count', countsDelivery({ beneficiaries: { mode: 'counts', rows: [{ sex: 'male', ageGroup: '18-59', flags: ['none'], count: -2 }] } }), 400, 'VALIDATION_FAILED'],
-    ['a fractional count', countsDelivery({ beneficiaries: { mode: 'counts', rows: [{ sex: 'male', ageGroup: '18-59', flags: ['none'], count: 1.5 }] } }), 400, 'VALIDATION_FAILED'],
+    [
+      'an unknown flag',
+      countsDelivery({
+        beneficiaries: { mode: 'counts', rows: [{ sex: 'male', ageGroup: '18-59', flags: ['homeless'], count: 1 }] },
+      }),
+      400,
+      'VALIDATION_FAILED',
+    ],
+    [
+      '"none" with another flag',
+      countsDelivery({
+        beneficiaries: {
+          mode: 'counts',
+          rows: [{ sex: 'male', ageGroup: '18-59', flags: ['none', 'disability'], count: 1 }],
+        },
+      }),
+      400,
+      'VALIDATION_FAILED',
+    ],
+    [
+      'an unknown age group',
+      countsDelivery({
+        beneficiaries: { mode: 'counts', rows: [{ sex: 'male', ageGroup: '18-65', flags: ['none'], count: 1 }] },
+      }),
+      400,
+      'VALIDATION_FAILED',
+    ],
+    [
+      'an age out of range',
+      listDelivery(['CASE-APP-0200'], {
+        beneficiaries: {
+          mode: 'list',
+          list: [{ caseReference: 'CASE-APP-0200', sex: 'male', age: 130, flags: ['none'] }],
+        },
+      }),
+      400,
+      'VALIDATION_FAILED',
+    ],
+    [
+      'a negative age',
+      listDelivery(['CASE-APP-0201'], {
+        beneficiaries: {
+          mode: 'list',
+          list: [{ caseReference: 'CASE-APP-0201', sex: 'male', age: -1, flags: ['none'] }],
+        },
+      }),
+      400,
+      'VALIDATION_FAILED',
+    ],
+    [
+      'a negative count',
+      countsDelivery({
+        beneficiaries: { mode: 'counts', rows: [{ sex: 'male', ageGroup: '18-59', flags: ['none'], count: -2 }] },
+      }),
+      400,
+      'VALIDATION_FAILED',
+    ],
+    [
+      'a fractional count',
+      countsDelivery({
+        beneficiaries: { mode: 'counts', rows: [{ sex: 'male', ageGroup: '18-59', flags: ['none'], count: 1.5 }] },
+      }),
+      400,
+      'VALIDATION_FAILED',
+    ],
     ['an unknown kind', countsDelivery({ kind: 'blankets' }), 400, 'VALIDATION_FAILED'],
     ['unknown fields', countsDelivery({ beneficiaryName: 'x' }), 400, 'VALIDATION_FAILED'],
-    ['an unaccompanied adult (counts)', countsDelivery({ beneficiaries: { mode: 'counts', rows: [{ sex: 'male', ageGroup: '18-59', flags: ['unaccompanied_separated_child'], count: 1 }] } }), 422, 'INCONSISTENT_VULNERABILITY'],
-    ['an unaccompanied adult (list)', listDelivery(['CASE-APP-0202'], { beneficiaries: { mode: 'list', list: [{ caseReference: 'CASE-APP-0202', sex: 'female', ageGroup: '60+', flags: ['unaccompanied_separated_child'] }] } }), 422, 'INCONSISTENT_VULNERABILITY'],
+    [
+      'an unaccompanied adult (counts)',
+      countsDelivery({
+        beneficiaries: {
+          mode: 'counts',
+          rows: [{ sex: 'male', ageGroup: '18-59', flags: ['unaccompanied_separated_child'], count: 1 }],
+        },
+      }),
+      422,
+      'INCONSISTENT_VULNERABILITY',
+    ],
+    [
+      'an unaccompanied adult (list)',
+      listDelivery(['CASE-APP-0202'], {
+        beneficiaries: {
+          mode: 'list',
+          list: [
+            {
+              caseReference: 'CASE-APP-0202',
+              sex: 'female',
+              ageGroup: '60+',
+              flags: ['unaccompanied_separated_child'],
+            },
+          ],
+        },
+      }),
+      422,
+      'INCONSISTENT_VULNERABILITY',
+    ],
     ['a case reference listed twice', listDelivery(['CASE-APP-0203', 'case-app-0203']), 422, 'DUPLICATE_BENEFICIARY'],
-    ['two rows for one group', countsDelivery({ beneficiaries: { mode: 'counts', rows: [{ sex: 'male', ageGroup: '18-59', flags: ['disability', 'none'].slice(0, 1), count: 1 }, { sex: 'male', ageGroup: '18-59', flags: ['disability'], count: 2 }] } }), 422, 'DUPLICATE_ROW'],
-    ['nobody reached', countsDelivery({ beneficiaries: { mode: 'counts', rows: [{ sex: 'male', ageGroup: '18-59', flags: ['none'], count: 0 }] } }), 422, 'NO_BENEFICIARIES'],
+    [
+      'two rows for one group',
+      countsDelivery({
+        beneficiaries: {
+          mode: 'counts',
+          rows: [
+            { sex: 'male', ageGroup: '18-59', flags: ['disability', 'none'].slice(0, 1), count: 1 },
+            { sex: 'male', ageGroup: '18-59', flags: ['disability'], count: 2 },
+          ],
+        },
+      }),
+      422,
+      'DUPLICATE_ROW',
+    ],
+    [
+      'nobody reached',
+      countsDelivery({
+        beneficiaries: { mode: 'counts', rows: [{ sex: 'male', ageGroup: '18-59', flags: ['none'], count: 0 }] },
+      }),
+      422,
+      'NO_BENEFICIARIES',
+    ],
     ['cash without an amount', countsDelivery({ kind: 'cash_voucher' }), 422, 'AMOUNT_REQUIRED'],
     ['an amount without a currency', countsDelivery({ amount: 100 }), 422, 'AMOUNT_INCOMPLETE'],
   ];
@@ -123,21 +271,38 @@ describe('correct and void', () => {
   it('a correction replaces the figures, keeps the history, and publishes the full new figures', async () => {
     const d = await recorded(countsDelivery());
     const r = await call('POST', `/deliveries/${d.id}/corrections`, {
-      version: 1, reason: 'recount', date: '2020-05-13',
+      version: 1,
+      reason: 'recount',
+      date: '2020-05-13',
       beneficiaries: { mode: 'counts', rows: [{ sex: 'female', ageGroup: '18-59', flags: ['none'], count: 7 }] },
     });
     expect(r.status, r.text).toBe(200);
     expect(r.body).toMatchObject({ version: 2, total: 7, date: '2020-05-13', kind: 'food', corrections: 1 });
     const one = await call('GET', `/deliveries/${d.id}`, undefined, { token: reader });
-    expect(one.body.history.map((h: any) => h.type)).toEqual(['assistance.delivery.recorded', 'assistance.delivery.corrected']);
+    expect(one.body.history.map((h: any) => h.type)).toEqual([
+      'assistance.delivery.recorded',
+      'assistance.delivery.corrected',
+    ]);
     expect(one.body.history[0].data.total).toBe(10);
-    const events = await eventually(async () => {
-      const all = (await stream.events()).filter((e) => e.subject === d.id);
-      return all.length === 2 ? all : undefined;
-    }, 10_000, 'two events');
+    const events = await eventually(
+      async () => {
+        const all = (await stream.events()).filter((e) => e.subject === d.id);
+        return all.length === 2 ? all : undefined;
+      },
+      10_000,
+      'two events',
+    );
     expect(events[1]!.data).toMatchObject({
-      businessDate: '2020-05-13', previousBusinessDate: '2020-05-12', previousTotal: 10, total: 7, reason: 'recount',
-      kind: 'food', context: 'covid19', partnerId: 'fondation-orient-occident', activityLine: '1.4', mode: 'counts',
+      businessDate: '2020-05-13',
+      previousBusinessDate: '2020-05-12',
+      previousTotal: 10,
+      total: 7,
+      reason: 'recount',
+      kind: 'food',
+      context: 'covid19',
+      partnerId: 'fondation-orient-occident',
+      activityLine: '1.4',
+      mode: 'counts',
       rows: [{ sex: 'female', ageGroup: '18-59', flags: ['none'], count: 7 }],
     });
   });
@@ -145,12 +310,25 @@ describe('correct and void', () => {
   it('a correction without beneficiaries keeps the keys; one with a list makes new keys', async () => {
     const d = await recorded(listDelivery(['CASE-APP-0300', 'CASE-APP-0301']), admin);
     expect(d.beneficiaries[0].key).toMatch(/^[0-9a-f]{64}$/);
-    const place = await call('POST', `/deliveries/${d.id}/corrections`, { version: 1, place: { country: 'MA', region: 'Oriental', city: 'Oujda' } }, { token: admin });
+    const place = await call(
+      'POST',
+      `/deliveries/${d.id}/corrections`,
+      { version: 1, place: { country: 'MA', region: 'Oriental', city: 'Oujda' } },
+      { token: admin },
+    );
     expect(place.status, place.text).toBe(200);
     expect(place.body.beneficiaries).toEqual(d.beneficiaries);
-    const list = await call('POST', `/deliveries/${d.id}/corrections`, { version: 2, beneficiaries: listDelivery(['CASE-APP-0300']).beneficiaries }, { token: admin });
+    const list = await call(
+      'POST',
+      `/deliveries/${d.id}/corrections`,
+      { version: 2, beneficiaries: listDelivery(['CASE-APP-0300']).beneficiaries },
+      { token: admin },
+    );
     expect(list.body).toMatchObject({ total: 1, beneficiaries: [d.beneficiaries[0]] });
-    const toCounts = await call('POST', `/deliveries/${d.id}/corrections`, { version: 3, beneficiaries: countsDelivery().beneficiaries });
+    const toCounts = await call('POST', `/deliveries/${d.id}/corrections`, {
+      version: 3,
+      beneficiaries: countsDelivery().beneficiaries,
+    });
     expect(toCounts.body).toMatchObject({ mode: 'counts', total: 10 });
     expect(toCounts.body.beneficiaries).toBeUndefined();
   });
@@ -160,16 +338,37 @@ describe('correct and void', () => {
     const r = await call('POST', `/deliveries/${d.id}/void`, { version: 1, reason: 'entered twice' });
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ status: 'voided', voidReason: 'entered twice', version: 2 });
-    const e = await eventually(async () => (await stream.events()).find((x) => x.subject === d.id && x.type === 'assistance.delivery.voided'), 10_000, 'voided');
+    const e = await eventually(
+      async () => (await stream.events()).find((x) => x.subject === d.id && x.type === 'assistance.delivery.voided'),
+      10_000,
+      'voided',
+    );
     expect(e.data).toEqual({
-      deliveryId: d.id, businessDate: '2020-05-12', reason: 'entered twice', kind: 'food', context: 'covid19',
-      partnerId: 'fondation-orient-occident', activityLine: '1.4', region: 'Rabat-Salé-Kénitra', previousTotal: 10,
+      deliveryId: d.id,
+      businessDate: '2020-05-12',
+      reason: 'entered twice',
+      kind: 'food',
+      context: 'covid19',
+      partnerId: 'fondation-orient-occident',
+      activityLine: '1.4',
+      region: 'Rabat-Salé-Kénitra',
+      previousTotal: 10,
     });
   });
 
   it.each([
-    ['a void of a void', async (id: string) => call('POST', `/deliveries/${id}/void`, { version: 2, reason: 'again' }), 422, 'ALREADY_VOIDED'],
-    ['a correction of a voided delivery', async (id: string) => call('POST', `/deliveries/${id}/corrections`, { version: 2, quantity: 3 }), 422, 'DELIVERY_VOIDED'],
+    [
+      'a void of a void',
+      async (id: string) => call('POST', `/deliveries/${id}/void`, { version: 2, reason: 'again' }),
+      422,
+      'ALREADY_VOIDED',
+    ],
+    [
+      'a correction of a voided delivery',
+      async (id: string) => call('POST', `/deliveries/${id}/corrections`, { version: 2, quantity: 3 }),
+      422,
+      'DELIVERY_VOIDED',
+    ],
   ])('%s', async (_name, act, status, code) => {
     const d = await recorded(countsDelivery());
     await call('POST', `/deliveries/${d.id}/void`, { version: 1, reason: 'error' });
@@ -186,9 +385,24 @@ describe('correct and void', () => {
     ['a future date', { date: future(5) }, 422, 'FUTURE_DATE'],
     ['a move to another country', { place: { country: 'TN' } }, 422, 'COUNTRY_CHANGE'],
     ['the same figures again', { quantity: 10 }, 422, 'NOTHING_CHANGED'],
-    ['an unaccompanied adult', { beneficiaries: { mode: 'counts', rows: [{ sex: 'male', ageGroup: '60+', flags: ['unaccompanied_separated_child'], count: 1 }] } }, 422, 'INCONSISTENT_VULNERABILITY'],
+    [
+      'an unaccompanied adult',
+      {
+        beneficiaries: {
+          mode: 'counts',
+          rows: [{ sex: 'male', ageGroup: '60+', flags: ['unaccompanied_separated_child'], count: 1 }],
+        },
+      },
+      422,
+      'INCONSISTENT_VULNERABILITY',
+    ],
     ['a change to cash without an amount', { kind: 'cash_voucher' }, 422, 'AMOUNT_REQUIRED'],
-    ['an unknown flag', { beneficiaries: { mode: 'counts', rows: [{ sex: 'male', ageGroup: '18-59', flags: ['tall'], count: 1 }] } }, 400, 'VALIDATION_FAILED'],
+    [
+      'an unknown flag',
+      { beneficiaries: { mode: 'counts', rows: [{ sex: 'male', ageGroup: '18-59', flags: ['tall'], count: 1 }] } },
+      400,
+      'VALIDATION_FAILED',
+    ],
     ['no version', { quantity: 3, version: undefined }, 400, 'VALIDATION_FAILED'],
   ])('a correction with %s is refused', async (_name, change, status, code) => {
     const d = await recorded(countsDelivery());
@@ -215,15 +429,22 @@ describe('correct and void', () => {
       await settled();
       const doc = await svc.store.deliveries.collection.findOne({ _id: d.id });
       expect(doc).toMatchObject({ version: 2, state: { status: 'voided' }, outbox: [], unpublished: false });
-      expect((await svc.store.deliveries.history(d.id)).map((e) => e.type)).toEqual(['assistance.delivery.recorded', 'assistance.delivery.voided']);
+      expect((await svc.store.deliveries.history(d.id)).map((e) => e.type)).toEqual([
+        'assistance.delivery.recorded',
+        'assistance.delivery.voided',
+      ]);
     }
   });
 
-  it('another country\'s delivery cannot be corrected, voided or read without its scope; unknown ids are 404', async () => {
+  it("another country's delivery cannot be corrected, voided or read without its scope; unknown ids are 404", async () => {
     const d = await recorded(countsDelivery());
     const tunisian = await testToken(['assistance:write', 'assistance:read'], ['TN']);
-    expect((await call('POST', `/deliveries/${d.id}/corrections`, { version: 1, quantity: 2 }, { token: tunisian })).status).toBe(403);
-    expect((await call('POST', `/deliveries/${d.id}/void`, { version: 1, reason: 'x' }, { token: tunisian })).status).toBe(403);
+    expect(
+      (await call('POST', `/deliveries/${d.id}/corrections`, { version: 1, quantity: 2 }, { token: tunisian })).status,
+    ).toBe(403);
+    expect(
+      (await call('POST', `/deliveries/${d.id}/void`, { version: 1, reason: 'x' }, { token: tunisian })).status,
+    ).toBe(403);
     expect((await call('GET', `/deliveries/${d.id}`, undefined, { token: tunisian })).status).toBe(403);
     expect((await call('GET', '/deliveries/0190a8f2-0000-7000-8000-000000000000')).status).toBe(404);
     expect((await call('GET', '/deliveries/not-a-uuid')).status).toBe(400);
@@ -233,13 +454,15 @@ describe('correct and void', () => {
 describe('list and filter', () => {
   it('filters by country scope, region, kind, partner, context and period, paged, newest first', async () => {
     const partnerId = `partner-${env.id}`;
-    const mk = (date: string, over: Record<string, unknown> = {}) => recorded(countsDelivery({ date, partnerId, ...over }));
+    const mk = (date: string, over: Record<string, unknown> = {}) =>
+      recorded(countsDelivery({ date, partnerId, ...over }));
     await mk('2021-01-10');
     await mk('2021-02-10', { kind: 'medical' });
     await mk('2021-03-10', { context: 'programme', place: { country: 'MA', region: 'Oriental', city: 'Oujda' } });
     const voided = await mk('2021-04-10');
     await call('POST', `/deliveries/${voided.id}/void`, { version: 1, reason: 'error' });
-    const list = async (q: string, token = reader) => (await call('GET', `/deliveries?partnerId=${partnerId}&${q}`, undefined, { token })).body;
+    const list = async (q: string, token = reader) =>
+      (await call('GET', `/deliveries?partnerId=${partnerId}&${q}`, undefined, { token })).body;
 
     const all = await list('pageSize=2');
     expect(all).toMatchObject({ total: 4, pages: 2, page: 1, pageSize: 2 });
@@ -267,8 +490,16 @@ describe('list and filter', () => {
   });
 
   it('serves its OpenAPI document and health without a token', async () => {
-    const doc = await (await fetch(`${svc.url}/openapi.json`)).json() as any;
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/deliveries', '/deliveries/import', '/deliveries/{id}', '/deliveries/{id}/corrections', '/deliveries/{id}/void']));
+    const doc = (await (await fetch(`${svc.url}/openapi.json`)).json()) as any;
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/deliveries',
+        '/deliveries/import',
+        '/deliveries/{id}',
+        '/deliveries/{id}/corrections',
+        '/deliveries/{id}/void',
+      ]),
+    );
     expect(doc.paths['/deliveries/import'].post.description).toContain('delivery_ref');
     expect((await fetch(`${svc.url}/health/ready`)).status).toBe(200);
   });

@@ -16,7 +16,11 @@ export function ageGroupOf(age: number): AgeGroup {
 
 /** Refuses list mode where the deployment turned it off (no secret to make keys with). */
 export function requireKeyMaker(keyOf: KeyMaker | undefined): KeyMaker {
-  if (!keyOf) throw new RuleViolation('LIST_MODE_DISABLED', 'this deployment accepts beneficiary counts only (BENEFICIARY_LISTS=disabled); send counts');
+  if (!keyOf)
+    throw new RuleViolation(
+      'LIST_MODE_DISABLED',
+      'this deployment accepts beneficiary counts only (BENEFICIARY_LISTS=disabled); send counts',
+    );
   return keyOf;
 }
 
@@ -25,7 +29,10 @@ export function requireKeyMaker(keyOf: KeyMaker | undefined): KeyMaker {
  * instead of the age. The lookup key stays inside the service: `pseudonymise` swaps it for the keyring's pseudonym.
  */
 export const keyed = (p: ListedBeneficiary, keyOf: KeyMaker) => ({
-  key: keyOf(p.caseReference), sex: p.sex, ageGroup: p.ageGroup ?? ageGroupOf(p.age!), flags: canonicalFlags(p.flags),
+  key: keyOf(p.caseReference),
+  sex: p.sex,
+  ageGroup: p.ageGroup ?? ageGroupOf(p.age!),
+  flags: canonicalFlags(p.flags),
 });
 
 /** Replaces every case reference with its lookup key; from here on no reference travels further. */

@@ -7,28 +7,40 @@ import { OTHER_KEY_SECRET, TEST_KEY_SECRET, countsDelivery, listDelivery } from 
 
 const env = isolatedEnv('assistance_config');
 let writer: string;
-beforeAll(async () => { writer = await testToken(['assistance:write', 'assistance:read']); });
+beforeAll(async () => {
+  writer = await testToken(['assistance:write', 'assistance:read']);
+});
 
 describe('the beneficiary key secret is checked at start-up, not at the first request', () => {
   it.each([
     ['not set', {}],
     ['too short', { BENEFICIARY_KEY_SECRET: 'short-secret' }],
-  ])('list mode (the default) with the secret %s: the service refuses to start, naming the variable', async (_name, extra) => {
-    const err = await start(env.env('assistance_nostart', extra)).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ConfigError);
-    expect((err as Error).message).toContain('BENEFICIARY_KEY_SECRET');
-  });
+  ])(
+    'list mode (the default) with the secret %s: the service refuses to start, naming the variable',
+    async (_name, extra) => {
+      const err = await start(env.env('assistance_nostart', extra)).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as Error).message).toContain('BENEFICIARY_KEY_SECRET');
+    },
+  );
 
   it('an unknown BENEFICIARY_LISTS value is refused too', async () => {
-    const err = await start(env.env('assistance_nostart', { BENEFICIARY_LISTS: 'maybe', BENEFICIARY_KEY_SECRET: TEST_KEY_SECRET })).catch((e: unknown) => e);
+    const err = await start(
+      env.env('assistance_nostart', { BENEFICIARY_LISTS: 'maybe', BENEFICIARY_KEY_SECRET: TEST_KEY_SECRET }),
+    ).catch((e: unknown) => e);
     expect((err as Error).message).toContain('BENEFICIARY_LISTS');
   });
 });
 
 describe('a counts-only deployment (BENEFICIARY_LISTS=disabled) runs without a secret', () => {
   let svc: Awaited<ReturnType<typeof start>>;
-  const call = httpClient(() => svc.url, () => writer);
-  beforeAll(async () => { svc = await start(env.env('assistance_counts', { BENEFICIARY_LISTS: 'disabled' })); });
+  const call = httpClient(
+    () => svc.url,
+    () => writer,
+  );
+  beforeAll(async () => {
+    svc = await start(env.env('assistance_counts', { BENEFICIARY_LISTS: 'disabled' }));
+  });
   afterAll(() => svc?.rt.shutdown());
 
   it('accepts counts and refuses lists, in the API and in imports, writing nothing', async () => {
@@ -36,7 +48,12 @@ describe('a counts-only deployment (BENEFICIARY_LISTS=disabled) runs without a s
     const list = await call('POST', '/deliveries', listDelivery(['CASE-CFG-0001']));
     expect(list.status).toBe(422);
     expect(list.body.code).toBe('LIST_MODE_DISABLED');
-    const sheet = await call('POST', '/deliveries/import', 'delivery_ref,date,kind,context,partner_id,country,activity_line,quantity,unit,case_reference,sex,age_group\nA,2020-01-02,food,covid19,p,MA,1.4,1,parcel,CASE-CFG-0002,F,18-59\n', { contentType: SHEET_TYPES.csv });
+    const sheet = await call(
+      'POST',
+      '/deliveries/import',
+      'delivery_ref,date,kind,context,partner_id,country,activity_line,quantity,unit,case_reference,sex,age_group\nA,2020-01-02,food,covid19,p,MA,1.4,1,parcel,CASE-CFG-0002,F,18-59\n',
+      { contentType: SHEET_TYPES.csv },
+    );
     expect(sheet.status).toBe(422);
     expect(sheet.body.errors[0]).toMatchObject({ row: 2, column: 'case_reference' });
     expect(await svc.store.deliveries.collection.countDocuments()).toBe(1);
@@ -50,7 +67,10 @@ describe('keys depend on the deployment: its secret and its keyring', () => {
       const svc = await start(env.env(service, { BENEFICIARY_KEY_SECRET: secret }));
       try {
         const key = async () => {
-          const r = await httpClient(() => svc.url, () => admin)('POST', '/deliveries', listDelivery(['CASE-CFG-4242']));
+          const r = await httpClient(
+            () => svc.url,
+            () => admin,
+          )('POST', '/deliveries', listDelivery(['CASE-CFG-4242']));
           expect(r.status).toBe(201);
           return r.body.beneficiaries[0].key as string;
         };

@@ -25,7 +25,9 @@ export type AssistanceConfig = z.infer<z.ZodObject<typeof configShape>>;
 export function loadAssistanceConfig(env: NodeJS.ProcessEnv): AssistanceConfig {
   const config = loadConfig(configShape, env);
   if (config.BENEFICIARY_LISTS === 'enabled' && !config.BENEFICIARY_KEY_SECRET) {
-    throw new ConfigError(['BENEFICIARY_KEY_SECRET: required to find beneficiaries in the keyring by their case reference (not set); set it to a random string of at least 32 characters, or set BENEFICIARY_LISTS=disabled to accept counts only']);
+    throw new ConfigError([
+      'BENEFICIARY_KEY_SECRET: required to find beneficiaries in the keyring by their case reference (not set); set it to a random string of at least 32 characters, or set BENEFICIARY_LISTS=disabled to accept counts only',
+    ]);
   }
   return config;
 }

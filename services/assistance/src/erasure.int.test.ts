@@ -15,13 +15,22 @@ let svc: Awaited<ReturnType<typeof start>>;
 let stream: Awaited<ReturnType<typeof openStream>>;
 let admin: string;
 let writer: string;
-const call = httpClient(() => svc.url, () => admin);
-const settled = () => eventually(async () => ((await svc.rt.relay.backlog()) === 0 ? true : undefined), 10_000, 'outbox empty');
+const call = httpClient(
+  () => svc.url,
+  () => admin,
+);
+const settled = () =>
+  eventually(async () => ((await svc.rt.relay.backlog()) === 0 ? true : undefined), 10_000, 'outbox empty');
 const erase = (body: unknown, token = admin) => call('POST', '/beneficiaries/erase', body, { token });
-const keyring = async () => (await svc.store.keyring.collection.find().toArray()).sort((a, b) => a._id.localeCompare(b._id));
+const keyring = async () =>
+  (await svc.store.keyring.collection.find().toArray()).sort((a, b) => a._id.localeCompare(b._id));
 /** Distinct pseudonyms over every recorded delivery: unique people as the service's own data counts them. */
-const uniquePeople = async () => new Set((await svc.store.deliveries.collection.find({ 'state.status': 'recorded' }).toArray())
-  .flatMap((d) => (d.state.beneficiaries ?? []).map((b) => b.key))).size;
+const uniquePeople = async () =>
+  new Set(
+    (await svc.store.deliveries.collection.find({ 'state.status': 'recorded' }).toArray()).flatMap((d) =>
+      (d.state.beneficiaries ?? []).map((b) => b.key),
+    ),
+  ).size;
 const dump = async () => {
   const docs: string[] = [];
   for (const c of await svc.rt.db.listCollections().toArray()) {
@@ -31,10 +40,20 @@ const dump = async () => {
 };
 
 beforeAll(async () => {
-  const logger = createLogger({ service: 'assistance', level: 'trace', destination: { write: (line: string) => { logLines.push(line); } } });
+  const logger = createLogger({
+    service: 'assistance',
+    level: 'trace',
+    destination: {
+      write: (line: string) => {
+        logLines.push(line);
+      },
+    },
+  });
   svc = await start(env.env('assistance', { BENEFICIARY_KEY_SECRET: TEST_KEY_SECRET }), { logger });
   stream = await openStream(env.infra.natsUrl, env.stream);
-  admin = await testToken(['assistance:write', 'assistance:read', 'assistance:admin'], ['MA', 'TN'], { subject: 'admin-7' });
+  admin = await testToken(['assistance:write', 'assistance:read', 'assistance:admin'], ['MA', 'TN'], {
+    subject: 'admin-7',
+  });
   writer = await testToken(['assistance:write', 'assistance:read']);
 });
 afterAll(async () => {
@@ -49,7 +68,12 @@ describe('forgetting a person', () => {
     const first = await call('POST', '/deliveries', listDelivery([ERASED, KEPT]));
     expect(first.status, first.text).toBe(201);
     const [oldPseudonym, kept] = first.body.beneficiaries.map((b: Loose) => b.key as string);
-    expect(await keyring()).toEqual([{ _id: lookup(ERASED), pseudonym: oldPseudonym }, { _id: lookup(KEPT), pseudonym: kept }].sort((a, b) => a._id.localeCompare(b._id)));
+    expect(await keyring()).toEqual(
+      [
+        { _id: lookup(ERASED), pseudonym: oldPseudonym },
+        { _id: lookup(KEPT), pseudonym: kept },
+      ].sort((a, b) => a._id.localeCompare(b._id)),
+    );
     // The pseudonym is random, not the HMAC the keyring finds it by.
     expect(oldPseudonym).not.toBe(lookup(ERASED));
     expect(await uniquePeople()).toBe(2);
@@ -62,7 +86,12 @@ describe('forgetting a person', () => {
     // The audit event: who (actor) and where (country), never whom.
     await settled();
     const audit = (await stream.events()).find((e) => e.type === 'assistance.beneficiary.erased')!;
-    expect(registry.parse(audit.raw, audit.natsSubject)).toMatchObject({ subject: r.body.erasureId, actor: 'admin-7', country: 'MA', data: { erasureId: r.body.erasureId, date: r.body.date } });
+    expect(registry.parse(audit.raw, audit.natsSubject)).toMatchObject({
+      subject: r.body.erasureId,
+      actor: 'admin-7',
+      country: 'MA',
+      data: { erasureId: r.body.erasureId, date: r.body.date },
+    });
     expect(audit.natsSubject).toBe(`${env.prefix}.MA.assistance.beneficiary.erased`);
     for (const secret of [ERASED, oldPseudonym, lookup(ERASED)]) expect(audit.raw).not.toContain(secret);
     // Nothing in the database leads from the reference to the old records any more.
@@ -84,7 +113,10 @@ describe('forgetting a person', () => {
     expect(newPseudonym).not.toBe(oldPseudonym);
     expect(keptAgain).toBe(kept);
     expect(await uniquePeople()).toBe(3);
-    expect((await keyring()).find((e) => e._id === lookup(ERASED))).toEqual({ _id: lookup(ERASED), pseudonym: newPseudonym });
+    expect((await keyring()).find((e) => e._id === lookup(ERASED))).toEqual({
+      _id: lookup(ERASED),
+      pseudonym: newPseudonym,
+    });
   });
 
   it('an unknown or already erased reference is a 404 that says nothing about it', async () => {
@@ -111,8 +143,13 @@ describe('forgetting a person', () => {
       ['no country', { caseReference: person }, undefined, 400],
       ['an unknown field', { caseReference: person, country: 'MA', name: 'x' }, undefined, 400],
       ['a write token', { caseReference: person, country: 'MA' }, writer, 403],
-      ['another country than the token\'s', { caseReference: person, country: 'SN' }, undefined, 403],
-      ['a token of the request\'s country, not of the person\'s deliveries', { caseReference: person, country: 'TN' }, await testToken(['assistance:admin'], ['TN']), 403],
+      ["another country than the token's", { caseReference: person, country: 'SN' }, undefined, 403],
+      [
+        "a token of the request's country, not of the person's deliveries",
+        { caseReference: person, country: 'TN' },
+        await testToken(['assistance:admin'], ['TN']),
+        403,
+      ],
     ];
     for (const [what, body, token, status] of cases) {
       const r = await erase(body, token);
@@ -120,7 +157,9 @@ describe('forgetting a person', () => {
       expect(r.type).toContain('application/problem+json');
       expect(r.text).not.toContain(person);
     }
-    expect((await call('POST', '/beneficiaries/erase', { caseReference: person, country: 'MA' }, { token: '' })).status).toBe(401);
+    expect(
+      (await call('POST', '/beneficiaries/erase', { caseReference: person, country: 'MA' }, { token: '' })).status,
+    ).toBe(401);
     expect({ keyring: (await keyring()).length, events: await stream.count() }).toEqual(before);
     expect(await svc.store.erasures.collection.countDocuments()).toBe(2);
   });
@@ -128,11 +167,15 @@ describe('forgetting a person', () => {
 
 describe('pseudonyms are shown to assistance:admin only', () => {
   it('a writer and a reader get each person without a key, in the delivery and in its history', async () => {
-    const w = httpClient(() => svc.url, () => writer);
+    const w = httpClient(
+      () => svc.url,
+      () => writer,
+    );
     const recorded = await w('POST', '/deliveries', listDelivery(['CASE-ERASE-0300', 'CASE-ERASE-0301']));
     expect(recorded.status).toBe(201);
     expect(recorded.body.beneficiaries).toEqual([
-      { sex: 'female', ageGroup: '18-59', flags: ['none'] }, { sex: 'male', ageGroup: '18-59', flags: ['none'] },
+      { sex: 'female', ageGroup: '18-59', flags: ['none'] },
+      { sex: 'male', ageGroup: '18-59', flags: ['none'] },
     ]);
     const corrected = await w('POST', `/deliveries/${recorded.body.id}/corrections`, { version: 1, quantity: 3 });
     expect(corrected.body.beneficiaries[0]).not.toHaveProperty('key');
@@ -144,7 +187,9 @@ describe('pseudonyms are shown to assistance:admin only', () => {
     expect(seen.body.history.map((h: Loose) => h.data.beneficiaries.length)).toEqual([2, 2]);
 
     const full = await call('GET', `/deliveries/${recorded.body.id}`);
-    expect(full.body.beneficiaries.map((b: Loose) => b.key)).toEqual(full.body.history[1].data.beneficiaries.map((b: Loose) => b.key));
+    expect(full.body.beneficiaries.map((b: Loose) => b.key)).toEqual(
+      full.body.history[1].data.beneficiaries.map((b: Loose) => b.key),
+    );
     expect(full.body.beneficiaries[0].key).toMatch(/^[0-9a-f]{64}$/);
     expect(full.text).not.toContain('keyScheme');
   });

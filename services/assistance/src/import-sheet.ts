@@ -1,4 +1,14 @@
-import { ActivityLine, AssistanceContext, Country, Currency, PartnerId, type AgeGroup, type Country as CountryCode, type Sex, type Vulnerability } from '@passerelle/contracts';
+import {
+  ActivityLine,
+  AssistanceContext,
+  Country,
+  Currency,
+  PartnerId,
+  type AgeGroup,
+  type Country as CountryCode,
+  type Sex,
+  type Vulnerability,
+} from '@passerelle/contracts';
 import type { SheetRow } from '@passerelle/sheets';
 import type { z } from 'zod';
 import { ageGroupOf } from './beneficiaries.js';
@@ -16,7 +26,14 @@ export interface RowError {
 
 /** Columns a distribution list may have, with the header spellings (normalised) each accepts. */
 export const COLUMNS = {
-  delivery_ref: ['delivery_ref', 'delivery', 'delivery_reference', 'distribution', 'distribution_ref', 'ref_distribution'],
+  delivery_ref: [
+    'delivery_ref',
+    'delivery',
+    'delivery_reference',
+    'distribution',
+    'distribution_ref',
+    'ref_distribution',
+  ],
   date: ['date', 'delivery_date', 'date_de_distribution', 'date_distribution'],
   kind: ['kind', 'type', 'assistance_kind', 'type_d_assistance'],
   context: ['context', 'emergency', 'contexte', 'urgence'],
@@ -41,8 +58,32 @@ export type Column = keyof typeof COLUMNS;
 /** Every header spelling the importer knows: the header row is the one among the first rows with most of them. */
 export const KNOWN_HEADERS: ReadonlySet<string> = new Set(Object.values(COLUMNS).flat());
 
-const REQUIRED: Column[] = ['delivery_ref', 'date', 'kind', 'context', 'partner_id', 'country', 'activity_line', 'quantity', 'unit', 'sex'];
-const DELIVERY_COLUMNS = ['date', 'kind', 'context', 'partner_id', 'country', 'region', 'city', 'activity_line', 'quantity', 'unit', 'amount', 'currency'] as const;
+const REQUIRED: Column[] = [
+  'delivery_ref',
+  'date',
+  'kind',
+  'context',
+  'partner_id',
+  'country',
+  'activity_line',
+  'quantity',
+  'unit',
+  'sex',
+];
+const DELIVERY_COLUMNS = [
+  'date',
+  'kind',
+  'context',
+  'partner_id',
+  'country',
+  'region',
+  'city',
+  'activity_line',
+  'quantity',
+  'unit',
+  'amount',
+  'currency',
+] as const;
 type DeliveryColumn = (typeof DELIVERY_COLUMNS)[number];
 
 /** One delivery read from the sheet, its references already turned into keys. */
@@ -59,12 +100,16 @@ const fromSchema = <T>(schema: z.ZodType<T>, s: string, message: string): Cell<T
   const r = schema.safeParse(s);
   return r.success ? { ok: true, value: r.data } : { ok: false, message };
 };
-const text = (max: number) => (s: string): Cell<string> => (s.length <= max ? { ok: true, value: s } : { ok: false, message: `at most ${max} characters` });
+const text =
+  (max: number) =>
+  (s: string): Cell<string> =>
+    s.length <= max ? { ok: true, value: s } : { ok: false, message: `at most ${max} characters` };
 
 const DELIVERY_READERS: Record<DeliveryColumn, (s: string) => Cell<unknown>> = {
   date: readDate,
   kind: readKind,
-  context: (s) => fromSchema(AssistanceContext, s.toLowerCase(), 'a context is a lower_snake_case code such as programme or covid19'),
+  context: (s) =>
+    fromSchema(AssistanceContext, s.toLowerCase(), 'a context is a lower_snake_case code such as programme or covid19'),
   partner_id: (s) => fromSchema(PartnerId, s, 'a partner id: letters, digits and . _ : - (at most 64)'),
   country: (s) => fromSchema(Country, s.toUpperCase(), 'not a programme country code (ISO alpha-2, e.g. MA)'),
   region: text(120),
@@ -82,35 +127,57 @@ function resolveColumns(headers: string[]): { at: Partial<Record<Column, string>
   const used = new Set<string>();
   for (const [column, names] of Object.entries(COLUMNS) as Array<[Column, readonly string[]]>) {
     const header = names.find((n) => headers.includes(n));
-    if (header) { at[column] = header; used.add(header); }
+    if (header) {
+      at[column] = header;
+      used.add(header);
+    }
   }
   return { at, ignored: headers.filter((h) => !used.has(h)) };
 }
 
 const PROBLEM_COLUMN: Record<string, Column> = {
-  FUTURE_DATE: 'date', AMOUNT_REQUIRED: 'amount', AMOUNT_INCOMPLETE: 'currency',
-  INCONSISTENT_VULNERABILITY: 'flags', DUPLICATE_ROW: 'count', DUPLICATE_BENEFICIARY: 'case_reference', NO_BENEFICIARIES: 'count',
+  FUTURE_DATE: 'date',
+  AMOUNT_REQUIRED: 'amount',
+  AMOUNT_INCOMPLETE: 'currency',
+  INCONSISTENT_VULNERABILITY: 'flags',
+  DUPLICATE_ROW: 'count',
+  DUPLICATE_BENEFICIARY: 'case_reference',
+  NO_BENEFICIARIES: 'count',
 };
 
 /**
  * Reads a distribution list: one row per beneficiary (a case_reference) or per count (a count), rows sharing a
  * delivery_ref forming one delivery. Every problem is collected, never just the first.
  */
-export function readDistributionList(rows: SheetRow[], keyOf: KeyMaker | undefined, today: string, headerRow = 1): { deliveries: SheetDelivery[]; errors: RowError[]; ignoredColumns: string[] } {
+export function readDistributionList(
+  rows: SheetRow[],
+  keyOf: KeyMaker | undefined,
+  today: string,
+  headerRow = 1,
+): { deliveries: SheetDelivery[]; errors: RowError[]; ignoredColumns: string[] } {
   const errors: RowError[] = [];
-  const fail = (row: number, column: string, message: string) => { errors.push({ row, column, message }); };
+  const fail = (row: number, column: string, message: string) => {
+    errors.push({ row, column, message });
+  };
   const { at, ignored } = resolveColumns(Object.keys(rows[0]?.values ?? {}));
   for (const c of REQUIRED) if (!at[c]) fail(headerRow, c, `the sheet has no ${c} column`);
   if (!at.age_group && !at.age) fail(headerRow, 'age_group', 'the sheet needs an age_group or an age column');
-  if (!at.case_reference && !at.count) fail(headerRow, 'case_reference', 'the sheet needs a case_reference column (one row per person) or a count column');
+  if (!at.case_reference && !at.count)
+    fail(headerRow, 'case_reference', 'the sheet needs a case_reference column (one row per person) or a count column');
   if (errors.length) return { deliveries: [], errors, ignoredColumns: ignored };
-  const cell = (r: SheetRow, c: Column) => (at[c] ? r.values[at[c]!] ?? '' : '');
+  const cell = (r: SheetRow, c: Column) => (at[c] ? (r.values[at[c]!] ?? '') : '');
 
   const groups = new Map<string, SheetRow[]>();
   for (const r of rows) {
     const ref = cell(r, 'delivery_ref');
-    if (!ref) { fail(r.row, 'delivery_ref', 'every row needs the delivery it belongs to'); continue; }
-    if (ref.length > 64) { fail(r.row, 'delivery_ref', 'at most 64 characters'); continue; }
+    if (!ref) {
+      fail(r.row, 'delivery_ref', 'every row needs the delivery it belongs to');
+      continue;
+    }
+    if (ref.length > 64) {
+      fail(r.row, 'delivery_ref', 'at most 64 characters');
+      continue;
+    }
     groups.set(ref, [...(groups.get(ref) ?? []), r]);
   }
 
@@ -128,24 +195,45 @@ export function readDistributionList(rows: SheetRow[], keyOf: KeyMaker | undefin
         if (sourceRow[c] === undefined) {
           const read = DELIVERY_READERS[c](s);
           sourceRow[c] = r.row;
-          if (read.ok) values[c] = read.value; else fail(r.row, c, read.message);
-        } else if (s !== cell(group.find((g) => g.row === sourceRow[c])!, c)) {
+          if (read.ok) values[c] = read.value;
+          else fail(r.row, c, read.message);
+        } else if (
+          s !==
+          cell(
+            group.find((g) => g.row === sourceRow[c])!,
+            c,
+          )
+        ) {
           fail(r.row, c, `differs from row ${sourceRow[c]} of the same delivery`);
         }
       }
-      if (sourceRow[c] === undefined && (REQUIRED as string[]).includes(c)) fail(first.row, c, 'missing for this delivery');
+      if (sourceRow[c] === undefined && (REQUIRED as string[]).includes(c))
+        fail(first.row, c, 'missing for this delivery');
     }
 
     const deliveryOk = errors.length === before;
     const listed = group.filter((r) => cell(r, 'case_reference'));
     const mode = listed.length ? 'keys' : 'counts';
-    if (mode === 'keys' && !keyOf) fail(first.row, 'case_reference', 'this deployment accepts counts only (BENEFICIARY_LISTS=disabled)');
-    if (mode === 'keys' && group.length > MAX_LIST) fail(first.row, 'case_reference', `a delivery lists at most ${MAX_LIST} people`);
-    const people: Array<{ row: number; key: string; sex: Sex; ageGroup: AgeGroup; flags: Vulnerability[]; count: number }> = [];
+    if (mode === 'keys' && !keyOf)
+      fail(first.row, 'case_reference', 'this deployment accepts counts only (BENEFICIARY_LISTS=disabled)');
+    if (mode === 'keys' && group.length > MAX_LIST)
+      fail(first.row, 'case_reference', `a delivery lists at most ${MAX_LIST} people`);
+    const people: Array<{
+      row: number;
+      key: string;
+      sex: Sex;
+      ageGroup: AgeGroup;
+      flags: Vulnerability[];
+      count: number;
+    }> = [];
     for (const r of group) {
       const hasRef = cell(r, 'case_reference') !== '';
-      if (mode === 'keys' && !hasRef) { fail(r.row, 'case_reference', 'other rows of this delivery list people: this one needs a case reference too'); continue; }
-      if (mode === 'keys' && cell(r, 'count')) fail(r.row, 'count', 'a row with a case reference is one person; leave count empty');
+      if (mode === 'keys' && !hasRef) {
+        fail(r.row, 'case_reference', 'other rows of this delivery list people: this one needs a case reference too');
+        continue;
+      }
+      if (mode === 'keys' && cell(r, 'count'))
+        fail(r.row, 'count', 'a row with a case reference is one person; leave count empty');
       const sex = readSex(cell(r, 'sex'));
       if (!sex.ok) fail(r.row, 'sex', sex.message);
       const ageGroup = readAge(cell(r, 'age_group'), cell(r, 'age'));
@@ -156,26 +244,40 @@ export function readDistributionList(rows: SheetRow[], keyOf: KeyMaker | undefin
       let count = 1;
       if (hasRef) {
         const reference = CaseReference.safeParse(cell(r, 'case_reference'));
-        if (!reference.success) fail(r.row, 'case_reference', 'a case reference has 1 to 64 characters, no control characters');
+        if (!reference.success)
+          fail(r.row, 'case_reference', 'a case reference has 1 to 64 characters, no control characters');
         else if (keyOf) key = keyOf(reference.data);
       } else {
         const n = readNumber(cell(r, 'count'), { integer: true, min: 0, max: 1_000_000 });
-        if (!n.ok) fail(r.row, 'count', cell(r, 'count') ? n.message : 'a row needs a case_reference (one person) or a count');
+        if (!n.ok)
+          fail(r.row, 'count', cell(r, 'count') ? n.message : 'a row needs a case_reference (one person) or a count');
         else count = n.value;
       }
-      if (sex.ok && ageGroup.ok && flags.ok) people.push({ row: r.row, key, sex: sex.value, ageGroup: ageGroup.value, flags: flags.value, count });
+      if (sex.ok && ageGroup.ok && flags.ok)
+        people.push({ row: r.row, key, sex: sex.value, ageGroup: ageGroup.value, flags: flags.value, count });
     }
     const rowsOk = errors.length === before;
 
     const details: DeliveryDetails = {
-      date: values.date as string, kind: values.kind as DeliveryDetails['kind'], context: values.context as string, partnerId: values.partner_id as string,
-      place: { country: values.country as CountryCode, ...(values.region ? { region: values.region as string } : {}), ...(values.city ? { city: values.city as string } : {}) },
-      activityLine: values.activity_line as string, quantity: values.quantity as number, unit: values.unit as string,
-      ...(values.amount !== undefined ? { amount: values.amount as number } : {}), ...(values.currency !== undefined ? { currency: values.currency as string } : {}),
+      date: values.date as string,
+      kind: values.kind as DeliveryDetails['kind'],
+      context: values.context as string,
+      partnerId: values.partner_id as string,
+      place: {
+        country: values.country as CountryCode,
+        ...(values.region ? { region: values.region as string } : {}),
+        ...(values.city ? { city: values.city as string } : {}),
+      },
+      activityLine: values.activity_line as string,
+      quantity: values.quantity as number,
+      unit: values.unit as string,
+      ...(values.amount !== undefined ? { amount: values.amount as number } : {}),
+      ...(values.currency !== undefined ? { currency: values.currency as string } : {}),
     };
-    const beneficiaries: Beneficiaries = mode === 'keys'
-      ? { mode, list: people.map(({ key, sex, ageGroup, flags }) => ({ key, sex, ageGroup, flags })) }
-      : { mode, rows: people.map(({ sex, ageGroup, flags, count }) => ({ sex, ageGroup, flags, count })) };
+    const beneficiaries: Beneficiaries =
+      mode === 'keys'
+        ? { mode, list: people.map(({ key, sex, ageGroup, flags }) => ({ key, sex, ageGroup, flags })) }
+        : { mode, rows: people.map(({ sex, ageGroup, flags, count }) => ({ sex, ageGroup, flags, count })) };
     // Rules are checked on what could be read, so one pass reports them alongside the unreadable cells.
     const problems = [
       ...(deliveryOk ? detailProblems(details, today) : []),
@@ -183,10 +285,17 @@ export function readDistributionList(rows: SheetRow[], keyOf: KeyMaker | undefin
     ];
     for (const p of problems) {
       const column = PROBLEM_COLUMN[p.code] ?? p.field;
-      const row = p.index !== undefined ? people[p.index]!.row : sourceRow[column as DeliveryColumn] ?? first.row;
+      const row = p.index !== undefined ? people[p.index]!.row : (sourceRow[column as DeliveryColumn] ?? first.row);
       fail(row, column, p.message);
     }
-    if (errors.length === before) deliveries.push({ ref, rows: group.map((r) => r.row), partnerRow: sourceRow.partner_id ?? first.row, details, beneficiaries });
+    if (errors.length === before)
+      deliveries.push({
+        ref,
+        rows: group.map((r) => r.row),
+        partnerRow: sourceRow.partner_id ?? first.row,
+        details,
+        beneficiaries,
+      });
   }
   errors.sort((a, b) => a.row - b.row);
   return { deliveries, errors, ignoredColumns: ignored };
@@ -203,5 +312,7 @@ function readAge(group: string, age: string): AgeCell {
   }
   if (!age) return { ok: false, column: 'age_group', message: 'an age group or an age is needed' };
   const n = readNumber(age, { integer: true, min: 0, max: MAX_AGE });
-  return n.ok ? { ok: true, value: ageGroupOf(n.value) } : { ok: false, column: 'age', message: `age out of range or not a number: ${n.message} (0 to ${MAX_AGE} years)` };
+  return n.ok
+    ? { ok: true, value: ageGroupOf(n.value) }
+    : { ok: false, column: 'age', message: `age out of range or not a number: ${n.message} (0 to ${MAX_AGE} years)` };
 }

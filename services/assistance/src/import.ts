@@ -1,6 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { Request } from 'express';
-import { AppError, ConflictError, ErrorCode, RuleViolation, ValidationError, assertCountry, envelopesOf, type Logger, type Principal } from '@passerelle/platform';
+import {
+  AppError,
+  ConflictError,
+  ErrorCode,
+  RuleViolation,
+  ValidationError,
+  assertCountry,
+  envelopesOf,
+  type Logger,
+  type Principal,
+} from '@passerelle/platform';
 import { SheetError, readTable, type SheetLimits } from '@passerelle/sheets';
 import { lookupsOf, withPseudonyms } from './beneficiaries.js';
 import { latestToday, record } from './domain.js';
@@ -28,7 +38,8 @@ export const IMPORT_DESCRIPTION = [
 ].join(' ');
 
 /** A UUID (version 8, RFC 9562) made from a digest: the same sheet content always gives the same delivery ids. */
-const uuidFromDigest = (hex: string) => `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+const uuidFromDigest = (hex: string) =>
+  `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 export interface ImportInput {
@@ -48,46 +59,83 @@ export async function importDeliveries({ store, keyOf, logger, req, principal, l
   let rows;
   let headerRow;
   try {
-    ({ rows, headerRow } = await readTable(req.body, req.get('content-type') ?? '', { headers: KNOWN_HEADERS, limits }));
+    ({ rows, headerRow } = await readTable(req.body, req.get('content-type') ?? '', {
+      headers: KNOWN_HEADERS,
+      limits,
+    }));
   } catch (e) {
     if (!(e instanceof SheetError)) throw e;
     if (e.status === 400) throw new ValidationError(`the sheet cannot be read: ${e.message}`, [], e.code);
     throw new AppError(e.status, e.code, e.message);
   }
-  if (!rows.length) throw new RuleViolation('IMPORT_INVALID', 'the sheet has no data rows', { errors: [{ row: headerRow + 1, column: '', message: 'no data rows' }] });
-  if (rows.length > MAX_IMPORT_ROWS) throw new RuleViolation('IMPORT_TOO_LARGE', `a sheet has at most ${MAX_IMPORT_ROWS} rows; split it`);
+  if (!rows.length)
+    throw new RuleViolation('IMPORT_INVALID', 'the sheet has no data rows', {
+      errors: [{ row: headerRow + 1, column: '', message: 'no data rows' }],
+    });
+  if (rows.length > MAX_IMPORT_ROWS)
+    throw new RuleViolation('IMPORT_TOO_LARGE', `a sheet has at most ${MAX_IMPORT_ROWS} rows; split it`);
 
   const today = latestToday();
   const { deliveries, errors, ignoredColumns } = readDistributionList(rows, keyOf, today, headerRow);
   const checked = new Map<string, boolean>();
   for (const d of deliveries) {
     const key = `${d.details.place.country}|${d.details.partnerId}`;
-    if (!checked.has(key)) checked.set(key, (await store.partners.unknown([d.details.partnerId], d.details.place.country)).length > 0);
-    if (checked.get(key)) errors.push({ row: d.partnerRow, column: 'partner_id', message: 'not a known partner id; use the id of a partner registered in the partners service' });
+    if (!checked.has(key))
+      checked.set(key, (await store.partners.unknown([d.details.partnerId], d.details.place.country)).length > 0);
+    if (checked.get(key))
+      errors.push({
+        row: d.partnerRow,
+        column: 'partner_id',
+        message: 'not a known partner id; use the id of a partner registered in the partners service',
+      });
   }
   errors.sort((a, b) => a.row - b.row);
   if (errors.length) {
-    throw new RuleViolation('IMPORT_INVALID', `${errors.length} problem(s) in the sheet; nothing was imported`, { errorCount: errors.length, errors: errors.slice(0, MAX_ERRORS_SHOWN) });
+    throw new RuleViolation('IMPORT_INVALID', `${errors.length} problem(s) in the sheet; nothing was imported`, {
+      errorCount: errors.length,
+      errors: errors.slice(0, MAX_ERRORS_SHOWN),
+    });
   }
   for (const country of new Set(deliveries.map((d) => d.details.place.country))) assertCountry(principal, country);
 
   // The digest covers lookup keys, never references, and is the same whether the list came as CSV or XLSX; it
   // stays the same after someone in the list was erased, so a retry still finds the deliveries already imported.
-  const importId = sha256(JSON.stringify(deliveries.map(({ ref, details, beneficiaries }) => ({ ref, details, beneficiaries })))).slice(0, 32);
+  const importId = sha256(
+    JSON.stringify(deliveries.map(({ ref, details, beneficiaries }) => ({ ref, details, beneficiaries }))),
+  ).slice(0, 32);
   // Only a sheet that passed every rule creates keyring entries, all in one round trip.
   const pseudonyms = await store.keyring.pseudonymsOf(deliveries.flatMap((d) => lookupsOf(d.beneficiaries)));
-  const results: Array<{ deliveryRef: string; id: string; rows: number[]; mode: string; total: number; status: 'created' | 'already_imported' }> = [];
+  const results: Array<{
+    deliveryRef: string;
+    id: string;
+    rows: number[];
+    mode: string;
+    total: number;
+    status: 'created' | 'already_imported';
+  }> = [];
   for (const d of deliveries) {
     const id = uuidFromDigest(sha256(`${importId}:${d.ref}`));
     const decision = record(id, d.details, withPseudonyms(d.beneficiaries, pseudonyms), { today });
     let status: 'created' | 'already_imported' = 'created';
     try {
-      await store.deliveries.create(id, d.details.place.country, decision.state, envelopesOf({ req, principal }, decision.events));
+      await store.deliveries.create(
+        id,
+        d.details.place.country,
+        decision.state,
+        envelopesOf({ req, principal }, decision.events),
+      );
     } catch (e) {
       if (!(e instanceof ConflictError)) throw e;
       status = 'already_imported';
     }
-    results.push({ deliveryRef: d.ref, id, rows: d.rows, mode: decision.state.mode, total: decision.state.total, status });
+    results.push({
+      deliveryRef: d.ref,
+      id,
+      rows: d.rows,
+      mode: decision.state.mode,
+      total: decision.state.total,
+      status,
+    });
   }
   const created = results.filter((r) => r.status === 'created').length;
   logger.info({ importId, deliveries: results.length, created, rows: rows.length }, 'distribution list imported');

@@ -29,7 +29,9 @@ describe('the keyring', () => {
   it('concurrent requests for the same new people agree on one pseudonym each (one insert wins, the others read it back)', async () => {
     const people = Array.from({ length: 30 }, (_, i) => lookup(100 + i));
     // Overlapping lists from several "requests" at once, each through its own keyring object as replicas would.
-    const answers = await Promise.all(Array.from({ length: 6 }, (_, r) => createKeyring(db).pseudonymsOf(people.slice(r * 3, r * 3 + 15))));
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, (_, r) => createKeyring(db).pseudonymsOf(people.slice(r * 3, r * 3 + 15))),
+    );
     const agreed = new Map<string, string>();
     for (const a of answers) {
       for (const [k, v] of a) {
@@ -37,7 +39,9 @@ describe('the keyring', () => {
         agreed.set(k, v);
       }
     }
-    const stored = await createKeyring(db).collection.find({ _id: { $in: people } }).toArray();
+    const stored = await createKeyring(db)
+      .collection.find({ _id: { $in: people } })
+      .toArray();
     expect(stored.length).toBe(30);
     for (const e of stored) expect(agreed.get(e._id)).toBe(e.pseudonym);
   });

@@ -22,7 +22,8 @@ export const newPseudonym = () => randomBytes(32).toString('hex');
 
 /** Id look-ups per query: `$in` lists stay small, and FerretDB reads the collection once per query anyway. */
 const CHUNK = 1000;
-const chunks = <T>(xs: T[]) => Array.from({ length: Math.ceil(xs.length / CHUNK) }, (_, i) => xs.slice(i * CHUNK, (i + 1) * CHUNK));
+const chunks = <T>(xs: T[]) =>
+  Array.from({ length: Math.ceil(xs.length / CHUNK) }, (_, i) => xs.slice(i * CHUNK, (i + 1) * CHUNK));
 
 /** The assistance service's keyring: lookup key (HMAC of a reference) → pseudonym, in its own database. */
 export function createKeyring(db: Db) {
@@ -30,7 +31,8 @@ export function createKeyring(db: Db) {
 
   async function read(lookups: string[], into: Map<string, string>) {
     for (const ids of chunks(lookups)) {
-      for (const e of await collection.find({ _id: { $in: ids } } as Filter<KeyringEntry>).toArray()) into.set(e._id, e.pseudonym);
+      for (const e of await collection.find({ _id: { $in: ids } } as Filter<KeyringEntry>).toArray())
+        into.set(e._id, e.pseudonym);
     }
   }
 

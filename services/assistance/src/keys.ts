@@ -13,7 +13,8 @@ export function normaliseCaseReference(reference: string): string {
  * key never leaves the service: records carry the keyring's random pseudonym instead (keyring.ts).
  */
 export function createKeyMaker(secret: string) {
-  return (reference: string): string => createHmac('sha256', secret).update(normaliseCaseReference(reference), 'utf8').digest('hex');
+  return (reference: string): string =>
+    createHmac('sha256', secret).update(normaliseCaseReference(reference), 'utf8').digest('hex');
 }
 /** A case reference in, its lookup key out; undefined where list mode is disabled. */
 export type KeyMaker = ReturnType<typeof createKeyMaker>;

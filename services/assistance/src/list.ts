@@ -25,5 +25,10 @@ export function listFilter(q: ListQuery, p: Principal): Filter<AggregateDoc<Deli
 
 /** One page of deliveries, newest delivery date first; list items carry counts, not per-person keys. */
 export async function listDeliveries(store: DeliveryStore, q: ListQuery, p: Principal) {
-  return store.deliveries.page(listFilter(q, p), q, { sort: { 'state.date': -1, _id: 1 }, omit: ['state.beneficiaries', 'state.keyScheme'] }, (a) => ({ id: a.id, version: a.version, ...a.state }));
+  return store.deliveries.page(
+    listFilter(q, p),
+    q,
+    { sort: { 'state.date': -1, _id: 1 }, omit: ['state.beneficiaries', 'state.keyScheme'] },
+    (a) => ({ id: a.id, version: a.version, ...a.state }),
+  );
 }

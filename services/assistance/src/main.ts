@@ -1,4 +1,10 @@
-import { importLimitsFrom, runIfEntryPoint, startCommandService, startPartnerFeed, type Logger } from '@passerelle/platform';
+import {
+  importLimitsFrom,
+  runIfEntryPoint,
+  startCommandService,
+  startPartnerFeed,
+  type Logger,
+} from '@passerelle/platform';
 import { createApp } from './app.js';
 import { loadAssistanceConfig } from './config.js';
 import { createKeyMaker } from './keys.js';

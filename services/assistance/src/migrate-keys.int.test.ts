@@ -5,7 +5,16 @@ import { BSON } from 'mongodb';
 import { createEnvelope, registry } from '@passerelle/contracts';
 import type { Aggregate } from '@passerelle/platform';
 import { eventually, isolatedEnv, testToken, httpClient } from '@passerelle/testkit';
-import { correct, latestToday, record, voidDelivery, type Beneficiaries, type Decision, type Delivery, type DeliveryDetails } from './domain.js';
+import {
+  correct,
+  latestToday,
+  record,
+  voidDelivery,
+  type Beneficiaries,
+  type Decision,
+  type Delivery,
+  type DeliveryDetails,
+} from './domain.js';
 import { createKeyMaker } from './keys.js';
 import { start } from './main.js';
 import { MIGRATION_ACTOR, migrateKeys } from './migrate-keys.js';
@@ -16,41 +25,74 @@ const env = isolatedEnv('assistance_migration');
 const config = env.env('assistance', { BENEFICIARY_KEY_SECRET: TEST_KEY_SECRET });
 const hmac = createKeyMaker(TEST_KEY_SECRET);
 const R = ['CASE-MIG-1', 'CASE-MIG-2', 'CASE-MIG-3', 'CASE-MIG-4', 'CASE-MIG-5'];
-const ID = { A: 'a0000000-0000-4000-8000-00000000000a', B: 'b0000000-0000-4000-8000-00000000000b', C: 'c0000000-0000-4000-8000-00000000000c', D: 'd0000000-0000-4000-8000-00000000000d', E: 'e0000000-0000-4000-8000-00000000000e', F: 'f0000000-0000-4000-8000-00000000000f' };
+const ID = {
+  A: 'a0000000-0000-4000-8000-00000000000a',
+  B: 'b0000000-0000-4000-8000-00000000000b',
+  C: 'c0000000-0000-4000-8000-00000000000c',
+  D: 'd0000000-0000-4000-8000-00000000000d',
+  E: 'e0000000-0000-4000-8000-00000000000e',
+  F: 'f0000000-0000-4000-8000-00000000000f',
+};
 let svc: Awaited<ReturnType<typeof start>>;
 let stream: Awaited<ReturnType<typeof openStream>>;
 let admin: string;
-const call = httpClient(() => svc.url, () => admin);
-const settled = () => eventually(async () => ((await svc.rt.relay.backlog()) === 0 ? true : undefined), 10_000, 'outbox empty');
+const call = httpClient(
+  () => svc.url,
+  () => admin,
+);
+const settled = () =>
+  eventually(async () => ((await svc.rt.relay.backlog()) === 0 ? true : undefined), 10_000, 'outbox empty');
 
 // What the service wrote before the keyring: keys are HMACs of the references, and no keyScheme.
 const ctx = { actor: 'staff-1', correlationid: 'seed' };
 const { beneficiaries: _b, ...rest } = countsDelivery();
 const details = rest as unknown as DeliveryDetails;
-const hashed = (refs: string[]): Beneficiaries => ({ mode: 'keys', list: refs.map((r, i) => ({ key: hmac(r), sex: i % 2 ? 'male' : 'female', ageGroup: '18-59', flags: ['none'] })) });
+const hashed = (refs: string[]): Beneficiaries => ({
+  mode: 'keys',
+  list: refs.map((r, i) => ({ key: hmac(r), sex: i % 2 ? 'male' : 'female', ageGroup: '18-59', flags: ['none'] })),
+});
 const counts = countsDelivery().beneficiaries as Beneficiaries;
 const legacy = ({ keyScheme: _k, ...state }: Delivery) => state as Delivery;
 const today = { today: latestToday() };
 async function legacyRecord(id: string, b: Beneficiaries) {
   const d = record(id, details, b, today);
-  return svc.store.deliveries.create(id, 'MA', legacy(d.state), d.events.map((e) => createEnvelope(e, ctx)));
+  return svc.store.deliveries.create(
+    id,
+    'MA',
+    legacy(d.state),
+    d.events.map((e) => createEnvelope(e, ctx)),
+  );
 }
 async function legacyChange(a: Aggregate<Delivery>, decide: (d: Delivery) => Decision) {
   const d = decide(a.state);
-  return svc.store.deliveries.append(a, a.version, legacy(d.state), d.events.map((e) => createEnvelope(e, ctx)));
+  return svc.store.deliveries.append(
+    a,
+    a.version,
+    legacy(d.state),
+    d.events.map((e) => createEnvelope(e, ctx)),
+  );
 }
-const docs = async () => Object.fromEntries((await svc.store.deliveries.collection.find().toArray()).map((d) => [d._id, d]));
-const runCli = () => spawnSync(process.execPath, [join(import.meta.dirname, '..', 'dist', 'cli', 'migrate-keys.js')], { env: { ...process.env, ...config }, encoding: 'utf8' });
+const docs = async () =>
+  Object.fromEntries((await svc.store.deliveries.collection.find().toArray()).map((d) => [d._id, d]));
+const runCli = () =>
+  spawnSync(process.execPath, [join(import.meta.dirname, '..', 'dist', 'cli', 'migrate-keys.js')], {
+    env: { ...process.env, ...config },
+    encoding: 'utf8',
+  });
 
 beforeAll(async () => {
   svc = await start(config);
   stream = await openStream(env.infra.natsUrl, env.stream);
   admin = await testToken(['assistance:write', 'assistance:read', 'assistance:admin']);
   await legacyRecord(ID.A, hashed([R[0]!, R[1]!]));
-  await legacyChange(await legacyRecord(ID.B, hashed([R[1]!, R[2]!])), (d) => correct(ID.B, d, { quantity: 4 }, undefined, 'count', today));
+  await legacyChange(await legacyRecord(ID.B, hashed([R[1]!, R[2]!])), (d) =>
+    correct(ID.B, d, { quantity: 4 }, undefined, 'count', today),
+  );
   await legacyChange(await legacyRecord(ID.C, hashed([R[3]!])), (d) => voidDelivery(ID.C, d, 'entered twice'));
   await legacyRecord(ID.D, counts);
-  await legacyChange(await legacyRecord(ID.E, hashed([R[4]!])), (d) => correct(ID.E, d, {}, counts, 'counted instead', today));
+  await legacyChange(await legacyRecord(ID.E, hashed([R[4]!])), (d) =>
+    correct(ID.E, d, {}, counts, 'counted instead', today),
+  );
   await settled();
   // The new version of the service starts on the old data.
   await svc.rt.shutdown();
@@ -69,7 +111,10 @@ describe('migrating HMAC keys to keyring pseudonyms', () => {
     const p = (ref: string) => entries.find((e) => e._id === hmac(ref))!.pseudonym;
     const d = await docs();
     // No HMAC-derived key is left in the deliveries: the reference no longer leads to them once the entry goes.
-    const text = BSON.EJSON.stringify([...Object.values(d), ...await svc.store.deliveries.historyCollection.find().toArray()]);
+    const text = BSON.EJSON.stringify([
+      ...Object.values(d),
+      ...(await svc.store.deliveries.historyCollection.find().toArray()),
+    ]);
     for (const ref of R) expect(text).not.toContain(hmac(ref));
     expect(Object.values(d).every((x) => x.state.keyScheme === 'keyring')).toBe(true);
 
@@ -78,7 +123,11 @@ describe('migrating HMAC keys to keyring pseudonyms', () => {
     expect(d[ID.B]!.state.beneficiaries!.map((b) => b.key)).toEqual([p(R[1]!), p(R[2]!)]);
     expect([d[ID.A]!.version, d[ID.B]!.version]).toEqual([2, 3]);
     const historyB = await svc.store.deliveries.history(ID.B);
-    expect(historyB.map((e) => e.type)).toEqual(['assistance.delivery.recorded', 'assistance.delivery.corrected', 'assistance.delivery.rekeyed']);
+    expect(historyB.map((e) => e.type)).toEqual([
+      'assistance.delivery.recorded',
+      'assistance.delivery.corrected',
+      'assistance.delivery.rekeyed',
+    ]);
     expect(historyB[0]!.data).toMatchObject({ beneficiaries: [{ key: p(R[1]!) }, { key: p(R[2]!) }] });
     // Voided, counts, and keys only in the history: rewritten, but nothing to tell the read model.
     expect([d[ID.C]!.version, d[ID.D]!.version, d[ID.E]!.version]).toEqual([2, 1, 2]);
@@ -90,9 +139,18 @@ describe('migrating HMAC keys to keyring pseudonyms', () => {
     const events = await stream.events();
     const rekeyed = events.filter((e) => e.type === 'assistance.delivery.rekeyed');
     expect(rekeyed.map((e) => e.subject).sort()).toEqual([ID.A, ID.B]);
-    for (const e of rekeyed) expect(registry.parse(e.raw, e.natsSubject)).toMatchObject({ actor: MIGRATION_ACTOR, data: { mode: 'keys', total: 2 } });
-    expect(rekeyed.find((e) => e.subject === ID.B)!.data).toMatchObject({ quantity: 4, beneficiaries: [{ key: p(R[1]!) }, { key: p(R[2]!) }] });
-    expect(events.find((e) => e.subject === ID.A && e.type === 'assistance.delivery.recorded')!.raw).toContain(hmac(R[0]!));
+    for (const e of rekeyed)
+      expect(registry.parse(e.raw, e.natsSubject)).toMatchObject({
+        actor: MIGRATION_ACTOR,
+        data: { mode: 'keys', total: 2 },
+      });
+    expect(rekeyed.find((e) => e.subject === ID.B)!.data).toMatchObject({
+      quantity: 4,
+      beneficiaries: [{ key: p(R[1]!) }, { key: p(R[2]!) }],
+    });
+    expect(events.find((e) => e.subject === ID.A && e.type === 'assistance.delivery.recorded')!.raw).toContain(
+      hmac(R[0]!),
+    );
 
     // Unique people are what they were: three in recorded deliveries.
     const recorded = Object.values(await docs()).filter((x) => x.state.status === 'recorded');
@@ -128,7 +186,12 @@ describe('migrating HMAC keys to keyring pseudonyms', () => {
     expect(JSON.parse(runCli().stdout.trim().split('\n').pop()!)).toEqual({ deliveries: 0, rekeyed: 0, keys: 0 });
     svc = await start(config);
     expect(svc.store.migration).toEqual({ deliveries: 0, rekeyed: 0, keys: 0 });
-    const e = await eventually(async () => (await stream.events()).find((x: Loose) => x.subject === ID.F && x.type === 'assistance.delivery.rekeyed'), 15_000, 'the CLI\'s rekeyed event');
+    const e = await eventually(
+      async () =>
+        (await stream.events()).find((x: Loose) => x.subject === ID.F && x.type === 'assistance.delivery.rekeyed'),
+      15_000,
+      "the CLI's rekeyed event",
+    );
     expect(e.data.beneficiaries[0].key).not.toBe(hmac('CASE-MIG-6'));
   });
 });

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Db, Filter } from 'mongodb';
 import { createEnvelope, type Envelope } from '@passerelle/contracts';
-import { captureTraceContext, detectBackend, type AggregateDoc, type Logger, type StoredEvent } from '@passerelle/platform';
+import {
+  captureTraceContext,
+  detectBackend,
+  type AggregateDoc,
+  type Logger,
+  type StoredEvent,
+} from '@passerelle/platform';
 import { DeliveryStatus, KEY_SCHEME, figuresData, type Delivery } from './domain.js';
 import type { DeliveryStore } from './store.js';
 
@@ -24,14 +30,21 @@ const ATTEMPTS = 5;
 
 const peopleOf = (data: unknown): Person[] => {
   const list = (data as { beneficiaries?: unknown } | undefined)?.beneficiaries;
-  return Array.isArray(list) ? list as Person[] : [];
+  return Array.isArray(list) ? (list as Person[]) : [];
 };
-const rekey = (list: Person[], to: ReadonlyMap<string, string>) => list.map((p) => ({ ...p, key: to.get(p.key) ?? p.key }));
+const rekey = (list: Person[], to: ReadonlyMap<string, string>) =>
+  list.map((p) => ({ ...p, key: to.get(p.key) ?? p.key }));
 const rekeyData = (data: unknown, to: ReadonlyMap<string, string>) =>
   peopleOf(data).length ? { ...(data as object), beneficiaries: rekey(peopleOf(data), to) } : data;
 /** Every key a delivery holds, in its state, its outbox and its published history. */
-const oldKeysOf = (doc: Doc, history: readonly Envelope[]) =>
-  [...new Set([...peopleOf(doc.state), ...[...(doc.outbox ?? []).map((e) => e.event), ...history].flatMap((e) => peopleOf(e.data))].map((p) => p.key))];
+const oldKeysOf = (doc: Doc, history: readonly Envelope[]) => [
+  ...new Set(
+    [
+      ...peopleOf(doc.state),
+      ...[...(doc.outbox ?? []).map((e) => e.event), ...history].flatMap((e) => peopleOf(e.data)),
+    ].map((p) => p.key),
+  ),
+];
 
 /**
  * Moves deliveries recorded before the keyring to pseudonyms. Their keys are HMACs of case references, which is
@@ -43,7 +56,11 @@ const oldKeysOf = (doc: Doc, history: readonly Envelope[]) =>
  * also sets `state.keyScheme`, so a run stopped anywhere is finished by the next, and a finished run finds nothing.
  * Events already published stay in the stream with the old keys until its retention removes them.
  */
-export async function migrateKeys(db: Db, store: DeliveryStore, opts: { logger?: Logger | undefined } = {}): Promise<MigrationReport> {
+export async function migrateKeys(
+  db: Db,
+  store: DeliveryStore,
+  opts: { logger?: Logger | undefined } = {},
+): Promise<MigrationReport> {
   const c = store.deliveries.collection;
   const history = store.deliveries.historyCollection;
   const ferretdb = (await detectBackend(db)).engine === 'ferretdb';
@@ -60,40 +77,68 @@ export async function migrateKeys(db: Db, store: DeliveryStore, opts: { logger?:
   }
 
   /** Migrates one delivery under its aggregate lock, so this process's commands and relay never interleave; false: retry. */
-  const migrateOnce = (id: string) => store.deliveries.locked(id, async (): Promise<boolean> => {
-    const doc = await c.findOne({ _id: id } as Filter<Doc>);
-    if (!doc || doc.state.keyScheme) return true;
-    const published = await history.find({ aggregate: id }).toArray();
-    const old = oldKeysOf(doc, published.map((h) => h.event));
-    const to = await pseudonymsFor(old);
-    // Published events first, each rewritten alone (rewriting twice changes nothing); the document's write below is
-    // what marks the delivery done, so a run stopped in between redoes this one.
-    for (const h of published) {
-      if (peopleOf(h.event.data).length) await history.updateOne({ _id: h._id }, { $set: { 'event.data': rekeyData(h.event.data, to) } } as never);
-    }
-    const state: Delivery = { ...doc.state, keyScheme: KEY_SCHEME, ...(doc.state.beneficiaries ? { beneficiaries: rekey(doc.state.beneficiaries, to) as Delivery['beneficiaries'] } : {}) };
-    const outbox: StoredEvent[] = (doc.outbox ?? []).map((e) => ({ ...e, event: { ...e.event, data: rekeyData(e.event.data, to) } }));
-    const announce = state.status === DeliveryStatus.Recorded && state.mode === 'keys';
-    if (announce) {
-      const event = createEnvelope({ type: 'assistance.delivery.rekeyed', subject: id, country: state.place.country, data: figuresData(id, state) }, { actor: MIGRATION_ACTOR, correlationid });
-      outbox.push({ event, trace: captureTraceContext(), seq: doc.version + 1 });
-    }
-    const set = { state, outbox, version: doc.version + (announce ? 1 : 0), updatedAt: new Date(), ...(announce ? { unpublished: true } : {}) };
-    // The version condition guards against another process (replicas starting together on MongoDB). FerretDB
-    // applies an update as a read then a write, so there it guards nothing and only makes every update decode the
-    // whole collection (500 deliveries migrated in 4 minutes instead of 1 here); the lock is its guard, in one process.
-    const filter = ferretdb ? { _id: id } : { _id: id, version: doc.version };
-    const r = await c.updateOne(filter as Filter<Doc>, { $set: set } as never);
-    if (r.matchedCount !== 1) return false;
-    report.deliveries++;
-    for (const k of old) seen.add(k);
-    report.keys = seen.size;
-    if (announce) {
-      report.rekeyed++;
-      store.relay?.kick(store.deliveries.outbox, id);
-    }
-    return true;
-  });
+  const migrateOnce = (id: string) =>
+    store.deliveries.locked(id, async (): Promise<boolean> => {
+      const doc = await c.findOne({ _id: id } as Filter<Doc>);
+      if (!doc || doc.state.keyScheme) return true;
+      const published = await history.find({ aggregate: id }).toArray();
+      const old = oldKeysOf(
+        doc,
+        published.map((h) => h.event),
+      );
+      const to = await pseudonymsFor(old);
+      // Published events first, each rewritten alone (rewriting twice changes nothing); the document's write below is
+      // what marks the delivery done, so a run stopped in between redoes this one.
+      for (const h of published) {
+        if (peopleOf(h.event.data).length)
+          await history.updateOne({ _id: h._id }, { $set: { 'event.data': rekeyData(h.event.data, to) } } as never);
+      }
+      const state: Delivery = {
+        ...doc.state,
+        keyScheme: KEY_SCHEME,
+        ...(doc.state.beneficiaries
+          ? { beneficiaries: rekey(doc.state.beneficiaries, to) as Delivery['beneficiaries'] }
+          : {}),
+      };
+      const outbox: StoredEvent[] = (doc.outbox ?? []).map((e) => ({
+        ...e,
+        event: { ...e.event, data: rekeyData(e.event.data, to) },
+      }));
+      const announce = state.status === DeliveryStatus.Recorded && state.mode === 'keys';
+      if (announce) {
+        const event = createEnvelope(
+          {
+            type: 'assistance.delivery.rekeyed',
+            subject: id,
+            country: state.place.country,
+            data: figuresData(id, state),
+          },
+          { actor: MIGRATION_ACTOR, correlationid },
+        );
+        outbox.push({ event, trace: captureTraceContext(), seq: doc.version + 1 });
+      }
+      const set = {
+        state,
+        outbox,
+        version: doc.version + (announce ? 1 : 0),
+        updatedAt: new Date(),
+        ...(announce ? { unpublished: true } : {}),
+      };
+      // The version condition guards against another process (replicas starting together on MongoDB). FerretDB
+      // applies an update as a read then a write, so there it guards nothing and only makes every update decode the
+      // whole collection (500 deliveries migrated in 4 minutes instead of 1 here); the lock is its guard, in one process.
+      const filter = ferretdb ? { _id: id } : { _id: id, version: doc.version };
+      const r = await c.updateOne(filter as Filter<Doc>, { $set: set } as never);
+      if (r.matchedCount !== 1) return false;
+      report.deliveries++;
+      for (const k of old) seen.add(k);
+      report.keys = seen.size;
+      if (announce) {
+        report.rekeyed++;
+        store.relay?.kick(store.deliveries.outbox, id);
+      }
+      return true;
+    });
 
   async function migrate(id: string): Promise<void> {
     // Not done: someone else wrote meanwhile (another process); read it again and redo this one.
@@ -109,7 +154,9 @@ export async function migrateKeys(db: Db, store: DeliveryStore, opts: { logger?:
       ids.push(doc._id);
       for (const k of oldKeysOf(doc, [])) keys.add(k);
     }
-    if (ids.length) for await (const h of history.find({ aggregate: { $in: ids } })) for (const p of peopleOf(h.event.data)) keys.add(p.key);
+    if (ids.length)
+      for await (const h of history.find({ aggregate: { $in: ids } }))
+        for (const p of peopleOf(h.event.data)) keys.add(p.key);
     if (!ids.length) break;
     await pseudonymsFor([...keys]);
     for (const id of ids) await migrate(id);

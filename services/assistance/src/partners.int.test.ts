@@ -10,7 +10,10 @@ const env = isolatedEnv('assistance_partners');
 let svc: Awaited<ReturnType<typeof start>>;
 let writer: string;
 let known: string;
-const call = httpClient(() => svc.url, () => writer);
+const call = httpClient(
+  () => svc.url,
+  () => writer,
+);
 
 beforeAll(async () => {
   svc = await start(env.env('assistance', { BENEFICIARY_KEY_SECRET: TEST_KEY_SECRET }));
@@ -25,14 +28,22 @@ describe('partner ids of deliveries', () => {
 
   it('once partner events have arrived: recording, correcting and importing refuse an unknown id', async () => {
     known = await publishPartner(env, { country: 'MA' });
-    await eventually(async () => ((await svc.store.partners.collection.countDocuments({ _id: known })) === 1 ? true : undefined), 10_000, 'the partner known');
+    await eventually(
+      async () => ((await svc.store.partners.collection.countDocuments({ _id: known })) === 1 ? true : undefined),
+      10_000,
+      'the partner known',
+    );
 
     const ok = await call('POST', '/deliveries', countsDelivery({ partnerId: known }));
     expect(ok.status, ok.text).toBe(201);
     const bad = await call('POST', '/deliveries', countsDelivery({ partnerId: 'made-up-partner' }));
     expect([bad.status, bad.body.code, bad.body.partnerIds]).toEqual([422, 'UNKNOWN_PARTNER', ['made-up-partner']]);
 
-    const correction = await call('POST', `/deliveries/${ok.body.id}/corrections`, { version: ok.body.version, partnerId: 'made-up-partner', reason: 'typo' });
+    const correction = await call('POST', `/deliveries/${ok.body.id}/corrections`, {
+      version: ok.body.version,
+      partnerId: 'made-up-partner',
+      reason: 'typo',
+    });
     expect([correction.status, correction.body.code]).toEqual([422, 'UNKNOWN_PARTNER']);
 
     const sheet = [
@@ -44,9 +55,13 @@ describe('partner ids of deliveries', () => {
     const docs = await svc.store.deliveries.collection.countDocuments();
     const r = await call('POST', '/deliveries/import', sheet, { contentType: SHEET_TYPES.csv });
     expect(r.status).toBe(422);
-    expect(r.body.errors).toEqual([{ row: 3, column: 'partner_id', message: expect.stringContaining('not a known partner id') }]);
+    expect(r.body.errors).toEqual([
+      { row: 3, column: 'partner_id', message: expect.stringContaining('not a known partner id') },
+    ]);
     expect(await svc.store.deliveries.collection.countDocuments()).toBe(docs);
-    const good = await call('POST', '/deliveries/import', sheet.replace('made-up-partner', known), { contentType: SHEET_TYPES.csv });
+    const good = await call('POST', '/deliveries/import', sheet.replace('made-up-partner', known), {
+      contentType: SHEET_TYPES.csv,
+    });
     expect(good.status, good.text).toBe(201);
   });
 });

@@ -18,7 +18,8 @@ const REFS = {
 const ALL_REFS = Object.values(REFS).flat();
 // Sheets and forms also spell references in other cases and with spaces; the key is the same, the text must not leak either.
 const spellings = (ref: string) => [ref, ref.toLowerCase(), ref.replaceAll('-', ' ')];
-const leaksIn = (text: string) => ALL_REFS.filter((ref) => spellings(ref).some((s) => text.toLowerCase().includes(s.toLowerCase())));
+const leaksIn = (text: string) =>
+  ALL_REFS.filter((ref) => spellings(ref).some((s) => text.toLowerCase().includes(s.toLowerCase())));
 
 const env = isolatedEnv('assistance_privacy');
 const logLines: string[] = [];
@@ -26,11 +27,23 @@ const replies: Reply[] = [];
 let svc: Awaited<ReturnType<typeof start>>;
 let stream: Awaited<ReturnType<typeof openStream>>;
 let writer: string;
-const call = httpClient(() => svc.url, () => writer, (r) => replies.push(r));
+const call = httpClient(
+  () => svc.url,
+  () => writer,
+  (r) => replies.push(r),
+);
 
 beforeAll(async () => {
   // Every level a deployment could switch on (trace includes info), into a stream the test can read.
-  const logger = createLogger({ service: 'assistance', level: 'trace', destination: { write: (line: string) => { logLines.push(line); } } });
+  const logger = createLogger({
+    service: 'assistance',
+    level: 'trace',
+    destination: {
+      write: (line: string) => {
+        logLines.push(line);
+      },
+    },
+  });
   svc = await start(env.env('assistance', { BENEFICIARY_KEY_SECRET: TEST_KEY_SECRET, LOG_LEVEL: 'trace' }), { logger });
   stream = await openStream(env.infra.natsUrl, env.stream);
   writer = await testToken(['assistance:write', 'assistance:read']);
@@ -51,40 +64,138 @@ describe('raw case references never leave the request', () => {
     // Record, correct and void with references.
     const d = await call('POST', '/deliveries', listDelivery(REFS.record));
     expect(d.status, d.text).toBe(201);
-    const corrected = await call('POST', `/deliveries/${d.body.id}/corrections`, { version: 1, beneficiaries: listDelivery([...REFS.record, ...REFS.correction]).beneficiaries });
+    const corrected = await call('POST', `/deliveries/${d.body.id}/corrections`, {
+      version: 1,
+      beneficiaries: listDelivery([...REFS.record, ...REFS.correction]).beneficiaries,
+    });
     expect(corrected.status, corrected.text).toBe(200);
-    expect((await call('POST', `/deliveries/${d.body.id}/void`, { version: 2, reason: 'test of the privacy scan' })).status).toBe(200);
+    expect(
+      (await call('POST', `/deliveries/${d.body.id}/void`, { version: 2, reason: 'test of the privacy scan' })).status,
+    ).toBe(200);
 
     // Refusals that involve references: duplicate, inconsistent flags, out-of-range age, malformed entry.
-    expect((await call('POST', '/deliveries', listDelivery([REFS.rejected[0]!, REFS.rejected[0]!.toLowerCase()]))).status).toBe(422);
-    expect((await call('POST', '/deliveries', listDelivery([REFS.rejected[1]!], { beneficiaries: { mode: 'list', list: [{ caseReference: REFS.rejected[1], sex: 'male', ageGroup: '60+', flags: ['unaccompanied_separated_child'] }] } }))).status).toBe(422);
-    expect((await call('POST', '/deliveries', listDelivery([REFS.rejected[1]!], { beneficiaries: { mode: 'list', list: [{ caseReference: REFS.rejected[1], sex: 'male', age: 200, flags: ['none'] }] } }))).status).toBe(400);
-    expect((await call('POST', '/deliveries', listDelivery([REFS.rejected[1]!], { beneficiaries: { mode: 'list', list: [{ caseReference: REFS.rejected[1], sex: 'male', ageGroup: '18-59', flags: ['none'], name: 'x' }] } }))).status).toBe(400);
-    expect((await call('POST', '/deliveries', listDelivery([REFS.rejected[1]!], { date: '2999-01-01' }))).status).toBe(422);
+    expect(
+      (await call('POST', '/deliveries', listDelivery([REFS.rejected[0]!, REFS.rejected[0]!.toLowerCase()]))).status,
+    ).toBe(422);
+    expect(
+      (
+        await call(
+          'POST',
+          '/deliveries',
+          listDelivery([REFS.rejected[1]!], {
+            beneficiaries: {
+              mode: 'list',
+              list: [
+                {
+                  caseReference: REFS.rejected[1],
+                  sex: 'male',
+                  ageGroup: '60+',
+                  flags: ['unaccompanied_separated_child'],
+                },
+              ],
+            },
+          }),
+        )
+      ).status,
+    ).toBe(422);
+    expect(
+      (
+        await call(
+          'POST',
+          '/deliveries',
+          listDelivery([REFS.rejected[1]!], {
+            beneficiaries: {
+              mode: 'list',
+              list: [{ caseReference: REFS.rejected[1], sex: 'male', age: 200, flags: ['none'] }],
+            },
+          }),
+        )
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await call(
+          'POST',
+          '/deliveries',
+          listDelivery([REFS.rejected[1]!], {
+            beneficiaries: {
+              mode: 'list',
+              list: [{ caseReference: REFS.rejected[1], sex: 'male', ageGroup: '18-59', flags: ['none'], name: 'x' }],
+            },
+          }),
+        )
+      ).status,
+    ).toBe(400);
+    expect((await call('POST', '/deliveries', listDelivery([REFS.rejected[1]!], { date: '2999-01-01' }))).status).toBe(
+      422,
+    );
     // Broken JSON: parsers quote the text around the error; neither the reply nor the log may.
-    const broken = JSON.stringify(listDelivery([REFS.rejected[1]!])).replace(`"${REFS.rejected[1]}"`, `${REFS.rejected[1]}"`);
+    const broken = JSON.stringify(listDelivery([REFS.rejected[1]!])).replace(
+      `"${REFS.rejected[1]}"`,
+      `${REFS.rejected[1]}"`,
+    );
     expect((await call('POST', '/deliveries', broken)).status).toBe(400);
 
     // Imports, good and bad, CSV and XLSX; one reference sits in the wrong column.
-    const header = 'delivery_ref,date,kind,context,partner_id,country,activity_line,quantity,unit,case_reference,sex,age_group,flags';
-    const good = await call('POST', '/deliveries/import', [header, ...REFS.csv.map((r) => `P1,2020-05-20,food,covid19,fondation-orient-occident,MA,1.4,2,parcel,${r},F,18-59,none`)].join('\n'), { contentType: SHEET_TYPES.csv });
+    const header =
+      'delivery_ref,date,kind,context,partner_id,country,activity_line,quantity,unit,case_reference,sex,age_group,flags';
+    const good = await call(
+      'POST',
+      '/deliveries/import',
+      [
+        header,
+        ...REFS.csv.map(
+          (r) => `P1,2020-05-20,food,covid19,fondation-orient-occident,MA,1.4,2,parcel,${r},F,18-59,none`,
+        ),
+      ].join('\n'),
+      { contentType: SHEET_TYPES.csv },
+    );
     expect(good.status, good.text).toBe(201);
-    const xlsx = await writeXlsx('list', header.split(','), [['X1', '2020-05-21', 'medical', 'covid19', 'fondation-orient-occident', 'MA', '1.4', 1, 'consultation', REFS.xlsx[0]!, 'M', '12-17', 'unaccompanied_separated_child']]);
+    const xlsx = await writeXlsx('list', header.split(','), [
+      [
+        'X1',
+        '2020-05-21',
+        'medical',
+        'covid19',
+        'fondation-orient-occident',
+        'MA',
+        '1.4',
+        1,
+        'consultation',
+        REFS.xlsx[0]!,
+        'M',
+        '12-17',
+        'unaccompanied_separated_child',
+      ],
+    ]);
     expect((await call('POST', '/deliveries/import', xlsx, { contentType: SHEET_TYPES.xlsx })).status).toBe(201);
-    const bad = await call('POST', '/deliveries/import', [header,
-      `B1,2020-05-20,food,covid19,fondation-orient-occident,MA,1.4,2,parcel,${REFS.badSheet[0]},F,60+,unaccompanied_separated_child`,
-      `B1,,,,,,,,,${REFS.badSheet[0]},${REFS.badSheet[0]},18-59,none`,
-    ].join('\n'), { contentType: SHEET_TYPES.csv });
+    const bad = await call(
+      'POST',
+      '/deliveries/import',
+      [
+        header,
+        `B1,2020-05-20,food,covid19,fondation-orient-occident,MA,1.4,2,parcel,${REFS.badSheet[0]},F,60+,unaccompanied_separated_child`,
+        `B1,,,,,,,,,${REFS.badSheet[0]},${REFS.badSheet[0]},18-59,none`,
+      ].join('\n'),
+      { contentType: SHEET_TYPES.csv },
+    );
     expect(bad.status).toBe(422);
     expect(bad.body.errors.length).toBeGreaterThanOrEqual(2);
 
     // An erasure (admin): its reply, audit event and log line name neither the reference nor the person.
     const admin = await testToken(['assistance:admin'], ['MA']);
-    expect((await call('POST', '/beneficiaries/erase', { caseReference: REFS.record[0], country: 'MA' }, { token: admin })).status).toBe(200);
-    expect((await call('POST', '/beneficiaries/erase', { caseReference: REFS.record[0], country: 'MA' }, { token: admin })).status).toBe(404);
+    expect(
+      (await call('POST', '/beneficiaries/erase', { caseReference: REFS.record[0], country: 'MA' }, { token: admin }))
+        .status,
+    ).toBe(200);
+    expect(
+      (await call('POST', '/beneficiaries/erase', { caseReference: REFS.record[0], country: 'MA' }, { token: admin }))
+        .status,
+    ).toBe(404);
 
     // Reads.
-    for (const id of [d.body.id, ...good.body.deliveries.map((x: any) => x.id)]) expect((await call('GET', `/deliveries/${id}`)).status).toBe(200);
+    for (const id of [d.body.id, ...good.body.deliveries.map((x: any) => x.id)])
+      expect((await call('GET', `/deliveries/${id}`)).status).toBe(200);
     expect((await call('GET', '/deliveries?pageSize=200')).status).toBe(200);
 
     await eventually(async () => ((await svc.rt.relay.backlog()) === 0 ? true : undefined), 10_000, 'outbox empty');
@@ -95,7 +206,14 @@ describe('raw case references never leave the request', () => {
     }
 
     // The corpora are real: the scan looked at what the run produced, not at nothing.
-    expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['assistance.delivery.recorded', 'assistance.delivery.corrected', 'assistance.delivery.voided', 'assistance.beneficiary.erased']));
+    expect(events.map((e) => e.type)).toEqual(
+      expect.arrayContaining([
+        'assistance.delivery.recorded',
+        'assistance.delivery.corrected',
+        'assistance.delivery.voided',
+        'assistance.beneficiary.erased',
+      ]),
+    );
     expect(events.filter((e) => e.data.mode === 'keys').length).toBeGreaterThanOrEqual(4);
     expect(logLines.some((l) => l.includes('"statusCode":422'))).toBe(true);
     expect(logLines.some((l) => l.includes('distribution list imported'))).toBe(true);

@@ -1,4 +1,12 @@
-import { AGE_GROUPS, acceptedValues, readLabel, type AgeGroup, type AssistanceKind, type Sex, type Vulnerability } from '@passerelle/contracts';
+import {
+  AGE_GROUPS,
+  acceptedValues,
+  readLabel,
+  type AgeGroup,
+  type AssistanceKind,
+  type Sex,
+  type Vulnerability,
+} from '@passerelle/contracts';
 
 // Cell readers for distribution lists. Their messages never repeat the cell: a case reference typed into the
 // wrong column must not come back in a response.
@@ -17,7 +25,10 @@ export function readDate(s: string): Cell<string> {
 }
 
 /** A number with a decimal point or comma, spaces allowed as thousands separators. */
-export function readNumber(s: string, opts: { integer?: boolean; positive?: boolean; min?: number; max?: number } = {}): Cell<number> {
+export function readNumber(
+  s: string,
+  opts: { integer?: boolean; positive?: boolean; min?: number; max?: number } = {},
+): Cell<number> {
   const text = s.replace(/[\s\u00a0\u202f]/g, '');
   const n = Number(text.includes('.') ? text : text.replace(',', '.'));
   if (!text || !Number.isFinite(n)) return bad('not a number');
@@ -50,13 +61,19 @@ export function readAgeGroup(s: string): Cell<AgeGroup> {
 function flagsOf(part: string): Vulnerability[] | undefined {
   const whole = readLabel('vulnerability', part);
   if (whole) return [whole];
-  const words = part.split(/\s+/).filter(Boolean).map((w) => readLabel('vulnerability', w));
-  return words.length > 1 && words.every((w) => w !== undefined) ? words as Vulnerability[] : undefined;
+  const words = part
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((w) => readLabel('vulnerability', w));
+  return words.length > 1 && words.every((w) => w !== undefined) ? (words as Vulnerability[]) : undefined;
 }
 
 /** Flags separated by | + , ; / (or spaces between codes); an empty cell means no vulnerability. */
 export function readFlags(s: string): Cell<Vulnerability[]> {
-  const parts = s.split(/[|+,;/]+/).map((t) => t.trim()).filter(Boolean);
+  const parts = s
+    .split(/[|+,;/]+/)
+    .map((t) => t.trim())
+    .filter(Boolean);
   if (!parts.length) return ok(['none']);
   const flags: Vulnerability[] = [];
   for (const part of parts) {

@@ -10,7 +10,10 @@ import { createKeyring } from './keyring.js';
  */
 export async function createDeliveryStore(db: Db, relay?: Relay) {
   const deliveries = await openAggregateStore<Delivery>({
-    db, collection: 'deliveries', what: 'delivery', relay,
+    db,
+    collection: 'deliveries',
+    what: 'delivery',
+    relay,
     indexes: [
       { key: { country: 1, 'state.date': -1 }, name: 'by_country_date' },
       { key: { 'state.partnerId': 1, 'state.date': -1 }, name: 'by_partner_date' },

@@ -19,7 +19,9 @@ const withoutKeys = (list: Person[]) => list.map(({ key: _key, ...rest }) => res
 export function deliveryView(a: Aggregate<Delivery>, p: Principal) {
   const { keyScheme: _scheme, beneficiaries, ...state } = a.state;
   return {
-    id: a.id, version: a.version, ...state,
+    id: a.id,
+    version: a.version,
+    ...state,
     ...(beneficiaries ? { beneficiaries: seesPseudonyms(p) ? beneficiaries : withoutKeys(beneficiaries) } : {}),
   };
 }
@@ -28,7 +30,8 @@ export function deliveryView(a: Aggregate<Delivery>, p: Principal) {
 export function historyView(events: Envelope[], p: Principal) {
   return events.map((e, i) => {
     const data = e.data as { beneficiaries?: Person[] };
-    const shown = data.beneficiaries && !seesPseudonyms(p) ? { ...data, beneficiaries: withoutKeys(data.beneficiaries) } : data;
+    const shown =
+      data.beneficiaries && !seesPseudonyms(p) ? { ...data, beneficiaries: withoutKeys(data.beneficiaries) } : data;
     return { version: i + 1, type: e.type, time: e.time, actor: e.actor, data: shown };
   });
 }

@@ -1,4 +1,10 @@
-import { createCommandPipeline, createCommands, createHttpApp, httpOptionsFrom, type Runtime } from '@passerelle/platform';
+import {
+  createCommandPipeline,
+  createCommands,
+  createHttpApp,
+  httpOptionsFrom,
+  type Runtime,
+} from '@passerelle/platform';
 import { frameworkView, YAML_TYPES, type RouteContext } from './context.js';
 import { frameworkRoutes } from './routes-framework.js';
 import { indicatorRoutes } from './routes-indicators.js';
@@ -11,7 +17,11 @@ export function createApp(rt: Pick<Runtime, 'logger' | 'verify' | 'readiness' | 
 
   return createHttpApp({
     service: 'indicators',
-    about: { title: 'Passerelle indicators', description: 'Results frameworks, indicator definitions and their computation rules, baselines, targets and alignment to SDG, Global Compact and national strategy objectives.' },
+    about: {
+      title: 'Passerelle indicators',
+      description:
+        'Results frameworks, indicator definitions and their computation rules, baselines, targets and alignment to SDG, Global Compact and national strategy objectives.',
+    },
     ...httpOptionsFrom(rt),
     rawBodyTypes: YAML_TYPES,
     routes(api) {

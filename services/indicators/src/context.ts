@@ -12,7 +12,12 @@ export const today = () => new Date().toISOString().slice(0, 10);
 /** A framework as clients see it (published snapshots are listed, not inlined). */
 export function frameworkView(a: Aggregate<Framework>) {
   const { published, ...state } = a.state;
-  return { id: a.id, version: a.version, ...state, publishedVersions: published.map(({ version, date }) => ({ version, date })) };
+  return {
+    id: a.id,
+    version: a.version,
+    ...state,
+    publishedVersions: published.map(({ version, date }) => ({ version, date })),
+  };
 }
 
 /** What route files need: the store, the framework pipeline (read, create, change) and the commands declared on it. */

@@ -6,7 +6,10 @@ export const configShape = serviceConfigShape({ port: 3004, db: 'passerelle_indi
 
 /** Starts the indicators service from environment variables; returns its URL and runtime. */
 export async function start(env: NodeJS.ProcessEnv = process.env, opts: { relay?: boolean } = {}) {
-  return startCommandService('indicators', loadConfig(configShape, env), opts, { store: createFrameworkStore, app: createApp });
+  return startCommandService('indicators', loadConfig(configShape, env), opts, {
+    store: createFrameworkStore,
+    app: createApp,
+  });
 }
 
 await runIfEntryPoint(import.meta.url, () => start());

@@ -11,7 +11,9 @@ export interface Problem {
 export function refuse(problems: Problem[]): never {
   const [first] = problems;
   if (!first) throw new Error('refuse() needs at least one problem');
-  throw new RuleViolation(first.code, problems.map((p) => p.message).join('; '), { errors: problems.map(({ path, message }) => ({ path, message })) });
+  throw new RuleViolation(first.code, problems.map((p) => p.message).join('; '), {
+    errors: problems.map(({ path, message }) => ({ path, message })),
+  });
 }
 
 /** Throws when there are problems; returns otherwise. */
@@ -21,6 +23,8 @@ export function check(problems: Problem[]): void {
 
 /** The field issues an application error carries (or one issue with its message), with paths under `prefix`. */
 export function issuesOf(e: AppError, prefix: string): FieldIssue[] {
-  const listed = Array.isArray(e.extras.errors) ? (e.extras.errors as FieldIssue[]) : [{ path: '', message: e.message }];
+  const listed = Array.isArray(e.extras.errors)
+    ? (e.extras.errors as FieldIssue[])
+    : [{ path: '', message: e.message }];
   return listed.map((i) => ({ path: [prefix, i.path].filter(Boolean).join('.'), message: i.message }));
 }

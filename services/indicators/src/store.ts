@@ -8,7 +8,11 @@ import type { Framework } from './framework.js';
  */
 export async function createFrameworkStore(db: Db, relay?: Relay) {
   const frameworks = await openAggregateStore<Framework>({
-    db, collection: 'frameworks', what: 'framework', relay, indexes: [{ key: { country: 1, 'state.programme': 1 }, name: 'by_country_programme' }],
+    db,
+    collection: 'frameworks',
+    what: 'framework',
+    relay,
+    indexes: [{ key: { country: 1, 'state.programme': 1 }, name: 'by_country_programme' }],
   });
   return { frameworks };
 }

@@ -4,7 +4,15 @@ import { partnerBody, startPartners, type PartnersHarness } from './testing/harn
 
 // Contact people are personal data: they may be stored, shown to readers, never published and never logged.
 const lines: string[] = [];
-const logger = createLogger({ service: 'partners', level: 'trace', destination: { write: (line: string) => { lines.push(line); } } });
+const logger = createLogger({
+  service: 'partners',
+  level: 'trace',
+  destination: {
+    write: (line: string) => {
+      lines.push(line);
+    },
+  },
+});
 let h: PartnersHarness;
 
 beforeAll(async () => {
@@ -26,12 +34,22 @@ describe('contact people', () => {
     const replaced = await h.call('PUT', `/partners/${id}/contacts`, { contacts: [director, focal] });
     expect(replaced.status).toBe(200);
     await h.call('PATCH', `/partners/${id}`, { version: 1, acronym: 'FE' });
-    await h.call('POST', `/partners/${id}/support`, { version: 2, date: '2020-05-01', kind: 'networking', description: 'Network meeting', activityLine: '2.3' });
+    await h.call('POST', `/partners/${id}/support`, {
+      version: 2,
+      date: '2020-05-01',
+      kind: 'networking',
+      description: 'Network meeting',
+      activityLine: '2.3',
+    });
     const one = await h.call('GET', `/partners/${id}`, undefined, h.reader);
     expect(one.body.contacts).toEqual([director, focal]);
 
     const events = await h.streamEvents();
-    expect(events.map((e) => e.event.type)).toEqual(['partners.partner.registered', 'partners.partner.updated', 'partners.partner.support_provided']);
+    expect(events.map((e) => e.event.type)).toEqual([
+      'partners.partner.registered',
+      'partners.partner.updated',
+      'partners.partner.support_provided',
+    ]);
     const personal = [director.workEmail, focal.workEmail, director.role, focal.role, 'workEmail', 'contacts'];
     for (const { raw } of events) for (const p of personal) expect(raw).not.toContain(p);
     const history = JSON.stringify(one.body.history);
@@ -55,7 +73,9 @@ describe('contact people', () => {
 
   it('accept a role and a work e-mail only', async () => {
     const reg = await h.call('POST', '/partners', partnerBody('Association stricte'));
-    const r = await h.call('PUT', `/partners/${reg.body.id}/contacts`, { contacts: [{ ...director, fullName: 'Someone' }] });
+    const r = await h.call('PUT', `/partners/${reg.body.id}/contacts`, {
+      contacts: [{ ...director, fullName: 'Someone' }],
+    });
     expect(r.status).toBe(400);
     expect(r.body.code).toBe('VALIDATION_FAILED');
     expect((await h.call('GET', `/partners/${reg.body.id}`)).body.contacts).toEqual([]);

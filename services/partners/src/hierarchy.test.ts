@@ -12,7 +12,11 @@ const tree: Record<string, HierarchyNode> = {
 };
 const load = async (id: string) => tree[id];
 
-const code = async (p: Promise<unknown>) => p.then(() => 'ok', (e: { code: string }) => e.code);
+const code = async (p: Promise<unknown>) =>
+  p.then(
+    () => 'ok',
+    (e: { code: string }) => e.code,
+  );
 
 describe('parent checks', () => {
   it('accept an existing parent of the same country', async () => {

@@ -23,14 +23,24 @@ export async function checkParent(
   const parent = await load(parentId);
   if (!parent) throw new RuleViolation('UNKNOWN_PARENT', `there is no partner ${parentId} to be the parent`);
   if (parent.country !== self.country) {
-    throw new RuleViolation('PARENT_IN_OTHER_COUNTRY', `the parent ${parentId} is in ${parent.country}, this partner in ${self.country}`);
+    throw new RuleViolation(
+      'PARENT_IN_OTHER_COUNTRY',
+      `the parent ${parentId} is in ${parent.country}, this partner in ${self.country}`,
+    );
   }
   let ancestor: HierarchyNode | undefined = parent;
   for (let depth = 0; ancestor?.parentId !== undefined; depth++) {
     if (ancestor.parentId === self.id) {
-      throw new RuleViolation('PARENT_CYCLE', `partner ${parentId} is below this partner in the hierarchy; making it the parent would create a cycle`);
+      throw new RuleViolation(
+        'PARENT_CYCLE',
+        `partner ${parentId} is below this partner in the hierarchy; making it the parent would create a cycle`,
+      );
     }
-    if (depth >= MAX_DEPTH) throw new RuleViolation('HIERARCHY_TOO_DEEP', `the hierarchy above ${parentId} is deeper than ${MAX_DEPTH} levels`);
+    if (depth >= MAX_DEPTH)
+      throw new RuleViolation(
+        'HIERARCHY_TOO_DEEP',
+        `the hierarchy above ${parentId} is deeper than ${MAX_DEPTH} levels`,
+      );
     ancestor = await load(ancestor.parentId);
   }
   return parent.active ? [] : [`the parent ${parentId} is deactivated`];

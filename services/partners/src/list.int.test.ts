@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testToken } from '@passerelle/testkit';
 import { partnerBody, startPartners, type PartnersHarness } from './testing/harness.js';
 
-const demo = JSON.parse(readFileSync(new URL('../demo/morocco-partners.json', import.meta.url), 'utf8')) as Array<Record<string, any>>;
+const demo = JSON.parse(readFileSync(new URL('../demo/morocco-partners.json', import.meta.url), 'utf8')) as Array<
+  Record<string, any>
+>;
 
 let h: PartnersHarness;
 let everywhere: string;
@@ -13,7 +15,14 @@ const acronymOf = new Map<string, string>();
 beforeAll(async () => {
   h = await startPartners('partners_list');
   everywhere = await testToken(['partners:write', 'partners:read'], ['*']);
-  tunisian = (await h.call('POST', '/partners', partnerBody('Croissant-Rouge tunisien', { country: 'TN', type: 'cso' }), everywhere)).body.id;
+  tunisian = (
+    await h.call(
+      'POST',
+      '/partners',
+      partnerBody('Croissant-Rouge tunisien', { country: 'TN', type: 'cso' }),
+      everywhere,
+    )
+  ).body.id;
   for (const body of demo) {
     const r = await h.call('POST', '/partners', body);
     acronymOf.set(r.body.id, body.acronym ?? body.name.fr);
@@ -27,7 +36,10 @@ afterAll(() => h?.stop());
 async function list(query: string, token = h.reader) {
   const r = await h.call('GET', `/partners${query}`, undefined, token);
   expect(r.status, r.raw).toBe(200);
-  return { ...r.body, names: r.body.items.map((p: { id: string; name: { fr: string } }) => acronymOf.get(p.id) ?? p.name.fr) };
+  return {
+    ...r.body,
+    names: r.body.items.map((p: { id: string; name: { fr: string } }) => acronymOf.get(p.id) ?? p.name.fr),
+  };
 }
 
 describe('listing partners', () => {
@@ -82,7 +94,14 @@ describe('listing partners', () => {
   });
 
   it.each([
-    ['?pageSize=1000'], ['?page=0'], ['?type=club'], ['?active=maybe'], ['?country=FR'], ['?tag=Not%20a%20tag'], ['?colour=blue'], ['?parentId=x'],
+    ['?pageSize=1000'],
+    ['?page=0'],
+    ['?type=club'],
+    ['?active=maybe'],
+    ['?country=FR'],
+    ['?tag=Not%20a%20tag'],
+    ['?colour=blue'],
+    ['?parentId=x'],
   ])('refuses the bad query %s with a 400', async (query) => {
     const r = await h.call('GET', `/partners${query}`, undefined, h.reader);
     expect(r.status).toBe(400);

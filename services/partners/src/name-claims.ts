@@ -61,7 +61,8 @@ export function createNameClaims(db: Db, partners: AggregateStore<Partner>, opts
       if (!existing) continue;
       if (existing.partnerId === partnerId) return false;
       if (await isLive(existing)) {
-        const shown = existing.name.fr === existing.name.en ? existing.name.fr : `${existing.name.fr} / ${existing.name.en}`;
+        const shown =
+          existing.name.fr === existing.name.en ? existing.name.fr : `${existing.name.fr} / ${existing.name.en}`;
         throw new ConflictError(
           `a partner with this name already exists in ${country}: "${shown}" (id ${existing.partnerId})`,
           { existingPartner: { id: existing.partnerId, name: existing.name } },
@@ -69,7 +70,10 @@ export function createNameClaims(db: Db, partners: AggregateStore<Partner>, opts
         );
       }
       // Stale: take it over only if nobody else did since we read it.
-      const r = await claims.updateOne({ _id, partnerId: existing.partnerId, claimedAt: existing.claimedAt }, { $set: { partnerId, name, claimedAt } });
+      const r = await claims.updateOne(
+        { _id, partnerId: existing.partnerId, claimedAt: existing.claimedAt },
+        { $set: { partnerId, name, claimedAt } },
+      );
       if (r.modifiedCount === 1) return true;
     }
     throw new ConflictError(`the name "${key}" is being claimed by another request; try again`, {}, DUPLICATE_NAME);

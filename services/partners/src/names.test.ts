@@ -6,7 +6,9 @@ describe('name keys', () => {
     expect(nameKey('Fondation Orient Occident')).toBe(nameKey('fondation orient-occident'));
     expect(nameKey('Fondation OrientOccident')).toBe(nameKey('Fondation Orient Occident'));
     expect(searchKey('Tanger-Tétouan-Al Hoceïma')).toBe('tanger tetouan al hoceima');
-    expect(searchKey("  Observatoire National des Droits de l'Enfant (ONDE) ")).toBe('observatoire national des droits de l enfant onde');
+    expect(searchKey("  Observatoire National des Droits de l'Enfant (ONDE) ")).toBe(
+      'observatoire national des droits de l enfant onde',
+    );
     expect(searchKey('ŒUVRE  Sociale')).toBe('oeuvre sociale');
     expect(nameKey('ŒUVRE  Sociale')).toBe('oeuvresociale');
     expect(nameKey('Association A')).not.toBe(nameKey('Association B'));

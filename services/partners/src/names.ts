@@ -3,7 +3,7 @@ import type { PartnerName } from '@passerelle/contracts';
 // Letters NFKD does not split into a base letter and a mark.
 const FOLDED: Record<string, string> = { œ: 'oe', æ: 'ae', ß: 'ss', ø: 'o', ł: 'l', đ: 'd', ı: 'i' };
 // Arabic spellings that vary between documents for the same organisation.
-const ARABIC_FOLDED: Record<string, string> = { 'أ': 'ا', 'إ': 'ا', 'آ': 'ا', 'ٱ': 'ا', 'ى': 'ي', 'ة': 'ه', 'ـ': '' };
+const ARABIC_FOLDED: Record<string, string> = { أ: 'ا', إ: 'ا', آ: 'ا', ٱ: 'ا', ى: 'ي', ة: 'ه', ـ: '' };
 
 /**
  * The searchable form of a name: lower case, without accents or Arabic diacritics, punctuation, hyphens and

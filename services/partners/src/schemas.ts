@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import {
-  ActivityLine, AgreementCurrency, Country, IsoDate, PartnerAgreementKind, PartnerLevel, PartnerName, PartnerSupportKind, PartnerTag, PartnerType,
+  ActivityLine,
+  AgreementCurrency,
+  Country,
+  IsoDate,
+  PartnerAgreementKind,
+  PartnerLevel,
+  PartnerName,
+  PartnerSupportKind,
+  PartnerTag,
+  PartnerType,
 } from '@passerelle/contracts';
 import { PageQuery } from '@passerelle/platform';
 
@@ -40,7 +49,11 @@ export const UpdatePartnerBody = z.strictObject({
   effectiveDate: IsoDate.optional().describe('when the change took effect; today unless given'),
 });
 
-export const DeactivateBody = z.strictObject({ version: Version, reason: z.string().trim().min(1).max(500).optional(), effectiveDate: IsoDate.optional() });
+export const DeactivateBody = z.strictObject({
+  version: Version,
+  reason: z.string().trim().min(1).max(500).optional(),
+  effectiveDate: IsoDate.optional(),
+});
 export const ReactivateBody = z.strictObject({ version: Version, effectiveDate: IsoDate.optional() });
 
 export const AgreementBody = z.strictObject({

@@ -14,7 +14,10 @@ interface ContactsDoc {
 /** Partners with their outbox, the name claims that keep names unique, and contact people kept apart from both. */
 export async function createPartnerStore(db: Db, relay?: Relay) {
   const partners = await openAggregateStore<Partner>({
-    db, collection: 'partners', what: 'partner', relay,
+    db,
+    collection: 'partners',
+    what: 'partner',
+    relay,
     indexes: [
       { key: { country: 1, 'state.sortKey': 1 }, name: 'by_country_name' },
       { key: { 'state.searchKeys': 1 }, name: 'by_search_key' },
@@ -49,7 +52,11 @@ export async function createPartnerStore(db: Db, relay?: Relay) {
           await contactsCollection.deleteOne({ _id: partnerId });
           return;
         }
-        await contactsCollection.updateOne({ _id: partnerId }, { $set: { country, contacts, updatedAt: new Date() } }, { upsert: true });
+        await contactsCollection.updateOne(
+          { _id: partnerId },
+          { $set: { country, contacts, updatedAt: new Date() } },
+          { upsert: true },
+        );
       },
     },
   };

@@ -28,12 +28,29 @@ const KNOWN = {
 
 beforeAll(async () => {
   others.push({ name: 'trainings', svc: await startTrainings(env.env('trainings'), { relay: false }) });
-  others.push({ name: 'assistance', svc: await startAssistance(env.env('assistance', { BENEFICIARY_LISTS: 'disabled' }), { relay: false }) });
+  others.push({
+    name: 'assistance',
+    svc: await startAssistance(env.env('assistance', { BENEFICIARY_LISTS: 'disabled' }), { relay: false }),
+  });
   others.push({ name: 'partners', svc: await startPartners(env.env('partners'), { relay: false }) });
   others.push({ name: 'indicators', svc: await startIndicators(env.env('indicators'), { relay: false }) });
-  const urls = [...others.map((o) => `${o.name}=${o.svc.url}/openapi.json`), 'projection=/openapi/projection.json'].join(',');
+  const urls = [
+    ...others.map((o) => `${o.name}=${o.svc.url}/openapi.json`),
+    'projection=/openapi/projection.json',
+  ].join(',');
   svc = await start(env.env('projection', { DOCS_OPENAPI_URLS: urls }));
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
   mkdirSync(OUT, { recursive: true });
 }, 90_000);
 afterAll(async () => {
@@ -48,7 +65,9 @@ describe('the API docs page', () => {
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('docs/assets/swagger-ui-bundle.js');
     // The page may fetch the documents of the other services' origins, and nothing else.
-    expect(page.headers.get('content-security-policy')).toContain(`connect-src 'self' ${others.map((o) => o.svc.url).join(' ')}`);
+    expect(page.headers.get('content-security-policy')).toContain(
+      `connect-src 'self' ${others.map((o) => o.svc.url).join(' ')}`,
+    );
     expect((await fetch(`${svc.url}/docs/assets/swagger-ui-bundle.js`)).status).toBe(200);
     expect((await fetch(`${svc.url}/docs/assets/nothing.js`)).status).toBe(401);
     for (const o of [...others, { name: 'projection', svc }]) {
@@ -66,7 +85,9 @@ describe('the API docs page', () => {
     const errors: string[] = [];
     page.on('request', (req) => requested.push(req.url()));
     page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
     await page.goto(`${svc.url}/docs`);
     const select = page.locator('.topbar select');
     await select.waitFor({ timeout: 30_000 });

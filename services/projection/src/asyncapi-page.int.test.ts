@@ -13,7 +13,18 @@ let browser: Browser;
 
 beforeAll(async () => {
   svc = await start(env.env('projection'));
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
   mkdirSync(OUT, { recursive: true });
 }, 60_000);
 afterAll(async () => {
@@ -25,7 +36,7 @@ describe('the AsyncAPI document and page', () => {
   it('serves /asyncapi.json without a token, while reports still need one', async () => {
     const r = await fetch(`${svc.url}/asyncapi.json`);
     expect(r.status).toBe(200);
-    const doc = await r.json() as { asyncapi: string; channels: Record<string, unknown> };
+    const doc = (await r.json()) as { asyncapi: string; channels: Record<string, unknown> };
     expect(doc.asyncapi).toBe('3.0.0');
     expect(Object.keys(doc.channels)).toContain('trainings_training_held');
     expect((await fetch(`${svc.url}/reports/participants`)).status).toBe(401);
@@ -35,11 +46,16 @@ describe('the AsyncAPI document and page', () => {
     const page = await browser.newPage();
     const outside: string[] = [];
     const errors: string[] = [];
-    page.on('request', (req) => { if (!req.url().startsWith(svc.url)) outside.push(req.url()); });
+    page.on('request', (req) => {
+      if (!req.url().startsWith(svc.url)) outside.push(req.url());
+    });
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${svc.url}/asyncapi`);
     // Rendered in the browser by the bundled component (its sidebar copy of the title stays hidden).
-    await page.getByText('Passerelle domain events', { exact: false }).first().waitFor({ state: 'attached', timeout: 30_000 });
+    await page
+      .getByText('Passerelle domain events', { exact: false })
+      .first()
+      .waitFor({ state: 'attached', timeout: 30_000 });
     await page.getByText('evt.{country}.trainings.training.held').first().waitFor({ timeout: 10_000 });
     const text = await page.locator('#asyncapi').innerText();
     expect(text).toContain('assistance.delivery.recorded');

@@ -17,7 +17,11 @@ import { replay } from './apply/replay.js';
 const env = isolatedEnv('crash');
 const SEED = Number(process.env.CRASH_SEED ?? 20261129);
 const KILLS = Number(process.env.CRASH_KILLS ?? 6);
-const serviceEnv = env.env('projection', { PROJECTION_ACK_WAIT_MS: '1000', PROJECTION_MAX_BATCH: '50', LOG_LEVEL: 'info' });
+const serviceEnv = env.env('projection', {
+  PROJECTION_ACK_WAIT_MS: '1000',
+  PROJECTION_MAX_BATCH: '50',
+  LOG_LEVEL: 'info',
+});
 mkdirSync(join(import.meta.dirname, '..', 'test-output'), { recursive: true });
 let nc: NatsConnection;
 let mongo: MongoClient;
@@ -26,7 +30,10 @@ const children: ChildProcess[] = [];
 function startChild(): ChildProcess {
   // The children's logs stay in test-output/ for whoever has to find out why a run failed.
   const log = openSync(join(import.meta.dirname, '..', 'test-output', 'crash-children.log'), 'a');
-  const child = spawn(process.execPath, [join(import.meta.dirname, '..', 'dist', 'main.js')], { env: { ...process.env, ...serviceEnv, PORT: '0' }, stdio: ['ignore', log, log] });
+  const child = spawn(process.execPath, [join(import.meta.dirname, '..', 'dist', 'main.js')], {
+    env: { ...process.env, ...serviceEnv, PORT: '0' },
+    stdio: ['ignore', log, log],
+  });
   children.push(child);
   return child;
 }
@@ -49,9 +56,15 @@ describe('crash safety', () => {
     await ensureEventStreams(jsm, streams);
     // Every service's events (the testkit's seeded history): corrections, cancellations, voids, dates moved and
     // out of order, people assisted several times, partners renamed, and some events published twice.
-    const history = [...generateEvents({ seed: SEED, count: Number(process.env.CRASH_EVENTS ?? 3600), prefix: env.prefix })];
+    const history = [
+      ...generateEvents({ seed: SEED, count: Number(process.env.CRASH_EVENTS ?? 3600), prefix: env.prefix }),
+    ];
     for (let i = 0; i < history.length; i += 200) {
-      await Promise.all(history.slice(i, i + 200).map(({ event, subject, msgId }) => js.publish(subject, JSON.stringify(event), { msgID: msgId })));
+      await Promise.all(
+        history
+          .slice(i, i + 200)
+          .map(({ event, subject, msgId }) => js.publish(subject, JSON.stringify(event), { msgID: msgId })),
+      );
     }
     const head = (await jsm.streams.info(env.stream)).state.last_seq;
     expect(head).toBeGreaterThan(3000);
@@ -65,11 +78,16 @@ describe('crash safety', () => {
     let kills = 0;
     // Deliveries so far (redeliveries included): a child is killed only once events reach it, so every kill lands
     // while it works, however slowly a loaded machine starts a process.
-    const delivered = async () => (await jsm.consumers.info(env.stream, 'projection').catch(() => undefined))?.delivered.consumer_seq ?? 0;
+    const delivered = async () =>
+      (await jsm.consumers.info(env.stream, 'projection').catch(() => undefined))?.delivered.consumer_seq ?? 0;
     while (kills < KILLS && (await progress()) < head) {
       const before = await delivered();
       const child = startChild();
-      await eventually(async () => ((await delivered()) > before ? true : undefined), 60_000, 'events delivered to the new process');
+      await eventually(
+        async () => ((await delivered()) > before ? true : undefined),
+        60_000,
+        'events delivered to the new process',
+      );
       await new Promise((res) => setTimeout(res, r.int(50, 1500)));
       const exited = new Promise((res) => child.once('exit', res));
       child.kill('SIGKILL');
@@ -84,7 +102,10 @@ describe('crash safety', () => {
     await new Promise((res) => survivor.once('exit', res));
 
     const reader = await new MongoClient(env.infra.mongoUrl).connect();
-    const live = readModel(reader.db(serviceEnv.MONGO_DB!), await createGenerations(reader.db(serviceEnv.MONGO_DB!)).current());
+    const live = readModel(
+      reader.db(serviceEnv.MONGO_DB!),
+      await createGenerations(reader.db(serviceEnv.MONGO_DB!)).current(),
+    );
     const rebuilt = readModel(mongo.db(`${serviceEnv.MONGO_DB}_rebuilt`), 1);
     await replay({ js, jsm, streams, logger: createLogger({ service: 'test', level: 'silent' }), into: rebuilt });
     const [a, b] = await Promise.all([live.dump(), rebuilt.dump()]);
@@ -95,8 +116,19 @@ describe('crash safety', () => {
     const onlyLive = [...ia].filter((x) => !ib.has(x));
     const onlyRebuilt = [...ib].filter((x) => !ia.has(x));
     if (onlyLive.length || onlyRebuilt.length) {
-      const sources = [...new Set([...a, ...b].filter((f) => onlyLive.includes(f._id) || onlyRebuilt.includes(f._id)).map((f) => f.source))];
-      for (const source of sources) console.log(source, 'guards', await live.sources.find({ source }).toArray(), 'rebuilt', b.filter((f) => f.source === source).map((f) => f._id));
+      const sources = [
+        ...new Set(
+          [...a, ...b].filter((f) => onlyLive.includes(f._id) || onlyRebuilt.includes(f._id)).map((f) => f.source),
+        ),
+      ];
+      for (const source of sources)
+        console.log(
+          source,
+          'guards',
+          await live.sources.find({ source }).toArray(),
+          'rebuilt',
+          b.filter((f) => f.source === source).map((f) => f._id),
+        );
     }
     expect({ onlyLive, onlyRebuilt }).toEqual({ onlyLive: [], onlyRebuilt: [] });
     expect(a).toEqual(b);

@@ -1,5 +1,15 @@
 import { z } from 'zod';
-import { ApiDocsSpecsSetting, ConfigError, METRICS, countryList, loadConfig, runIfEntryPoint, sameOriginSpecs, serviceConfigShape, startRuntime } from '@passerelle/platform';
+import {
+  ApiDocsSpecsSetting,
+  ConfigError,
+  METRICS,
+  countryList,
+  loadConfig,
+  runIfEntryPoint,
+  sameOriginSpecs,
+  serviceConfigShape,
+  startRuntime,
+} from '@passerelle/platform';
 import { createApp } from './app.js';
 import { deadLetters } from './apply/dead-letters.js';
 import { createFactCache } from './query/fact-cache.js';
@@ -22,13 +32,19 @@ export const configShape = {
    */
   PROJECTION_MAX_DELIVER: z.coerce.number().int().min(2).max(1000).default(100),
   /** Subject filter of this worker's partition, e.g. `evt.MA.>`; one durable consumer per partition. */
-  PROJECTION_FILTER: z.string().regex(/^[A-Za-z0-9_*>.-]+$/).optional(),
+  PROJECTION_FILTER: z
+    .string()
+    .regex(/^[A-Za-z0-9_*>.-]+$/)
+    .optional(),
   /**
    * The countries of this worker's partition (ISO codes, comma-separated): it applies only their events, into the
    * same database as the other partitions' workers (sources never span countries, see read-model.ts).
    */
   PROJECTION_COUNTRIES: countryList.optional(),
-  PROJECTION_CONSUMER: z.string().regex(/^[A-Za-z0-9_-]+$/).default(PROJECTION_CONSUMER),
+  PROJECTION_CONSUMER: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .default(PROJECTION_CONSUMER),
   /** `all` consumes and serves; `api` only serves reports (replicas behind the proxy, beside one worker per partition). */
   PROJECTION_ROLE: z.enum(['all', 'api']).default('all'),
   /** How often to remove facts a killed predecessor's late writes may have left (see projector.ts). */
@@ -46,7 +62,9 @@ export const configShape = {
    * The OpenAPI documents of the /docs page, `name=url` comma-separated. The default suits one origin (the proxy routes
    * /openapi/<name>.json to each service); development names each service's own port.
    */
-  DOCS_OPENAPI_URLS: ApiDocsSpecsSetting.prefault(sameOriginSpecs(['trainings', 'assistance', 'partners', 'indicators', 'projection'])),
+  DOCS_OPENAPI_URLS: ApiDocsSpecsSetting.prefault(
+    sameOriginSpecs(['trainings', 'assistance', 'partners', 'indicators', 'projection']),
+  ),
 };
 
 /** Starts the projection: consumes every event into the read model and serves the reporting API. */
@@ -61,10 +79,17 @@ export async function start(env: NodeJS.ProcessEnv = process.env) {
   const generations = createGenerations(rt.db);
   await generations.ensureIndexes(await generations.current());
   // A reporting replica (`api`) serves reports from the model its partition's worker keeps; it never consumes.
-  const projector = config.PROJECTION_ROLE === 'api' ? { stats: () => ({ role: 'api' }) } : await startProjector(rt, generations, {
-    ackWaitMs: config.PROJECTION_ACK_WAIT_MS, maxBatch: config.PROJECTION_MAX_BATCH, maxDeliver: config.PROJECTION_MAX_DELIVER, durable: config.PROJECTION_CONSUMER, sweepAfterMs: config.PROJECTION_SWEEP_AFTER_MS,
-    filters,
-  });
+  const projector =
+    config.PROJECTION_ROLE === 'api'
+      ? { stats: () => ({ role: 'api' }) }
+      : await startProjector(rt, generations, {
+          ackWaitMs: config.PROJECTION_ACK_WAIT_MS,
+          maxBatch: config.PROJECTION_MAX_BATCH,
+          maxDeliver: config.PROJECTION_MAX_DELIVER,
+          durable: config.PROJECTION_CONSUMER,
+          sweepAfterMs: config.PROJECTION_SWEEP_AFTER_MS,
+          filters,
+        });
   if ('stop' in projector) rt.onShutdown(() => projector.stop());
   const letters = deadLetters(rt, generations);
   const cache = useFactCache(createFactCache(config.REPORT_CACHE_FACTS));
@@ -74,35 +99,71 @@ export async function start(env: NodeJS.ProcessEnv = process.env) {
     if (rebuilding?.state === 'running') return rebuilding;
     rebuilding = { state: 'running', startedAt: new Date().toISOString(), by: actor };
     const job = rebuilding;
-    rebuild(rt, generations, { batchSize: config.PROJECTION_MAX_BATCH }).then((result) => Object.assign(job, { state: 'done', result }), (e: Error) => Object.assign(job, { state: 'failed', error: e.message }));
+    rebuild(rt, generations, { batchSize: config.PROJECTION_MAX_BATCH }).then(
+      (result) => Object.assign(job, { state: 'done', result }),
+      (e: Error) => Object.assign(job, { state: 'failed', error: e.message }),
+    );
     return rebuilding;
   };
 
   const status = async () => {
     const [stream, consumer, dlq, gen] = await Promise.all([
-      rt.jsm.streams.info(rt.streams.stream), rt.jsm.consumers.info(rt.streams.stream, config.PROJECTION_CONSUMER),
-      rt.jsm.streams.info(rt.streams.deadLetter), generations.current(),
+      rt.jsm.streams.info(rt.streams.stream),
+      rt.jsm.consumers.info(rt.streams.stream, config.PROJECTION_CONSUMER),
+      rt.jsm.streams.info(rt.streams.deadLetter),
+      generations.current(),
     ]);
     const applied = await readModel(rt.db, gen).lastSeq();
     return {
       // Lag counts this worker's events not yet acknowledged: with a partition filter, others' events are not ours.
-      generation: gen, lastApplied: applied, streamHead: stream.state.last_seq, lag: consumer.num_pending + consumer.num_ack_pending,
-      ...projector.stats(), deadLetters: dlq.state.messages, reportCache: cache.stats(), ...(rebuilding ? { rebuild: rebuilding } : {}),
+      generation: gen,
+      lastApplied: applied,
+      streamHead: stream.state.last_seq,
+      lag: consumer.num_pending + consumer.num_ack_pending,
+      ...projector.stats(),
+      deadLetters: dlq.state.messages,
+      reportCache: cache.stats(),
+      ...(rebuilding ? { rebuild: rebuilding } : {}),
     };
   };
   // Only a worker upgrades an old generation; reporting replicas read what it builds.
-  if (config.PROJECTION_ROLE === 'all') await upgradeFromReplays(rt.db, readModel(rt.db, await generations.current()), startRebuild);
+  if (config.PROJECTION_ROLE === 'all')
+    await upgradeFromReplays(rt.db, readModel(rt.db, await generations.current()), startRebuild);
   if (config.PROJECTION_ROLE === 'all') rt.metrics.watchConsumer(rt.jsm, rt.streams.stream, config.PROJECTION_CONSUMER);
-  rt.metrics.gauge(METRICS.projectionLag, 'Events of this partition not yet applied to the read model', [], async (set) => set({}, (await status()).lag));
-  rt.metrics.gauge(METRICS.projectionCheckpoint, 'Highest stream sequence applied to the current generation', [], async (set) => set({}, (await status()).lastApplied));
-  const url = await rt.listen(createApp({ rt, generations, letters, status, startRebuild, suppressionThreshold: config.SUPPRESSION_THRESHOLD, docs: config.DOCS_OPENAPI_URLS }));
+  rt.metrics.gauge(
+    METRICS.projectionLag,
+    'Events of this partition not yet applied to the read model',
+    [],
+    async (set) => set({}, (await status()).lag),
+  );
+  rt.metrics.gauge(
+    METRICS.projectionCheckpoint,
+    'Highest stream sequence applied to the current generation',
+    [],
+    async (set) => set({}, (await status()).lastApplied),
+  );
+  const url = await rt.listen(
+    createApp({
+      rt,
+      generations,
+      letters,
+      status,
+      startRebuild,
+      suppressionThreshold: config.SUPPRESSION_THRESHOLD,
+      docs: config.DOCS_OPENAPI_URLS,
+    }),
+  );
   return { url, rt, generations };
 }
 
 /** The subjects a worker consumes: its countries' events, its filter, or every event. */
-export function partitionFilters(prefix: string, config: { COUNTRIES: string[]; PROJECTION_FILTER?: string | undefined; PROJECTION_COUNTRIES?: string[] | undefined }): string[] {
+export function partitionFilters(
+  prefix: string,
+  config: { COUNTRIES: string[]; PROJECTION_FILTER?: string | undefined; PROJECTION_COUNTRIES?: string[] | undefined },
+): string[] {
   const countries = config.PROJECTION_COUNTRIES;
-  if (countries && config.PROJECTION_FILTER) throw new ConfigError(['PROJECTION_COUNTRIES: set it or PROJECTION_FILTER, not both']);
+  if (countries && config.PROJECTION_FILTER)
+    throw new ConfigError(['PROJECTION_COUNTRIES: set it or PROJECTION_FILTER, not both']);
   const unserved = countries?.filter((c) => !config.COUNTRIES.includes(c)) ?? [];
   if (unserved.length) throw new ConfigError([`PROJECTION_COUNTRIES: ${unserved.join(', ')} not in COUNTRIES`]);
   if (countries) return countries.map((c) => `${prefix}.${c}.>`);
@@ -114,9 +175,17 @@ export function partitionFilters(prefix: string, config: { COUNTRIES: string[]; 
  * and rebuild once so the current generation has the versions as-of answers now read (reports go on meanwhile).
  */
 async function upgradeFromReplays(db: Db, model: ReadModel, startRebuild: (actor: string) => object) {
-  for (const c of await db.listCollections({}, { nameOnly: true }).toArray()) if (c.name.startsWith('gasof')) await db.collection(c.name).drop().catch(() => undefined);
+  for (const c of await db.listCollections({}, { nameOnly: true }).toArray())
+    if (c.name.startsWith('gasof'))
+      await db
+        .collection(c.name)
+        .drop()
+        .catch(() => undefined);
   await db.collection<{ _id: string }>('rm_meta').deleteMany({ _id: { $regex: /^asof:/ } });
-  const [fact, version] = await Promise.all([model.facts.findOne({}, { projection: { _id: 1 } }), model.versions.findOne({}, { projection: { _id: 1 } })]);
+  const [fact, version] = await Promise.all([
+    model.facts.findOne({}, { projection: { _id: 1 } }),
+    model.versions.findOne({}, { projection: { _id: 1 } }),
+  ]);
   if (fact && !version) startRebuild('upgrade: versions for as-of answers');
 }
 

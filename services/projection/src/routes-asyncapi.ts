@@ -25,15 +25,28 @@ const RENDER = `fetch('asyncapi.json').then((r) => r.json()).then((schema) => {
 }).catch((e) => { document.getElementById('asyncapi').textContent = 'Could not load asyncapi.json: ' + e.message; });`;
 
 // The bundled parser compiles JSON Schemas with new Function (ajv): this page alone may evaluate code it loaded itself.
-const pageCsp = (res: Response) => res.setHeader('content-security-policy', "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'");
+const pageCsp = (res: Response) =>
+  res.setHeader(
+    'content-security-policy',
+    "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+  );
 
 /** GET /asyncapi.json (the event documentation for integrators) and GET /asyncapi (a readable page of it), without a token. */
 export function registerAsyncApiRoutes(app: Express): void {
   const doc = readFileSync(DOC, 'utf8');
-  const assets = Object.fromEntries(Object.entries(ASSETS).map(([name, a]) => [name, { ...a, body: readFileSync(a.file) }]));
-  app.get('/asyncapi.json', (_req, res) => { res.type('application/json').send(doc); });
-  app.get('/asyncapi', (_req, res) => { pageCsp(res); res.type('text/html').send(PAGE); });
-  app.get('/asyncapi/assets/render.js', (_req, res) => { res.type('text/javascript').send(RENDER); });
+  const assets = Object.fromEntries(
+    Object.entries(ASSETS).map(([name, a]) => [name, { ...a, body: readFileSync(a.file) }]),
+  );
+  app.get('/asyncapi.json', (_req, res) => {
+    res.type('application/json').send(doc);
+  });
+  app.get('/asyncapi', (_req, res) => {
+    pageCsp(res);
+    res.type('text/html').send(PAGE);
+  });
+  app.get('/asyncapi/assets/render.js', (_req, res) => {
+    res.type('text/javascript').send(RENDER);
+  });
   app.get('/asyncapi/assets/:name', (req, res, next) => {
     const asset = assets[req.params.name];
     if (!asset) return next();

@@ -17,13 +17,24 @@ let writer: string;
 let reporter: string;
 
 const training = (topic: string) => ({
-  title: { fr: 'Formation', en: 'Training' }, topics: [topic], startDate: '2020-03-02', endDate: '2020-03-04',
-  place: { country: 'MA', region: 'Oriental', city: 'Oujda' }, modality: 'in_person', organiser: 'IOM', activityLine: '1.1', plannedParticipants: 25,
+  title: { fr: 'Formation', en: 'Training' },
+  topics: [topic],
+  startDate: '2020-03-02',
+  endDate: '2020-03-04',
+  place: { country: 'MA', region: 'Oriental', city: 'Oujda' },
+  modality: 'in_person',
+  organiser: 'IOM',
+  activityLine: '1.1',
+  plannedParticipants: 25,
 });
 
 async function post(base: string, path: string, body: unknown) {
-  const res = await fetch(`${base}${path}`, { method: 'POST', headers: { authorization: `Bearer ${writer}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const json = await res.json() as any;
+  const res = await fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${writer}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const json = (await res.json()) as any;
   if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(json)}`);
   return json;
 }
@@ -32,19 +43,29 @@ async function post(base: string, path: string, body: unknown) {
 async function heldTraining(base: string, topic: string, female: number, male: number) {
   const t = await post(base, '/trainings', training(topic));
   await post(base, `/trainings/${t.id}/held`, { version: 1 });
-  await post(base, `/trainings/${t.id}/attendance`, { version: 2, rows: [{ sex: 'female', category: 'police', count: female }, { sex: 'male', category: 'police', count: male }] });
+  await post(base, `/trainings/${t.id}/attendance`, {
+    version: 2,
+    rows: [
+      { sex: 'female', category: 'police', count: female },
+      { sex: 'male', category: 'police', count: male },
+    ],
+  });
   return t.id as string;
 }
 
 async function report(by: string) {
-  const res = await fetch(`${projection.url}/reports/participants?by=${by}&country=MA`, { headers: { authorization: `Bearer ${reporter}` } });
+  const res = await fetch(`${projection.url}/reports/participants?by=${by}&country=MA`, {
+    headers: { authorization: `Bearer ${reporter}` },
+  });
   expect(res.status).toBe(200);
-  return (await res.json() as any).rows as Array<Record<string, string | number>>;
+  return ((await res.json()) as any).rows as Array<Record<string, string | number>>;
 }
 const figure = async (by: string, key: string) => (await report(by)).find((r) => r[by] === key)?.participants ?? 0;
 const streamMessages = async () => (await jsm.streams.info(env.stream)).state.messages;
 const caughtUp = async () => {
-  const s = await (await fetch(`${projection.url}/projection/status`, { headers: { authorization: `Bearer ${reporter}` } })).json() as any;
+  const s = (await (
+    await fetch(`${projection.url}/projection/status`, { headers: { authorization: `Bearer ${reporter}` } })
+  ).json()) as any;
   return s.lag === 0 && s.lastApplied === (await jsm.streams.info(env.stream)).state.last_seq ? true : undefined;
 };
 
@@ -66,7 +87,11 @@ describe('the slice: HTTP command in, report figure out', () => {
     try {
       await heldTraining(trainings.url, 'sexual_exploitation_abuse', 13, 9);
       await heldTraining(trainings.url, 'international_migration_law', 20, 27);
-      await eventually(async () => ((await figure('topic', 'international_migration_law')) === 47 ? true : undefined), 15_000, 'the report');
+      await eventually(
+        async () => ((await figure('topic', 'international_migration_law')) === 47 ? true : undefined),
+        15_000,
+        'the report',
+      );
       expect(await figure('topic', 'sexual_exploitation_abuse')).toBe(22);
       expect(await figure('sex', 'female')).toBe(33);
       expect(await figure('sex', 'male')).toBe(36);
@@ -87,13 +112,24 @@ describe('a crash between the database write and the publish', () => {
 
     const restarted = await startTrainings(env.env('trainings'));
     try {
-      await eventually(async () => ((await streamMessages()) === before + 3 ? true : undefined), 15_000, 'the outbox sweep');
-      await eventually(async () => ((await figure('topic', 'border_management')) === 11 ? true : undefined), 15_000, 'the figure');
+      await eventually(
+        async () => ((await streamMessages()) === before + 3 ? true : undefined),
+        15_000,
+        'the outbox sweep',
+      );
+      await eventually(
+        async () => ((await figure('topic', 'border_management')) === 11 ? true : undefined),
+        15_000,
+        'the figure',
+      );
 
       // Force the relay to publish the same events again, as if the ack had been lost.
       const sent = await restarted.store.trainings.historyCollection.find({ aggregate: id }).sort({ seq: 1 }).toArray();
       const outbox = sent.map((h) => ({ event: h.event, trace: {}, seq: h.seq }));
-      await restarted.store.trainings.collection.updateOne({ _id: id }, { $set: { outbox, unpublished: true, updatedAt: new Date(0) } });
+      await restarted.store.trainings.collection.updateOne(
+        { _id: id },
+        { $set: { outbox, unpublished: true, updatedAt: new Date(0) } },
+      );
       expect(await restarted.rt.relay.sweep()).toBe(1);
       expect(await streamMessages()).toBe(before + 3);
       await eventually(caughtUp, 10_000, 'projection caught up');
@@ -105,11 +141,42 @@ describe('a crash between the database write and the publish', () => {
 });
 
 describe('redelivery and poison events', () => {
-  const attendance = (trainingId: string, count: number) => createEnvelope({
-    type: 'trainings.training.attendance_recorded', subject: trainingId, country: 'MA',
-    data: { trainingId, businessDate: '2020-05-01', rows: [{ sex: 'female', category: 'judiciary', count }], total: count, topics: ['migration_governance_data'], activityLine: '1.1' },
-  }, { actor: 'tester', correlationid: 'c1' });
-  const held = (trainingId: string) => createEnvelope({ type: 'trainings.training.held', subject: trainingId, country: 'MA', data: { trainingId, businessDate: '2020-05-01', startDate: '2020-05-01', endDate: '2020-05-01', durationDays: 1, topics: ['migration_governance_data'], activityLine: '1.1', partnerIds: [] } }, { actor: 'tester', correlationid: 'c1' });
+  const attendance = (trainingId: string, count: number) =>
+    createEnvelope(
+      {
+        type: 'trainings.training.attendance_recorded',
+        subject: trainingId,
+        country: 'MA',
+        data: {
+          trainingId,
+          businessDate: '2020-05-01',
+          rows: [{ sex: 'female', category: 'judiciary', count }],
+          total: count,
+          topics: ['migration_governance_data'],
+          activityLine: '1.1',
+        },
+      },
+      { actor: 'tester', correlationid: 'c1' },
+    );
+  const held = (trainingId: string) =>
+    createEnvelope(
+      {
+        type: 'trainings.training.held',
+        subject: trainingId,
+        country: 'MA',
+        data: {
+          trainingId,
+          businessDate: '2020-05-01',
+          startDate: '2020-05-01',
+          endDate: '2020-05-01',
+          durationDays: 1,
+          topics: ['migration_governance_data'],
+          activityLine: '1.1',
+          partnerIds: [],
+        },
+      },
+      { actor: 'tester', correlationid: 'c1' },
+    );
 
   it('the same event delivered again does not change the figure', async () => {
     const js = jetstream(nc);
@@ -117,10 +184,17 @@ describe('redelivery and poison events', () => {
     const ev = attendance(trainingId, 7);
     await publishEvent(js, env.prefix, held(trainingId));
     const ack = await publishEvent(js, env.prefix, ev);
-    await eventually(async () => ((await figure('topic', 'migration_governance_data')) === 7 ? true : undefined), 10_000, 'first delivery');
+    await eventually(
+      async () => ((await figure('topic', 'migration_governance_data')) === 7 ? true : undefined),
+      10_000,
+      'first delivery',
+    );
     // The exact same stream message again (what a redelivery is), and the same event as a new message.
     const model = readModel(projection.rt.db, await projection.generations.current());
-    expect(await model.applyBatch([{ event: registry.parse(JSON.stringify(ev)), seq: ack.seq }])).toEqual({ applied: 0, duplicates: 1 });
+    expect(await model.applyBatch([{ event: registry.parse(JSON.stringify(ev)), seq: ack.seq }])).toEqual({
+      applied: 0,
+      duplicates: 1,
+    });
     await js.publish(`${env.prefix}.MA.${ev.type}`, JSON.stringify(ev), { msgID: `${ev.id}-again` });
     await eventually(caughtUp, 10_000, 'projection caught up');
     expect(await figure('topic', 'migration_governance_data')).toBe(7);
@@ -130,17 +204,35 @@ describe('redelivery and poison events', () => {
     const trainingId = '3c1d2e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f';
     const js = jetstream(nc);
     await publishEvent(js, env.prefix, held(trainingId));
-    const recorded = { ...attendance(trainingId, 6), data: { ...attendance(trainingId, 6).data, topics: ['labour_migration'] } };
+    const recorded = {
+      ...attendance(trainingId, 6),
+      data: { ...attendance(trainingId, 6).data, topics: ['labour_migration'] },
+    };
     const first = await publishEvent(js, env.prefix, recorded);
-    const second = await publishEvent(js, env.prefix, { ...attendance(trainingId, 9), type: 'trainings.training.attendance_corrected', data: { ...attendance(trainingId, 9).data, topics: ['labour_migration'], previousTotal: 6 } });
-    await eventually(async () => ((await figure('topic', 'labour_migration')) === 9 ? true : undefined), 10_000, 'the correction');
+    const second = await publishEvent(js, env.prefix, {
+      ...attendance(trainingId, 9),
+      type: 'trainings.training.attendance_corrected',
+      data: { ...attendance(trainingId, 9).data, topics: ['labour_migration'], previousTotal: 6 },
+    });
+    await eventually(
+      async () => ((await figure('topic', 'labour_migration')) === 9 ? true : undefined),
+      10_000,
+      'the correction',
+    );
     const model = readModel(projection.rt.db, await projection.generations.current());
     // The first event comes back as a redelivery (its first process died): nothing to apply, but remembered...
-    expect(await model.applyBatch([{ event: registry.parse(JSON.stringify(recorded)), seq: first.seq, redelivered: true }])).toEqual({ applied: 0, duplicates: 1 });
+    expect(
+      await model.applyBatch([{ event: registry.parse(JSON.stringify(recorded)), seq: first.seq, redelivered: true }]),
+    ).toEqual({ applied: 0, duplicates: 1 });
     // ...because the dead process's insert of its facts can land now, after the correction replaced them.
     const current = await model.facts.findOne({ source: `training:${trainingId}:attendance` });
     expect(current?.seq).toBe(second.seq);
-    await model.facts.insertOne({ ...current!, _id: `training:${trainingId}:attendance@${first.seq}#0`, seq: first.seq, value: 6 });
+    await model.facts.insertOne({
+      ...current!,
+      _id: `training:${trainingId}:attendance@${first.seq}#0`,
+      seq: first.seq,
+      value: 6,
+    });
     expect(await figure('topic', 'labour_migration')).toBe(15);
     expect(await model.sweep()).toBe(1);
     expect(await figure('topic', 'labour_migration')).toBe(9);
@@ -157,15 +249,31 @@ describe('redelivery and poison events', () => {
     const old = { ...current, dataversion: '0', data: { ...withoutRows, topics: ['health_and_migration'], women: 5 } };
     await js.publish(`${env.prefix}.MA.${old.type}`, JSON.stringify(old), { msgID: old.id });
     const admin = await testToken(['projection:admin']);
-    const letters = await eventually(async () => {
-      const r = await (await fetch(`${projection.url}/admin/dead-letters?pageSize=100`, { headers: { authorization: `Bearer ${admin}` } })).json() as any;
-      return r.items.find((l: any) => /UNKNOWN_VERSION/.test(l.reason));
-    }, 15_000, 'the dead letter');
+    const letters = await eventually(
+      async () => {
+        const r = (await (
+          await fetch(`${projection.url}/admin/dead-letters?pageSize=100`, {
+            headers: { authorization: `Bearer ${admin}` },
+          })
+        ).json()) as any;
+        return r.items.find((l: any) => /UNKNOWN_VERSION/.test(l.reason));
+      },
+      15_000,
+      'the dead letter',
+    );
     // The fix, as a deployment would bring it: version 0 data (a count of women) upcast to rows.
     const def = registry.get(old.type)!;
-    def.upcasters = { '0': (d) => { const { women, ...rest } = d as { women: number }; return { ...rest, rows: [{ sex: 'female', category: 'judiciary', count: women }] }; } };
+    def.upcasters = {
+      '0': (d) => {
+        const { women, ...rest } = d as { women: number };
+        return { ...rest, rows: [{ sex: 'female', category: 'judiciary', count: women }] };
+      },
+    };
     try {
-      const res = await fetch(`${projection.url}/admin/dead-letters/${letters.seq}/replay`, { method: 'POST', headers: { authorization: `Bearer ${admin}` } });
+      const res = await fetch(`${projection.url}/admin/dead-letters/${letters.seq}/replay`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${admin}` },
+      });
       expect(res.status).toBe(200);
       expect(await figure('topic', 'health_and_migration')).toBe(5);
     } finally {
@@ -182,18 +290,29 @@ describe('redelivery and poison events', () => {
     await js.publish(`${env.prefix}.MA.trainings.training.held`, 'not json at all', { msgID: 'garbage-1' });
     const goodId = '9a8b7c6d-1e2f-4a3b-8c4d-5e6f7a8b9c0d';
     await publishEvent(js, env.prefix, held(goodId));
-    await publishEvent(js, env.prefix, { ...attendance(goodId, 4), data: { ...attendance(goodId, 4).data, topics: ['border_management'] } });
+    await publishEvent(js, env.prefix, {
+      ...attendance(goodId, 4),
+      data: { ...attendance(goodId, 4).data, topics: ['border_management'] },
+    });
 
-    const dead = await eventually(async () => {
-      const info = await jsm.streams.info(env.deadLetter);
-      return info.state.messages >= before + 2 ? info.state.messages : undefined;
-    }, 15_000, 'dead letters');
+    const dead = await eventually(
+      async () => {
+        const info = await jsm.streams.info(env.deadLetter);
+        return info.state.messages >= before + 2 ? info.state.messages : undefined;
+      },
+      15_000,
+      'dead letters',
+    );
     expect(dead).toBe(before + 2);
     const first = await jsm.streams.getMessage(env.deadLetter, { seq: before + 1 });
     expect(first?.header.get(DLQ_HEADERS.sequence)).toBe(String(badAck.seq));
     expect(first?.header.get(DLQ_HEADERS.reason)).toMatch(/INVALID_DATA.*rows\.0\.count/);
     const second = await jsm.streams.getMessage(env.deadLetter, { seq: before + 2 });
     expect(second?.header.get(DLQ_HEADERS.reason)).toMatch(/MALFORMED_JSON/);
-    await eventually(async () => ((await figure('topic', 'border_management')) === 11 + 4 ? true : undefined), 10_000, 'the next event projected');
+    await eventually(
+      async () => ((await figure('topic', 'border_management')) === 11 + 4 ? true : undefined),
+      10_000,
+      'the next event projected',
+    );
   });
 });

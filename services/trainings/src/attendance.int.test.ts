@@ -3,7 +3,9 @@ import { testToken } from '@passerelle/testkit';
 import { startHarness, type Harness } from './testing/harness.js';
 
 let h: Harness;
-beforeAll(async () => { h = await startHarness('trainings_attendance'); });
+beforeAll(async () => {
+  h = await startHarness('trainings_attendance');
+});
 afterAll(() => h?.stop());
 
 const rows = [
@@ -35,27 +37,54 @@ describe('recording attendance', () => {
     await h.settled();
     expect((await h.streamEvents()).at(-1)).toMatchObject({
       type: 'trainings.training.attendance_recorded',
-      data: { trainingId: t.id, businessDate: '2020-02-10', rows, total: 17, topics: ['sexual_exploitation_abuse'], activityLine: '1.1', region: 'Rabat-Salé-Kénitra' },
+      data: {
+        trainingId: t.id,
+        businessDate: '2020-02-10',
+        rows,
+        total: 17,
+        topics: ['sexual_exploitation_abuse'],
+        activityLine: '1.1',
+        region: 'Rabat-Salé-Kénitra',
+      },
     });
   });
 
   it('a correction is a new event with the previous total; the training shows the latest and the previous figures', async () => {
     const t = await h.held();
     await h.ok('POST', `/trainings/${t.id}/attendance`, { version: 2, rows });
-    const fixed = [{ sex: 'female', category: 'police', count: 10 }, { sex: 'male', category: 'police', count: 9 }];
+    const fixed = [
+      { sex: 'female', category: 'police', count: 10 },
+      { sex: 'male', category: 'police', count: 9 },
+    ];
     const r = await h.call('POST', `/trainings/${t.id}/attendance`, { version: 3, rows: fixed });
-    expect(r.body).toMatchObject({ version: 4, attendance: { rows: fixed, total: 19 }, previousAttendance: { rows, total: 17 } });
+    expect(r.body).toMatchObject({
+      version: 4,
+      attendance: { rows: fixed, total: 19 },
+      previousAttendance: { rows, total: 17 },
+    });
     await h.settled();
     const e = (await h.streamEvents()).at(-1)!;
-    expect(e).toMatchObject({ type: 'trainings.training.attendance_corrected', data: { total: 19, previousTotal: 17, rows: fixed } });
-    const again = await h.ok('POST', `/trainings/${t.id}/attendance`, { version: 4, rows: [{ sex: 'other', category: 'other', count: 20 }] });
+    expect(e).toMatchObject({
+      type: 'trainings.training.attendance_corrected',
+      data: { total: 19, previousTotal: 17, rows: fixed },
+    });
+    const again = await h.ok('POST', `/trainings/${t.id}/attendance`, {
+      version: 4,
+      rows: [{ sex: 'other', category: 'other', count: 20 }],
+    });
     expect(again).toMatchObject({ attendance: { total: 20 }, previousAttendance: { total: 19 } });
-    expect((await h.call('GET', `/trainings/${t.id}`)).body).toMatchObject({ attendance: { total: 20 }, previousAttendance: { total: 19, rows: fixed } });
+    expect((await h.call('GET', `/trainings/${t.id}`)).body).toMatchObject({
+      attendance: { total: 20 },
+      previousAttendance: { total: 19, rows: fixed },
+    });
   });
 
   it('attendance far above the planned number is recorded, with a warning', async () => {
     const t = await h.held({ plannedParticipants: 10 });
-    const r = await h.call('POST', `/trainings/${t.id}/attendance`, { version: 2, rows: [{ sex: 'female', category: 'student', count: 40 }] });
+    const r = await h.call('POST', `/trainings/${t.id}/attendance`, {
+      version: 2,
+      rows: [{ sex: 'female', category: 'student', count: 40 }],
+    });
     expect(r.status).toBe(200);
     expect(r.body.attendance.total).toBe(40);
     expect(r.body.warnings).toEqual([expect.stringContaining('far above the 10 planned')]);
@@ -93,7 +122,13 @@ describe('attendance rules: a clear problem, and nothing written or published', 
     const t = await h.held();
     await h.ok('POST', `/trainings/${t.id}/attendance`, { version: 2, rows });
     await refused(t.id, { version: 2, rows }, 409, 'VERSION_CONFLICT');
-    await refused(t.id, { version: 3, rows }, 403, 'FORBIDDEN', await testToken(['trainings:write', 'trainings:read'], ['DZ']));
+    await refused(
+      t.id,
+      { version: 3, rows },
+      403,
+      'FORBIDDEN',
+      await testToken(['trainings:write', 'trainings:read'], ['DZ']),
+    );
     await refused(t.id, { version: 3, rows }, 403, 'FORBIDDEN', h.tokens.reader);
   });
 });
@@ -106,10 +141,20 @@ describe('history', () => {
     const r = await h.call('GET', `/trainings/${t.id}/history`, undefined, { token: h.tokens.reader });
     expect(r.status).toBe(200);
     expect(r.body.items.map((e: { type: string }) => e.type)).toEqual([
-      'trainings.training.planned', 'trainings.training.held', 'trainings.training.attendance_recorded', 'trainings.training.attendance_corrected',
+      'trainings.training.planned',
+      'trainings.training.held',
+      'trainings.training.attendance_recorded',
+      'trainings.training.attendance_corrected',
     ]);
-    expect(r.body.items.every((e: { subject: string; data: { businessDate: string } }) => e.subject === t.id && e.data.businessDate === '2020-02-10')).toBe(true);
-    const other = await h.call('GET', `/trainings/${t.id}/history`, undefined, { token: await testToken(['trainings:read'], ['TN']) });
+    expect(
+      r.body.items.every(
+        (e: { subject: string; data: { businessDate: string } }) =>
+          e.subject === t.id && e.data.businessDate === '2020-02-10',
+      ),
+    ).toBe(true);
+    const other = await h.call('GET', `/trainings/${t.id}/history`, undefined, {
+      token: await testToken(['trainings:read'], ['TN']),
+    });
     expect(other.status).toBe(403);
   });
 });

@@ -25,10 +25,14 @@ export function recordAttendance(id: string, t: Training, rows: AttendanceRow[])
   const data = { ...ref, rows, total, ...reportDimensions(t) };
   const warnings: string[] = [];
   if (t.plannedParticipants > 0 && total > t.plannedParticipants * OVER_ATTENDANCE_FACTOR) {
-    warnings.push(`attendance ${total} is far above the ${t.plannedParticipants} planned participants; check the sheet`);
+    warnings.push(
+      `attendance ${total} is far above the ${t.plannedParticipants} planned participants; check the sheet`,
+    );
   }
   if (t.assessment && t.assessment.tested > total) {
-    warnings.push(`the knowledge test counts ${t.assessment.tested} participants tested, more than the ${total} now attending; correct the assessment`);
+    warnings.push(
+      `the knowledge test counts ${t.assessment.tested} participants tested, more than the ${total} now attending; correct the assessment`,
+    );
   }
   const event = previous
     ? attendanceCorrected.build({ subject, country, data: { ...data, previousTotal: previous.total } })
@@ -39,13 +43,23 @@ export function recordAttendance(id: string, t: Training, rows: AttendanceRow[])
 /** Records (or replaces) the aggregate pre/post knowledge test results of a held training. */
 export function recordAssessment(id: string, t: Training, a: Assessment): Decision {
   assertHeld(t, 'a knowledge assessment');
-  if (a.improved > a.tested) throw new RuleViolation('IMPROVED_ABOVE_TESTED', `${a.improved} improved is more than the ${a.tested} participants tested`);
+  if (a.improved > a.tested)
+    throw new RuleViolation(
+      'IMPROVED_ABOVE_TESTED',
+      `${a.improved} improved is more than the ${a.tested} participants tested`,
+    );
   if (t.attendance && a.tested > t.attendance.total) {
-    throw new RuleViolation('TESTED_ABOVE_ATTENDANCE', `${a.tested} tested is more than the ${t.attendance.total} participants who attended`);
+    throw new RuleViolation(
+      'TESTED_ABOVE_ATTENDANCE',
+      `${a.tested} tested is more than the ${t.attendance.total} participants who attended`,
+    );
   }
   const state: Training = { ...t, assessment: a };
   const { subject, country, ref } = trainingRef(id, state);
-  return { state, events: [assessmentRecorded.build({ subject, country, data: { ...ref, ...a, ...reportDimensions(t) } })] };
+  return {
+    state,
+    events: [assessmentRecorded.build({ subject, country, data: { ...ref, ...a, ...reportDimensions(t) } })],
+  };
 }
 
 /** Share of tested participants whose score went up, in percent with one decimal: what reports call "% with increased knowledge". */

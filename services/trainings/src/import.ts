@@ -11,7 +11,16 @@ import { rowKey } from './attendance.js';
 export const COLUMN_SYNONYMS = {
   sex: ['sex', 'sexe', 'gender', 'genre'],
   category: ['category', 'categorie', 'participant_category', 'categorie_de_participant', 'profile', 'profil'],
-  count: ['count', 'nombre', 'number', 'nb', 'effectif', 'participants', 'number_of_participants', 'nombre_de_participants'],
+  count: [
+    'count',
+    'nombre',
+    'number',
+    'nb',
+    'effectif',
+    'participants',
+    'number_of_participants',
+    'nombre_de_participants',
+  ],
   ageGroup: ['age_group', 'tranche_d_age', 'tranche_age', 'groupe_d_age', 'age'],
   institution: ['institution', 'organisation', 'organization', 'etablissement', 'structure'],
 } as const;
@@ -19,7 +28,9 @@ export type Column = keyof typeof COLUMN_SYNONYMS;
 const REQUIRED: Column[] = ['sex', 'category', 'count'];
 
 const lookup = <K extends string>(table: Record<K, readonly string[]>) =>
-  new Map(Object.entries<readonly string[]>(table).flatMap(([value, words]) => words.map((w) => [w, value as K] as const)));
+  new Map(
+    Object.entries<readonly string[]>(table).flatMap(([value, words]) => words.map((w) => [w, value as K] as const)),
+  );
 const COLUMNS = lookup(COLUMN_SYNONYMS);
 
 /** Every header spelling the importer knows: the header row is the one among the first rows with most of them. */
@@ -32,14 +43,20 @@ export interface ImportError {
   message: string;
 }
 
-export type ImportResult = { ok: true; rows: AttendanceRow[]; ignoredColumns: string[] } | { ok: false; errors: ImportError[] };
+export type ImportResult =
+  { ok: true; rows: AttendanceRow[]; ignoredColumns: string[] } | { ok: false; errors: ImportError[] };
 
 const MAX_ROWS = 500;
 
 /** Turns sheet rows into attendance rows, or lists every error of every row; never a partial result. */
 export function attendanceFromSheet(sheet: SheetRow[], headerRow = 1): ImportResult {
-  if (!sheet.length) return { ok: false, errors: [{ row: headerRow + 1, column: '', message: 'the sheet has no data rows' }] };
-  if (sheet.length > MAX_ROWS) return { ok: false, errors: [{ row: sheet[MAX_ROWS]!.row, column: '', message: `a sheet holds at most ${MAX_ROWS} rows` }] };
+  if (!sheet.length)
+    return { ok: false, errors: [{ row: headerRow + 1, column: '', message: 'the sheet has no data rows' }] };
+  if (sheet.length > MAX_ROWS)
+    return {
+      ok: false,
+      errors: [{ row: sheet[MAX_ROWS]!.row, column: '', message: `a sheet holds at most ${MAX_ROWS} rows` }],
+    };
   // Every row carries every (normalised) header of the sheet, so the first row tells the columns.
   const headers = Object.keys(sheet[0]!.values);
   const columnOf = new Map<Column, string>();
@@ -48,19 +65,31 @@ export function attendanceFromSheet(sheet: SheetRow[], headerRow = 1): ImportRes
   for (const h of headers) {
     const column = COLUMNS.get(h);
     if (!column) ignoredColumns.push(h);
-    else if (columnOf.has(column)) errors.push({ row: headerRow, column: h, message: `a second column for ${column} (the first is "${columnOf.get(column)}")` });
+    else if (columnOf.has(column))
+      errors.push({
+        row: headerRow,
+        column: h,
+        message: `a second column for ${column} (the first is "${columnOf.get(column)}")`,
+      });
     else columnOf.set(column, h);
   }
   for (const c of REQUIRED) {
-    if (!columnOf.has(c)) errors.push({ row: headerRow, column: c, message: `no ${c} column; accepted headers: ${COLUMN_SYNONYMS[c].join(', ')}` });
+    if (!columnOf.has(c))
+      errors.push({
+        row: headerRow,
+        column: c,
+        message: `no ${c} column; accepted headers: ${COLUMN_SYNONYMS[c].join(', ')}`,
+      });
   }
   if (errors.length) return { ok: false, errors };
 
   const rows: AttendanceRow[] = [];
   const firstRowOf = new Map<string, number>();
   for (const { row, values } of sheet) {
-    const raw = (c: Column) => (columnOf.has(c) ? values[columnOf.get(c)!] ?? '' : '');
-    const fail = (c: Column, message: string) => { errors.push({ row, column: columnOf.get(c) ?? c, message }); };
+    const raw = (c: Column) => (columnOf.has(c) ? (values[columnOf.get(c)!] ?? '') : '');
+    const fail = (c: Column, message: string) => {
+      errors.push({ row, column: columnOf.get(c) ?? c, message });
+    };
     const word = <L extends LabelList>(c: Column, list: L, what: string) => {
       const v = raw(c);
       if (!v) return void fail(c, `${what} is missing`);
@@ -75,8 +104,15 @@ export function attendanceFromSheet(sheet: SheetRow[], headerRow = 1): ImportRes
     if (institution.length > 200) fail('institution', 'the institution is longer than 200 characters');
     const count = parseCount(raw('count'));
     if (typeof count === 'string') fail('count', count);
-    if (sex === undefined || category === undefined || typeof count === 'string' || (raw('ageGroup') && !ageGroup)) continue;
-    const r: AttendanceRow = { sex, category, ...(ageGroup ? { ageGroup } : {}), ...(institution ? { institution } : {}), count };
+    if (sex === undefined || category === undefined || typeof count === 'string' || (raw('ageGroup') && !ageGroup))
+      continue;
+    const r: AttendanceRow = {
+      sex,
+      category,
+      ...(ageGroup ? { ageGroup } : {}),
+      ...(institution ? { institution } : {}),
+      count,
+    };
     const key = rowKey(r);
     const first = firstRowOf.get(key);
     if (first !== undefined) fail('count', `row ${first} already counts ${key}; add the counts in one row`);

@@ -3,7 +3,9 @@ import { testToken } from '@passerelle/testkit';
 import { startHarness, yearsFromNow, type Harness } from './testing/harness.js';
 
 let h: Harness;
-beforeAll(async () => { h = await startHarness('trainings_lifecycle'); });
+beforeAll(async () => {
+  h = await startHarness('trainings_lifecycle');
+});
 afterAll(() => h?.stop());
 
 /** Sends a command that must be refused; checks the problem, and that the training and the stream did not change. */
@@ -22,15 +24,32 @@ async function refused(id: string, action: string, body: unknown, status: number
 describe('rescheduling', () => {
   it('gives a planned training new dates and says which dates it had', async () => {
     const t = await h.plan();
-    const r = await h.call('POST', `/trainings/${t.id}/reschedule`, { version: 1, startDate: '2020-03-02', endDate: '2020-03-04', reason: 'venue unavailable' });
+    const r = await h.call('POST', `/trainings/${t.id}/reschedule`, {
+      version: 1,
+      startDate: '2020-03-02',
+      endDate: '2020-03-04',
+      reason: 'venue unavailable',
+    });
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ status: 'planned', startDate: '2020-03-02', endDate: '2020-03-04', durationDays: 3, version: 2 });
+    expect(r.body).toMatchObject({
+      status: 'planned',
+      startDate: '2020-03-02',
+      endDate: '2020-03-04',
+      durationDays: 3,
+      version: 2,
+    });
     await h.settled();
     const e = (await h.streamEvents()).at(-1)!;
     expect(e.type).toBe('trainings.training.rescheduled');
     expect(e.data).toEqual({
-      trainingId: t.id, businessDate: '2020-03-02', startDate: '2020-03-02', endDate: '2020-03-04', durationDays: 3,
-      previousStartDate: '2020-02-10', previousEndDate: '2020-02-11', reason: 'venue unavailable',
+      trainingId: t.id,
+      businessDate: '2020-03-02',
+      startDate: '2020-03-02',
+      endDate: '2020-03-04',
+      durationDays: 3,
+      previousStartDate: '2020-02-10',
+      previousEndDate: '2020-02-11',
+      reason: 'venue unavailable',
     });
   });
 
@@ -46,21 +65,43 @@ describe('rescheduling', () => {
 
   it('refuses a held or cancelled training', async () => {
     const held = await h.held();
-    await refused(held.id, 'reschedule', { version: 2, startDate: '2020-04-01', endDate: '2020-04-01' }, 422, 'NOT_PLANNED');
+    await refused(
+      held.id,
+      'reschedule',
+      { version: 2, startDate: '2020-04-01', endDate: '2020-04-01' },
+      422,
+      'NOT_PLANNED',
+    );
     const t = await h.plan();
     await h.ok('POST', `/trainings/${t.id}/cancel`, { version: 1, reason: 'trainer ill' });
-    await refused(t.id, 'reschedule', { version: 2, startDate: '2020-04-01', endDate: '2020-04-01' }, 422, 'NOT_PLANNED');
+    await refused(
+      t.id,
+      'reschedule',
+      { version: 2, startDate: '2020-04-01', endDate: '2020-04-01' },
+      422,
+      'NOT_PLANNED',
+    );
   });
 });
 
 describe('cancelling', () => {
   it('cancels a planned training with its reason', async () => {
     const t = await h.plan();
-    const r = await h.call('POST', `/trainings/${t.id}/cancel`, { version: 1, reason: 'security situation in the region' });
-    expect(r.body).toMatchObject({ status: 'cancelled', cancellationReason: 'security situation in the region', version: 2 });
+    const r = await h.call('POST', `/trainings/${t.id}/cancel`, {
+      version: 1,
+      reason: 'security situation in the region',
+    });
+    expect(r.body).toMatchObject({
+      status: 'cancelled',
+      cancellationReason: 'security situation in the region',
+      version: 2,
+    });
     await h.settled();
     const e = (await h.streamEvents()).at(-1)!;
-    expect(e).toMatchObject({ type: 'trainings.training.cancelled', data: { trainingId: t.id, businessDate: '2020-02-10', reason: 'security situation in the region' } });
+    expect(e).toMatchObject({
+      type: 'trainings.training.cancelled',
+      data: { trainingId: t.id, businessDate: '2020-02-10', reason: 'security situation in the region' },
+    });
   });
 
   it('needs a reason, and only a planned training can be cancelled', async () => {
@@ -80,7 +121,15 @@ describe('marking held', () => {
     await h.settled();
     expect((await h.streamEvents()).at(-1)).toMatchObject({
       type: 'trainings.training.held',
-      data: { trainingId: t.id, businessDate: '2020-02-10', durationDays: 2, topics: ['sexual_exploitation_abuse'], activityLine: '1.1', region: 'Rabat-Salé-Kénitra', partnerIds: ['partner-onde'] },
+      data: {
+        trainingId: t.id,
+        businessDate: '2020-02-10',
+        durationDays: 2,
+        topics: ['sexual_exploitation_abuse'],
+        activityLine: '1.1',
+        region: 'Rabat-Salé-Kénitra',
+        partnerIds: ['partner-onde'],
+      },
     });
   });
 
@@ -108,11 +157,21 @@ describe('every command: concurrency, country and existence', () => {
 
   it.each(commands)('%s: a token for another country gets a 403', async (action, body) => {
     const t = await h.plan();
-    await refused(t.id, action, { version: 1, ...body }, 403, 'FORBIDDEN', await testToken(['trainings:write', 'trainings:read'], ['TN']));
+    await refused(
+      t.id,
+      action,
+      { version: 1, ...body },
+      403,
+      'FORBIDDEN',
+      await testToken(['trainings:write', 'trainings:read'], ['TN']),
+    );
   });
 
   it.each(commands)('%s: an unknown training is a 404', async (action, body) => {
-    const r = await h.call('POST', `/trainings/00000000-0000-4000-8000-000000000000/${action}`, { version: 1, ...body });
+    const r = await h.call('POST', `/trainings/00000000-0000-4000-8000-000000000000/${action}`, {
+      version: 1,
+      ...body,
+    });
     expect(r.status).toBe(404);
   });
 });

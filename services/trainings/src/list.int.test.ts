@@ -9,19 +9,48 @@ const ids: Record<string, string> = {};
 beforeAll(async () => {
   h = await startHarness('trainings_list');
   everywhere = await testToken(['trainings:write', 'trainings:read'], ['*']);
-  const plan = async (name: string, o: Record<string, unknown>) => { ids[name] = (await h.ok('POST', '/trainings', { ...base, ...o }, { token: everywhere })).id; };
-  await plan('oujda', { startDate: '2019-11-04', endDate: '2019-11-05', place: { country: 'MA', region: 'Oriental', city: 'Oujda' }, topics: ['trafficking_in_persons'], partnerIds: ['p-council-oriental'] });
-  await plan('rabat', { startDate: '2020-01-20', endDate: '2020-01-22', topics: ['trafficking_in_persons', 'unaccompanied_children'], partnerIds: ['p-onde'] });
-  await plan('tanger', { startDate: '2020-06-15', endDate: '2020-06-15', place: { country: 'MA', region: 'Tanger-Tétouan-Al Hoceïma', city: 'Tanger' } });
-  await plan('tunis', { startDate: '2020-02-03', endDate: '2020-02-04', place: { country: 'TN', region: 'Tunis' }, partnerIds: ['p-onde'] });
+  const plan = async (name: string, o: Record<string, unknown>) => {
+    ids[name] = (await h.ok('POST', '/trainings', { ...base, ...o }, { token: everywhere })).id;
+  };
+  await plan('oujda', {
+    startDate: '2019-11-04',
+    endDate: '2019-11-05',
+    place: { country: 'MA', region: 'Oriental', city: 'Oujda' },
+    topics: ['trafficking_in_persons'],
+    partnerIds: ['p-council-oriental'],
+  });
+  await plan('rabat', {
+    startDate: '2020-01-20',
+    endDate: '2020-01-22',
+    topics: ['trafficking_in_persons', 'unaccompanied_children'],
+    partnerIds: ['p-onde'],
+  });
+  await plan('tanger', {
+    startDate: '2020-06-15',
+    endDate: '2020-06-15',
+    place: { country: 'MA', region: 'Tanger-Tétouan-Al Hoceïma', city: 'Tanger' },
+  });
+  await plan('tunis', {
+    startDate: '2020-02-03',
+    endDate: '2020-02-04',
+    place: { country: 'TN', region: 'Tunis' },
+    partnerIds: ['p-onde'],
+  });
   await h.ok('POST', `/trainings/${ids.rabat}/held`, { version: 1 }, { token: everywhere });
   await h.ok('POST', `/trainings/${ids.tanger}/cancel`, { version: 1, reason: 'lockdown' }, { token: everywhere });
 });
 afterAll(() => h?.stop());
 
 const base = {
-  title: { fr: 'Formation', en: 'Training' }, topics: ['international_migration_law'], startDate: '2020-01-01', endDate: '2020-01-01',
-  place: { country: 'MA', region: 'Rabat-Salé-Kénitra', city: 'Rabat' }, modality: 'hybrid', organiser: 'IOM', activityLine: '1.1', plannedParticipants: 20,
+  title: { fr: 'Formation', en: 'Training' },
+  topics: ['international_migration_law'],
+  startDate: '2020-01-01',
+  endDate: '2020-01-01',
+  place: { country: 'MA', region: 'Rabat-Salé-Kénitra', city: 'Rabat' },
+  modality: 'hybrid',
+  organiser: 'IOM',
+  activityLine: '1.1',
+  plannedParticipants: 20,
 };
 
 async function list(query: string, token = everywhere) {
@@ -29,7 +58,8 @@ async function list(query: string, token = everywhere) {
   expect(r.status, JSON.stringify(r.body)).toBe(200);
   return r.body;
 }
-const names = (page: { items: Array<{ id: string }> }) => page.items.map((t) => Object.keys(ids).find((k) => ids[k] === t.id));
+const names = (page: { items: Array<{ id: string }> }) =>
+  page.items.map((t) => Object.keys(ids).find((k) => ids[k] === t.id));
 
 describe('listing trainings', () => {
   it('lists the newest start first, paginated', async () => {
@@ -80,6 +110,8 @@ describe('listing trainings', () => {
   });
 
   it('needs the read scope', async () => {
-    expect((await h.call('GET', '/trainings', undefined, { token: await testToken(['reports:read']) })).status).toBe(403);
+    expect((await h.call('GET', '/trainings', undefined, { token: await testToken(['reports:read']) })).status).toBe(
+      403,
+    );
   });
 });

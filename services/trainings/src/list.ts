@@ -5,7 +5,10 @@ import type { ListQuery } from './schemas.js';
 
 /** The database filter of a list query, limited to the countries the caller may read (another country asked for is a 403). */
 export function listFilter(q: ListQuery, p: Principal): Filter<AggregateDoc<Training>> {
-  if (q.from && q.to && q.to < q.from) throw new ValidationError('the period is empty', [{ path: 'query.to', message: `to (${q.to}) is before from (${q.from})` }]);
+  if (q.from && q.to && q.to < q.from)
+    throw new ValidationError('the period is empty', [
+      { path: 'query.to', message: `to (${q.to}) is before from (${q.from})` },
+    ]);
   const readable = countryFilter(p);
   if (q.country) assertCountry(p, q.country);
   const f: Record<string, unknown> = {};

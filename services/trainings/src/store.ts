@@ -1,5 +1,13 @@
 import type { Db, Filter } from 'mongodb';
-import { ConflictError, STATE_ONLY, createPartnerDirectory, isDuplicateKey, openAggregateStore, type AggregateDoc, type Relay } from '@passerelle/platform';
+import {
+  ConflictError,
+  STATE_ONLY,
+  createPartnerDirectory,
+  isDuplicateKey,
+  openAggregateStore,
+  type AggregateDoc,
+  type Relay,
+} from '@passerelle/platform';
 import type { Envelope } from '@passerelle/contracts';
 import type { Training } from './domain.js';
 import { builtInTopics, type Topic } from './topics.js';
@@ -7,7 +15,10 @@ import { builtInTopics, type Topic } from './topics.js';
 /** Trainings with their outbox, and the controlled list of topics (built-in plus those admins added, with theirs). */
 export async function createTrainingStore(db: Db, relay?: Relay) {
   const trainings = await openAggregateStore<Training>({
-    db, collection: 'trainings', what: 'training', relay,
+    db,
+    collection: 'trainings',
+    what: 'training',
+    relay,
     indexes: [
       { key: { country: 1, 'state.startDate': -1 }, name: 'by_country_date' },
       { key: { 'state.topics': 1 }, name: 'by_topic' },
@@ -19,7 +30,10 @@ export async function createTrainingStore(db: Db, relay?: Relay) {
 
   /** Every topic staff may choose from, built-in first, then added ones by code. */
   async function listTopics(): Promise<Topic[]> {
-    const added = await addedTopics.collection.find({} as Filter<AggregateDoc<Topic>>, { projection: STATE_ONLY }).sort({ _id: 1 }).toArray();
+    const added = await addedTopics.collection
+      .find({} as Filter<AggregateDoc<Topic>>, { projection: STATE_ONLY })
+      .sort({ _id: 1 })
+      .toArray();
     return [...builtInTopics(), ...added.map((d) => d.state)];
   }
 
@@ -37,7 +51,8 @@ export async function createTrainingStore(db: Db, relay?: Relay) {
       try {
         return (await addedTopics.create(topic.code, country, topic, events)).state;
       } catch (e) {
-        if (e instanceof ConflictError || isDuplicateKey(e)) throw new ConflictError(`the topic ${topic.code} is already in the list`, {}, 'TOPIC_EXISTS');
+        if (e instanceof ConflictError || isDuplicateKey(e))
+          throw new ConflictError(`the topic ${topic.code} is already in the list`, {}, 'TOPIC_EXISTS');
         throw e;
       }
     },

@@ -7,7 +7,12 @@ import { AppError, ErrorCode, ValidationError } from '@passerelle/platform';
 /** The uploaded sheet as bytes; JSON (or nothing) on this route is a client mistake worth a clear message. */
 export function sheetBytes(req: Request): Buffer {
   if (Buffer.isBuffer(req.body) && req.body.length) return req.body;
-  if (req.is('application/json')) throw new AppError(415, ErrorCode.UnsupportedMediaType, `send the sheet as ${SHEET_TYPES.csv} or ${SHEET_TYPES.xlsx}`);
+  if (req.is('application/json'))
+    throw new AppError(
+      415,
+      ErrorCode.UnsupportedMediaType,
+      `send the sheet as ${SHEET_TYPES.csv} or ${SHEET_TYPES.xlsx}`,
+    );
   throw new ValidationError('the request has no sheet', [{ path: 'body', message: 'empty' }], 'EMPTY_SHEET');
 }
 

@@ -7,8 +7,14 @@ export const configShape = {
   NATS_PASSWORD: z.string().optional(),
   EVENTS_STREAM: z.string().default('EVENTS'),
   EVENTS_PREFIX: z.string().default('evt'),
-  WAREHOUSE_CONSUMER: z.string().regex(/^[A-Za-z0-9_-]+$/).default('integration_warehouse'),
-  PG_URL: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// URL').default('postgres://postgres@127.0.0.1:5432/passerelle_warehouse'),
+  WAREHOUSE_CONSUMER: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .default('integration_warehouse'),
+  PG_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'a postgres:// URL')
+    .default('postgres://postgres@127.0.0.1:5432/passerelle_warehouse'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3006),
   HOST: z.string().default('0.0.0.0'),
   // After a crash the event that was in hand blocks the (ordered) consumer until this passes: keep it short.
@@ -25,6 +31,7 @@ export class WarehouseConfigError extends Error {
 /** Reads and checks the environment; a bad value stops the start with its variable named. */
 export function loadWarehouseConfig(env: NodeJS.ProcessEnv = process.env): WarehouseConfig {
   const r = z.object(configShape).safeParse(env);
-  if (!r.success) throw new WarehouseConfigError(r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  if (!r.success)
+    throw new WarehouseConfigError(r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   return r.data;
 }

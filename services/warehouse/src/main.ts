@@ -11,14 +11,28 @@ export async function main(env: NodeJS.ProcessEnv = process.env, argv: string[] 
   const config = loadWarehouseConfig(env);
   const warehouse = await startWarehouse(config, { rebuild: argv.includes('--rebuild') });
   const server = createServer((req, res) => {
-    const reply = (status: number, body: unknown) => { res.writeHead(status, { 'content-type': 'application/json' }); res.end(JSON.stringify(body)); };
+    const reply = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
     if (req.url === '/health/live' || req.url === '/health/ready') return reply(200, { status: 'ok' });
-    if (req.url === '/status') return void warehouse.progress().then((lag) => reply(200, { consumer: config.WAREHOUSE_CONSUMER, ...lag, handled: warehouse.handled() }), (e: Error) => reply(503, { error: e.message }));
+    if (req.url === '/status')
+      return void warehouse.progress().then(
+        (lag) => reply(200, { consumer: config.WAREHOUSE_CONSUMER, ...lag, handled: warehouse.handled() }),
+        (e: Error) => reply(503, { error: e.message }),
+      );
     reply(404, { error: 'not found' });
   });
   await new Promise<void>((r) => server.listen(config.PORT, config.HOST, r));
   const address = server.address();
-  console.warn(JSON.stringify({ level: 'info', msg: 'warehouse running', port: typeof address === 'object' && address ? address.port : config.PORT, upgraded: warehouse.upgraded }));
+  console.warn(
+    JSON.stringify({
+      level: 'info',
+      msg: 'warehouse running',
+      port: typeof address === 'object' && address ? address.port : config.PORT,
+      upgraded: warehouse.upgraded,
+    }),
+  );
   const stop = async () => {
     server.close();
     await warehouse.stop();

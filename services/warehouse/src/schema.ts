@@ -45,7 +45,9 @@ export async function migrate(db: pg.Pool | pg.PoolClient, defs?: readonly Event
   `);
   // Roles are cluster-wide: create them once, whichever warehouse database comes first.
   for (const role of Object.values(ROLES)) {
-    await db.query(`DO $$ BEGIN CREATE ROLE ${role} NOLOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`);
+    await db.query(
+      `DO $$ BEGIN CREATE ROLE ${role} NOLOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`,
+    );
   }
   for (const sql of viewStatements(defs)) await db.query(sql);
   await db.query(`

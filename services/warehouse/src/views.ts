@@ -6,7 +6,15 @@ type Schema = Record<string, unknown>;
  * Fields no view shows: beneficiary keys (pseudonyms) and free text staff type (a reason or comment may name
  * someone). The envelope's actor (a pseudonymous user id) is never selected either. They stay in wh.events.
  */
-export const EXCLUDED_FIELDS: ReadonlySet<string> = new Set(['beneficiaries', 'reason', 'comment', 'description', 'note', 'audience', 'evidenceUrl']);
+export const EXCLUDED_FIELDS: ReadonlySet<string> = new Set([
+  'beneficiaries',
+  'reason',
+  'comment',
+  'description',
+  'note',
+  'audience',
+  'evidenceUrl',
+]);
 
 const snake = (s: string) => s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
 const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
@@ -16,11 +24,16 @@ const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
 function scalar(path: string[], schema: Schema): string | undefined {
   const text = `(data #>> ${literal(`{${path.join(',')}}`)})`;
   switch (schema.type) {
-    case 'string': return schema.format === 'date' ? `${text}::date` : schema.format === 'date-time' ? `${text}::timestamptz` : text;
-    case 'integer': return `${text}::bigint`;
-    case 'number': return `${text}::numeric`;
-    case 'boolean': return `${text}::boolean`;
-    default: return undefined;
+    case 'string':
+      return schema.format === 'date' ? `${text}::date` : schema.format === 'date-time' ? `${text}::timestamptz` : text;
+    case 'integer':
+      return `${text}::bigint`;
+    case 'number':
+      return `${text}::numeric`;
+    case 'boolean':
+      return `${text}::boolean`;
+    default:
+      return undefined;
   }
 }
 
@@ -35,7 +48,10 @@ export function columnsOf(def: EventDefinition): Array<{ name: string; sql: stri
       cols.push({ name: snake(key), sql: direct });
     } else if (prop.type === 'object' && prop.properties) {
       for (const [sub, subSchema] of Object.entries(prop.properties as Record<string, Schema>)) {
-        cols.push({ name: `${snake(key)}_${snake(sub)}`, sql: scalar([key, sub], subSchema) ?? `(data #> ${literal(`{${key},${sub}}`)})` });
+        cols.push({
+          name: `${snake(key)}_${snake(sub)}`,
+          sql: scalar([key, sub], subSchema) ?? `(data #> ${literal(`{${key},${sub}}`)})`,
+        });
       }
     } else if (prop.type === 'array' && (prop.items as Schema | undefined)?.type === 'string') {
       cols.push({ name: snake(key), sql: `ARRAY(SELECT jsonb_array_elements_text(data -> ${literal(key)}))` });
@@ -54,11 +70,20 @@ const common = COMMON.join(', ');
 
 /** Statements that (re)create every view from the current contracts: run at each start, so a new dataversion's shape shows at once. */
 export function viewStatements(defs: readonly EventDefinition[] = allEvents): string[] {
-  const out = ['DROP SCHEMA IF EXISTS bi CASCADE', 'DROP SCHEMA IF EXISTS bi_internal CASCADE', 'CREATE SCHEMA bi', 'CREATE SCHEMA bi_internal'];
+  const out = [
+    'DROP SCHEMA IF EXISTS bi CASCADE',
+    'DROP SCHEMA IF EXISTS bi_internal CASCADE',
+    'CREATE SCHEMA bi',
+    'CREATE SCHEMA bi_internal',
+  ];
   for (const def of defs) {
     // businessDate and a partner's country are already common columns.
-    const cols = columnsOf(def).filter((c) => !COMMON.includes(c.name)).map((c) => `${c.sql} AS ${quote(c.name)}`);
-    out.push(`CREATE VIEW ${viewName(def.type)} AS SELECT ${[common, ...cols].join(', ')} FROM wh.events WHERE type = ${literal(def.type)}`);
+    const cols = columnsOf(def)
+      .filter((c) => !COMMON.includes(c.name))
+      .map((c) => `${c.sql} AS ${quote(c.name)}`);
+    out.push(
+      `CREATE VIEW ${viewName(def.type)} AS SELECT ${[common, ...cols].join(', ')} FROM wh.events WHERE type = ${literal(def.type)}`,
+    );
   }
   // Every event, without data or actor: counts by type, country, month.
   out.push(`CREATE VIEW bi.events AS SELECT ${common}, type, subject, data_version FROM wh.events`);
@@ -88,6 +113,8 @@ export function viewStatements(defs: readonly EventDefinition[] = allEvents): st
       r ->> 'sex' AS sex, r ->> 'ageGroup' AS age_group, ARRAY(SELECT jsonb_array_elements_text(r -> 'flags')) AS vulnerabilities,
       (r ->> 'count')::bigint AS beneficiaries
     FROM latest l, jsonb_array_elements(l.data -> 'rows') r WHERE l.type <> 'assistance.delivery.voided'`);
-  out.push(`CREATE VIEW bi.warehouse_lag AS SELECT consumer, last_seq, pending, events, updated_at, now() - updated_at AS since_update FROM wh.progress`);
+  out.push(
+    `CREATE VIEW bi.warehouse_lag AS SELECT consumer, last_seq, pending, events, updated_at, now() - updated_at AS since_update FROM wh.progress`,
+  );
   return out;
 }

@@ -12,12 +12,20 @@ export interface AggregatesOptions {
   log: (line: string) => void;
 }
 
-interface State { n: number }
+interface State {
+  n: number;
+}
 
-const event = (subject: string, n: number): Envelope => createEnvelope(
-  { type: 'trainings.topic.added', subject, country: 'MA', data: { code: `topic_${n}`, label: { fr: `Sujet ${n}`, en: `Topic ${n}` }, businessDate: '2020-01-01' } },
-  { actor: 'bench', correlationid: 'bench' },
-);
+const event = (subject: string, n: number): Envelope =>
+  createEnvelope(
+    {
+      type: 'trainings.topic.added',
+      subject,
+      country: 'MA',
+      data: { code: `topic_${n}`, label: { fr: `Sujet ${n}`, en: `Topic ${n}` }, businessDate: '2020-01-01' },
+    },
+    { actor: 'bench', correlationid: 'bench' },
+  );
 
 /**
  * Issue 19: a command on an aggregate with a long history must cost about what it costs on a new one. The kit's
@@ -33,18 +41,27 @@ export async function aggregatesScenario(infra: Infra, o: AggregatesOptions) {
   // and stops at the match, so sharing one collection would time the documents' order, not their size.
   const longStore = await openAggregateStore<State>({ db, collection: 'long', what: 'thing' });
   const freshStore = await openAggregateStore<State>({ db, collection: 'fresh', what: 'thing' });
-  const send = ({ event: e, trace }: { event: Envelope; trace: Record<string, string> }) => publishEvent(infra.js, space.streams.prefix, e, trace).then(() => undefined);
+  const send = ({ event: e, trace }: { event: Envelope; trace: Record<string, string> }) =>
+    publishEvent(infra.js, space.streams.prefix, e, trace).then(() => undefined);
 
   // The long-lived aggregate: its history written 100 events a command and published as it goes.
   let long: Aggregate<State> = await longStore.create('long', 'MA', { n: 1 }, [event('long', 0)]);
   while (long.version < o.history) {
     const n = Math.min(100, o.history - long.version);
-    long = await longStore.append(long, long.version, { n: long.version + n }, Array.from({ length: n }, (_, i) => event('long', long.version + i)));
+    long = await longStore.append(
+      long,
+      long.version,
+      { n: long.version + n },
+      Array.from({ length: n }, (_, i) => event('long', long.version + i)),
+    );
     await longStore.outbox.publish('long', send);
   }
   o.log(`  aggregate with ${long.version} events written and published`);
 
-  const timings = { fresh: { write: [] as number[], publish: [] as number[] }, long: { write: [] as number[], publish: [] as number[] } };
+  const timings = {
+    fresh: { write: [] as number[], publish: [] as number[] },
+    long: { write: [] as number[], publish: [] as number[] },
+  };
   async function command(which: 'fresh' | 'long', store: typeof longStore, id: string) {
     const t0 = performance.now();
     const current = await store.get(id);
@@ -68,18 +85,38 @@ export async function aggregatesScenario(infra: Infra, o: AggregatesOptions) {
     await freshStore.collection.deleteOne({ _id: id });
   }
   // What the document would weigh had every event stayed in it, as before this change.
-  const inline = BSON.calculateObjectSize({ events: (await longStore.historyCollection.find({ aggregate: 'long' }).toArray()).map((h) => ({ event: h.event, trace: {} })) });
-  const ratioOf = (x: Record<'fresh' | 'long', Record<'p50' | 'mean', number | null>>, k: 'p50' | 'mean') => Math.round(((x.long[k] ?? 0) / (x.fresh[k] ?? 1)) * 100) / 100;
-  const stat = (xs: number[]) => ({ ...percentiles(xs), mean: Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 100) / 100 });
+  const inline = BSON.calculateObjectSize({
+    events: (await longStore.historyCollection.find({ aggregate: 'long' }).toArray()).map((h) => ({
+      event: h.event,
+      trace: {},
+    })),
+  });
+  const ratioOf = (x: Record<'fresh' | 'long', Record<'p50' | 'mean', number | null>>, k: 'p50' | 'mean') =>
+    Math.round(((x.long[k] ?? 0) / (x.fresh[k] ?? 1)) * 100) / 100;
+  const stat = (xs: number[]) => ({
+    ...percentiles(xs),
+    mean: Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 100) / 100,
+  });
   const result = {
     backend: await detectBackend(db),
     historyEvents: o.history,
     samples: o.samples,
-    documentBytes: { fresh: freshBytes, long: BSON.calculateObjectSize((await longStore.collection.findOne({ _id: 'long' }))!), longIfEventsStayedInline: inline },
+    documentBytes: {
+      fresh: freshBytes,
+      long: BSON.calculateObjectSize((await longStore.collection.findOne({ _id: 'long' }))!),
+      longIfEventsStayedInline: inline,
+    },
     writeMs: { fresh: stat(timings.fresh.write), long: stat(timings.long.write) },
     publishMs: { fresh: stat(timings.fresh.publish), long: stat(timings.long.publish) },
   };
   await db.dropDatabase().catch(() => undefined);
-  return { ...result, // Medians compare the usual command; means also carry the machine's stalls (other work on 2 cores), seen in p99.
-    ratio: { write: ratioOf(result.writeMs, 'p50'), publish: ratioOf(result.publishMs, 'p50'), writeMean: ratioOf(result.writeMs, 'mean'), publishMean: ratioOf(result.publishMs, 'mean') } };
+  return {
+    ...result, // Medians compare the usual command; means also carry the machine's stalls (other work on 2 cores), seen in p99.
+    ratio: {
+      write: ratioOf(result.writeMs, 'p50'),
+      publish: ratioOf(result.publishMs, 'p50'),
+      writeMean: ratioOf(result.writeMs, 'mean'),
+      publishMean: ratioOf(result.publishMs, 'mean'),
+    },
+  };
 }

@@ -28,9 +28,17 @@ export const DASHBOARD_QUERIES: Array<[string, number]> = [
  * first answer is cold; the load that follows is what staff see during the day.
  */
 export async function dashboardScenario(infra: Infra, space: Space, o: DashboardOptions) {
-  const projection = await startService('projection', entries.projection, space.env('projection', { PROJECTION_CONSUMER: 'dashboard' }));
+  const projection = await startService(
+    'projection',
+    entries.projection,
+    space.env('projection', { PROJECTION_CONSUMER: 'dashboard' }),
+  );
   const headers = { authorization: `Bearer ${await benchToken()}` };
-  const status = async () => await (await fetch(`${projection.url}/projection/status`, { headers })).json() as { lag: number; lastApplied: number };
+  const status = async () =>
+    (await (await fetch(`${projection.url}/projection/status`, { headers })).json()) as {
+      lag: number;
+      lastApplied: number;
+    };
   try {
     // The new consumer starts at the stream's beginning: wait until it has skipped what the model already holds.
     for (let s = await status(); s.lag > 0; s = await status()) await new Promise((r) => setTimeout(r, 500));
@@ -56,16 +64,35 @@ export async function dashboardScenario(infra: Infra, space: Space, o: Dashboard
       }
     }, 50);
     const applied = (await status()).lastApplied;
-    const runs = await Promise.all(DASHBOARD_QUERIES.map(async ([path, connections]) => ({
-      path, firstMs: first[path],
-      ...summary(await fire({ url: `${projection.url}${path}`, connections: Math.max(1, Math.round((connections / 10) * o.connections)), duration: o.seconds, headers, timeout: 60 })),
-    })));
+    const runs = await Promise.all(
+      DASHBOARD_QUERIES.map(async ([path, connections]) => ({
+        path,
+        firstMs: first[path],
+        ...summary(
+          await fire({
+            url: `${projection.url}${path}`,
+            connections: Math.max(1, Math.round((connections / 10) * o.connections)),
+            duration: o.seconds,
+            headers,
+            timeout: 60,
+          }),
+        ),
+      })),
+    );
     clearInterval(publisher);
     const after = await status();
     const seconds = (performance.now() - started) / 1000;
     return {
-      connections: o.connections, seconds: o.seconds, modelEvents: o.modelEvents,
-      ingestion: { targetPerSecond: o.eventsPerSecond, published, publishedPerSecond: Math.round((published / seconds) * 10) / 10, appliedDuringLoad: after.lastApplied - applied, lagAtEnd: after.lag },
+      connections: o.connections,
+      seconds: o.seconds,
+      modelEvents: o.modelEvents,
+      ingestion: {
+        targetPerSecond: o.eventsPerSecond,
+        published,
+        publishedPerSecond: Math.round((published / seconds) * 10) / 10,
+        appliedDuringLoad: after.lastApplied - applied,
+        lagAtEnd: after.lag,
+      },
       endpoints: runs,
       worstP99: Math.max(...runs.map((r) => r.p99)),
     };

@@ -33,8 +33,15 @@ export async function freshnessScenario(infra: Infra, o: FreshnessOptions) {
     const planned = ids.length;
     o.log(`  ${planned} planned`);
     // Let the planned events reach the read model first, so each step starts from a model that is up to date.
-    await until(async () => ((await infra.jsm.streams.info(space.streams.stream)).state.last_seq >= planned ? true : undefined), 120_000, 'planned events in the stream');
-    await waitForCheckpoint(infra.mongo.db(space.db('projection')), planned, { timeoutMs: 900_000, onProgress: (s) => o.log(`  projection at ${s} of ${planned}`) });
+    await until(
+      async () => ((await infra.jsm.streams.info(space.streams.stream)).state.last_seq >= planned ? true : undefined),
+      120_000,
+      'planned events in the stream',
+    );
+    await waitForCheckpoint(infra.mongo.db(space.db('projection')), planned, {
+      timeoutMs: 900_000,
+      onProgress: (s) => o.log(`  projection at ${s} of ${planned}`),
+    });
     const seqOf = watchHeld(infra.js, space.streams.stream, `${space.streams.prefix}.*.trainings.training.held`);
     const steps = [];
     for (const target of o.rates) {
@@ -55,25 +62,35 @@ export async function freshnessScenario(infra: Infra, o: FreshnessOptions) {
     const status = pollStatus(projection.url, auth);
     const probes = probeFigures(projection.url, auth, answered);
     const result = await fire({
-      url: trainings.url, connections: Math.max(8, Math.ceil(target / 20)), overallRate: target, duration: o.seconds, headers: auth,
-      requests: [{
-        method: 'POST',
-        setupRequest: (req, context) => {
-          // Past the pool, a command on an already held training: refused by the service and left out of freshness.
-          const id = pool[next++ % pool.length]!;
-          (context as { id?: string }).id = id;
-          return { ...req, path: `/trainings/${id}/held`, body: '{"version":1}' };
+      url: trainings.url,
+      connections: Math.max(8, Math.ceil(target / 20)),
+      overallRate: target,
+      duration: o.seconds,
+      headers: auth,
+      requests: [
+        {
+          method: 'POST',
+          setupRequest: (req, context) => {
+            // Past the pool, a command on an already held training: refused by the service and left out of freshness.
+            const id = pool[next++ % pool.length]!;
+            (context as { id?: string }).id = id;
+            return { ...req, path: `/trainings/${id}/held`, body: '{"version":1}' };
+          },
+          onResponse: (code, _body, context) => {
+            if (code < 300) answered.set((context as { id: string }).id, performance.now());
+          },
         },
-        onResponse: (code, _body, context) => {
-          if (code < 300) answered.set((context as { id: string }).id, performance.now());
-        },
-      }],
+      ],
     });
     // Wait until the last command of the step is visible (or give up after a minute and report what was seen).
-    await until(async () => {
-      const last = Math.max(0, ...[...answered.keys()].map((id) => seqOf.get(id) ?? Infinity));
-      return Number.isFinite(last) && status.applied() >= last ? true : undefined;
-    }, 60_000, 'every command of the step to be visible').catch(() => undefined);
+    await until(
+      async () => {
+        const last = Math.max(0, ...[...answered.keys()].map((id) => seqOf.get(id) ?? Infinity));
+        return Number.isFinite(last) && status.applied() >= last ? true : undefined;
+      },
+      60_000,
+      'every command of the step to be visible',
+    ).catch(() => undefined);
     status.stop();
     const sampled = await probes.stop();
     const lags: number[] = [];
@@ -90,24 +107,45 @@ export async function freshnessScenario(infra: Infra, o: FreshnessOptions) {
         if (seen !== undefined) toModel.push(Math.max(0, seen - inStream));
       }
     }
-    return { targetPerSecond: target, http: summary(result), freshnessMs: percentiles(lags), responseToStreamMs: percentiles(toStream), streamToVisibleMs: percentiles(toModel), notVisible: unseen, probedFigureMs: percentiles(sampled), statusPolls: status.polls() };
+    return {
+      targetPerSecond: target,
+      http: summary(result),
+      freshnessMs: percentiles(lags),
+      responseToStreamMs: percentiles(toStream),
+      streamToVisibleMs: percentiles(toModel),
+      notVisible: unseen,
+      probedFigureMs: percentiles(sampled),
+      statusPolls: status.polls(),
+    };
   }
 }
 
 /** Plans trainings with autocannon, in rounds of 100, until `count` or the time budget; ids from the Location headers. */
-async function planTrainings(url: string, headers: Record<string, string>, count: number, budgetSeconds: number): Promise<string[]> {
+async function planTrainings(
+  url: string,
+  headers: Record<string, string>,
+  count: number,
+  budgetSeconds: number,
+): Promise<string[]> {
   const ids: string[] = [];
   const deadline = performance.now() + budgetSeconds * 1000;
   let n = 0;
   while (ids.length < count && performance.now() < deadline) {
     await fire({
-      url, connections: 4, amount: Math.min(100, count - ids.length), headers,
-      requests: [{
-        method: 'POST', path: '/trainings', setupRequest: (req) => ({ ...req, body: planBody(n++) }),
-        onResponse: (code, body) => {
-          if (code === 201) ids.push((JSON.parse(body) as { id: string }).id);
+      url,
+      connections: 4,
+      amount: Math.min(100, count - ids.length),
+      headers,
+      requests: [
+        {
+          method: 'POST',
+          path: '/trainings',
+          setupRequest: (req) => ({ ...req, body: planBody(n++) }),
+          onResponse: (code, body) => {
+            if (code === 201) ids.push((JSON.parse(body) as { id: string }).id);
+          },
         },
-      }],
+      ],
     });
   }
   if (!ids.length) throw new Error('no training could be planned');
@@ -132,7 +170,14 @@ function watchHeld(js: JetStreamClient, stream: string, subject: string) {
       arrived.set(id, performance.now());
     }
   })();
-  return { map, arrived, stop: () => { stopped = true; stopFn?.(); } };
+  return {
+    map,
+    arrived,
+    stop: () => {
+      stopped = true;
+      stopFn?.();
+    },
+  };
 }
 
 /** Polls /projection/status back to back (20 ms apart), keeping when each lastApplied was seen. */
@@ -142,7 +187,8 @@ function pollStatus(url: string, headers: Record<string, string>) {
   const loop = (async () => {
     while (running) {
       const res = await fetch(`${url}/projection/status`, { headers }).catch(() => undefined);
-      if (res?.ok) seen.push({ at: performance.now(), applied: ((await res.json()) as { lastApplied: number }).lastApplied });
+      if (res?.ok)
+        seen.push({ at: performance.now(), applied: ((await res.json()) as { lastApplied: number }).lastApplied });
       await new Promise((r) => setTimeout(r, 20));
     }
   })();
@@ -151,7 +197,10 @@ function pollStatus(url: string, headers: Record<string, string>) {
     polls: () => seen.length,
     /** When the poller first saw a checkpoint at or past seq. */
     visibleAt: (seq: number) => seen.find((s) => s.applied >= seq)?.at,
-    stop: () => { running = false; return loop; },
+    stop: () => {
+      running = false;
+      return loop;
+    },
   };
 }
 
@@ -164,17 +213,31 @@ function probeFigures(url: string, headers: Record<string, string>, answered: Ma
     while (running) {
       // The newest answered command not probed yet; none: wait for the next answer.
       const last = [...answered].at(-1);
-      if (!last || probed.has(last[0])) { await new Promise((r) => setTimeout(r, 20)); continue; }
+      if (!last || probed.has(last[0])) {
+        await new Promise((r) => setTimeout(r, 20));
+        continue;
+      }
       const [id, at] = last;
       probed.add(id);
       const deadline = performance.now() + 30_000;
       while (performance.now() < deadline) {
-        const res = await fetch(`${url}/reports/figures?source=trainings_held&measure=count&trainingId=${id}`, { headers }).catch(() => undefined);
+        const res = await fetch(`${url}/reports/figures?source=trainings_held&measure=count&trainingId=${id}`, {
+          headers,
+        }).catch(() => undefined);
         const rows = res?.ok ? ((await res.json()) as { rows: Array<{ value: number }> }).rows : [];
-        if ((rows[0]?.value ?? 0) >= 1) { lags.push(performance.now() - at); break; }
+        if ((rows[0]?.value ?? 0) >= 1) {
+          lags.push(performance.now() - at);
+          break;
+        }
         await new Promise((r) => setTimeout(r, 10));
       }
     }
   })();
-  return { stop: async () => { running = false; await loop; return lags; } };
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      return lags;
+    },
+  };
 }

@@ -39,13 +39,20 @@ export async function projectionScenario(infra: Infra, o: ProjectionOptions) {
 
   o.log(`projection${o.profile ? ' (with --cpu-prof)' : ''} applying ${head} events`);
   const profileDir = join(OUTPUT_DIR, 'profiles', space.id);
-  const child = startChild('projection', entries.projection, space.env('projection', { PORT: '0', ...(o.maxBatch ? { PROJECTION_MAX_BATCH: String(o.maxBatch) } : {}) }), o.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
+  const child = startChild(
+    'projection',
+    entries.projection,
+    space.env('projection', { PORT: '0', ...(o.maxBatch ? { PROJECTION_MAX_BATCH: String(o.maxBatch) } : {}) }),
+    o.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+  );
   const t0 = performance.now();
   let done: number;
   try {
     done = await waitForCheckpoint(infra.mongo.db(space.db('projection')), head, {
-      timeoutMs: Math.max(600_000, o.events * 20), alive: () => child.proc.exitCode === null,
-      onProgress: (seq) => o.log(`  ${seq} of ${head} applied (${rate(seq, (performance.now() - t0) / 1000)} events/s)`),
+      timeoutMs: Math.max(600_000, o.events * 20),
+      alive: () => child.proc.exitCode === null,
+      onProgress: (seq) =>
+        o.log(`  ${seq} of ${head} applied (${rate(seq, (performance.now() - t0) / 1000)} events/s)`),
     });
   } finally {
     await child.stop();
@@ -53,7 +60,10 @@ export async function projectionScenario(infra: Infra, o: ProjectionOptions) {
   const seconds = (done - t0) / 1000;
   let profile: ProfileSummary | undefined;
   if (o.profile) {
-    const file = readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(profileDir, f)).sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
+    const file = readdirSync(profileDir)
+      .filter((f) => f.endsWith('.cpuprofile'))
+      .map((f) => join(profileDir, f))
+      .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
     if (file) profile = summariseProfile(file, 15);
   }
   const consumeRate = rate(consume.messages, consume.seconds);
@@ -66,9 +76,24 @@ export async function projectionScenario(infra: Infra, o: ProjectionOptions) {
     events: head,
     publish: { seconds: round(pub.seconds), eventsPerSecond: rate(pub.published, pub.seconds) },
     rawConsume: { seconds: round(consume.seconds), eventsPerSecond: consumeRate },
-    rawUpsert: { ...raw.upsert, seconds: round(raw.upsert.seconds), factsPerSecond: rate(raw.upsert.docs, raw.upsert.seconds), eventsPerSecond: upsertEventRate },
-    rawInsert: { ...raw.insert, seconds: round(raw.insert.seconds), factsPerSecond: rate(raw.insert.docs, raw.insert.seconds), eventsPerSecond: insertEventRate },
-    projection: { seconds: round(seconds), eventsPerSecond: projectionRate, includesProcessStart: true, maxBatch: o.maxBatch ?? 5000 },
+    rawUpsert: {
+      ...raw.upsert,
+      seconds: round(raw.upsert.seconds),
+      factsPerSecond: rate(raw.upsert.docs, raw.upsert.seconds),
+      eventsPerSecond: upsertEventRate,
+    },
+    rawInsert: {
+      ...raw.insert,
+      seconds: round(raw.insert.seconds),
+      factsPerSecond: rate(raw.insert.docs, raw.insert.seconds),
+      eventsPerSecond: insertEventRate,
+    },
+    projection: {
+      seconds: round(seconds),
+      eventsPerSecond: projectionRate,
+      includesProcessStart: true,
+      maxBatch: o.maxBatch ?? 5000,
+    },
     ratioToFloor: floor ? Math.round((100 * projectionRate) / floor) / 100 : null,
     floorLimitedBy: consumeRate <= insertEventRate ? 'JetStream consume + ack' : 'database insertMany',
     // Bulk replaceOne upserts are a write path the projection does not use: shown for comparison, never as the floor.

@@ -26,9 +26,15 @@ export const REPORT_QUERIES = [
  * against the model a rebuild left in `space`. The projection runs with a subject filter that matches nothing, so it only serves reads.
  */
 export async function queriesScenario(infra: Infra, space: Space, o: QueriesOptions) {
-  const projection = await startService('projection', entries.projection, space.env('projection', {
-    PROJECTION_FILTER: `${space.streams.prefix}.none.>`, PROJECTION_CONSUMER: 'reads_only', ...(o.reportCache !== undefined ? { REPORT_CACHE_FACTS: String(o.reportCache) } : {}),
-  }));
+  const projection = await startService(
+    'projection',
+    entries.projection,
+    space.env('projection', {
+      PROJECTION_FILTER: `${space.streams.prefix}.none.>`,
+      PROJECTION_CONSUMER: 'reads_only',
+      ...(o.reportCache !== undefined ? { REPORT_CACHE_FACTS: String(o.reportCache) } : {}),
+    }),
+  );
   const headers = { authorization: `Bearer ${await benchToken()}` };
   try {
     const db = infra.mongo.db(space.db('projection'));
@@ -53,9 +59,20 @@ export async function queriesScenario(infra: Infra, space: Space, o: QueriesOpti
     // The same reports as of an instant never asked before (half-way through record time): cold too, and nothing may be
     // created to answer them (issue 15: a query over versions, no replay).
     const versions = db.collection<{ recordedAt: string }>(`g${meta?.generation ?? 1}_versions`);
-    const [oldest] = await versions.find({}, { projection: { recordedAt: 1 } }).sort({ recordedAt: 1 }).limit(1).toArray();
-    const [newest] = await versions.find({}, { projection: { recordedAt: 1 } }).sort({ recordedAt: -1 }).limit(1).toArray();
-    const asOf = oldest && newest ? new Date((Date.parse(oldest.recordedAt) + Date.parse(newest.recordedAt)) / 2 + 123).toISOString() : undefined;
+    const [oldest] = await versions
+      .find({}, { projection: { recordedAt: 1 } })
+      .sort({ recordedAt: 1 })
+      .limit(1)
+      .toArray();
+    const [newest] = await versions
+      .find({}, { projection: { recordedAt: 1 } })
+      .sort({ recordedAt: -1 })
+      .limit(1)
+      .toArray();
+    const asOf =
+      oldest && newest
+        ? new Date((Date.parse(oldest.recordedAt) + Date.parse(newest.recordedAt)) / 2 + 123).toISOString()
+        : undefined;
     const collections = async () => (await db.listCollections({}, { nameOnly: true }).toArray()).length;
     const before = await collections();
     const asOfAnswers = [];
@@ -66,7 +83,13 @@ export async function queriesScenario(infra: Infra, space: Space, o: QueriesOpti
         const answer = await getOnce(`${projection.url}${path}&asOf=${asOf}`, headers, o.firstTimeoutSeconds * 1000);
         if (answer.status !== 200) throw new Error(`answered ${answer.status}: ${answer.body.slice(0, 500)}`);
         const ms = Math.round(performance.now() - t0);
-        asOfAnswers.push({ path, asOf, coldMs: ms, coldNowMs: nowMs, ratioToNow: typeof nowMs === 'number' ? Math.round((100 * ms) / Math.max(1, nowMs)) / 100 : null });
+        asOfAnswers.push({
+          path,
+          asOf,
+          coldMs: ms,
+          coldNowMs: nowMs,
+          ratioToNow: typeof nowMs === 'number' ? Math.round((100 * ms) / Math.max(1, nowMs)) / 100 : null,
+        });
         o.log(`${path} as of ${asOf}: first answer in ${ms} ms`);
       } catch (e) {
         asOfAnswers.push({ path, asOf, error: (e as Error).message });
@@ -81,22 +104,41 @@ export async function queriesScenario(infra: Infra, space: Space, o: QueriesOpti
         continue;
       }
       o.log(`${path}: ${o.connections} clients for ${o.seconds} s`);
-      const r = await fire({ url: `${projection.url}${path}`, connections: o.connections, duration: o.seconds, headers, timeout: 120 });
-      endpoints.push({ path, firstMs, ...summary(r), perSecond: Math.round(r['2xx'] / r.duration * 10) / 10 });
+      const r = await fire({
+        url: `${projection.url}${path}`,
+        connections: o.connections,
+        duration: o.seconds,
+        headers,
+        timeout: 120,
+      });
+      endpoints.push({ path, firstMs, ...summary(r), perSecond: Math.round((r['2xx'] / r.duration) * 10) / 10 });
     }
-    return { facts, connections: o.connections, seconds: o.seconds, reportCache: o.reportCache ?? 'default', endpoints, asOf: { answers: asOfAnswers, collectionsCreated } };
+    return {
+      facts,
+      connections: o.connections,
+      seconds: o.seconds,
+      reportCache: o.reportCache ?? 'default',
+      endpoints,
+      asOf: { answers: asOfAnswers, collectionsCreated },
+    };
   } finally {
     await projection.stop();
   }
 }
 
 /** One GET with its own time limit (fetch gives up on headers after 300 s; a cold report here can take longer). */
-function getOnce(url: string, headers: Record<string, string>, timeoutMs: number): Promise<{ status: number; body: string }> {
+function getOnce(
+  url: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { headers, timeout: timeoutMs }, (res) => {
       let body = '';
       res.setEncoding('utf8');
-      res.on('data', (c: string) => { body += c; });
+      res.on('data', (c: string) => {
+        body += c;
+      });
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
     });
     req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs / 1000} s`)));

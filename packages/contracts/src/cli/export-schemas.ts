@@ -12,5 +12,8 @@ mkdirSync(out, { recursive: true });
 for (const def of allEvents) {
   writeFileSync(join(out, `${def.type}.v${def.version}.json`), JSON.stringify(eventJsonSchema(def), null, 2) + '\n');
 }
-writeFileSync(join(out, 'asyncapi.json'), JSON.stringify(asyncApiDocument(allEvents, { examples: loadExamples(join(out, 'examples')) }), null, 2) + '\n');
+writeFileSync(
+  join(out, 'asyncapi.json'),
+  JSON.stringify(asyncApiDocument(allEvents, { examples: loadExamples(join(out, 'examples')) }), null, 2) + '\n',
+);
 console.log(`wrote ${allEvents.length} event schemas and asyncapi.json to ${out}`);

@@ -1,6 +1,16 @@
 import { z } from 'zod';
 import { defineEvent } from '../registry.js';
-import { ActivityLine, AgeGroup, type BUILT_IN_TOPICS, IsoDate, Localized, ParticipantCategory, Place, Sex, TopicCode } from '../vocabulary.js';
+import {
+  ActivityLine,
+  AgeGroup,
+  type BUILT_IN_TOPICS,
+  IsoDate,
+  Localized,
+  ParticipantCategory,
+  Place,
+  Sex,
+  TopicCode,
+} from '../vocabulary.js';
 
 export const Modality = z.enum(['in_person', 'online', 'hybrid']);
 
@@ -51,10 +61,16 @@ export const trainingPlanned = defineEvent({
 export const trainingRescheduled = defineEvent({
   type: 'trainings.training.rescheduled',
   version: '1',
-  description: 'A planned training got new dates (businessDate is the new start date; the previous dates are kept for the audit trail).',
+  description:
+    'A planned training got new dates (businessDate is the new start date; the previous dates are kept for the audit trail).',
   data: z.strictObject({
-    ...TrainingRef, startDate: IsoDate, endDate: IsoDate, durationDays: z.number().int().positive(),
-    previousStartDate: IsoDate.optional(), previousEndDate: IsoDate.optional(), reason: z.string().trim().min(1).max(500).optional(),
+    ...TrainingRef,
+    startDate: IsoDate,
+    endDate: IsoDate,
+    durationDays: z.number().int().positive(),
+    previousStartDate: IsoDate.optional(),
+    previousEndDate: IsoDate.optional(),
+    reason: z.string().trim().min(1).max(500).optional(),
   }),
   businessDate: (d) => d.businessDate,
 });
@@ -64,8 +80,14 @@ export const trainingHeld = defineEvent({
   version: '1',
   description: 'A training took place (businessDate is its start date). Carries what reports group trainings by.',
   data: z.strictObject({
-    ...TrainingRef, startDate: IsoDate, endDate: IsoDate, durationDays: z.number().int().positive(),
-    topics: z.array(TopicCode).min(1), activityLine: ActivityLine, region: z.string().optional(), partnerIds: z.array(z.string().min(1).max(64)),
+    ...TrainingRef,
+    startDate: IsoDate,
+    endDate: IsoDate,
+    durationDays: z.number().int().positive(),
+    topics: z.array(TopicCode).min(1),
+    activityLine: ActivityLine,
+    region: z.string().optional(),
+    partnerIds: z.array(z.string().min(1).max(64)),
   }),
   businessDate: (d) => d.businessDate,
 });
@@ -97,8 +119,9 @@ export const attendanceCorrected = defineEvent({
 export const assessmentRecorded = defineEvent({
   type: 'trainings.training.assessment_recorded',
   version: '1',
-  description: 'Aggregate pre/post knowledge test results of a held training, scores in percent; improved ≤ tested. '
-    + 'A later one for the same training replaces the earlier. "% with increased knowledge" is improved / tested.',
+  description:
+    'Aggregate pre/post knowledge test results of a held training, scores in percent; improved ≤ tested. ' +
+    'A later one for the same training replaces the earlier. "% with increased knowledge" is improved / tested.',
   data: z.strictObject({
     ...TrainingRef,
     tested: z.number().int().nonnegative(),
@@ -115,7 +138,8 @@ export const assessmentRecorded = defineEvent({
 export const topicAdded = defineEvent({
   type: 'trainings.topic.added',
   version: '1',
-  description: 'An admin added a training topic to the controlled list (deployment-wide; country is where it was asked for; businessDate is the day it was added).',
+  description:
+    'An admin added a training topic to the controlled list (deployment-wide; country is where it was asked for; businessDate is the day it was added).',
   data: z.strictObject({ code: TopicCode, label: Localized, businessDate: IsoDate }),
   businessDate: (d) => d.businessDate,
 });
@@ -123,7 +147,10 @@ export const topicAdded = defineEvent({
 /** Labels of the built-in topics (BUILT_IN_TOPICS); labels of added topics travel in trainings.topic.added. */
 export const BUILT_IN_TOPIC_LABELS: Record<(typeof BUILT_IN_TOPICS)[number], z.infer<typeof Localized>> = {
   trafficking_in_persons: { fr: 'Traite des personnes', en: 'Trafficking in persons' },
-  unaccompanied_children: { fr: 'Protection des enfants non accompagnés et séparés', en: 'Protection of unaccompanied and separated children' },
+  unaccompanied_children: {
+    fr: 'Protection des enfants non accompagnés et séparés',
+    en: 'Protection of unaccompanied and separated children',
+  },
   sexual_exploitation_abuse: { fr: 'Exploitation et abus sexuels', en: 'Sexual exploitation and abuse' },
   international_migration_law: { fr: 'Droit international de la migration', en: 'International migration law' },
   migration_governance_data: { fr: 'Gouvernance des migrations et données', en: 'Migration governance and data' },
@@ -131,6 +158,12 @@ export const BUILT_IN_TOPIC_LABELS: Record<(typeof BUILT_IN_TOPICS)[number], z.i
 };
 
 export const trainingEvents = [
-  trainingPlanned, trainingRescheduled, trainingHeld, trainingCancelled,
-  attendanceRecorded, attendanceCorrected, assessmentRecorded, topicAdded,
+  trainingPlanned,
+  trainingRescheduled,
+  trainingHeld,
+  trainingCancelled,
+  attendanceRecorded,
+  attendanceCorrected,
+  assessmentRecorded,
+  topicAdded,
 ] as const;

@@ -23,10 +23,15 @@ for await (const s of jsm.streams.list()) {
     try {
       const event = registry.parse(m.data, m.subject, { strict: true });
       // The richest example of a type that stays readable: the longest up to 4,000 characters, else the shortest.
-      const score = (e: unknown) => { const n = JSON.stringify(e).length; return n <= 4000 ? n : -n; };
+      const score = (e: unknown) => {
+        const n = JSON.stringify(e).length;
+        return n <= 4000 ? n : -n;
+      };
       const before = found.get(event.type);
       if (!before || score(event) > score(before)) found.set(event.type, JSON.parse(new TextDecoder().decode(m.data)));
-    } catch { /* not an event of the current contracts */ }
+    } catch {
+      /* not an event of the current contracts */
+    }
   }
 }
 await nc.close();

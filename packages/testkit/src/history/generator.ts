@@ -42,7 +42,10 @@ export function* generateEvents(opts: GeneratorOptions): Generator<Generated> {
   let trainings = 0;
   let frameworkVersion = 1;
   const wrap = (d: Draft): Generated => {
-    const event = createEnvelope({ type: d.type, subject: d.subject, country: d.country, data: d.data }, { ...ctx, now: new Date(start + emitted * step) });
+    const event = createEnvelope(
+      { type: d.type, subject: d.subject, country: d.country, data: d.data },
+      { ...ctx, now: new Date(start + emitted * step) },
+    );
     return { event, subject: eventSubject(opts.prefix, event), msgId: event.id };
   };
   const emit = function* (d: Draft): Generator<Generated> {
@@ -85,8 +88,12 @@ export function mixOf(seed: number, count: number): Record<string, number> {
  * One service's events of a generated history, in order and without re-publications: what that service's NATS
  * user may publish (`count` is the length of the whole history they are taken from).
  */
-export function serviceEvents(service: 'trainings' | 'assistance' | 'partners' | 'indicators', opts: Omit<GeneratorOptions, 'prefix'>): Envelope[] {
+export function serviceEvents(
+  service: 'trainings' | 'assistance' | 'partners' | 'indicators',
+  opts: Omit<GeneratorOptions, 'prefix'>,
+): Envelope[] {
   const events: Envelope[] = [];
-  for (const g of generateEvents({ ...opts, prefix: 'evt', duplicates: 0 })) if (g.event.type.startsWith(`${service}.`)) events.push(g.event);
+  for (const g of generateEvents({ ...opts, prefix: 'evt', duplicates: 0 }))
+    if (g.event.type.startsWith(`${service}.`)) events.push(g.event);
   return events;
 }

@@ -35,14 +35,35 @@ export async function openStream(natsUrl: string, stream: string) {
 
 /** A COVID-19 food delivery in Rabat, counts mode; override what a test needs. */
 export const countsDelivery = (over: Record<string, unknown> = {}) => ({
-  date: '2020-05-12', kind: 'food', context: 'covid19', partnerId: 'fondation-orient-occident',
-  place: { country: 'MA', region: 'Rabat-Salé-Kénitra', city: 'Rabat' }, activityLine: '1.4', quantity: 10, unit: 'food_parcel',
-  beneficiaries: { mode: 'counts', rows: [{ sex: 'female', ageGroup: '18-59', flags: ['none'], count: 6 }, { sex: 'male', ageGroup: '18-59', flags: ['victim_of_trafficking'], count: 4 }] },
+  date: '2020-05-12',
+  kind: 'food',
+  context: 'covid19',
+  partnerId: 'fondation-orient-occident',
+  place: { country: 'MA', region: 'Rabat-Salé-Kénitra', city: 'Rabat' },
+  activityLine: '1.4',
+  quantity: 10,
+  unit: 'food_parcel',
+  beneficiaries: {
+    mode: 'counts',
+    rows: [
+      { sex: 'female', ageGroup: '18-59', flags: ['none'], count: 6 },
+      { sex: 'male', ageGroup: '18-59', flags: ['victim_of_trafficking'], count: 4 },
+    ],
+  },
   ...over,
 });
 
 /** The same delivery with a list of case references. */
-export const listDelivery = (refs: string[], over: Record<string, unknown> = {}) => countsDelivery({
-  beneficiaries: { mode: 'list', list: refs.map((caseReference, i) => ({ caseReference, sex: i % 2 ? 'male' : 'female', ageGroup: '18-59', flags: ['none'] })) },
-  ...over,
-});
+export const listDelivery = (refs: string[], over: Record<string, unknown> = {}) =>
+  countsDelivery({
+    beneficiaries: {
+      mode: 'list',
+      list: refs.map((caseReference, i) => ({
+        caseReference,
+        sex: i % 2 ? 'male' : 'female',
+        ageGroup: '18-59',
+        flags: ['none'],
+      })),
+    },
+    ...over,
+  });

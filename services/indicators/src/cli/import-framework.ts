@@ -7,12 +7,17 @@ import { parseArgs } from 'node:util';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { url: { type: 'string', default: process.env.INDICATORS_URL ?? 'http://127.0.0.1:3004' }, publish: { type: 'boolean', default: false } },
+  options: {
+    url: { type: 'string', default: process.env.INDICATORS_URL ?? 'http://127.0.0.1:3004' },
+    publish: { type: 'boolean', default: false },
+  },
 });
 const [path] = positionals;
 const token = process.env.PASSERELLE_TOKEN;
 if (!path || !token) {
-  console.error('usage: PASSERELLE_TOKEN=<jwt> node dist/cli/import-framework.js <file.yaml|file.json> [--url URL] [--publish]');
+  console.error(
+    'usage: PASSERELLE_TOKEN=<jwt> node dist/cli/import-framework.js <file.yaml|file.json> [--url URL] [--publish]',
+  );
   process.exit(2);
 }
 const type = /\.ya?ml$/i.test(path) ? 'application/yaml' : 'application/json';
@@ -21,7 +26,13 @@ const res = await fetch(`${values.url}/frameworks/import?publish=${values.publis
   headers: { authorization: `Bearer ${token}`, 'content-type': type },
   body: await readFile(path),
 });
-const body = await res.json() as { id?: string; version?: number; events?: number; detail?: string; errors?: Array<{ path: string; message: string }> };
+const body = (await res.json()) as {
+  id?: string;
+  version?: number;
+  events?: number;
+  detail?: string;
+  errors?: Array<{ path: string; message: string }>;
+};
 if (res.ok) {
   console.log(`imported ${body.id} (${body.events} events)`);
 } else if (res.status === 409) {

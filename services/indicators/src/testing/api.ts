@@ -5,7 +5,10 @@ import { connect } from '@nats-io/transport-node';
 import { registry, type Envelope } from '@passerelle/contracts';
 
 /** Every event in a stream, parsed and validated by the contracts registry (so a bad event fails the test). */
-export async function streamEvents(natsUrl: string, stream: string): Promise<Array<{ subject: string; event: Envelope<any> }>> {
+export async function streamEvents(
+  natsUrl: string,
+  stream: string,
+): Promise<Array<{ subject: string; event: Envelope<any> }>> {
   const nc = await connect({ servers: natsUrl });
   try {
     const jsm = await jetstreamManager(nc);

@@ -15,7 +15,10 @@ export async function startPartners(label: string, opts: { logger?: Logger } = {
   const writer = await testToken(['partners:write', 'partners:read']);
   const reader = await testToken(['partners:read']);
 
-  const call = httpClient(() => svc.url, () => writer);
+  const call = httpClient(
+    () => svc.url,
+    () => writer,
+  );
 
   /** Waits until the outbox is empty, then returns the number of messages in the stream. */
   async function published(): Promise<number> {
@@ -24,7 +27,9 @@ export async function startPartners(label: string, opts: { logger?: Logger } = {
   }
 
   /** Every message of the stream, decoded, with its subject. */
-  async function streamEvents(): Promise<Array<{ subject: string; raw: string; event: Envelope<Record<string, unknown>> }>> {
+  async function streamEvents(): Promise<
+    Array<{ subject: string; raw: string; event: Envelope<Record<string, unknown>> }>
+  > {
     await published();
     const last = (await jsm.streams.info(env.stream)).state.last_seq;
     const out = [];
@@ -40,11 +45,21 @@ export async function startPartners(label: string, opts: { logger?: Logger } = {
   /** State documents in the database (partners, name claims), to prove a refused command wrote nothing. */
   async function documents() {
     const db = svc.rt.db;
-    return { partners: await db.collection('partners').countDocuments(), names: await db.collection('partner_names').countDocuments() };
+    return {
+      partners: await db.collection('partners').countDocuments(),
+      names: await db.collection('partner_names').countDocuments(),
+    };
   }
 
   return {
-    env, svc, writer, reader, call, published, streamEvents, documents,
+    env,
+    svc,
+    writer,
+    reader,
+    call,
+    published,
+    streamEvents,
+    documents,
     async stop() {
       await svc.rt.shutdown();
       await nc.close();
@@ -55,5 +70,10 @@ export type PartnersHarness = Awaited<ReturnType<typeof startPartners>>;
 
 /** A minimal valid registration body. */
 export const partnerBody = (fr: string, extra: Record<string, unknown> = {}) => ({
-  name: { fr, en: fr }, type: 'cso', level: 'national', country: 'MA', tags: [], ...extra,
+  name: { fr, en: fr },
+  type: 'cso',
+  level: 'national',
+  country: 'MA',
+  tags: [],
+  ...extra,
 });

@@ -14,11 +14,19 @@ export function deadLetters(rt: Pick<Runtime, 'js' | 'jsm' | 'streams' | 'db'>, 
     let event: { id?: string; type?: string } = {};
     try {
       event = JSON.parse(new TextDecoder().decode(m.data)) as typeof event;
-    } catch { /* not JSON: shown as it is */ }
+    } catch {
+      /* not JSON: shown as it is */
+    }
     return {
-      seq, at: m.time.toISOString(), reason: h(DLQ_HEADERS.reason), consumer: h(DLQ_HEADERS.consumer),
-      originalSequence: Number(h(DLQ_HEADERS.sequence)), originalSubject: h(DLQ_HEADERS.subject), deliveries: Number(h(DLQ_HEADERS.deliveries)),
-      eventId: typeof event.id === 'string' ? event.id : undefined, eventType: typeof event.type === 'string' ? event.type : undefined,
+      seq,
+      at: m.time.toISOString(),
+      reason: h(DLQ_HEADERS.reason),
+      consumer: h(DLQ_HEADERS.consumer),
+      originalSequence: Number(h(DLQ_HEADERS.sequence)),
+      originalSubject: h(DLQ_HEADERS.subject),
+      deliveries: Number(h(DLQ_HEADERS.deliveries)),
+      eventId: typeof event.id === 'string' ? event.id : undefined,
+      eventType: typeof event.type === 'string' ? event.type : undefined,
     };
   }
 
@@ -37,7 +45,9 @@ export function deadLetters(rt: Pick<Runtime, 'js' | 'jsm' | 'streams' | 'db'>, 
     /** Applies the original event again with today's code: after a fix (e.g. an upcaster), it now projects. */
     async replay(seq: number, actor: string) {
       const letter = await read(seq);
-      const original = await rt.jsm.streams.getMessage(rt.streams.stream, { seq: letter.originalSequence }).catch(() => null);
+      const original = await rt.jsm.streams
+        .getMessage(rt.streams.stream, { seq: letter.originalSequence })
+        .catch(() => null);
       if (!original) throw new NotFoundError('original event at stream sequence', String(letter.originalSequence));
       let event;
       try {

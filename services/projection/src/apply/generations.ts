@@ -24,7 +24,9 @@ export function createGenerations(db: Db) {
       if (cached && Date.now() - cached.at < 500) return cached.gen;
       let doc = await meta.findOne({ _id: 'current' });
       if (!doc) {
-        await meta.updateOne({ _id: 'current' }, { $setOnInsert: { generation: 1 } }, { upsert: true }).catch(() => undefined);
+        await meta
+          .updateOne({ _id: 'current' }, { $setOnInsert: { generation: 1 } }, { upsert: true })
+          .catch(() => undefined);
         await meta.updateOne({ _id: 'counter' }, { $max: { counter: 1 } }, { upsert: true });
         doc = await meta.findOne({ _id: 'current' });
       }
@@ -44,21 +46,31 @@ export function createGenerations(db: Db) {
     },
     /** Drops a generation's collections. */
     async drop(gen: number | string): Promise<void> {
-      const names = (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).filter((n) => n.startsWith(`g${gen}_`));
-      for (const n of names) await db.collection(n).drop().catch(() => undefined);
+      const names = (await db.listCollections({}, { nameOnly: true }).toArray())
+        .map((c) => c.name)
+        .filter((n) => n.startsWith(`g${gen}_`));
+      for (const n of names)
+        await db
+          .collection(n)
+          .drop()
+          .catch(() => undefined);
       forgetGuards();
     },
-    ensureIndexes: (gen: number | string) => ensureIndexes(db, {
-      [`g${gen}_facts`]: [
-        { key: { source: 1 }, name: 'by_source' },
-        { key: { kind: 1, country: 1, businessDate: 1 }, name: 'by_kind_country_date' },
-        { key: { eventId: 1 }, name: 'by_event' },
-      ],
-      [`g${gen}_history`]: [{ key: { kind: 1, country: 1, businessDate: 1 }, name: 'by_kind_country_date' }],
-      [`g${gen}_versions`]: [{ key: { source: 1, seq: 1 }, name: 'by_source_seq' }, { key: { recordedAt: 1 }, name: 'by_recorded_at' }],
-      // A bounded applier reads missing sources back by name (read-model.ts).
-      [`g${gen}_sources`]: [{ key: { source: 1 }, name: 'by_source' }],
-    }),
+    ensureIndexes: (gen: number | string) =>
+      ensureIndexes(db, {
+        [`g${gen}_facts`]: [
+          { key: { source: 1 }, name: 'by_source' },
+          { key: { kind: 1, country: 1, businessDate: 1 }, name: 'by_kind_country_date' },
+          { key: { eventId: 1 }, name: 'by_event' },
+        ],
+        [`g${gen}_history`]: [{ key: { kind: 1, country: 1, businessDate: 1 }, name: 'by_kind_country_date' }],
+        [`g${gen}_versions`]: [
+          { key: { source: 1, seq: 1 }, name: 'by_source_seq' },
+          { key: { recordedAt: 1 }, name: 'by_recorded_at' },
+        ],
+        // A bounded applier reads missing sources back by name (read-model.ts).
+        [`g${gen}_sources`]: [{ key: { source: 1 }, name: 'by_source' }],
+      }),
   };
 }
 export type Generations = ReturnType<typeof createGenerations>;

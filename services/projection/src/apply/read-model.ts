@@ -85,7 +85,18 @@ export function readModel(db: Db, gen: number | string) {
   const checkpoint = db.collection<Checkpoint>(`g${gen}_checkpoint`);
   for (const c of [facts, history]) checkpoints.set(`${c.dbName}.${c.collectionName}`, checkpoint);
   return {
-    gen, facts, history, versions, sources, checkpoint, view, applyBatch: (batch: Sequenced[]) => applier(db, gen).apply(batch), sweep: () => applier(db, gen).sweep(), lastSeq, dump, dumpHistory,
+    gen,
+    facts,
+    history,
+    versions,
+    sources,
+    checkpoint,
+    view,
+    applyBatch: (batch: Sequenced[]) => applier(db, gen).apply(batch),
+    sweep: () => applier(db, gen).sweep(),
+    lastSeq,
+    dump,
+    dumpHistory,
   };
 
   /** The model now, or as it stood at an instant of record time. */
@@ -95,7 +106,11 @@ export function readModel(db: Db, gen: number | string) {
       gen,
       facts: at === undefined ? { collection: facts } : { collection: history, asOf: { instant: at, versions } },
       async lastEventOf(source) {
-        const [v] = await versions.find({ source, ...(at === undefined ? {} : { recordedAt: { $lte: at } }) }).sort({ seq: -1 }).limit(1).toArray();
+        const [v] = await versions
+          .find({ source, ...(at === undefined ? {} : { recordedAt: { $lte: at } }) })
+          .sort({ seq: -1 })
+          .limit(1)
+          .toArray();
         return { eventId: v?.eventId ?? null, eventType: v?.eventType ?? null, recordedAt: v?.recordedAt ?? null };
       },
     };
@@ -105,11 +120,17 @@ export function readModel(db: Db, gen: number | string) {
   }
   /** Every fact, in a stable order: what two models are compared by. */
   async function dump(): Promise<Fact[]> {
-    return facts.find({}, { projection: { recordedAt: 0 } }).sort({ _id: 1 }).toArray();
+    return facts
+      .find({}, { projection: { recordedAt: 0 } })
+      .sort({ _id: 1 })
+      .toArray();
   }
   /** Every version and its facts, in a stable order: what "as of" answers are read from. */
   async function dumpHistory(): Promise<{ history: Fact[]; versions: Version[] }> {
-    return { history: await history.find({}).sort({ _id: 1 }).toArray(), versions: await versions.find({}).sort({ _id: 1 }).toArray() };
+    return {
+      history: await history.find({}).sort({ _id: 1 }).toArray(),
+      versions: await versions.find({}).sort({ _id: 1 }).toArray(),
+    };
   }
 }
 export type ReadModel = ReturnType<typeof readModel>;
@@ -150,18 +171,31 @@ function allowed(cond: unknown): string[] | undefined {
  * only batches that changed those kinds there (and sweeps) change it: a dashboard's cached figures survive batches
  * about other things. Any other read (as of an instant, or across kinds or countries) changes with every batch.
  */
-export async function modelVersion(facts: Collection<Fact>, match: Record<string, unknown> = {}): Promise<string | undefined> {
+export async function modelVersion(
+  facts: Collection<Fact>,
+  match: Record<string, unknown> = {},
+): Promise<string | undefined> {
   const checkpoint = checkpoints.get(`${facts.dbName}.${facts.collectionName}`);
   if (!checkpoint) return undefined;
   // The checkpoint and one stamps document per writing process: a handful of small documents.
-  const docs = await checkpoint.find({}).toArray() as Array<Checkpoint | Stamps>;
+  const docs = (await checkpoint.find({}).toArray()) as Array<Checkpoint | Stamps>;
   const c = docs.find((d): d is Checkpoint => d._id === 'checkpoint');
   if (!c) return 'empty';
   const kinds = allowed(match.kind);
   const countries = allowed(match.country);
-  if (!kinds || !countries || !facts.collectionName.endsWith('_facts')) return `${c.seq}/${c.applied}/${c.swept ?? 0}/${new Date(c.at).getTime()}`;
-  const writers = docs.filter((d): d is Stamps => d._id.startsWith('stamps:')).sort((a, b) => a._id.localeCompare(b._id));
-  return writers.map((w) => `${w._id.slice(7, 15)}:${w.swept ?? 0}:${countries.map((ct) => [w.changed?.[ct]?._any ?? 0, ...kinds.map((k) => w.changed?.[ct]?.[k] ?? 0)].join(',')).join(';')}`).join('|') || 'unchanged';
+  if (!kinds || !countries || !facts.collectionName.endsWith('_facts'))
+    return `${c.seq}/${c.applied}/${c.swept ?? 0}/${new Date(c.at).getTime()}`;
+  const writers = docs
+    .filter((d): d is Stamps => d._id.startsWith('stamps:'))
+    .sort((a, b) => a._id.localeCompare(b._id));
+  return (
+    writers
+      .map(
+        (w) =>
+          `${w._id.slice(7, 15)}:${w.swept ?? 0}:${countries.map((ct) => [w.changed?.[ct]?._any ?? 0, ...kinds.map((k) => w.changed?.[ct]?.[k] ?? 0)].join(',')).join(';')}`,
+      )
+      .join('|') || 'unchanged'
+  );
 }
 
 const appliers = new Map<string, ReturnType<typeof createApplier>>();
@@ -209,9 +243,16 @@ function createApplier(db: Db, gen: number | string) {
    * every source this process wrote is still held in a generation that was empty when it began (a rebuild).
    */
   async function statesOf(names: string[]): Promise<Map<string, SourceState>> {
-    const complete = await (loaded ??= limit === Infinity
-      ? sources.find({}).toArray().then((all) => { for (const [n, st] of fold(all)) known.set(n, st, true); return true; })
-      : sources.estimatedDocumentCount().then((n) => n === 0));
+    const complete = await (loaded ??=
+      limit === Infinity
+        ? sources
+            .find({})
+            .toArray()
+            .then((all) => {
+              for (const [n, st] of fold(all)) known.set(n, st, true);
+              return true;
+            })
+        : sources.estimatedDocumentCount().then((n) => n === 0));
     const out = new Map<string, SourceState>();
     const missing: string[] = [];
     for (const n of names) {
@@ -236,18 +277,41 @@ function createApplier(db: Db, gen: number | string) {
     if (!batch.length) return { applied: 0, duplicates: 0 };
     // Within a batch only the newest event of each source matters: it replaces whatever came before. Newest by
     // sequence, not by position: after a crash, redelivered old events arrive behind new ones.
-    const latest = new Map<string, { change: ReturnType<typeof changesOf>[number]; event: PasserelleEvent; seq: number }>();
+    const latest = new Map<
+      string,
+      { change: ReturnType<typeof changesOf>[number]; event: PasserelleEvent; seq: number }
+    >();
     const past: Fact[] = [];
     const kept: Version[] = [];
     for (const { event, seq, redelivered } of batch) {
       const recordedAt = canonicalInstant(event.time);
       for (const change of changesOf(event)) {
         if ((latest.get(change.source)?.seq ?? 0) < seq) latest.set(change.source, { change, event, seq });
-        if (redelivered && change.facts.length) suspects.push({ source: change.source, seq, count: change.facts.length });
+        if (redelivered && change.facts.length)
+          suspects.push({ source: change.source, seq, count: change.facts.length });
         // Every version is kept, the superseded ones too: "as of" questions read them (facts first, then the version
         // that makes them visible, so a crash in between leaves nothing half visible).
-        change.facts.forEach((f, i) => past.push({ ...f, _id: factId(change.source, seq, i), source: change.source, seq, eventId: event.id, eventType: event.type, country: event.country, recordedAt }));
-        kept.push({ _id: `${change.source}@${seq}`, source: change.source, seq, count: change.facts.length, eventId: event.id, eventType: event.type, recordedAt });
+        change.facts.forEach((f, i) =>
+          past.push({
+            ...f,
+            _id: factId(change.source, seq, i),
+            source: change.source,
+            seq,
+            eventId: event.id,
+            eventType: event.type,
+            country: event.country,
+            recordedAt,
+          }),
+        );
+        kept.push({
+          _id: `${change.source}@${seq}`,
+          source: change.source,
+          seq,
+          count: change.facts.length,
+          eventId: event.id,
+          eventType: event.type,
+          recordedAt,
+        });
       }
     }
     if (past.length) await history.insertMany(past, { ordered: false }).catch(ignoreDuplicates);
@@ -262,8 +326,20 @@ function createApplier(db: Db, gen: number | string) {
         duplicates++;
         continue;
       }
-      change.facts.forEach((f, i) => inserts.push({ ...f, _id: factId(source, seq, i), source, seq, eventId: event.id, eventType: event.type, country: event.country, recordedAt: event.time }));
-      for (const [old, count] of states.get(source)?.written ?? []) if (old !== seq) for (let i = 0; i < count; i++) stale.push(factId(source, old, i));
+      change.facts.forEach((f, i) =>
+        inserts.push({
+          ...f,
+          _id: factId(source, seq, i),
+          source,
+          seq,
+          eventId: event.id,
+          eventType: event.type,
+          country: event.country,
+          recordedAt: event.time,
+        }),
+      );
+      for (const [old, count] of states.get(source)?.written ?? [])
+        if (old !== seq) for (let i = 0; i < count; i++) stale.push(factId(source, old, i));
       log.push({ _id: `${source}@${seq}`, source, seq, count: change.facts.length, applied: true });
     }
     const reservations = log.filter((g) => g.count > 0).map(({ applied: _a, ...g }) => ({ ...g, _id: `${g._id}:r` }));
@@ -272,7 +348,8 @@ function createApplier(db: Db, gen: number | string) {
     await deleteFacts(facts, stale);
     if (log.length) {
       await sources.insertMany(log, { ordered: false }).catch(ignoreDuplicates);
-      for (const g of log) known.set(g.source, { lastSeq: g.seq, written: new Map(g.count ? [[g.seq, g.count]] : []) }, true);
+      for (const g of log)
+        known.set(g.source, { lastSeq: g.seq, written: new Map(g.count ? [[g.seq, g.count]] : []) }, true);
     }
     // Every source delivered counts as changed, duplicates too: a duplicate may be the redelivery of an event whose
     // facts and guard a dead process wrote after this one had started, so reads cached since may have missed them.
@@ -280,7 +357,11 @@ function createApplier(db: Db, gen: number | string) {
     for (const [source, { event }] of latest) changed[`changed.${event.country}.${kindOfSource(source) ?? '_any'}`] = 1;
     if (latest.size) await stamps.updateOne({ _id: STAMPS }, { $inc: changed }, { upsert: true });
     const last = Math.max(...batch.map((b) => b.seq));
-    await checkpoint.updateOne({ _id: 'checkpoint' }, { $max: { seq: last }, $inc: { applied: batch.length }, $set: { at: new Date() } }, { upsert: true });
+    await checkpoint.updateOne(
+      { _id: 'checkpoint' },
+      { $max: { seq: last }, $inc: { applied: batch.length }, $set: { at: new Date() } },
+      { upsert: true },
+    );
     return { applied: log.length, duplicates };
   }
 
@@ -303,7 +384,8 @@ function createApplier(db: Db, gen: number | string) {
       const run = queue.then(async () => {
         const taken = suspects.splice(0);
         const states = await statesOf([...new Set(taken.map((x) => x.source))]);
-        const ids = taken.filter((x) => (states.get(x.source)?.lastSeq ?? 0) > x.seq)
+        const ids = taken
+          .filter((x) => (states.get(x.source)?.lastSeq ?? 0) > x.seq)
           .flatMap((x) => Array.from({ length: x.count }, (_, i) => factId(x.source, x.seq, i)));
         if (!ids.length) return 0;
         const removed = await deleteFacts(facts, ids);
@@ -333,7 +415,9 @@ export interface ApplierPaths {
 
 let paths: ApplierPaths = { sourceCacheLimit: Infinity, fewIdsOneByOne: true };
 /** Sets the applier's per-server paths; appliers created afterwards use them. */
-export const configureApplier = (p: Partial<ApplierPaths>) => { paths = { ...paths, ...p }; };
+export const configureApplier = (p: Partial<ApplierPaths>) => {
+  paths = { ...paths, ...p };
+};
 /** The applier's per-server paths, as set. */
 export const applierPaths = (): ApplierPaths => paths;
 
@@ -381,7 +465,13 @@ const FEW_IDS = 16;
  */
 async function deleteFacts(facts: Collection<Fact>, ids: string[]): Promise<number> {
   if (!ids.length) return 0;
-  if (paths.fewIdsOneByOne && ids.length <= FEW_IDS) return (await facts.bulkWrite(ids.map((_id) => ({ deleteOne: { filter: { _id } } })), { ordered: false })).deletedCount;
+  if (paths.fewIdsOneByOne && ids.length <= FEW_IDS)
+    return (
+      await facts.bulkWrite(
+        ids.map((_id) => ({ deleteOne: { filter: { _id } } })),
+        { ordered: false },
+      )
+    ).deletedCount;
   return (await facts.deleteMany({ _id: { $in: ids } })).deletedCount;
 }
 

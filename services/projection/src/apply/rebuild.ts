@@ -10,7 +10,11 @@ type Deps = Pick<Runtime, 'js' | 'jsm' | 'streams' | 'db' | 'logger'>;
  * to it once it has caught up, and drops the old one. Reports stay on the old generation until the switch,
  * so they are never empty or half built.
  */
-export async function rebuild(rt: Deps, generations: Generations, opts: { batchSize?: number } = {}): Promise<{ generation: number; applied: number; lastSeq: number }> {
+export async function rebuild(
+  rt: Deps,
+  generations: Generations,
+  opts: { batchSize?: number } = {},
+): Promise<{ generation: number; applied: number; lastSeq: number }> {
   const previous = await generations.current();
   const gen = await generations.allocate();
   await generations.ensureIndexes(gen);

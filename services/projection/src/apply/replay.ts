@@ -30,17 +30,30 @@ async function createReplayConsumer(opts: ReplayOptions, from: number): Promise<
     const name = `${opts.consumerPrefix ?? 'projection'}_r${slot}`;
     const description = `replay ${randomUUID()}`;
     try {
-      if (await opts.jsm.consumers.info(opts.streams.stream, name).then(() => true, () => false)) continue;
+      if (
+        await opts.jsm.consumers.info(opts.streams.stream, name).then(
+          () => true,
+          () => false,
+        )
+      )
+        continue;
       await opts.jsm.consumers.add(opts.streams.stream, {
-        durable_name: name, description, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.StartSequence,
-        opt_start_seq: from, inactive_threshold: 120e9, max_ack_pending: 10_000,
+        durable_name: name,
+        description,
+        ack_policy: AckPolicy.Explicit,
+        deliver_policy: DeliverPolicy.StartSequence,
+        opt_start_seq: from,
+        inactive_threshold: 120e9,
+        max_ack_pending: 10_000,
       });
       if ((await opts.jsm.consumers.info(opts.streams.stream, name)).config.description === description) return name;
     } catch (e) {
       last = e;
     }
   }
-  throw new Error(`all ${REPLAY_SLOTS} replay slots are busy; retry when a rebuild or as-of report has finished`, { cause: last });
+  throw new Error(`all ${REPLAY_SLOTS} replay slots are busy; retry when a rebuild or as-of report has finished`, {
+    cause: last,
+  });
 }
 
 /**
@@ -61,7 +74,12 @@ export async function replay(opts: ReplayOptions): Promise<{ applied: number; la
   }
 }
 
-async function read(consumer: Consumer, head: number, from: number, opts: ReplayOptions): Promise<{ applied: number; lastSeq: number }> {
+async function read(
+  consumer: Consumer,
+  head: number,
+  from: number,
+  opts: ReplayOptions,
+): Promise<{ applied: number; lastSeq: number }> {
   let applied = 0;
   let lastSeq = from - 1;
   const size = opts.batchSize ?? 500;

@@ -1,4 +1,10 @@
-import type { AssistanceEvent, IndicatorEvent, PartnerEvent, PasserelleEvent, TrainingEvent } from '@passerelle/contracts';
+import type {
+  AssistanceEvent,
+  IndicatorEvent,
+  PartnerEvent,
+  PasserelleEvent,
+  TrainingEvent,
+} from '@passerelle/contracts';
 import type { SourceChange } from './fact-model.js';
 import { assistanceFacts } from './facts-assistance.js';
 import { indicatorFacts } from './facts-indicators.js';

@@ -8,11 +8,18 @@ import { kindOfSource } from './source-kinds.js';
 
 // Real examples of every event type, captured from the services' streams (packages/contracts/schemas/examples).
 const dir = join(import.meta.dirname, '../../../../packages/contracts/schemas/examples');
-const examples = readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => readFileSync(join(dir, f), 'utf8'));
+const examples = readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => readFileSync(join(dir, f), 'utf8'));
 
 describe('the kind of fact a source holds', () => {
   it('is the kind of every fact every event writes to it (every example event type, and generated histories)', () => {
-    const events = [...examples.map((e) => registry.parse(e)), ...[...generateEvents({ seed: 3, count: 600, prefix: 'evt' })].map((g) => registry.parse(JSON.stringify(g.event)))];
+    const events = [
+      ...examples.map((e) => registry.parse(e)),
+      ...[...generateEvents({ seed: 3, count: 600, prefix: 'evt' })].map((g) =>
+        registry.parse(JSON.stringify(g.event)),
+      ),
+    ];
     let facts = 0;
     for (const event of events) {
       for (const change of changesOf(event)) {

@@ -25,16 +25,35 @@ describe('the disclosure layer', () => {
   });
   it('gives unique people in two named parts, the total their sum when both can be shown', () => {
     const count = { open: 11, protected: 3, parts: { keyed: t(6, 3), counted: t(5, 0) } };
-    expect(publish(count, external, false)).toEqual({ value: 16, rounded: true, keyedPeople: 11, countedPeople: 5, roundedParts: ['keyedPeople'] });
+    expect(publish(count, external, false)).toEqual({
+      value: 16,
+      rounded: true,
+      keyedPeople: 11,
+      countedPeople: 5,
+      roundedParts: ['keyedPeople'],
+    });
     const small = { open: 0, protected: 3, parts: { keyed: t(0, 2), counted: t(0, 1) } };
-    expect(publish(small, external, false)).toEqual({ value: '<5', suppressed: true, keyedPeople: '<5', countedPeople: '<5' });
+    expect(publish(small, external, false)).toEqual({
+      value: '<5',
+      suppressed: true,
+      keyedPeople: '<5',
+      countedPeople: '<5',
+    });
     expect(publish(small, internal, false)).toEqual({ value: 3, keyedPeople: 2, countedPeople: 1 });
   });
   it('publishes each cell of a breakdown from its own content, so a total minus the visible cells is off by the rounding', () => {
     // 40 adults, 3 children, 6 others: the total's protected part (3) is rounded to 5, the children's cell hidden.
-    const rows = [{ key: 'female', count: t(40, 0) }, { key: 'male', count: t(0, 3) }, { key: 'other', count: t(6, 0) }];
+    const rows = [
+      { key: 'female', count: t(40, 0) },
+      { key: 'male', count: t(0, 3) },
+      { key: 'other', count: t(6, 0) },
+    ];
     const { cells, hidden } = publishRows(rows, external, () => false);
-    expect(cells).toEqual([{ key: 'female', value: 40 }, { key: 'male', value: '<5', suppressed: true }, { key: 'other', value: 6 }]);
+    expect(cells).toEqual([
+      { key: 'female', value: 40 },
+      { key: 'male', value: '<5', suppressed: true },
+      { key: 'other', value: 6 },
+    ]);
     expect(hidden).toBe(1);
     const totalShown = publish(t(46, 3), external, false).value as number;
     expect(totalShown - 40 - 6).toBe(5);

@@ -55,7 +55,8 @@ const hiddenLabel = (p: Policy) => `<${p.threshold}`;
 function show(t: Tally, p: Policy, sensitive: boolean): Published {
   const all = total(t);
   if (p.internal) return { value: all };
-  if (sensitive ? all < p.threshold : t.open === 0 && t.protected > 0 && t.protected < p.threshold) return { value: hiddenLabel(p), suppressed: true };
+  if (sensitive ? all < p.threshold : t.open === 0 && t.protected > 0 && t.protected < p.threshold)
+    return { value: hiddenLabel(p), suppressed: true };
   if (t.protected === 0) return { value: t.open };
   return { value: t.open + roundTo(t.protected, p.threshold), rounded: true };
 }
@@ -68,18 +69,32 @@ export function publish(c: Count, p: Policy, sensitive: boolean): Published {
   if (!c.parts) return show(c, p, sensitive);
   const keyed = show(c.parts.keyed, p, sensitive);
   const counted = show(c.parts.counted, p, sensitive);
-  const whole = typeof keyed.value === 'number' && typeof counted.value === 'number'
-    ? { value: keyed.value + counted.value, ...(keyed.rounded || counted.rounded ? { rounded: true as const } : {}) }
-    : show(c, p, sensitive);
-  const roundedParts = [...(keyed.rounded ? ['keyedPeople' as const] : []), ...(counted.rounded ? ['countedPeople' as const] : [])];
-  return { ...whole, keyedPeople: keyed.value, countedPeople: counted.value, ...(roundedParts.length ? { roundedParts } : {}) };
+  const whole =
+    typeof keyed.value === 'number' && typeof counted.value === 'number'
+      ? { value: keyed.value + counted.value, ...(keyed.rounded || counted.rounded ? { rounded: true as const } : {}) }
+      : show(c, p, sensitive);
+  const roundedParts = [
+    ...(keyed.rounded ? ['keyedPeople' as const] : []),
+    ...(counted.rounded ? ['countedPeople' as const] : []),
+  ];
+  return {
+    ...whole,
+    keyedPeople: keyed.value,
+    countedPeople: counted.value,
+    ...(roundedParts.length ? { roundedParts } : {}),
+  };
 }
 
 /** Pure: the cells of one breakdown, each published from its own content; and how many are hidden. */
-export function publishRows(rows: TallyRow[], p: Policy, sensitiveOf: (key: string | null) => boolean): { cells: Cell[]; hidden: number } {
+export function publishRows(
+  rows: TallyRow[],
+  p: Policy,
+  sensitiveOf: (key: string | null) => boolean,
+): { cells: Cell[]; hidden: number } {
   const cells: Cell[] = rows.map((r) => ({ key: r.key, ...publish(r.count, p, sensitiveOf(r.key)) }));
   return { cells, hidden: cells.filter((c) => c.suppressed).length };
 }
 
 /** Pure: the change between two published values, when both are numbers (a hidden end hides the change). */
-export const publishedChange = (from: Shown, to: Shown): number | null => (typeof from === 'number' && typeof to === 'number' ? to - from : null);
+export const publishedChange = (from: Shown, to: Shown): number | null =>
+  typeof from === 'number' && typeof to === 'number' ? to - from : null;

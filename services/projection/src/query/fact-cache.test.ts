@@ -8,7 +8,14 @@ const docs = (n: number, tag = 'x'): Doc[] => Array.from({ length: n }, (_, i) =
 
 /** A loader that counts its calls and answers after a tick, like a database. */
 function loader(answer: () => Doc[]) {
-  const l = { calls: 0, load: async () => { l.calls++; await new Promise((r) => setTimeout(r, 1)); return answer(); } };
+  const l = {
+    calls: 0,
+    load: async () => {
+      l.calls++;
+      await new Promise((r) => setTimeout(r, 1));
+      return answer();
+    },
+  };
   return l;
 }
 
@@ -42,14 +49,17 @@ describe('the fact cache', () => {
   it('answers concurrent identical reads with one database read', async () => {
     const cache = createFactCache(100);
     const l = loader(() => docs(2));
-    await Promise.all(Array.from({ length: 10 }, () => cache.read(facts('g1_facts'), async () => 'v', {}, ['value'], l.load)));
+    await Promise.all(
+      Array.from({ length: 10 }, () => cache.read(facts('g1_facts'), async () => 'v', {}, ['value'], l.load)),
+    );
     expect(l.calls).toBe(1);
   });
 
   it('holds at most maxFacts, dropping the least recently used, and never keeps a read larger than that', async () => {
     const cache = createFactCache(5);
     const v = async () => 'v';
-    const read = (kind: string, n: number) => cache.read(facts('g1_facts'), v, { kind }, ['value'], async () => docs(n));
+    const read = (kind: string, n: number) =>
+      cache.read(facts('g1_facts'), v, { kind }, ['value'], async () => docs(n));
     await read('a', 2);
     await read('b', 2);
     await read('a', 2); // a is now the most recent
@@ -77,7 +87,9 @@ describe('the fact cache', () => {
   it('turned off (0), reads every time and never asks for the version', async () => {
     const cache = createFactCache(0);
     const l = loader(() => docs(1));
-    const version = async () => { throw new Error('not asked'); };
+    const version = async () => {
+      throw new Error('not asked');
+    };
     await cache.read(facts('g1_facts'), version, {}, ['value'], l.load);
     await cache.read(facts('g1_facts'), version, {}, ['value'], l.load);
     expect(l.calls).toBe(2);

@@ -33,7 +33,13 @@ export function createFactCache(maxFacts: number) {
 
   return {
     /** The facts of `match` with `fields`, from the cache when what they were read from has not changed since. */
-    async read(facts: Collection<Fact>, versionOf: () => Promise<string | undefined>, match: Record<string, unknown>, fields: string[], load: () => Promise<Doc[]>): Promise<Doc[]> {
+    async read(
+      facts: Collection<Fact>,
+      versionOf: () => Promise<string | undefined>,
+      match: Record<string, unknown>,
+      fields: string[],
+      load: () => Promise<Doc[]>,
+    ): Promise<Doc[]> {
       if (maxFacts <= 0) return load();
       const version = await versionOf();
       if (version === undefined) return load();

@@ -1,6 +1,14 @@
 import type { FactsView } from './read.js';
 import { publishRows, type Cell, type Policy } from './disclosure.js';
-import { asksAboutProtectedGroup, CLOSED_VALUES, namesProtectedGroup, protectionOf, withoutGroupFilters, PROTECTED_FLAGS, CHILD_AGE_GROUPS } from './protection.js';
+import {
+  asksAboutProtectedGroup,
+  CLOSED_VALUES,
+  namesProtectedGroup,
+  protectionOf,
+  withoutGroupFilters,
+  PROTECTED_FLAGS,
+  CHILD_AGE_GROUPS,
+} from './protection.js';
 import { readFacts } from './read.js';
 import { emptyCount, tallyRows, type Doc, type Grouping, type MeasureSpec, type TallyRow } from './tally.js';
 
@@ -21,7 +29,10 @@ export interface Figure {
 }
 
 /** Breakdown values naming protected groups: always listed, so that an absent row does not say "nobody". */
-const PROTECTED_ROWS: Record<string, ReadonlySet<string>> = { vulnerability: PROTECTED_FLAGS, age_group: CHILD_AGE_GROUPS };
+const PROTECTED_ROWS: Record<string, ReadonlySet<string>> = {
+  vulnerability: PROTECTED_FLAGS,
+  age_group: CHILD_AGE_GROUPS,
+};
 
 /**
  * The rows a breakdown shows outside the internal scope: the rows found, and the rows that must be there whatever
@@ -39,7 +50,8 @@ async function listedRows(facts: FactsView, q: FigureQuery, rows: TallyRow[], as
   if (asked) {
     if (q.by) for (const k of CLOSED_VALUES[q.by] ?? []) keys.add(k);
     const population = await readFacts(facts, withoutGroupFilters(q.match), [q.by, ...(q.fields ?? [])]);
-    for (const r of tallyRows(population, { measure: q.measure, by: q.by, groupOf: q.groupOf }, () => false)) keys.add(r.key);
+    for (const r of tallyRows(population, { measure: q.measure, by: q.by, groupOf: q.groupOf }, () => false))
+      keys.add(r.key);
   }
   const found = new Set(rows.map((r) => r.key));
   const added = [...keys].filter((k) => !found.has(k)).map((key) => ({ key, count: emptyCount(q.measure) }));
@@ -60,10 +72,21 @@ export async function figure(facts: FactsView, q: FigureQuery, policy: Policy): 
 export const single = (f: Figure): Cell => f.cells[0] ?? { key: null, value: 0 };
 
 /** The facts behind a figure (one cell): which events made it, paginated, oldest business date first (internal scope only). */
-export async function explain(facts: FactsView, match: Record<string, unknown>, page: { page: number; pageSize: number }) {
+export async function explain(
+  facts: FactsView,
+  match: Record<string, unknown>,
+  page: { page: number; pageSize: number },
+) {
   const fields = ['eventId', 'eventType', 'businessDate', 'recordedAt', 'source', 'value', 'key', 'seq'];
-  const all = (await readFacts(facts, match, fields)).map((d) => Object.fromEntries(fields.filter((f) => d[f] !== undefined).map((f) => [f, d[f]])));
-  all.sort((a, b) => String(a.businessDate).localeCompare(String(b.businessDate)) || String(a.source).localeCompare(String(b.source)) || Number(a.seq) - Number(b.seq));
+  const all = (await readFacts(facts, match, fields)).map((d) =>
+    Object.fromEntries(fields.filter((f) => d[f] !== undefined).map((f) => [f, d[f]])),
+  );
+  all.sort(
+    (a, b) =>
+      String(a.businessDate).localeCompare(String(b.businessDate)) ||
+      String(a.source).localeCompare(String(b.source)) ||
+      Number(a.seq) - Number(b.seq),
+  );
   return { items: all.slice((page.page - 1) * page.pageSize, page.page * page.pageSize), total: all.length };
 }
 

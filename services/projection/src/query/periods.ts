@@ -32,12 +32,21 @@ export function parsePeriod(key: string, programmeStart?: string): Period {
   if (m) return { key, from: `${key}-01`, to: lastDayBefore(addMonths(`${key}-01`, 1)) };
   m = /^PY([1-9]\d?)$/.exec(key);
   if (m) {
-    if (!programmeStart) throw new RuleViolation('NO_PROGRAMME_START', 'programme years need the programme start date of a published framework');
+    if (!programmeStart)
+      throw new RuleViolation(
+        'NO_PROGRAMME_START',
+        'programme years need the programme start date of a published framework',
+      );
     const n = Number(m[1]);
-    return { key, from: iso(addMonths(programmeStart, 12 * (n - 1))), to: lastDayBefore(addMonths(programmeStart, 12 * n)) };
+    return {
+      key,
+      from: iso(addMonths(programmeStart, 12 * (n - 1))),
+      to: lastDayBefore(addMonths(programmeStart, 12 * n)),
+    };
   }
   throw new RuleViolation('BAD_PERIOD', `unknown period ${key}: use all, 2020, 2020-Q1, 2020-03 or PY1`);
 }
 
 /** The MongoDB condition on businessDate for a period. */
-export const periodMatch = (p: Period) => (p.from || p.to ? { businessDate: { ...(p.from ? { $gte: p.from } : {}), ...(p.to ? { $lte: p.to } : {}) } } : {});
+export const periodMatch = (p: Period) =>
+  p.from || p.to ? { businessDate: { ...(p.from ? { $gte: p.from } : {}), ...(p.to ? { $lte: p.to } : {}) } } : {};

@@ -10,7 +10,10 @@ export const PROTECTED_FLAGS: ReadonlySet<string> = new Set(['victim_of_traffick
 export const CHILD_AGE_GROUPS: ReadonlySet<string> = new Set(['0-4', '5-11', '12-17']);
 
 /** Fact fields whose values name groups of people, and the values that name a protected group. */
-const GROUP_VALUES: Record<string, ReadonlySet<string>> = { vulnerability: PROTECTED_FLAGS, age_group: CHILD_AGE_GROUPS };
+const GROUP_VALUES: Record<string, ReadonlySet<string>> = {
+  vulnerability: PROTECTED_FLAGS,
+  age_group: CHILD_AGE_GROUPS,
+};
 
 /** Closed lists of values: a breakdown about a protected group lists all of them, so a missing row tells nothing. */
 export const CLOSED_VALUES: Record<string, readonly string[]> = PEOPLE_CLOSED_VALUES;
@@ -19,8 +22,12 @@ export const CLOSED_VALUES: Record<string, readonly string[]> = PEOPLE_CLOSED_VA
 export const namesProtectedGroup = (field: string | undefined, value: string | null): boolean =>
   !!field && value !== null && (GROUP_VALUES[field]?.has(value) ?? false);
 
-const valuesOf = (cond: unknown): string[] => (typeof cond === 'string' ? [cond]
-  : cond && typeof cond === 'object' && Array.isArray((cond as { $in?: unknown }).$in) ? ((cond as { $in: unknown[] }).$in.map(String)) : []);
+const valuesOf = (cond: unknown): string[] =>
+  typeof cond === 'string'
+    ? [cond]
+    : cond && typeof cond === 'object' && Array.isArray((cond as { $in?: unknown }).$in)
+      ? (cond as { $in: unknown[] }).$in.map(String)
+      : [];
 
 /** Pure: whether a facts condition asks about a protected group (a filter naming victims or children). */
 export const asksAboutProtectedGroup = (match: Record<string, unknown>): boolean =>
@@ -61,10 +68,12 @@ export function ruleCovers(rule: SensitiveRule, d: Doc): boolean {
  * once recorded as a victim or a child stays protected in every report, every period).
  */
 export function protectedBy(rules: SensitiveRule[], keys: ReadonlySet<string>): IsProtected {
-  return (d) => selfProtected(d) || rules.some((r) => ruleCovers(r, d)) || (typeof d.key === 'string' && keys.has(d.key));
+  return (d) =>
+    selfProtected(d) || rules.some((r) => ruleCovers(r, d)) || (typeof d.key === 'string' && keys.has(d.key));
 }
 
-const countryCondition = (match: Record<string, unknown>) => (match.country === undefined ? {} : { country: match.country });
+const countryCondition = (match: Record<string, unknown>) =>
+  match.country === undefined ? {} : { country: match.country };
 const keysMemo = new WeakMap<Doc[], Map<string, Set<string>>>();
 
 /** The protection predicate for the countries of a facts condition, from the read model as it stands. */
@@ -72,7 +81,12 @@ export async function protectionOf(facts: FactsView, match: Record<string, unkno
   const countries = countryCondition(match);
   const indicators = await readWholeFacts(facts, { kind: FactKind.Indicator, retired: false, ...countries });
   const rules: SensitiveRule[] = indicators.flatMap((i) => {
-    const def = i.definition as { sensitive?: boolean; computation?: { method: string; rule?: { source: string; filters?: Record<string, string[]> } } } | undefined;
+    const def = i.definition as
+      | {
+          sensitive?: boolean;
+          computation?: { method: string; rule?: { source: string; filters?: Record<string, string[]> } };
+        }
+      | undefined;
     const rule = def?.sensitive && def.computation?.method === 'rule' ? def.computation.rule : undefined;
     return rule ? [{ country: i.country, source: rule.source, filters: rule.filters ?? {} }] : [];
   });

@@ -9,7 +9,10 @@ import { parsePeriod, periodMatch } from './periods.js';
 export const DIMENSIONS = [...RULE_DIMENSIONS, 'partnerId', 'trainingId', 'deliveryId'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 
-const filters = Object.fromEntries(DIMENSIONS.map((d) => [d, z.string().min(1).max(100).optional()])) as Record<Dimension, z.ZodOptional<z.ZodString>>;
+const filters = Object.fromEntries(DIMENSIONS.map((d) => [d, z.string().min(1).max(100).optional()])) as Record<
+  Dimension,
+  z.ZodOptional<z.ZodString>
+>;
 
 /** An instant of record time with its offset, e.g. 2020-12-31T23:59:59Z (as of, from, to). */
 export const Instant = z.iso.datetime({ offset: true });
@@ -37,7 +40,11 @@ export const DiffQuery = FigureQuery.omit({ asOf: true }).extend({
 const field = (d: Dimension) => DIMENSION_FIELD[d] ?? d;
 
 /** The facts condition of a figure query: kind, country scope, period and dimension filters. */
-export function factMatch(q: Omit<FigureQuery, 'asOf'>, principal: Principal, programmeStart?: string): Record<string, unknown> {
+export function factMatch(
+  q: Omit<FigureQuery, 'asOf'>,
+  principal: Principal,
+  programmeStart?: string,
+): Record<string, unknown> {
   if (q.country) assertCountry(principal, q.country);
   const allowed = countryFilter(principal);
   const match: Record<string, unknown> = { kind: q.source, ...periodMatch(parsePeriod(q.period, programmeStart)) };

@@ -6,7 +6,14 @@ import type { Doc } from './tally.js';
 export type { FactsView } from '../apply/read-model.js';
 
 /** Fields every figure reads beside its own: what says whether a record counts a protected person (see protection.ts). */
-export const PROTECTION_FIELDS = ['kind', 'country', 'key', 'vulnerability', 'age_group', ...new Set(Object.values(DIMENSION_FIELD))];
+export const PROTECTION_FIELDS = [
+  'kind',
+  'country',
+  'key',
+  'vulnerability',
+  'age_group',
+  ...new Set(Object.values(DIMENSION_FIELD)),
+];
 
 let cache: FactCache = createFactCache(0);
 /** Keeps facts read for figures until the model changes (the service turns it on with REPORT_CACHE_FACTS). */
@@ -18,36 +25,69 @@ export function useFactCache(c: FactCache): FactCache {
 /** For an as-of view: the newest version of each source recorded by its instant (what a replay up to then would keep). */
 async function versionsAsOf(view: FactsView): Promise<Map<string, number>> {
   const { instant, versions } = view.asOf!;
-  const load = async () => await versions.find({ recordedAt: { $lte: instant } }, { projection: { _id: 0, source: 1, seq: 1 } }).toArray() as Doc[];
-  const docs = await cache.read(view.collection, () => modelVersion(view.collection), { '@versionsAsOf': instant }, ['source', 'seq'], load);
+  const load = async () =>
+    (await versions
+      .find({ recordedAt: { $lte: instant } }, { projection: { _id: 0, source: 1, seq: 1 } })
+      .toArray()) as Doc[];
+  const docs = await cache.read(
+    view.collection,
+    () => modelVersion(view.collection),
+    { '@versionsAsOf': instant },
+    ['source', 'seq'],
+    load,
+  );
   const newest = new Map<string, number>();
-  for (const d of docs) if ((newest.get(String(d.source)) ?? -1) < Number(d.seq)) newest.set(String(d.source), Number(d.seq));
+  for (const d of docs)
+    if ((newest.get(String(d.source)) ?? -1) < Number(d.seq)) newest.set(String(d.source), Number(d.seq));
   return newest;
 }
 
 /** Reads the facts of a condition in a view: now, or every version recorded by the instant, keeping each source's newest. */
-async function load(view: FactsView, match: Record<string, unknown>, projection: Record<string, 0 | 1> | undefined): Promise<Doc[]> {
-  if (!view.asOf) return await view.collection.find(match, projection ? { projection } : {}).toArray() as Doc[];
+async function load(
+  view: FactsView,
+  match: Record<string, unknown>,
+  projection: Record<string, 0 | 1> | undefined,
+): Promise<Doc[]> {
+  if (!view.asOf) return (await view.collection.find(match, projection ? { projection } : {}).toArray()) as Doc[];
   const newest = await versionsAsOf(view);
   const withVersion = projection ? { ...projection, source: 1 as const, seq: 1 as const } : undefined;
-  const docs = await view.collection.find({ ...match, recordedAt: { $lte: view.asOf.instant } }, withVersion ? { projection: withVersion } : {}).toArray() as Doc[];
+  const docs = (await view.collection
+    .find({ ...match, recordedAt: { $lte: view.asOf.instant } }, withVersion ? { projection: withVersion } : {})
+    .toArray()) as Doc[];
   return docs.filter((d) => newest.get(String(d.source)) === d.seq);
 }
 
 /** The cache key of a read: the condition, and the instant of an as-of view. */
-const keyOf = (view: FactsView, match: Record<string, unknown>) => (view.asOf ? { ...match, '@asOf': view.asOf.instant } : match);
+const keyOf = (view: FactsView, match: Record<string, unknown>) =>
+  view.asOf ? { ...match, '@asOf': view.asOf.instant } : match;
 
 /**
  * Reads the facts of a condition once, only the fields figures over them need. FerretDB reads the whole collection
  * for every query and cannot $unwind before $sum, so reports read once and group in the process.
  */
-export async function readFacts(view: FactsView, match: Record<string, unknown>, fields: Array<string | undefined>): Promise<Doc[]> {
+export async function readFacts(
+  view: FactsView,
+  match: Record<string, unknown>,
+  fields: Array<string | undefined>,
+): Promise<Doc[]> {
   const wanted = [...new Set(['value', ...PROTECTION_FIELDS, ...fields.filter((f): f is string => !!f)])];
   const projection = Object.fromEntries([['_id', 0], ...wanted.map((f) => [f, 1])]) as Record<string, 0 | 1>;
-  return cache.read(view.collection, () => modelVersion(view.collection, match), keyOf(view, match), wanted, () => load(view, match, projection));
+  return cache.read(
+    view.collection,
+    () => modelVersion(view.collection, match),
+    keyOf(view, match),
+    wanted,
+    () => load(view, match, projection),
+  );
 }
 
 /** Whole facts of a condition through the same cache: the small kinds reports look up (frameworks, indicators, targets). */
 export async function readWholeFacts(view: FactsView, match: Record<string, unknown>): Promise<Fact[]> {
-  return await cache.read(view.collection, () => modelVersion(view.collection, match), keyOf(view, match), ['*'], () => load(view, match, undefined)) as Fact[];
+  return (await cache.read(
+    view.collection,
+    () => modelVersion(view.collection, match),
+    keyOf(view, match),
+    ['*'],
+    () => load(view, match, undefined),
+  )) as Fact[];
 }

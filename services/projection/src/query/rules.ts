@@ -30,9 +30,18 @@ const spec = (name: string | undefined): MeasureSpec => {
 };
 
 /** The facts condition of a rule: its source, its filters (any of the listed values), a country and a period. */
-export function ruleMatch(rule: Rule, country: string, period: { from?: string | undefined; to?: string | undefined }): Record<string, unknown> {
-  const match: Record<string, unknown> = { kind: rule.source, country, ...periodMatch({ key: '', ...(period.from ? { from: period.from } : {}), ...(period.to ? { to: period.to } : {}) }) };
-  for (const [dimension, values] of Object.entries(rule.filters ?? {})) match[DIMENSION_FIELD[dimension] ?? dimension] = { $in: values };
+export function ruleMatch(
+  rule: Rule,
+  country: string,
+  period: { from?: string | undefined; to?: string | undefined },
+): Record<string, unknown> {
+  const match: Record<string, unknown> = {
+    kind: rule.source,
+    country,
+    ...periodMatch({ key: '', ...(period.from ? { from: period.from } : {}), ...(period.to ? { to: period.to } : {}) }),
+  };
+  for (const [dimension, values] of Object.entries(rule.filters ?? {}))
+    match[DIMENSION_FIELD[dimension] ?? dimension] = { $in: values };
   return match;
 }
 
@@ -56,8 +65,14 @@ function ratioOf(num: Published | undefined, den: Published | undefined): Publis
  * A sensitive indicator's cells are questions about a protected group. A ratio is computed from its published
  * numerator and denominator, never from hidden values.
  */
-export async function ruleFigures(facts: FactsView, rule: Rule, at: { country: string; from?: string | undefined; to?: string | undefined },
-  disaggregations: string[], sensitive: boolean, policy: Policy): Promise<RuleFigures> {
+export async function ruleFigures(
+  facts: FactsView,
+  rule: Rule,
+  at: { country: string; from?: string | undefined; to?: string | undefined },
+  disaggregations: string[],
+  sensitive: boolean,
+  policy: Policy,
+): Promise<RuleFigures> {
   const match = ruleMatch(rule, at.country, at);
   const measures = rule.measure === 'ratio' ? [spec(rule.numerator), spec(rule.denominator)] : [spec(rule.measure)];
   const fields = measures.map((m) => m.field);
@@ -67,7 +82,13 @@ export async function ruleFigures(facts: FactsView, rule: Rule, at: { country: s
   const combine = async (by?: string): Promise<Figure> => {
     if (rule.measure !== 'ratio') return run(measures[0]!, by);
     const [num, den] = await Promise.all(measures.map((m) => run(m, by)));
-    const cells = den!.cells.map((d) => ({ key: d.key, ...ratioOf(num!.cells.find((n) => n.key === d.key), d) }));
+    const cells = den!.cells.map((d) => ({
+      key: d.key,
+      ...ratioOf(
+        num!.cells.find((n) => n.key === d.key),
+        d,
+      ),
+    }));
     return { cells, hidden: cells.filter((c) => c.suppressed).length };
   };
   const total = await combine();
@@ -78,6 +99,9 @@ export async function ruleFigures(facts: FactsView, rule: Rule, at: { country: s
     breakdowns[d] = f.cells;
     hidden += f.hidden;
   }
-  const { key: _k, ...actual } = total.cells[0] ?? { key: null, ...publish({ open: 0, protected: 0 }, policy, sensitive) };
+  const { key: _k, ...actual } = total.cells[0] ?? {
+    key: null,
+    ...publish({ open: 0, protected: 0 }, policy, sensitive),
+  };
   return { actual, breakdowns, hidden };
 }

@@ -59,12 +59,18 @@ export function tallyOf(docs: Doc[], q: MeasureSpec, isProtected: IsProtected): 
     return t;
   };
   switch (q.measure) {
-    case Measure.Count: return split(() => 1);
-    case Measure.Sum: return split((d) => num(d[q.field ?? 'value']));
-    case Measure.Distinct: return distinct(docs, (d) => d[q.field ?? 'key'], isProtected);
+    case Measure.Count:
+      return split(() => 1);
+    case Measure.Sum:
+      return split((d) => num(d[q.field ?? 'value']));
+    case Measure.Distinct:
+      return distinct(docs, (d) => d[q.field ?? 'key'], isProtected);
     case Measure.Unique: {
       const keyed = distinct(docs, (d) => d.key, isProtected);
-      const counted = split((d) => num(d.value), (d) => d.key === undefined);
+      const counted = split(
+        (d) => num(d.value),
+        (d) => d.key === undefined,
+      );
       return { ...add(keyed, counted), parts: { keyed, counted } };
     }
   }
@@ -85,7 +91,8 @@ export interface Grouping {
 export function keysOf(d: Doc, g: Grouping): Array<string | null> {
   if (g.groupOf) return g.groupOf(d);
   const v = d[g.by!];
-  if (ARRAY_FIELDS.has(g.by!)) return [...new Set(Array.isArray(v) ? v : [v])].filter((k): k is string => typeof k === 'string');
+  if (ARRAY_FIELDS.has(g.by!))
+    return [...new Set(Array.isArray(v) ? v : [v])].filter((k): k is string => typeof k === 'string');
   return [v === undefined || v === null ? null : String(v)];
 }
 
@@ -96,10 +103,13 @@ export function tallyRows(docs: Doc[], q: MeasureSpec & Grouping, isProtected: I
   const groups = new Map<string | null, Doc[]>();
   for (const d of docs) for (const k of new Set(keysOf(d, q))) (groups.get(k) ?? groups.set(k, []).get(k)!).push(d);
   const rows = [...groups].map(([key, ds]) => ({ key, count: tallyOf(ds, q, isProtected) }));
-  return (q.by && ARRAY_FIELDS.has(q.by) ? rows.filter((r) => total(r.count) !== 0) : rows).sort((a, b) => String(a.key).localeCompare(String(b.key)));
+  return (q.by && ARRAY_FIELDS.has(q.by) ? rows.filter((r) => total(r.count) !== 0) : rows).sort((a, b) =>
+    String(a.key).localeCompare(String(b.key)),
+  );
 }
 
 /** An empty tally of the measure's shape: a row listed so that its absence does not tell that nobody is there. */
-export const emptyCount = (m: Measure): Count => (m === Measure.Unique
-  ? { open: 0, protected: 0, parts: { keyed: { open: 0, protected: 0 }, counted: { open: 0, protected: 0 } } }
-  : { open: 0, protected: 0 });
+export const emptyCount = (m: Measure): Count =>
+  m === Measure.Unique
+    ? { open: 0, protected: 0, parts: { keyed: { open: 0, protected: 0 }, counted: { open: 0, protected: 0 } } }
+    : { open: 0, protected: 0 };

@@ -19,11 +19,18 @@ export const NoData = {
  * disaggregation; with the framework version and indicator revision used. Every number comes published from
  * the query layer; an indicator nothing contributes to has no actual ("no data"), not 0.
  */
-export async function indicatorProgress(facts: FactsView, frameworkId: string, periodKey: string, principal: Principal, policy: Policy) {
+export async function indicatorProgress(
+  facts: FactsView,
+  frameworkId: string,
+  periodKey: string,
+  principal: Principal,
+  policy: Policy,
+) {
   const country = frameworkId.split('-').pop()!;
   assertCountry(principal, country);
   const { framework, indicators, targets, baselines, manual } = await frameworkRecords(facts, frameworkId);
-  if (!framework) throw new RuleViolation('NO_PUBLISHED_FRAMEWORK', `framework ${frameworkId} has no published version yet`);
+  if (!framework)
+    throw new RuleViolation('NO_PUBLISHED_FRAMEWORK', `framework ${frameworkId} has no published version yet`);
   const fw = framework.framework as { programmeStart: string; frameworkVersion: number };
   const period = parsePeriod(periodKey, fw.programmeStart);
   const rows = [];
@@ -32,18 +39,30 @@ export async function indicatorProgress(facts: FactsView, frameworkId: string, p
     const target = targets.find((t) => t.code === def.code && t.period === periodKey);
     const baseline = baselines.find((b) => b.code === def.code);
     let actual: Shown = null;
-    let parts: { keyedPeople?: Shown; countedPeople?: Shown; roundedParts?: Array<'keyedPeople' | 'countedPeople'> } = {};
+    let parts: { keyedPeople?: Shown; countedPeople?: Shown; roundedParts?: Array<'keyedPeople' | 'countedPeople'> } =
+      {};
     let noData: string | null = null;
     let rounded = false;
     let breakdowns: Record<string, Cell[]> = {};
     let hidden = 0;
     if (def.computation.method === 'rule') {
-      const r = await ruleFigures(facts, def.computation.rule, { country, from: period.from, to: period.to }, def.disaggregations, def.sensitive, policy);
+      const r = await ruleFigures(
+        facts,
+        def.computation.rule,
+        { country, from: period.from, to: period.to },
+        def.disaggregations,
+        def.sensitive,
+        policy,
+      );
       if (r.actual) {
         actual = r.actual.value;
         rounded = !!r.actual.rounded;
         if ('keyedPeople' in r.actual) {
-          parts = { keyedPeople: r.actual.keyedPeople, countedPeople: r.actual.countedPeople, ...(r.actual.roundedParts ? { roundedParts: r.actual.roundedParts } : {}) };
+          parts = {
+            keyedPeople: r.actual.keyedPeople,
+            countedPeople: r.actual.countedPeople,
+            ...(r.actual.roundedParts ? { roundedParts: r.actual.roundedParts } : {}),
+          };
         }
       } else noData = NoData.NoRecord;
       breakdowns = r.breakdowns;
@@ -60,17 +79,34 @@ export async function indicatorProgress(facts: FactsView, frameworkId: string, p
       } else actual = value;
     }
     rows.push({
-      code: def.code, name: def.name, unit: def.unit, node: def.nodeCode, revision: ind.revision, sensitive: def.sensitive,
+      code: def.code,
+      name: def.name,
+      unit: def.unit,
+      node: def.nodeCode,
+      revision: ind.revision,
+      sensitive: def.sensitive,
       baseline: baseline ? { value: baseline.value, date: baseline.date } : null,
       target: target ? { value: target.value, version: target.targetVersion } : null,
-      actual, ...(rounded ? { rounded: true as const } : {}), noData, ...parts, ...('keyedPeople' in parts ? { counting: peopleCounting(parts.countedPeople) } : {}),
-      percentOfTarget: typeof actual === 'number' && target && target.value ? Math.round((1000 * actual) / target.value) / 10 : null,
-      measure: def.computation.method === 'rule' ? def.computation.rule.measure : 'manual', breakdowns, suppressedCells: hidden,
+      actual,
+      ...(rounded ? { rounded: true as const } : {}),
+      noData,
+      ...parts,
+      ...('keyedPeople' in parts ? { counting: peopleCounting(parts.countedPeople) } : {}),
+      percentOfTarget:
+        typeof actual === 'number' && target && target.value ? Math.round((1000 * actual) / target.value) / 10 : null,
+      measure: def.computation.method === 'rule' ? def.computation.rule.measure : 'manual',
+      breakdowns,
+      suppressedCells: hidden,
     });
   }
   const suppressed = rows.reduce((n, r) => n + r.suppressedCells, 0);
   return {
-    frameworkId, frameworkVersion: fw.frameworkVersion, period: { key: periodKey, from: period.from, to: period.to }, indicators: rows,
-    protection: policy.internal ? 'internal: nothing hidden' : `${suppressed} small cell(s) of sensitive groups hidden (threshold ${policy.threshold})`,
+    frameworkId,
+    frameworkVersion: fw.frameworkVersion,
+    period: { key: periodKey, from: period.from, to: period.to },
+    indicators: rows,
+    protection: policy.internal
+      ? 'internal: nothing hidden'
+      : `${suppressed} small cell(s) of sensitive groups hidden (threshold ${policy.threshold})`,
   };
 }

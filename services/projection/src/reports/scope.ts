@@ -30,12 +30,21 @@ export interface Scope {
  * Resolves country, period and framework of a summary. A programme year needs the framework (its start date);
  * a framework fixes the country, and asking for another one beside it is a contradiction (422).
  */
-export async function resolveScope(facts: FactsView, q: { country?: string | undefined; period: string; framework?: string | undefined }, principal: Principal): Promise<Scope> {
+export async function resolveScope(
+  facts: FactsView,
+  q: { country?: string | undefined; period: string; framework?: string | undefined },
+  principal: Principal,
+): Promise<Scope> {
   const fwCountry = q.framework?.split('-').pop();
-  if (q.country && fwCountry && q.country !== fwCountry) throw new RuleViolation('COUNTRY_MISMATCH', `framework ${q.framework} is for ${fwCountry}, not ${q.country}`);
+  if (q.country && fwCountry && q.country !== fwCountry)
+    throw new RuleViolation('COUNTRY_MISMATCH', `framework ${q.framework} is for ${fwCountry}, not ${q.country}`);
   const country = q.country ?? fwCountry;
   if (country) assertCountry(principal, country);
-  if (/^PY/.test(q.period) && !q.framework) throw new RuleViolation('FRAMEWORK_NEEDED', `programme years count from the programme start: add framework=<programme>-<country> to use period ${q.period}`);
+  if (/^PY/.test(q.period) && !q.framework)
+    throw new RuleViolation(
+      'FRAMEWORK_NEEDED',
+      `programme years count from the programme start: add framework=<programme>-<country> to use period ${q.period}`,
+    );
   const framework = q.framework ? await publishedFramework(facts, q.framework, principal) : undefined;
   const period = parsePeriod(q.period, framework?.programmeStart);
   const allowed = countryFilter(principal);
@@ -48,6 +57,7 @@ export async function resolveScope(facts: FactsView, q: { country?: string | und
 export type Protection = Policy;
 
 /** The sentence every report ends with: what it hid, and how protected people are counted. */
-export const protectionNote = (hidden: number, p: Policy) => (p.internal
-  ? 'internal: no cell hidden, nothing rounded'
-  : `${hidden} small cell(s) of sensitive groups hidden (threshold ${p.threshold}); the part of a figure that counts protected people (victims of trafficking, children, people a sensitive indicator counts) is rounded to a multiple of ${p.threshold} (marked rounded)`);
+export const protectionNote = (hidden: number, p: Policy) =>
+  p.internal
+    ? 'internal: no cell hidden, nothing rounded'
+    : `${hidden} small cell(s) of sensitive groups hidden (threshold ${p.threshold}); the part of a figure that counts protected people (victims of trafficking, children, people a sensitive indicator counts) is rounded to a multiple of ${p.threshold} (marked rounded)`;

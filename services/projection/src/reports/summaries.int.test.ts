@@ -22,7 +22,8 @@ let internal: string;
 let external: string;
 
 const at = (iso: string) => ({ actor: 'staff-1', correlationid: 'c', now: new Date(iso) });
-const ev = (type: string, subject: string, data: object, recorded = '2021-06-01T00:00:00Z') => createEnvelope({ type, subject, country: 'MA', data }, at(recorded));
+const ev = (type: string, subject: string, data: object, recorded = '2021-06-01T00:00:00Z') =>
+  createEnvelope({ type, subject, country: 'MA', data }, at(recorded));
 const t = (en: string) => ({ en, fr: `${en} (fr)` });
 const tag = (framework: string, code: string) => ({ framework, code });
 const fw = { frameworkId: 'ARMP-MA', businessDate: '2019-10-01' };
@@ -34,56 +35,259 @@ const key = (n: number) => n.toString(16).padStart(64, '0');
 // The nodes and tags of the Morocco demo framework (services/indicators/demo/morocco-framework.yaml).
 const nodes = [
   { code: 'OBJ', level: 'objective', title: t('Objective'), alignments: [tag('sdg', '10.7'), tag('gcm', '23')] },
-  { code: '1', level: 'outcome', parent: 'OBJ', title: t('Migration management'), alignments: [tag('sdg', '10.7'), tag('gcm', '7'), tag('snia', '15')] },
-  { code: '1.1', level: 'activity_line', parent: '1', title: t('Trainings'), alignments: [tag('sdg', '16.2'), tag('sdg', '17.9'), tag('gcm', '10'), tag('snia', '16'), tag('snia', '26')] },
-  { code: '1.2', level: 'activity_line', parent: '1', title: t('SNIA follow-up'), alignments: [tag('sdg', '17.18'), tag('gcm', '1'), tag('snia', '26'), tag('snia', '27')] },
-  { code: '1.3', level: 'activity_line', parent: '1', title: t('Children centre'), alignments: [tag('sdg', '16.2'), tag('gcm', '7'), tag('snia', '15')] },
-  { code: '1.4', level: 'activity_line', parent: '1', title: t('Regional councils'), alignments: [tag('sdg', '10.7'), tag('gcm', '7'), tag('snia', '15')] },
-  { code: '2', level: 'outcome', parent: 'OBJ', title: t('Partnership'), alignments: [tag('sdg', '17.17'), tag('gcm', '23'), tag('snia', '17')] },
-  { code: '2.1', level: 'activity_line', parent: '2', title: t('Data'), alignments: [tag('sdg', '17.18'), tag('gcm', '1'), tag('snia', '26')] },
-  { code: '2.2', level: 'activity_line', parent: '2', title: t('Committee'), alignments: [tag('sdg', '16.a'), tag('gcm', '10'), tag('snia', '16')] },
-  { code: '2.3', level: 'activity_line', parent: '2', title: t('Associations'), alignments: [tag('sdg', '17.17'), tag('gcm', '23'), tag('snia', '17')] },
+  {
+    code: '1',
+    level: 'outcome',
+    parent: 'OBJ',
+    title: t('Migration management'),
+    alignments: [tag('sdg', '10.7'), tag('gcm', '7'), tag('snia', '15')],
+  },
+  {
+    code: '1.1',
+    level: 'activity_line',
+    parent: '1',
+    title: t('Trainings'),
+    alignments: [tag('sdg', '16.2'), tag('sdg', '17.9'), tag('gcm', '10'), tag('snia', '16'), tag('snia', '26')],
+  },
+  {
+    code: '1.2',
+    level: 'activity_line',
+    parent: '1',
+    title: t('SNIA follow-up'),
+    alignments: [tag('sdg', '17.18'), tag('gcm', '1'), tag('snia', '26'), tag('snia', '27')],
+  },
+  {
+    code: '1.3',
+    level: 'activity_line',
+    parent: '1',
+    title: t('Children centre'),
+    alignments: [tag('sdg', '16.2'), tag('gcm', '7'), tag('snia', '15')],
+  },
+  {
+    code: '1.4',
+    level: 'activity_line',
+    parent: '1',
+    title: t('Regional councils'),
+    alignments: [tag('sdg', '10.7'), tag('gcm', '7'), tag('snia', '15')],
+  },
+  {
+    code: '2',
+    level: 'outcome',
+    parent: 'OBJ',
+    title: t('Partnership'),
+    alignments: [tag('sdg', '17.17'), tag('gcm', '23'), tag('snia', '17')],
+  },
+  {
+    code: '2.1',
+    level: 'activity_line',
+    parent: '2',
+    title: t('Data'),
+    alignments: [tag('sdg', '17.18'), tag('gcm', '1'), tag('snia', '26')],
+  },
+  {
+    code: '2.2',
+    level: 'activity_line',
+    parent: '2',
+    title: t('Committee'),
+    alignments: [tag('sdg', '16.a'), tag('gcm', '10'), tag('snia', '16')],
+  },
+  {
+    code: '2.3',
+    level: 'activity_line',
+    parent: '2',
+    title: t('Associations'),
+    alignments: [tag('sdg', '17.17'), tag('gcm', '23'), tag('snia', '17')],
+  },
 ];
-const indicator = (code: string, nodeCode: string, extra: object) => ev('indicators.indicator.defined', 'ARMP-MA', {
-  ...fw, code, name: t(`Indicator ${code}`), definition: t('Definition'), unit: 'people', nodeCode, revision: 1, ...extra,
-}, '2020-01-01T00:00:00Z');
+const indicator = (code: string, nodeCode: string, extra: object) =>
+  ev(
+    'indicators.indicator.defined',
+    'ARMP-MA',
+    {
+      ...fw,
+      code,
+      name: t(`Indicator ${code}`),
+      definition: t('Definition'),
+      unit: 'people',
+      nodeCode,
+      revision: 1,
+      ...extra,
+    },
+    '2020-01-01T00:00:00Z',
+  );
 
 type Row = { sex: string; category: string; count: number };
 const trainings = [
-  { id: uuid(1), date: '2020-02-10', topics: ['trafficking_in_persons', 'unaccompanied_children'], partnerIds: [P], rows: [{ sex: 'female', category: 'police', count: 14 }, { sex: 'male', category: 'judiciary', count: 10 }] as Row[] },
-  { id: uuid(2), date: '2020-06-15', topics: ['international_migration_law'], partnerIds: [], rows: [{ sex: 'female', category: 'student', count: 20 }, { sex: 'male', category: 'student', count: 27 }] as Row[] },
-  { id: uuid(3), date: '2021-01-10', topics: ['trafficking_in_persons'], partnerIds: [P], rows: [{ sex: 'female', category: 'social_worker', count: 26 }] as Row[] },
+  {
+    id: uuid(1),
+    date: '2020-02-10',
+    topics: ['trafficking_in_persons', 'unaccompanied_children'],
+    partnerIds: [P],
+    rows: [
+      { sex: 'female', category: 'police', count: 14 },
+      { sex: 'male', category: 'judiciary', count: 10 },
+    ] as Row[],
+  },
+  {
+    id: uuid(2),
+    date: '2020-06-15',
+    topics: ['international_migration_law'],
+    partnerIds: [],
+    rows: [
+      { sex: 'female', category: 'student', count: 20 },
+      { sex: 'male', category: 'student', count: 27 },
+    ] as Row[],
+  },
+  {
+    id: uuid(3),
+    date: '2021-01-10',
+    topics: ['trafficking_in_persons'],
+    partnerIds: [P],
+    rows: [{ sex: 'female', category: 'social_worker', count: 26 }] as Row[],
+  },
 ];
 const trainingEvents = trainings.flatMap((x) => {
-  const common = { trainingId: x.id, businessDate: x.date, topics: x.topics, activityLine: '1.1', region: 'Rabat-Salé-Kénitra' };
+  const common = {
+    trainingId: x.id,
+    businessDate: x.date,
+    topics: x.topics,
+    activityLine: '1.1',
+    region: 'Rabat-Salé-Kénitra',
+  };
   return [
-    ev('trainings.training.held', x.id, { ...common, startDate: x.date, endDate: x.date, durationDays: 1, partnerIds: x.partnerIds }),
-    ev('trainings.training.attendance_recorded', x.id, { ...common, rows: x.rows, total: x.rows.reduce((n, r) => n + r.count, 0) }),
+    ev('trainings.training.held', x.id, {
+      ...common,
+      startDate: x.date,
+      endDate: x.date,
+      durationDays: 1,
+      partnerIds: x.partnerIds,
+    }),
+    ev('trainings.training.attendance_recorded', x.id, {
+      ...common,
+      rows: x.rows,
+      total: x.rows.reduce((n, r) => n + r.count, 0),
+    }),
   ];
 });
 
 type Person = { key: number; sex: string; ageGroup: string; flags: string[] };
 const adult = (k: number): Person => ({ key: k, sex: 'female', ageGroup: '18-59', flags: ['none'] });
-const child = (k: number): Person => ({ key: k, sex: 'male', ageGroup: '12-17', flags: ['unaccompanied_separated_child'] });
-const deliveryData = (id: string, date: string, kind: string, partnerId: string) => ({ deliveryId: id, businessDate: date, kind, context: 'covid19', partnerId, place: { country: 'MA', region: 'Oriental' }, region: 'Oriental', activityLine: '1.4', quantity: 1, unit: 'parcel' });
-const keyed = (id: string, date: string, people: Person[]) => ev('assistance.delivery.recorded', id, {
-  ...deliveryData(id, date, 'food', P), mode: 'keys', total: people.length,
-  rows: people.map((p) => ({ sex: p.sex, ageGroup: p.ageGroup, flags: p.flags, count: 1 })),
-  beneficiaries: people.map((p) => ({ key: key(p.key), sex: p.sex, ageGroup: p.ageGroup, flags: p.flags })),
+const child = (k: number): Person => ({
+  key: k,
+  sex: 'male',
+  ageGroup: '12-17',
+  flags: ['unaccompanied_separated_child'],
 });
-const counted = [{ sex: 'male', ageGroup: '18-59', flags: ['victim_of_trafficking'], count: 3 }, { sex: 'male', ageGroup: '18-59', flags: ['none'], count: 10 }];
+const deliveryData = (id: string, date: string, kind: string, partnerId: string) => ({
+  deliveryId: id,
+  businessDate: date,
+  kind,
+  context: 'covid19',
+  partnerId,
+  place: { country: 'MA', region: 'Oriental' },
+  region: 'Oriental',
+  activityLine: '1.4',
+  quantity: 1,
+  unit: 'parcel',
+});
+const keyed = (id: string, date: string, people: Person[]) =>
+  ev('assistance.delivery.recorded', id, {
+    ...deliveryData(id, date, 'food', P),
+    mode: 'keys',
+    total: people.length,
+    rows: people.map((p) => ({ sex: p.sex, ageGroup: p.ageGroup, flags: p.flags, count: 1 })),
+    beneficiaries: people.map((p) => ({ key: key(p.key), sex: p.sex, ageGroup: p.ageGroup, flags: p.flags })),
+  });
+const counted = [
+  { sex: 'male', ageGroup: '18-59', flags: ['victim_of_trafficking'], count: 3 },
+  { sex: 'male', ageGroup: '18-59', flags: ['none'], count: 10 },
+];
 const D = [uuid(11), uuid(12), uuid(13), uuid(14)];
 const events: Envelope[] = [
-  ev('indicators.framework.published', 'ARMP-MA', { ...fw, programme: 'ARMP', programmeStart: '2019-10-01', frameworkVersion: 1, title: t('ARMP Morocco'), context: t('Context'), targetGroups: [], nodes, indicators: [] }, '2020-01-01T00:00:00Z'),
-  indicator('1.1.a', '1.1', { disaggregations: ['sex'], sensitive: false, alignments: [tag('sdg', '17.9'), tag('snia', '26')], computation: { method: 'rule', rule: { source: 'training_attendance', measure: 'sum_participants', filters: { activity_line: ['1.1'] } } } }),
-  indicator('1.a', '1', { disaggregations: ['age_group'], sensitive: true, alignments: [tag('sdg', '10.7')], computation: { method: 'rule', rule: { source: 'assistance_beneficiaries', measure: 'unique_people', filters: {} } } }),
-  ev('indicators.target.set', 'ARMP-MA', { ...fw, indicatorCode: '1.1.a', period: 'PY1', periodStart: '2019-10-01', periodEnd: '2020-09-30', value: 100, targetVersion: 1 }, '2020-01-01T00:00:00Z'),
-  ev('partners.partner.registered', P, { partnerId: P, businessDate: '2020-01-05', name: { fr: 'Fondation Orient-Occident', en: 'Orient-Occident Foundation' }, type: 'foundation', level: 'national', country: 'MA', region: 'Rabat-Salé-Kénitra', tags: [], active: true }),
-  ev('partners.partner.support_provided', P, { partnerId: P, businessDate: '2020-03-15', name: { fr: 'Fondation Orient-Occident', en: 'Orient-Occident Foundation' }, type: 'foundation', level: 'national', country: 'MA', region: 'Rabat-Salé-Kénitra', tags: [], active: true, supportId: uuid(21), kind: 'technical_assistance', date: '2020-03-15', description: 'Help with reporting', activityLine: '2.3' }),
+  ev(
+    'indicators.framework.published',
+    'ARMP-MA',
+    {
+      ...fw,
+      programme: 'ARMP',
+      programmeStart: '2019-10-01',
+      frameworkVersion: 1,
+      title: t('ARMP Morocco'),
+      context: t('Context'),
+      targetGroups: [],
+      nodes,
+      indicators: [],
+    },
+    '2020-01-01T00:00:00Z',
+  ),
+  indicator('1.1.a', '1.1', {
+    disaggregations: ['sex'],
+    sensitive: false,
+    alignments: [tag('sdg', '17.9'), tag('snia', '26')],
+    computation: {
+      method: 'rule',
+      rule: { source: 'training_attendance', measure: 'sum_participants', filters: { activity_line: ['1.1'] } },
+    },
+  }),
+  indicator('1.a', '1', {
+    disaggregations: ['age_group'],
+    sensitive: true,
+    alignments: [tag('sdg', '10.7')],
+    computation: {
+      method: 'rule',
+      rule: { source: 'assistance_beneficiaries', measure: 'unique_people', filters: {} },
+    },
+  }),
+  ev(
+    'indicators.target.set',
+    'ARMP-MA',
+    {
+      ...fw,
+      indicatorCode: '1.1.a',
+      period: 'PY1',
+      periodStart: '2019-10-01',
+      periodEnd: '2020-09-30',
+      value: 100,
+      targetVersion: 1,
+    },
+    '2020-01-01T00:00:00Z',
+  ),
+  ev('partners.partner.registered', P, {
+    partnerId: P,
+    businessDate: '2020-01-05',
+    name: { fr: 'Fondation Orient-Occident', en: 'Orient-Occident Foundation' },
+    type: 'foundation',
+    level: 'national',
+    country: 'MA',
+    region: 'Rabat-Salé-Kénitra',
+    tags: [],
+    active: true,
+  }),
+  ev('partners.partner.support_provided', P, {
+    partnerId: P,
+    businessDate: '2020-03-15',
+    name: { fr: 'Fondation Orient-Occident', en: 'Orient-Occident Foundation' },
+    type: 'foundation',
+    level: 'national',
+    country: 'MA',
+    region: 'Rabat-Salé-Kénitra',
+    tags: [],
+    active: true,
+    supportId: uuid(21),
+    kind: 'technical_assistance',
+    date: '2020-03-15',
+    description: 'Help with reporting',
+    activityLine: '2.3',
+  }),
   ...trainingEvents,
   keyed(D[0]!, '2020-05-01', [1, 2, 3, 4, 5, 6].map(adult)),
   keyed(D[1]!, '2020-05-20', [...[5, 6, 7, 8].map(adult), child(20), child(21)]),
-  ev('assistance.delivery.recorded', D[2]!, { ...deliveryData(D[2]!, '2020-07-01', 'medical', P2), mode: 'counts', rows: counted, total: 13 }),
+  ev('assistance.delivery.recorded', D[2]!, {
+    ...deliveryData(D[2]!, '2020-07-01', 'medical', P2),
+    mode: 'counts',
+    rows: counted,
+    total: 13,
+  }),
   // The only delivery of 2021: two unaccompanied children, so the total itself is a small sensitive figure.
   keyed(D[3]!, '2021-03-01', [child(30), child(31)]),
 ];
@@ -91,9 +295,20 @@ const events: Envelope[] = [
 async function get(path: string, token = internal) {
   const res = await fetch(`${projection.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
   const type = res.headers.get('content-type') ?? '';
-  return { status: res.status, type, disposition: res.headers.get('content-disposition'), body: type.includes('json') ? await res.json() as any : Buffer.from(await res.arrayBuffer()) };
+  return {
+    status: res.status,
+    type,
+    disposition: res.headers.get('content-disposition'),
+    body: type.includes('json') ? ((await res.json()) as any) : Buffer.from(await res.arrayBuffer()),
+  };
 }
-const cells = (s: any, by: string, measure: string) => s.breakdowns.find((b: any) => b.by === by && b.measure === measure).cells as Array<{ key: string; value: number | string | null; counting: string; suppressed?: true }>;
+const cells = (s: any, by: string, measure: string) =>
+  s.breakdowns.find((b: any) => b.by === by && b.measure === measure).cells as Array<{
+    key: string;
+    value: number | string | null;
+    counting: string;
+    suppressed?: true;
+  }>;
 const value = (s: any, by: string, measure: string, k: string) => cells(s, by, measure).find((c) => c.key === k)?.value;
 const sum = (rows: Row[]) => rows.reduce((n, r) => n + r.count, 0);
 const inPY1 = trainings.filter((x) => x.date < '2020-10-01');
@@ -106,7 +321,11 @@ beforeAll(async () => {
   external = await testToken(['reports:read'], ['MA']);
   for (const e of events) registry.parse(JSON.stringify(e));
   for (const e of events) await publishEvent(js, env.prefix, e);
-  await eventually(async () => ((await get('/projection/status')).body.lag === 0 ? true : undefined), 20_000, 'the projection');
+  await eventually(
+    async () => ((await get('/projection/status')).body.lag === 0 ? true : undefined),
+    20_000,
+    'the projection',
+  );
 });
 afterAll(async () => {
   await projection?.rt.shutdown();
@@ -117,35 +336,58 @@ describe('trainings summary', () => {
   it('counts trainings held and participants of a programme year, by topic (each topic of a training), category, sex and region', async () => {
     const r = await get('/reports/trainings-summary?framework=ARMP-MA&period=PY1');
     expect(r.status).toBe(200);
-    expect(r.body.totals).toMatchObject({ trainings: { value: inPY1.length }, participants: { value: sum(inPY1.flatMap((x) => x.rows)) } });
+    expect(r.body.totals).toMatchObject({
+      trainings: { value: inPY1.length },
+      participants: { value: sum(inPY1.flatMap((x) => x.rows)) },
+    });
     for (const topic of new Set(inPY1.flatMap((x) => x.topics))) {
       const held = inPY1.filter((x) => x.topics.includes(topic));
       expect(value(r.body, 'topic', 'trainings', topic)).toBe(held.length);
       expect(value(r.body, 'topic', 'participants', topic)).toBe(sum(held.flatMap((x) => x.rows)));
     }
-    expect(value(r.body, 'participant_category', 'participants', 'student')).toBe(sum(inPY1.flatMap((x) => x.rows).filter((x) => x.category === 'student')));
-    expect(value(r.body, 'sex', 'participants', 'female')).toBe(sum(inPY1.flatMap((x) => x.rows).filter((x) => x.sex === 'female')));
+    expect(value(r.body, 'participant_category', 'participants', 'student')).toBe(
+      sum(inPY1.flatMap((x) => x.rows).filter((x) => x.category === 'student')),
+    );
+    expect(value(r.body, 'sex', 'participants', 'female')).toBe(
+      sum(inPY1.flatMap((x) => x.rows).filter((x) => x.sex === 'female')),
+    );
     expect(value(r.body, 'region', 'participants', 'Rabat-Salé-Kénitra')).toBe(sum(inPY1.flatMap((x) => x.rows)));
     expect(r.body.suppressedCells).toBe(0);
   });
   it('takes calendar periods without a framework, and the whole programme', async () => {
-    expect((await get('/reports/trainings-summary?country=MA&period=2020-Q1')).body.totals.trainings.value).toBe(trainings.filter((x) => x.date >= '2020-01-01' && x.date <= '2020-03-31').length);
-    expect((await get('/reports/trainings-summary?period=all')).body.totals.participants.value).toBe(sum(trainings.flatMap((x) => x.rows)));
+    expect((await get('/reports/trainings-summary?country=MA&period=2020-Q1')).body.totals.trainings.value).toBe(
+      trainings.filter((x) => x.date >= '2020-01-01' && x.date <= '2020-03-31').length,
+    );
+    expect((await get('/reports/trainings-summary?period=all')).body.totals.participants.value).toBe(
+      sum(trainings.flatMap((x) => x.rows)),
+    );
   });
   it('is a CSV with accents intact, and an XLSX, with the same figures', async () => {
     const csv = await get('/reports/trainings-summary?framework=ARMP-MA&period=PY1&format=csv');
     expect(csv.type).toMatch(/^text\/csv/);
     expect(csv.disposition).toBe('attachment; filename="trainings-ARMP-MA-PY1-en.csv"');
     const rows = await readSheet(csv.body, SHEET_TYPES.csv);
-    expect(rows.find((x) => x.values.breakdown === 'Region' && x.values.measure === 'participants')?.values).toMatchObject({ value: 'Rabat-Salé-Kénitra', figure: String(sum(inPY1.flatMap((x) => x.rows))) });
+    expect(
+      rows.find((x) => x.values.breakdown === 'Region' && x.values.measure === 'participants')?.values,
+    ).toMatchObject({ value: 'Rabat-Salé-Kénitra', figure: String(sum(inPY1.flatMap((x) => x.rows))) });
     // Values in the language, codes beside them; the topic column has the topic's name.
-    expect(rows.find((x) => x.values.code === 'female' && x.values.measure === 'participants')?.values).toMatchObject({ breakdown: 'Sex', value: 'Female' });
-    const fr = await readSheet((await get('/reports/trainings-summary?framework=ARMP-MA&period=PY1&format=csv&lang=fr')).body, SHEET_TYPES.csv);
-    expect(fr.find((x) => x.values.code === 'trafficking_in_persons' && x.values.mesure === 'participants')?.values).toMatchObject({ ventilation: 'Thème', valeur: expect.stringMatching(/^Lutte contre la traite/) });
+    expect(rows.find((x) => x.values.code === 'female' && x.values.measure === 'participants')?.values).toMatchObject({
+      breakdown: 'Sex',
+      value: 'Female',
+    });
+    const fr = await readSheet(
+      (await get('/reports/trainings-summary?framework=ARMP-MA&period=PY1&format=csv&lang=fr')).body,
+      SHEET_TYPES.csv,
+    );
+    expect(
+      fr.find((x) => x.values.code === 'trafficking_in_persons' && x.values.mesure === 'participants')?.values,
+    ).toMatchObject({ ventilation: 'Thème', valeur: expect.stringMatching(/^Lutte contre la traite/) });
     const xlsx = await get('/reports/trainings-summary?framework=ARMP-MA&period=PY1&format=xlsx');
     expect(xlsx.type).toBe(SHEET_TYPES.xlsx);
     // The same data; the CSV's notes follow its data, the XLSX's are on their own sheet.
-    expect((await readSheet(xlsx.body, SHEET_TYPES.xlsx)).map((x) => x.values)).toEqual(rows.filter((x) => x.values.measure).map((x) => x.values));
+    expect((await readSheet(xlsx.body, SHEET_TYPES.xlsx)).map((x) => x.values)).toEqual(
+      rows.filter((x) => x.values.measure).map((x) => x.values),
+    );
   });
 });
 
@@ -154,11 +396,29 @@ describe('assistance summary', () => {
     const r = (await get('/reports/assistance-summary?framework=ARMP-MA&period=PY1')).body;
     const keys = new Set([1, 2, 3, 4, 5, 6, 7, 8, 20, 21]);
     // Every people figure names its two parts: distinct people of lists, and people counted without a list.
-    expect(r.totals.people).toEqual({ value: keys.size + 13, keyedPeople: keys.size, countedPeople: 13, counting: Counting.MayCountTwice });
+    expect(r.totals.people).toEqual({
+      value: keys.size + 13,
+      keyedPeople: keys.size,
+      countedPeople: 13,
+      counting: Counting.MayCountTwice,
+    });
     expect(r.totals.deliveries.value).toBe(3);
-    expect(cells(r, 'what', 'people').find((c) => c.key === 'food')).toMatchObject({ value: keys.size, keyedPeople: keys.size, countedPeople: 0, counting: Counting.Unique });
-    expect(cells(r, 'what', 'people').find((c) => c.key === 'medical')).toMatchObject({ value: 13, keyedPeople: 0, countedPeople: 13, counting: Counting.MayCountTwice });
-    expect(cells(r, 'partnerId', 'people').find((c) => c.key === P)).toMatchObject({ value: keys.size, name: { en: 'Orient-Occident Foundation' } });
+    expect(cells(r, 'what', 'people').find((c) => c.key === 'food')).toMatchObject({
+      value: keys.size,
+      keyedPeople: keys.size,
+      countedPeople: 0,
+      counting: Counting.Unique,
+    });
+    expect(cells(r, 'what', 'people').find((c) => c.key === 'medical')).toMatchObject({
+      value: 13,
+      keyedPeople: 0,
+      countedPeople: 13,
+      counting: Counting.MayCountTwice,
+    });
+    expect(cells(r, 'partnerId', 'people').find((c) => c.key === P)).toMatchObject({
+      value: keys.size,
+      name: { en: 'Orient-Occident Foundation' },
+    });
     expect(value(r, 'partnerId', 'deliveries', P)).toBe(2);
     expect(value(r, 'vulnerability', 'people', 'victim_of_trafficking')).toBe(3);
     expect(value(r, 'age_group', 'people', '12-17')).toBe(2);
@@ -176,14 +436,18 @@ describe('assistance summary', () => {
       const hidden = cells(shown, b.by, 'people').filter((c) => c.suppressed);
       if (!hidden.length) continue;
       expect(hidden.length).toBeGreaterThanOrEqual(2);
-      const rest = shown.totals.people.value - cells(shown, b.by, 'people').reduce((n, c) => n + (typeof c.value === 'number' ? c.value : 0), 0);
+      const rest =
+        shown.totals.people.value -
+        cells(shown, b.by, 'people').reduce((n, c) => n + (typeof c.value === 'number' ? c.value : 0), 0);
       for (const h of hidden) expect(rest).not.toBe(value(open, b.by, 'people', h.key));
     }
   });
   it('hides every small people figure, the total too, when few people were reached and some are children', async () => {
     const shown = (await get('/reports/assistance-summary?country=MA&period=2021', external)).body;
     expect(shown.totals.people.value).toBe('<5');
-    const numbers = shown.breakdowns.filter((b: any) => b.measure === 'people').flatMap((b: any) => b.cells.map((c: any) => c.value));
+    const numbers = shown.breakdowns
+      .filter((b: any) => b.measure === 'people')
+      .flatMap((b: any) => b.cells.map((c: any) => c.value));
     expect(numbers.length).toBeGreaterThan(0);
     for (const n of numbers) expect(typeof n === 'number' ? n >= 5 : n === '<5' || n === null).toBe(true);
     expect((await get('/reports/assistance-summary?country=MA&period=2021')).body.totals.people.value).toBe(2);
@@ -194,12 +458,46 @@ describe('3W', () => {
   it('says who does what where when, with a figure each', async () => {
     const r = (await get('/reports/3w?framework=ARMP-MA&period=PY1&granularity=quarter')).body;
     const find = (q: object) => r.rows.filter((x: any) => Object.entries(q).every(([k, v]) => x[k] === v));
-    expect(find({ type: 'training', partnerId: P, when: '2020-Q1' })).toMatchObject([{ activityLine: '1.1', figure: sum(trainings[0]!.rows), activities: 1, partner: { en: 'Orient-Occident Foundation' } }]);
-    expect(find({ type: 'training', partnerId: null, when: '2020-Q2' })).toMatchObject([{ figure: sum(trainings[1]!.rows) }]);
-    expect(find({ type: 'assistance', kind: 'food' })).toMatchObject([{ partnerId: P, region: 'Oriental', when: '2020-Q2', figure: 10, keyedPeople: 10, countedPeople: 0, activities: 2, counting: Counting.Unique }]);
-    expect(find({ type: 'assistance', kind: 'medical' })).toMatchObject([{ partnerId: P2, partner: null, when: '2020-Q3', figure: 13, keyedPeople: 0, countedPeople: 13, counting: Counting.MayCountTwice }]);
-    expect(find({ type: 'support' })).toMatchObject([{ partnerId: P, activityLine: '2.3', kind: 'technical_assistance', region: 'Rabat-Salé-Kénitra', figure: 1 }]);
-    const months = (await get('/reports/3w?framework=ARMP-MA&period=PY1&granularity=month')).body.rows.map((x: any) => x.when);
+    expect(find({ type: 'training', partnerId: P, when: '2020-Q1' })).toMatchObject([
+      {
+        activityLine: '1.1',
+        figure: sum(trainings[0]!.rows),
+        activities: 1,
+        partner: { en: 'Orient-Occident Foundation' },
+      },
+    ]);
+    expect(find({ type: 'training', partnerId: null, when: '2020-Q2' })).toMatchObject([
+      { figure: sum(trainings[1]!.rows) },
+    ]);
+    expect(find({ type: 'assistance', kind: 'food' })).toMatchObject([
+      {
+        partnerId: P,
+        region: 'Oriental',
+        when: '2020-Q2',
+        figure: 10,
+        keyedPeople: 10,
+        countedPeople: 0,
+        activities: 2,
+        counting: Counting.Unique,
+      },
+    ]);
+    expect(find({ type: 'assistance', kind: 'medical' })).toMatchObject([
+      {
+        partnerId: P2,
+        partner: null,
+        when: '2020-Q3',
+        figure: 13,
+        keyedPeople: 0,
+        countedPeople: 13,
+        counting: Counting.MayCountTwice,
+      },
+    ]);
+    expect(find({ type: 'support' })).toMatchObject([
+      { partnerId: P, activityLine: '2.3', kind: 'technical_assistance', region: 'Rabat-Salé-Kénitra', figure: 1 },
+    ]);
+    const months = (await get('/reports/3w?framework=ARMP-MA&period=PY1&granularity=month')).body.rows.map(
+      (x: any) => x.when,
+    );
     expect(new Set(months)).toEqual(new Set(['2020-02', '2020-03', '2020-05', '2020-06', '2020-07']));
   });
   it('hides a small row of children from an external reader, and is a table too', async () => {
@@ -224,8 +522,12 @@ describe('results by line of work', () => {
     const r = (await get('/reports/results?framework=ARMP-MA&period=PY1')).body;
     const line = (code: string) => r.lines.find((l: any) => l.code === code);
     expect(r.lines.map((l: any) => l.code)).toEqual(nodes.map((n) => n.code));
-    expect(line('1.1').indicators).toMatchObject([{ code: '1.1.a', actual: sum(inPY1.flatMap((x) => x.rows)), target: { value: 100 } }]);
-    expect(line('1.1').trainings).toEqual(inPY1.map((x) => ({ trainingId: x.id, date: x.date, topics: x.topics, participants: sum(x.rows) })));
+    expect(line('1.1').indicators).toMatchObject([
+      { code: '1.1.a', actual: sum(inPY1.flatMap((x) => x.rows)), target: { value: 100 } },
+    ]);
+    expect(line('1.1').trainings).toEqual(
+      inPY1.map((x) => ({ trainingId: x.id, date: x.date, topics: x.topics, participants: sum(x.rows) })),
+    );
     expect(line('1.4').deliveries).toEqual([
       { deliveryId: D[0], date: '2020-05-01', kind: 'food', people: 6, keyedPeople: 6, countedPeople: 0 },
       { deliveryId: D[1], date: '2020-05-20', kind: 'food', people: 6, keyedPeople: 6, countedPeople: 0 },
@@ -246,7 +548,11 @@ describe('contributions', () => {
     expect(r.sdg.goals.map((g: any) => g.code)).toEqual(['10', '16', '17']);
     expect(r.snia.objectives.map((o: any) => o.code)).toEqual(['15', '16', '17', '26', '27']);
     const target = (code: string) => r.sdg.goals.flatMap((g: any) => g.targets).find((x: any) => x.code === code);
-    expect(target('17.9')).toMatchObject({ label: { en: expect.stringContaining('capacity') }, indicators: [{ code: '1.1.a', actual: sum(inPY1.flatMap((x) => x.rows)) }], activityLines: [{ code: '1.1' }] });
+    expect(target('17.9')).toMatchObject({
+      label: { en: expect.stringContaining('capacity') },
+      indicators: [{ code: '1.1.a', actual: sum(inPY1.flatMap((x) => x.rows)) }],
+      activityLines: [{ code: '1.1' }],
+    });
     expect(target('10.7').indicators.map((i: any) => i.code)).toEqual(['1.a']);
     expect(r.gcm.objectives.find((o: any) => o.code === '7')).toMatchObject({ indicators: [{ code: '1.a' }] });
   });
@@ -262,11 +568,39 @@ describe('indicator progress as a table', () => {
     // 1.a is marked sensitive: every age group is listed, those under 5 (even empty) hidden, the rest rounded.
     const hidden = { value: '<5', suppressed: true, keyedPeople: '<5', countedPeople: '<5' };
     expect(ages).toEqual([
-      { key: '0-4', ...hidden }, { key: '12-17', ...hidden }, { key: '18-59', value: 25, rounded: true, keyedPeople: 10, countedPeople: 15, roundedParts: ['keyedPeople', 'countedPeople'] }, { key: '5-11', ...hidden }, { key: '60+', ...hidden },
+      { key: '0-4', ...hidden },
+      { key: '12-17', ...hidden },
+      {
+        key: '18-59',
+        value: 25,
+        rounded: true,
+        keyedPeople: 10,
+        countedPeople: 15,
+        roundedParts: ['keyedPeople', 'countedPeople'],
+      },
+      { key: '5-11', ...hidden },
+      { key: '60+', ...hidden },
     ]);
-    for (const c of ages.filter((x: any) => x.suppressed)) expect(rows.find((x) => x.indicateur === '1.a' && x.code === c.key)).toMatchObject({ chiffre: c.value, masque: 'oui', nom: 'Indicator 1.a (fr)', dimension: 'Tranche d\'âge' });
-    expect(rows.find((x) => x.indicateur === '1.1.a' && !x.dimension)).toMatchObject({ cible: '100', realise: String(sum(inPY1.flatMap((x) => x.rows))), version_du_cadre: '1', periode: 'PY1' });
-    expect(rows.some((x) => x.indicateur?.startsWith(`Pour protéger les personnes, ${json.indicators.reduce((n: number, i: any) => n + i.suppressedCells, 0)} chiffre(s)`))).toBe(true);
+    for (const c of ages.filter((x: any) => x.suppressed))
+      expect(rows.find((x) => x.indicateur === '1.a' && x.code === c.key)).toMatchObject({
+        chiffre: c.value,
+        masque: 'oui',
+        nom: 'Indicator 1.a (fr)',
+        dimension: "Tranche d'âge",
+      });
+    expect(rows.find((x) => x.indicateur === '1.1.a' && !x.dimension)).toMatchObject({
+      cible: '100',
+      realise: String(sum(inPY1.flatMap((x) => x.rows))),
+      version_du_cadre: '1',
+      periode: 'PY1',
+    });
+    expect(
+      rows.some((x) =>
+        x.indicateur?.startsWith(
+          `Pour protéger les personnes, ${json.indicators.reduce((n: number, i: any) => n + i.suppressedCells, 0)} chiffre(s)`,
+        ),
+      ),
+    ).toBe(true);
   });
 });
 
@@ -285,13 +619,20 @@ describe('bad input', () => {
   it('refuses a bad period, a programme year without a framework, and a framework of another country than asked (422)', async () => {
     expect((await problem('/reports/assistance-summary?period=2020-Q7', 422)).code).toBe('BAD_PERIOD');
     expect((await problem('/reports/trainings-summary?period=PY1', 422)).code).toBe('FRAMEWORK_NEEDED');
-    expect((await problem('/reports/3w?country=TN&framework=ARMP-MA', 422, await testToken(['reports:read'], ['MA', 'TN']))).code).toBe('COUNTRY_MISMATCH');
+    expect(
+      (await problem('/reports/3w?country=TN&framework=ARMP-MA', 422, await testToken(['reports:read'], ['MA', 'TN'])))
+        .code,
+    ).toBe('COUNTRY_MISMATCH');
   });
-  it('refuses another country than the token\'s (403), and an unknown framework (404)', async () => {
+  it("refuses another country than the token's (403), and an unknown framework (404)", async () => {
     await problem('/reports/assistance-summary?country=TN', 403);
     await problem('/reports/contributions?framework=ARMP-TN', 403);
     await problem('/reports/results?framework=ARMP-TN', 404, await testToken(['reports:read'], ['MA', 'TN']));
-    await problem('/reports/trainings-summary?framework=ARMP-TN&period=PY1', 404, await testToken(['reports:read'], ['TN']));
+    await problem(
+      '/reports/trainings-summary?framework=ARMP-TN&period=PY1',
+      404,
+      await testToken(['reports:read'], ['TN']),
+    );
   });
   it('shows a reader of another country nothing of Morocco', async () => {
     const tn = await testToken(['reports:read'], ['TN']);
@@ -303,13 +644,30 @@ describe('bad input', () => {
 describe('exports as a person sees them', () => {
   it('renders the indicators and 3W sheets with LibreOffice: each prints one page wide, its notes on a page of their own; PNG images in test-output/', async () => {
     const soffice = '/usr/bin/soffice';
-    if (!existsSync(soffice)) throw new Error('LibreOffice is missing: infra/dev/setup.sh installs libreoffice-calc-nogui');
+    if (!existsSync(soffice))
+      throw new Error('LibreOffice is missing: infra/dev/setup.sh installs libreoffice-calc-nogui');
     const out = fileURLToPath(new URL('../../test-output/exports/', import.meta.url));
     mkdirSync(out, { recursive: true });
-    for (const [name, path] of [['indicateurs-fr', '/reports/indicators?framework=ARMP-MA&period=PY1&format=xlsx&lang=fr'], ['3w-en', '/reports/3w?framework=ARMP-MA&period=PY1&granularity=month&format=xlsx&lang=en']] as const) {
+    for (const [name, path] of [
+      ['indicateurs-fr', '/reports/indicators?framework=ARMP-MA&period=PY1&format=xlsx&lang=fr'],
+      ['3w-en', '/reports/3w?framework=ARMP-MA&period=PY1&granularity=month&format=xlsx&lang=en'],
+    ] as const) {
       const file = join(out, `${name}.xlsx`);
       writeFileSync(file, (await get(path, external)).body);
-      const r = spawnSync(soffice, ['--headless', '--norestore', `-env:UserInstallation=file://${out}lo-profile`, '--convert-to', 'pdf', '--outdir', out, file], { encoding: 'utf8', timeout: 120_000 });
+      const r = spawnSync(
+        soffice,
+        [
+          '--headless',
+          '--norestore',
+          `-env:UserInstallation=file://${out}lo-profile`,
+          '--convert-to',
+          'pdf',
+          '--outdir',
+          out,
+          file,
+        ],
+        { encoding: 'utf8', timeout: 120_000 },
+      );
       expect(r.status, r.stderr).toBe(0);
       const pdf = join(out, `${name}.pdf`);
       // The data sheet on one landscape A4 page, its last column included (fit to width), then the notes sheet.

@@ -36,7 +36,8 @@ const totalOf = ({ key: _k, ...c }: Cell, counting: string) => ({ ...c, counting
 export async function trainingsSummary(facts: FactsView, scope: Scope, p: Policy): Promise<Summary> {
   const held = { ...scope.match, kind: FactKind.TrainingsHeld };
   const attendance = { ...scope.match, kind: FactKind.Attendance };
-  const trainings = (by?: string) => figure(facts, { match: held, measure: Measure.Distinct, field: 'trainingId', by }, p);
+  const trainings = (by?: string) =>
+    figure(facts, { match: held, measure: Measure.Distinct, field: 'trainingId', by }, p);
   const participants = (by?: string) => figure(facts, { match: attendance, measure: Measure.Sum, by }, p);
   const breakdowns: Breakdown[] = [];
   let hidden = 0;
@@ -52,9 +53,14 @@ export async function trainingsSummary(facts: FactsView, scope: Scope, p: Policy
   hidden += t.hidden + n.hidden;
   return {
     period: periodOf(scope),
-    totals: { trainings: totalOf(single(t), Counting.Trainings), participants: totalOf(single(n), Counting.Participants) },
+    totals: {
+      trainings: totalOf(single(t), Counting.Trainings),
+      participants: totalOf(single(n), Counting.Participants),
+    },
     breakdowns,
-    notes: ['A training on several topics counts under each of its topics, so topic figures add up to more than the total.'],
+    notes: [
+      'A training on several topics counts under each of its topics, so topic figures add up to more than the total.',
+    ],
     suppressedCells: hidden,
     protection: protectionNote(hidden, p),
   };
@@ -81,7 +87,11 @@ export async function assistanceSummary(facts: FactsView, scope: Scope, p: Polic
     if (by === 'what' || by === 'partnerId') {
       const d = await figure(facts, { match: deliveries, measure: Measure.Distinct, field: 'deliveryId', by }, p);
       hidden += d.hidden;
-      breakdowns.push({ by, measure: 'deliveries', cells: d.cells.map((c) => ({ ...c, counting: Counting.Deliveries, ...withName(by)(c) })) });
+      breakdowns.push({
+        by,
+        measure: 'deliveries',
+        cells: d.cells.map((c) => ({ ...c, counting: Counting.Deliveries, ...withName(by)(c) })),
+      });
     }
   }
   const total = await figure(facts, { match: people, measure: Measure.Unique }, p);
@@ -105,34 +115,82 @@ export async function assistanceSummary(facts: FactsView, scope: Scope, p: Polic
 }
 
 const PEOPLE_NOTES = {
-  en: ['People: "keyed people" are distinct people of beneficiary lists, counted once; "people counted without a list" are added, so a total with them may count a person twice.', 'A person with several vulnerabilities counts under each of them.'],
-  fr: ['Personnes : les « personnes des listes » sont des personnes distinctes des listes de bénéficiaires, comptées une fois ; les « personnes comptées sans liste » s\'y ajoutent, si bien qu\'un total qui en contient peut compter une personne deux fois.', 'Une personne avec plusieurs vulnérabilités compte sous chacune.'],
+  en: [
+    'People: "keyed people" are distinct people of beneficiary lists, counted once; "people counted without a list" are added, so a total with them may count a person twice.',
+    'A person with several vulnerabilities counts under each of them.',
+  ],
+  fr: [
+    "Personnes : les « personnes des listes » sont des personnes distinctes des listes de bénéficiaires, comptées une fois ; les « personnes comptées sans liste » s'y ajoutent, si bien qu'un total qui en contient peut compter une personne deux fois.",
+    'Une personne avec plusieurs vulnérabilités compte sous chacune.',
+  ],
 };
 const TRAINING_NOTES = {
   en: ['A training on several topics counts under each of its topics, so topic figures add up to more than the total.'],
-  fr: ['Une formation sur plusieurs thèmes compte sous chacun d\'eux : les chiffres par thème dépassent le total.'],
+  fr: ["Une formation sur plusieurs thèmes compte sous chacun d'eux : les chiffres par thème dépassent le total."],
 };
 
 /** The label of a breakdown value in the language: a partner's name, a vocabulary label, or the value itself (a region). */
 const valueLabel = (by: string, c: SummaryCell, lang: Lang) =>
-  (c.name ? c.name[lang] : VALUE_SETS[by] ? label(VALUE_SETS[by]!, c.key, lang) : c.key ?? label('dimension', null, lang));
+  c.name
+    ? c.name[lang]
+    : VALUE_SETS[by]
+      ? label(VALUE_SETS[by]!, c.key, lang)
+      : (c.key ?? label('dimension', null, lang));
 
 /** A summary as one table in the language: totals first, then each breakdown's cells; people figures with their two parts. */
 export function summaryTable(s: Summary, lang: Lang, what: 'trainings' | 'assistance', p: Policy): Table {
   const yes = (b: unknown) => (b ? TABLE.yes[lang] : '');
   const columns = [
-    { header: col('breakdown', lang) }, { header: col('value', lang) }, { header: col('code', lang) }, { header: col('measure', lang) }, { header: col('figure', lang), kind: ColumnKind.Integer },
-    { header: col('keyed', lang), kind: ColumnKind.Integer }, { header: col('counted', lang), kind: ColumnKind.Integer }, { header: col('hidden', lang) }, { header: col('rounded', lang) },
+    { header: col('breakdown', lang) },
+    { header: col('value', lang) },
+    { header: col('code', lang) },
+    { header: col('measure', lang) },
+    { header: col('figure', lang), kind: ColumnKind.Integer },
+    { header: col('keyed', lang), kind: ColumnKind.Integer },
+    { header: col('counted', lang), kind: ColumnKind.Integer },
+    { header: col('hidden', lang) },
+    { header: col('rounded', lang) },
     { header: col('counting', lang) },
   ];
   const measureOf = (m: string) => label('measure', m, lang);
-  const rows: Table['rows'] = Object.entries(s.totals).map(([m, t]) => [label('dimension', 'total', lang), '', '', measureOf(m), t.value, t.keyedPeople, t.countedPeople, yes(t.suppressed), yes(t.rounded), label('counting', t.counting, lang)]);
+  const rows: Table['rows'] = Object.entries(s.totals).map(([m, t]) => [
+    label('dimension', 'total', lang),
+    '',
+    '',
+    measureOf(m),
+    t.value,
+    t.keyedPeople,
+    t.countedPeople,
+    yes(t.suppressed),
+    yes(t.rounded),
+    label('counting', t.counting, lang),
+  ]);
   for (const b of s.breakdowns) {
     for (const c of b.cells) {
-      rows.push([label('dimension', b.by, lang), valueLabel(b.by, c, lang), c.key, measureOf(b.measure), c.value, c.keyedPeople, c.countedPeople, yes(c.suppressed), yes(c.rounded), label('counting', c.counting, lang)]);
+      rows.push([
+        label('dimension', b.by, lang),
+        valueLabel(b.by, c, lang),
+        c.key,
+        measureOf(b.measure),
+        c.value,
+        c.keyedPeople,
+        c.countedPeople,
+        yes(c.suppressed),
+        yes(c.rounded),
+        label('counting', c.counting, lang),
+      ]);
     }
   }
-  const period = lang === 'fr' ? `Période ${s.period.key}${s.period.from ? ` (du ${s.period.from} au ${s.period.to})` : ''}` : `Period ${s.period.key}${s.period.from ? ` (${s.period.from} to ${s.period.to})` : ''}`;
+  const period =
+    lang === 'fr'
+      ? `Période ${s.period.key}${s.period.from ? ` (du ${s.period.from} au ${s.period.to})` : ''}`
+      : `Period ${s.period.key}${s.period.from ? ` (${s.period.from} to ${s.period.to})` : ''}`;
   const notes = what === 'assistance' ? PEOPLE_NOTES[lang] : TRAINING_NOTES[lang];
-  return { sheet: TABLE.sheet[what][lang], notesSheet: TABLE.notesSheet[lang], columns, rows, notes: [period, ...notes, protectionSentence(p, s.suppressedCells, lang)] };
+  return {
+    sheet: TABLE.sheet[what][lang],
+    notesSheet: TABLE.notesSheet[lang],
+    columns,
+    rows,
+    notes: [period, ...notes, protectionSentence(p, s.suppressedCells, lang)],
+  };
 }

@@ -4,16 +4,31 @@ import { readSheet, SHEET_TYPES } from '@passerelle/sheets';
 import { ColumnKind, sendTable, type Table } from './tables.js';
 
 const table: Table = {
-  sheet: 'Partenaires', notesSheet: 'Notes et sources',
+  sheet: 'Partenaires',
+  notesSheet: 'Notes et sources',
   columns: [{ header: 'partenaire' }, { header: 'chiffre', kind: ColumnKind.Integer }, { header: 'masqué' }],
-  rows: [['Fondation "Orient, Occident"', 12, ''], ['Région Souss-Massa\nSud', '<5', 'oui'], ['=HYPERLINK("x")', null, 'oui']],
+  rows: [
+    ['Fondation "Orient, Occident"', 12, ''],
+    ['Région Souss-Massa\nSud', '<5', 'oui'],
+    ['=HYPERLINK("x")', null, 'oui'],
+  ],
   notes: ['2 petite(s) case(s) masquée(s)'],
 };
 
 /** A response that keeps what was sent. */
 function capture() {
   const sent: { headers: Record<string, string>; body?: Buffer } = { headers: {} };
-  const res = { status: () => res, set: (k: string, v: string) => { sent.headers[k] = v; return res; }, send: (b: Buffer) => { sent.body = b; return res; } };
+  const res = {
+    status: () => res,
+    set: (k: string, v: string) => {
+      sent.headers[k] = v;
+      return res;
+    },
+    send: (b: Buffer) => {
+      sent.body = b;
+      return res;
+    },
+  };
   return { res: res as unknown as Response, sent };
 }
 

@@ -29,12 +29,18 @@ export type TableValue = string | number | null | undefined;
 export type Table = TableExport;
 
 /** Writes the table to the response as a download named `<name>-<lang>.<format>`, the name in the table's language. */
-export async function sendTable(res: Response, t: Table, o: TableOptions & { format: 'csv' | 'xlsx' }, name: string): Promise<void> {
+export async function sendTable(
+  res: Response,
+  t: Table,
+  o: TableOptions & { format: 'csv' | 'xlsx' },
+  name: string,
+): Promise<void> {
   const safe = `${name}-${o.lang}`.replace(/[^A-Za-z0-9._-]+/g, '_');
   const withSource = { ...t, notes: [...t.notes, TABLE.source[o.lang]] };
-  const delimiter = o.sep === 'tab' ? '\t' : o.sep ?? (o.lang === 'fr' ? ';' : ',');
+  const delimiter = o.sep === 'tab' ? '\t' : (o.sep ?? (o.lang === 'fr' ? ';' : ','));
   const body = o.format === 'csv' ? writeCsv(withSource, delimiter) : await writeTableXlsx(withSource);
-  res.status(200)
+  res
+    .status(200)
     .set('content-type', o.format === 'csv' ? `${SHEET_TYPES.csv}; charset=utf-8` : SHEET_TYPES.xlsx)
     .set('content-language', o.lang)
     .set('content-disposition', `attachment; filename="${safe}.${o.format}"`)
@@ -45,7 +51,13 @@ export async function sendTable(res: Response, t: Table, o: TableOptions & { for
  * Answers a report in the asked format: the JSON as is, or its table. Returns undefined once a table is sent,
  * so the kit does not send JSON too. `name` is the file name's stem in each language.
  */
-export async function answer<T>(res: Response, o: TableOptions, json: T, table: () => Table, name: { en: string; fr: string }): Promise<T | undefined> {
+export async function answer<T>(
+  res: Response,
+  o: TableOptions,
+  json: T,
+  table: () => Table,
+  name: { en: string; fr: string },
+): Promise<T | undefined> {
   if (o.format === 'json') return json;
   await sendTable(res, table(), { ...o, format: o.format }, name[o.lang]);
   return undefined;

@@ -4,14 +4,21 @@ import { z } from 'zod';
 // layer (query/disclosure.ts), so the same few shapes recur.
 
 /** A number as it may leave the API: the number, "<5" for a hidden cell, or null for one hidden to protect another. */
-export const Shown = z.union([z.number(), z.string(), z.null()]).describe('a number, "<threshold" when hidden, or null');
+export const Shown = z
+  .union([z.number(), z.string(), z.null()])
+  .describe('a number, "<threshold" when hidden, or null');
 
 /** The flags and parts a published number may carry. */
 export const PublishedParts = {
   suppressed: z.literal(true).optional().describe('hidden: a small cell of a protected group'),
-  rounded: z.literal(true).optional().describe('its part that counts protected people is rounded to a multiple of the threshold'),
+  rounded: z
+    .literal(true)
+    .optional()
+    .describe('its part that counts protected people is rounded to a multiple of the threshold'),
   keyedPeople: Shown.optional().describe('unique people: distinct people of beneficiary lists'),
-  countedPeople: Shown.optional().describe('unique people: people counted without a list (may have been counted before)'),
+  countedPeople: Shown.optional().describe(
+    'unique people: people counted without a list (may have been counted before)',
+  ),
   roundedParts: z.array(z.enum(['keyedPeople', 'countedPeople'])).optional(),
 };
 

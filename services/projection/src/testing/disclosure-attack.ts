@@ -27,7 +27,12 @@ export interface AttackDataset {
   trainings: string[];
 }
 
-interface Person { key: string; sex: string; ageGroup: string; flags: string[] }
+interface Person {
+  key: string;
+  sex: string;
+  ageGroup: string;
+  flags: string[];
+}
 
 /** A country's year of deliveries (keys and counts modes, corrections, a void) and trainings, with small protected groups. */
 export function attackDataset(seed: number, country: Country): AttackDataset {
@@ -40,39 +45,113 @@ export function attackDataset(seed: number, country: Country): AttackDataset {
   const add = (type: string, subject: string, data: Record<string, unknown>) => {
     clock += 60_000;
     // Parsed as the projection parses what it consumes: a typed event, and an invalid fixture fails here.
-    events.push(registry.parse(JSON.stringify(createEnvelope({ type, subject, country, data }, { actor: 'attacker-fixture', correlationid: 'c', now: new Date(clock) }))));
+    events.push(
+      registry.parse(
+        JSON.stringify(
+          createEnvelope(
+            { type, subject, country, data },
+            { actor: 'attacker-fixture', correlationid: 'c', now: new Date(clock) },
+          ),
+        ),
+      ),
+    );
   };
   const fw = { frameworkId, businessDate: '2020-01-01' };
   add('indicators.framework.published', frameworkId, {
-    ...fw, programme: 'ATK', programmeStart: '2020-01-01', frameworkVersion: 1, title: text('Attack programme'), context: text('Context'), targetGroups: [],
-    nodes: [{ code: 'O', level: 'objective', title: text('Objective') }, { code: '1.4', level: 'activity_line', parent: 'O', title: text('Assistance') }, { code: '1.1', level: 'activity_line', parent: 'O', title: text('Trainings') }],
+    ...fw,
+    programme: 'ATK',
+    programmeStart: '2020-01-01',
+    frameworkVersion: 1,
+    title: text('Attack programme'),
+    context: text('Context'),
+    targetGroups: [],
+    nodes: [
+      { code: 'O', level: 'objective', title: text('Objective') },
+      { code: '1.4', level: 'activity_line', parent: 'O', title: text('Assistance') },
+      { code: '1.1', level: 'activity_line', parent: 'O', title: text('Trainings') },
+    ],
     indicators: [],
   });
-  const indicator = (code: string, disaggregations: string[], sensitive: boolean, rule: object) => add('indicators.indicator.defined', frameworkId, {
-    ...fw, code, name: text(`Indicator ${code}`), definition: text('Definition'), unit: 'people', nodeCode: code.startsWith('1.1') ? '1.1' : '1.4', revision: 1,
-    disaggregations, sensitive, alignments: [], computation: { method: 'rule', rule },
+  const indicator = (code: string, disaggregations: string[], sensitive: boolean, rule: object) =>
+    add('indicators.indicator.defined', frameworkId, {
+      ...fw,
+      code,
+      name: text(`Indicator ${code}`),
+      definition: text('Definition'),
+      unit: 'people',
+      nodeCode: code.startsWith('1.1') ? '1.1' : '1.4',
+      revision: 1,
+      disaggregations,
+      sensitive,
+      alignments: [],
+      computation: { method: 'rule', rule },
+    });
+  indicator('1.a', ['sex', 'age_group', 'vulnerability'], false, {
+    source: 'assistance_beneficiaries',
+    measure: 'unique_people',
+    filters: {},
   });
-  indicator('1.a', ['sex', 'age_group', 'vulnerability'], false, { source: 'assistance_beneficiaries', measure: 'unique_people', filters: {} });
-  indicator('1.c', ['sex'], true, { source: 'assistance_beneficiaries', measure: 'unique_people', filters: { kind: ['cash_voucher'] } });
-  indicator('1.1.a', ['sex', 'participant_category'], false, { source: 'training_attendance', measure: 'sum_participants', filters: {} });
+  indicator('1.c', ['sex'], true, {
+    source: 'assistance_beneficiaries',
+    measure: 'unique_people',
+    filters: { kind: ['cash_voucher'] },
+  });
+  indicator('1.1.a', ['sex', 'participant_category'], false, {
+    source: 'training_attendance',
+    measure: 'sum_participants',
+    filters: {},
+  });
 
   const pool: Person[] = Array.from({ length: 24 }, (_, i) => {
     const roll = r.next();
     const child = roll < 0.12;
-    const flags = child ? ['unaccompanied_separated_child'] : roll < 0.24 ? ['victim_of_trafficking'] : roll < 0.32 ? ['disability'] : ['none'];
-    return { key: (seed * 1000 + i + 1).toString(16).padStart(64, '0'), sex: r.pick(['female', 'male']), ageGroup: child ? '12-17' : r.pick(['18-59', '18-59', '60+']), flags };
+    const flags = child
+      ? ['unaccompanied_separated_child']
+      : roll < 0.24
+        ? ['victim_of_trafficking']
+        : roll < 0.32
+          ? ['disability']
+          : ['none'];
+    return {
+      key: (seed * 1000 + i + 1).toString(16).padStart(64, '0'),
+      sex: r.pick(['female', 'male']),
+      ageGroup: child ? '12-17' : r.pick(['18-59', '18-59', '60+']),
+      flags,
+    };
   });
   const date = () => iso(Date.parse('2020-01-05') + r.int(0, 170) * DAY).slice(0, 10);
   const row = (): { sex: string; ageGroup: string; flags: string[]; count: number } => {
     const roll = r.next();
-    if (roll < 0.2) return { sex: r.pick(['female', 'male']), ageGroup: '18-59', flags: ['victim_of_trafficking'], count: r.int(1, 4) };
-    if (roll < 0.35) return { sex: r.pick(['female', 'male']), ageGroup: '12-17', flags: ['unaccompanied_separated_child'], count: r.int(1, 3) };
-    return { sex: r.pick(['female', 'male']), ageGroup: r.pick(['18-59', '60+']), flags: r.chance(0.2) ? ['disability'] : ['none'], count: r.int(1, 12) };
+    if (roll < 0.2)
+      return {
+        sex: r.pick(['female', 'male']),
+        ageGroup: '18-59',
+        flags: ['victim_of_trafficking'],
+        count: r.int(1, 4),
+      };
+    if (roll < 0.35)
+      return {
+        sex: r.pick(['female', 'male']),
+        ageGroup: '12-17',
+        flags: ['unaccompanied_separated_child'],
+        count: r.int(1, 3),
+      };
+    return {
+      sex: r.pick(['female', 'male']),
+      ageGroup: r.pick(['18-59', '60+']),
+      flags: r.chance(0.2) ? ['disability'] : ['none'],
+      count: r.int(1, 12),
+    };
   };
   const figures = () => {
     if (r.chance(0.6)) {
       const people = [...new Set(Array.from({ length: r.int(2, 7) }, () => r.pick(pool)))];
-      return { mode: 'keys', rows: people.map((p) => ({ sex: p.sex, ageGroup: p.ageGroup, flags: p.flags, count: 1 })), total: people.length, beneficiaries: people };
+      return {
+        mode: 'keys',
+        rows: people.map((p) => ({ sex: p.sex, ageGroup: p.ageGroup, flags: p.flags, count: 1 })),
+        total: people.length,
+        beneficiaries: people,
+      };
     }
     const rows = Array.from({ length: r.int(1, 3) }, row);
     return { mode: 'counts', rows, total: rows.reduce((n, x) => n + x.count, 0) };
@@ -83,7 +162,19 @@ export function attackDataset(seed: number, country: Country): AttackDataset {
     const id = r.uuid();
     deliveries.push(id);
     const region = r.pick(regions);
-    const d = { deliveryId: id, businessDate: date(), kind: r.pick(['food', 'hygiene_dignity_kit', 'cash_voucher']), context: 'programme', partnerId: r.pick(partners), place: { country, region }, region, activityLine: '1.4', quantity: 1, unit: 'kit', ...figures() };
+    const d = {
+      deliveryId: id,
+      businessDate: date(),
+      kind: r.pick(['food', 'hygiene_dignity_kit', 'cash_voucher']),
+      context: 'programme',
+      partnerId: r.pick(partners),
+      place: { country, region },
+      region,
+      activityLine: '1.4',
+      quantity: 1,
+      unit: 'kit',
+      ...figures(),
+    };
     recorded.set(id, d);
     add('assistance.delivery.recorded', id, d);
   }
@@ -92,24 +183,56 @@ export function attackDataset(seed: number, country: Country): AttackDataset {
     const id = r.uuid();
     trainings.push(id);
     const rows = [
-      { sex: 'female', category: r.pick(['police', 'social_worker']), count: r.int(3, 15) }, { sex: 'male', category: r.pick(['police', 'student']), count: r.int(3, 15) },
-      ...(r.chance(0.6) ? [{ sex: r.pick(['female', 'male']), category: 'student', ageGroup: '12-17', count: r.int(1, 3) }] : []),
+      { sex: 'female', category: r.pick(['police', 'social_worker']), count: r.int(3, 15) },
+      { sex: 'male', category: r.pick(['police', 'student']), count: r.int(3, 15) },
+      ...(r.chance(0.6)
+        ? [{ sex: r.pick(['female', 'male']), category: 'student', ageGroup: '12-17', count: r.int(1, 3) }]
+        : []),
     ];
-    const common = { trainingId: id, businessDate: date(), topics: [r.pick(['trafficking_in_persons', 'international_migration_law'])], activityLine: '1.1', region: r.pick(regions) };
-    add('trainings.training.held', id, { ...common, startDate: common.businessDate, endDate: common.businessDate, durationDays: 1, partnerIds: [] });
-    add('trainings.training.attendance_recorded', id, { ...common, rows, total: rows.reduce((n, x) => n + x.count, 0) });
+    const common = {
+      trainingId: id,
+      businessDate: date(),
+      topics: [r.pick(['trafficking_in_persons', 'international_migration_law'])],
+      activityLine: '1.1',
+      region: r.pick(regions),
+    };
+    add('trainings.training.held', id, {
+      ...common,
+      startDate: common.businessDate,
+      endDate: common.businessDate,
+      durationDays: 1,
+      partnerIds: [],
+    });
+    add('trainings.training.attendance_recorded', id, {
+      ...common,
+      rows,
+      total: rows.reduce((n, x) => n + x.count, 0),
+    });
   }
   const instants = [iso(clock + 30_000)];
   // Corrections and a void, recorded later: as-of and diff questions see the figures move.
   for (const id of deliveries.slice(0, 3)) {
     const { beneficiaries: _b, ...d } = recorded.get(id)!;
-    add('assistance.delivery.corrected', id, { ...d, ...figures(), previousTotal: d.total, previousBusinessDate: d.businessDate, reason: 'recount' });
+    add('assistance.delivery.corrected', id, {
+      ...d,
+      ...figures(),
+      previousTotal: d.total,
+      previousBusinessDate: d.businessDate,
+      reason: 'recount',
+    });
   }
   instants.push(iso(clock + 30_000));
   const voided = recorded.get(deliveries[3]!)!;
   add('assistance.delivery.voided', voided.deliveryId as string, {
-    deliveryId: voided.deliveryId, businessDate: voided.businessDate, reason: 'entered twice', kind: voided.kind, context: voided.context, partnerId: voided.partnerId,
-    activityLine: voided.activityLine, region: voided.region, previousTotal: voided.total,
+    deliveryId: voided.deliveryId,
+    businessDate: voided.businessDate,
+    reason: 'entered twice',
+    kind: voided.kind,
+    context: voided.context,
+    partnerId: voided.partnerId,
+    activityLine: voided.activityLine,
+    region: voided.region,
+    previousTotal: voided.total,
   });
   instants.push(iso(clock + 30_000));
   return { country, frameworkId, events, instants, regions, partners, deliveries, trainings };
@@ -124,7 +247,15 @@ export function factsAt(events: PasserelleEvent[], instant?: string): RefFact[] 
   events.forEach((e, idx) => {
     if (instant && e.time > instant) return;
     for (const change of changesOf(e)) {
-      latest.set(change.source, change.facts.map((f, i) => ({ ...f, id: `${change.source}@${idx}#${i}`, source: change.source, country: e.country })));
+      latest.set(
+        change.source,
+        change.facts.map((f, i) => ({
+          ...f,
+          id: `${change.source}@${idx}#${i}`,
+          source: change.source,
+          country: e.country,
+        })),
+      );
     }
   });
   return [...latest.values()].flat();
@@ -156,14 +287,23 @@ const matches = (f: RefFact, q: RefQuery) => {
 
 /** The unknowns a record adds to a figure: its value, itself (counted once), or the listed person it is. */
 const unknownOf = (f: RefFact, measure: RefQuery['measure']) =>
-  (measure === 'count' ? `${f.id}:1` : measure === 'unique' && typeof f.key === 'string' ? `person:${f.key}` : `${f.id}:value`);
+  measure === 'count'
+    ? `${f.id}:1`
+    : measure === 'unique' && typeof f.key === 'string'
+      ? `person:${f.key}`
+      : `${f.id}:value`;
 
 /** What each cell of a question sums: its unknowns, by cell key (null without a breakdown). */
 export function cellsOf(facts: RefFact[], q: RefQuery): Map<string | null, Vec> {
   const out = new Map<string | null, Vec>();
   for (const f of facts.filter((x) => matches(x, q))) {
-    const keys = q.groupOf ? q.groupOf(f) : !q.by ? [null]
-      : ARRAY_FIELDS.has(q.by) ? [...new Set(f[q.by] as string[])] : [f[q.by] === undefined || f[q.by] === null ? null : String(f[q.by])];
+    const keys = q.groupOf
+      ? q.groupOf(f)
+      : !q.by
+        ? [null]
+        : ARRAY_FIELDS.has(q.by)
+          ? [...new Set(f[q.by] as string[])]
+          : [f[q.by] === undefined || f[q.by] === null ? null : String(f[q.by])];
     for (const k of new Set(keys)) {
       const v = out.get(k) ?? out.set(k, new Map()).get(k)!;
       v.set(unknownOf(f, q.measure), 1);
@@ -177,7 +317,7 @@ export function valueOf(vec: Vec, facts: RefFact[][]): number {
   const values = new Map<string, number>();
   for (const fs of facts) for (const f of fs) values.set(`${f.id}:value`, f.value);
   let n = 0;
-  for (const [u, c] of vec) n += c * (u.endsWith(':value') ? values.get(u) ?? NaN : 1);
+  for (const [u, c] of vec) n += c * (u.endsWith(':value') ? (values.get(u) ?? NaN) : 1);
   return n;
 }
 
@@ -232,19 +372,26 @@ const CHILDREN = ['0-4', '5-11', '12-17'];
  * unaccompanied or separated children and of children, records a sensitive indicator counts, and every record of a
  * listed person who is protected in any of them.
  */
-export function protectedUnknowns(states: RefFact[][], sensitive: Array<{ kind: string; filters: Record<string, string[]> }>): Set<string> {
+export function protectedUnknowns(
+  states: RefFact[][],
+  sensitive: Array<{ kind: string; filters: Record<string, string[]> }>,
+): Set<string> {
   const out = new Set<string>();
   const people = new Set<string>();
-  const covered = (f: RefFact) => sensitive.some((s) => s.kind === f.kind && Object.entries(s.filters).every(([k, vs]) => vs.includes(String(f[k]))));
+  const covered = (f: RefFact) =>
+    sensitive.some((s) => s.kind === f.kind && Object.entries(s.filters).every(([k, vs]) => vs.includes(String(f[k]))));
   for (const facts of states) {
     for (const f of facts) {
       const flags = Array.isArray(f.vulnerability) ? f.vulnerability.map(String) : [];
-      if (!flags.some((x) => PROTECTED_FLAGS.includes(x)) && !CHILDREN.includes(String(f.age_group)) && !covered(f)) continue;
+      if (!flags.some((x) => PROTECTED_FLAGS.includes(x)) && !CHILDREN.includes(String(f.age_group)) && !covered(f))
+        continue;
       out.add(`${f.id}:value`).add(`${f.id}:1`);
       if (typeof f.key === 'string') people.add(f.key);
     }
   }
-  for (const facts of states) for (const f of facts) if (typeof f.key === 'string' && people.has(f.key)) out.add(`${f.id}:value`).add(`${f.id}:1`);
+  for (const facts of states)
+    for (const f of facts)
+      if (typeof f.key === 'string' && people.has(f.key)) out.add(`${f.id}:value`).add(`${f.id}:1`);
   for (const k of people) out.add(`person:${k}`);
   return out;
 }

@@ -29,25 +29,50 @@ const nc = await connect({ servers: natsUrl });
 const jsm = await jetstreamManager(nc);
 await jsm.streams.add({ name: stream, subjects: [`${prefix}.>`] });
 const pool = new pg.Pool({ connectionString: dbUrl, max: 2 });
-const result: Record<string, unknown> = { events: n, nats: nc.info?.version, postgres: (await admin.query('SHOW server_version')).rows[0].server_version, when: new Date().toISOString() };
+const result: Record<string, unknown> = {
+  events: n,
+  nats: nc.info?.version,
+  postgres: (await admin.query('SHOW server_version')).rows[0].server_version,
+  when: new Date().toISOString(),
+};
 try {
   const events = history(n).slice(0, n);
   const js = jetstream(nc);
-  const payloads = events.map((e) => ({ subject: eventSubject(prefix, e), data: new TextEncoder().encode(JSON.stringify(e)), id: e.id }));
+  const payloads = events.map((e) => ({
+    subject: eventSubject(prefix, e),
+    data: new TextEncoder().encode(JSON.stringify(e)),
+    id: e.id,
+  }));
   for (const p of payloads) await js.publish(p.subject, p.data, { msgID: p.id });
 
   let t0 = performance.now();
-  const w = await startWarehouse(loadWarehouseConfig({ NATS_URL: natsUrl, EVENTS_STREAM: stream, EVENTS_PREFIX: prefix, WAREHOUSE_CONSUMER: 'bench', PG_URL: dbUrl, PORT: '0' }), { logger: { warn: () => {}, error: () => {} } });
+  const w = await startWarehouse(
+    loadWarehouseConfig({
+      NATS_URL: natsUrl,
+      EVENTS_STREAM: stream,
+      EVENTS_PREFIX: prefix,
+      WAREHOUSE_CONSUMER: 'bench',
+      PG_URL: dbUrl,
+      PORT: '0',
+    }),
+    { logger: { warn: () => {}, error: () => {} } },
+  );
   const ready = performance.now();
-  while ((await pool.query('SELECT count(*)::int AS c FROM wh.events')).rows[0].c < n) await new Promise((r) => setTimeout(r, 20));
+  while ((await pool.query('SELECT count(*)::int AS c FROM wh.events')).rows[0].c < n)
+    await new Promise((r) => setTimeout(r, 20));
   const warehouseMs = performance.now() - ready;
   await w.stop();
   result.startupMs = Math.round(ready - t0);
   result.warehouse = { ms: Math.round(warehouseMs), rowsPerSecond: Math.round(n / (warehouseMs / 1000)) };
 
   // The same rows, without NATS: what PostgreSQL alone takes.
-  const rows = payloads.map((p, i) => { const e = registry.parse(p.data); return rowOf(e, i + 1, p.data, registry.businessDate(e)); });
-  await pool.query('CREATE TABLE wh.raw_single (LIKE wh.events INCLUDING ALL); CREATE TABLE wh.raw_bulk (LIKE wh.events INCLUDING ALL)');
+  const rows = payloads.map((p, i) => {
+    const e = registry.parse(p.data);
+    return rowOf(e, i + 1, p.data, registry.businessDate(e));
+  });
+  await pool.query(
+    'CREATE TABLE wh.raw_single (LIKE wh.events INCLUDING ALL); CREATE TABLE wh.raw_bulk (LIKE wh.events INCLUDING ALL)',
+  );
   t0 = performance.now();
   for (const r of rows) await insertRows(pool, [r], 'wh.raw_single');
   const singleMs = performance.now() - t0;
@@ -70,8 +95,11 @@ writeFileSync(join(dir, `${stamp}.json`), JSON.stringify(result, null, 2) + '\n'
 const w = result.warehouse as { rowsPerSecond: number; ms: number };
 const s = result.rawInsertPerRow as { rowsPerSecond: number; ms: number };
 const b = result.rawBulkInsert as { rowsPerSecond: number; ms: number };
-writeFileSync(join(dir, `${stamp}.md`), `# Warehouse bench ${String(result.when)}\n\n${n} events, NATS ${String(result.nats)}, PostgreSQL ${String(result.postgres)}, one run.\n\n| path | ms | rows/s |\n|---|---:|---:|\n`
-  + `| warehouse: JetStream → @passerelle/events → INSERT per event, ack after each | ${w.ms} | ${w.rowsPerSecond} |\n`
-  + `| raw INSERT per row (same rows, same statement, no NATS) | ${s.ms} | ${s.rowsPerSecond} |\n`
-  + `| raw bulk INSERT, 1,000 rows per statement | ${b.ms} | ${b.rowsPerSecond} |\n`);
+writeFileSync(
+  join(dir, `${stamp}.md`),
+  `# Warehouse bench ${String(result.when)}\n\n${n} events, NATS ${String(result.nats)}, PostgreSQL ${String(result.postgres)}, one run.\n\n| path | ms | rows/s |\n|---|---:|---:|\n` +
+    `| warehouse: JetStream → @passerelle/events → INSERT per event, ack after each | ${w.ms} | ${w.rowsPerSecond} |\n` +
+    `| raw INSERT per row (same rows, same statement, no NATS) | ${s.ms} | ${s.rowsPerSecond} |\n` +
+    `| raw bulk INSERT, 1,000 rows per statement | ${b.ms} | ${b.rowsPerSecond} |\n`,
+);
 console.log(JSON.stringify(result));

@@ -22,10 +22,21 @@ export async function warehouseEnv(label: string) {
   await jsm.streams.add({ name: env.deadLetter, subjects: [`${env.prefix}_dlq.>`] });
   const pool = new pg.Pool({ connectionString: pgUrl, max: 2 });
   return {
-    env, nc, jsm, pool, pgUrl,
+    env,
+    nc,
+    jsm,
+    pool,
+    pgUrl,
     config: (consumer = 'integration_warehouse') => ({
-      NATS_URL: env.infra.natsUrl, EVENTS_STREAM: env.stream, EVENTS_PREFIX: env.prefix, WAREHOUSE_CONSUMER: consumer,
-      PG_URL: pgUrl, PORT: 0, HOST: '127.0.0.1', WAREHOUSE_PROGRESS_MS: 200, WAREHOUSE_ACK_WAIT_MS: 3000,
+      NATS_URL: env.infra.natsUrl,
+      EVENTS_STREAM: env.stream,
+      EVENTS_PREFIX: env.prefix,
+      WAREHOUSE_CONSUMER: consumer,
+      PG_URL: pgUrl,
+      PORT: 0,
+      HOST: '127.0.0.1',
+      WAREHOUSE_PROGRESS_MS: 200,
+      WAREHOUSE_ACK_WAIT_MS: 3000,
     }),
     async publish(events: readonly Envelope[]) {
       const js = jetstream(nc);

@@ -15,13 +15,18 @@ export function barChart(rows: Array<{ label: string; figure: Figure }>, title: 
   const max = Math.max(1, ...shown);
   const rowH = 15;
   const height = rows.length * rowH + 4;
-  const bars = rows.map((r, i) => {
-    const y = i * rowH + 2;
-    const v = r.figure.value;
-    const bar = typeof v === 'number' ? `<rect x="120" y="${y + 2}" width="${Math.max(v > 0 ? 1 : 0, (v / max) * 140).toFixed(1)}" height="9" rx="1.5" class="bar"/>` : '';
-    const at = typeof v === 'number' ? 124 + (v / max) * 140 : 124;
-    return `<text x="0" y="${y + 10}" class="lbl">${e(r.label.length > 26 ? `${r.label.slice(0, 25)}…` : r.label)}</text>${bar}<text x="${at.toFixed(1)}" y="${y + 10}" class="${typeof v === 'number' ? 'val' : 'val hidden'}">${e(r.figure.text)}</text>`;
-  }).join('');
+  const bars = rows
+    .map((r, i) => {
+      const y = i * rowH + 2;
+      const v = r.figure.value;
+      const bar =
+        typeof v === 'number'
+          ? `<rect x="120" y="${y + 2}" width="${Math.max(v > 0 ? 1 : 0, (v / max) * 140).toFixed(1)}" height="9" rx="1.5" class="bar"/>`
+          : '';
+      const at = typeof v === 'number' ? 124 + (v / max) * 140 : 124;
+      return `<text x="0" y="${y + 10}" class="lbl">${e(r.label.length > 26 ? `${r.label.slice(0, 25)}…` : r.label)}</text>${bar}<text x="${at.toFixed(1)}" y="${y + 10}" class="${typeof v === 'number' ? 'val' : 'val hidden'}">${e(r.figure.text)}</text>`;
+    })
+    .join('');
   return `<figure class="chart"><figcaption>${e(title)}</figcaption><svg viewBox="0 0 300 ${height}" width="100%" role="img" aria-label="${e(title)}">${bars}</svg></figure>`;
 }
 

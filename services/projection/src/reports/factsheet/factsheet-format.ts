@@ -20,7 +20,12 @@ export function formatNumber(value: number | string | null, lang: Lang, opts: { 
 
 /** A calendar date (YYYY-MM-DD) written out: "1er octobre 2019" (French writes the first of a month as an ordinal), "1 October 2019". */
 export function formatDate(iso: string, lang: Lang): string {
-  const text = new Intl.DateTimeFormat(LOCALE[lang], { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${iso.slice(0, 10)}T00:00:00Z`));
+  const text = new Intl.DateTimeFormat(LOCALE[lang], {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  }).format(new Date(`${iso.slice(0, 10)}T00:00:00Z`));
   return lang === 'fr' ? text.replace(/^1 /, '1er ') : text;
 }
 
@@ -47,7 +52,7 @@ export function protectionSentence(p: { internal: boolean; threshold: number }, 
   const lt = `<${p.threshold}`;
   if (p.internal) {
     return lang === 'fr'
-      ? 'Version interne : aucun chiffre n\'est masqué. À ne pas diffuser en dehors du programme.'
+      ? "Version interne : aucun chiffre n'est masqué. À ne pas diffuser en dehors du programme."
       : 'Internal version: no figure is hidden. Not for circulation outside the programme.';
   }
   if (hidden === 0) {

@@ -13,7 +13,10 @@ import { el, type XmlElement } from './iati-xml.js';
 export const IOM_ORG_ID = 'XM-DAC-47066';
 /** OrganisationType 40: multilateral. */
 export const IOM_ORG_TYPE = '40';
-export const IOM_NAME = { en: 'International Organization for Migration', fr: 'Organisation internationale pour les migrations' };
+export const IOM_NAME = {
+  en: 'International Organization for Migration',
+  fr: 'Organisation internationale pour les migrations',
+};
 
 /** ResultType: 1 output, 2 outcome, 3 impact, 9 other. Activity lines lead to outputs. */
 export const RESULT_TYPE: Record<string, string> = { objective: '3', outcome: '2', output: '1', activity_line: '1' };
@@ -36,8 +39,10 @@ export const OWN_VOCABULARY = '99';
  * indicators service serves the contents (GET /frameworks/:id, GET /catalogues/alignments).
  */
 const VOCABULARIES = 'https://passerelle.dev/vocabularies';
-export const nodeVocabularyUri = (frameworkId: string) => `${VOCABULARIES}/frameworks/${encodeURIComponent(frameworkId)}/nodes`;
-export const indicatorUri = (frameworkId: string, code: string) => `${VOCABULARIES}/frameworks/${encodeURIComponent(frameworkId)}/indicators/${encodeURIComponent(code)}`;
+export const nodeVocabularyUri = (frameworkId: string) =>
+  `${VOCABULARIES}/frameworks/${encodeURIComponent(frameworkId)}/nodes`;
+export const indicatorUri = (frameworkId: string, code: string) =>
+  `${VOCABULARIES}/frameworks/${encodeURIComponent(frameworkId)}/indicators/${encodeURIComponent(code)}`;
 
 /**
  * TagVocabulary (IATI non-embedded codelist): 1 is Agrovoc, 2 SDG goals ("10"), 3 SDG targets ("10.7"),
@@ -49,7 +54,10 @@ const GCM_URI = 'https://undocs.org/A/RES/73/195';
 const SNIA_URI = `${VOCABULARIES}/snia-osp`;
 
 /** Narratives in English and French (IATI allows one per language). */
-export const narratives = (text: { fr: string; en: string }) => [el('narrative', { 'xml:lang': 'en' }, text.en), el('narrative', { 'xml:lang': 'fr' }, text.fr)];
+export const narratives = (text: { fr: string; en: string }) => [
+  el('narrative', { 'xml:lang': 'en' }, text.en),
+  el('narrative', { 'xml:lang': 'fr' }, text.fr),
+];
 const byCode = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
 
 /**
@@ -79,4 +87,3 @@ export function alignmentTags(alignments: Alignment[]): XmlElement[] {
     ...[...own.snia].sort(byCode).map((c) => tag('snia', c, TAG.own, SNIA_URI)),
   ];
 }
-

@@ -17,8 +17,9 @@ export type XmlChild = XmlElement | string;
 const NAME = /^[A-Za-z_][A-Za-z0-9._-]*(:[A-Za-z_][A-Za-z0-9._-]*)?$/;
 // Characters XML 1.0 cannot carry at all, even escaped: C0 controls but tab, newline and carriage return,
 // lone surrogates, U+FFFE and U+FFFF. User text could hold them; dropping them keeps the document well formed.
-// eslint-disable-next-line no-control-regex -- matching control characters is the point: they are removed
-const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const NOT_XML =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point: they are removed
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Text content with &, < and > escaped (> too, so "]]>" can never appear) and characters XML forbids dropped. */
 export function escapeText(text: string): string {
@@ -27,14 +28,26 @@ export function escapeText(text: string): string {
 
 /** An attribute value for double quotes; tab, newline and carriage return as references, or parsers would turn them into spaces. */
 export function escapeAttr(value: string): string {
-  return escapeText(value).replace(/"/g, '&quot;').replace(/\t/g, '&#9;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;');
+  return escapeText(value)
+    .replace(/"/g, '&quot;')
+    .replace(/\t/g, '&#9;')
+    .replace(/\n/g, '&#10;')
+    .replace(/\r/g, '&#13;');
 }
 
 /** An element; attributes that are null or undefined are left out, children that are null, undefined or false are skipped. */
-export function el(name: string, attrs: Record<string, AttrValue> = {}, ...children: Array<XmlChild | XmlChild[] | null | undefined | false>): XmlElement {
+export function el(
+  name: string,
+  attrs: Record<string, AttrValue> = {},
+  ...children: Array<XmlChild | XmlChild[] | null | undefined | false>
+): XmlElement {
   if (!NAME.test(name)) throw new Error(`not an XML element name: ${name}`);
   for (const key of Object.keys(attrs)) if (!NAME.test(key)) throw new Error(`not an XML attribute name: ${key}`);
-  return { name, attrs, children: children.flat().filter((c): c is XmlChild => c !== null && c !== undefined && c !== false) };
+  return {
+    name,
+    attrs,
+    children: children.flat().filter((c): c is XmlChild => c !== null && c !== undefined && c !== false),
+  };
 }
 
 function attrText(value: Exclude<AttrValue, null | undefined>): string {
@@ -43,8 +56,10 @@ function attrText(value: Exclude<AttrValue, null | undefined>): string {
 }
 
 function renderElement(e: XmlElement, indent: string, out: string[]): void {
-  const attrs = Object.entries(e.attrs).filter(([, v]) => v !== null && v !== undefined)
-    .map(([k, v]) => ` ${k}="${attrText(v as Exclude<AttrValue, null | undefined>)}"`).join('');
+  const attrs = Object.entries(e.attrs)
+    .filter(([, v]) => v !== null && v !== undefined)
+    .map(([k, v]) => ` ${k}="${attrText(v as Exclude<AttrValue, null | undefined>)}"`)
+    .join('');
   if (e.children.length === 0) {
     out.push(`${indent}<${e.name}${attrs}/>`);
     return;

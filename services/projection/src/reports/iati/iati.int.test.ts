@@ -22,51 +22,178 @@ let internal: string;
 const at = (iso: string) => ({ actor: 'staff-1', correlationid: 'c', now: new Date(iso) });
 const recorded = '2020-01-01T00:00:00Z';
 const fw = { frameworkId: 'ARMP-MA', businessDate: '2019-10-01' };
-const TITLE = { en: 'Africa Regional Migration Program – Morocco', fr: 'Programme régional africain pour la migration – Maroc' };
+const TITLE = {
+  en: 'Africa Regional Migration Program – Morocco',
+  fr: 'Programme régional africain pour la migration – Maroc',
+};
 // Characters XML must escape, in text people really write.
-const CONTEXT = { en: 'On the continent, 80 % of migration is intra-African: "humane" migration management needs governments & civil society, and < 1 in 5 migrants knows their rights.', fr: "Sur le continent, 80 % de la migration est intra-africaine : une gestion « humaine » des migrations demande l'État & la société civile." };
+const CONTEXT = {
+  en: 'On the continent, 80 % of migration is intra-African: "humane" migration management needs governments & civil society, and < 1 in 5 migrants knows their rights.',
+  fr: "Sur le continent, 80 % de la migration est intra-africaine : une gestion « humaine » des migrations demande l'État & la société civile.",
+};
 const text = (en: string, fr: string) => ({ en, fr });
-const indicators = (type: string, data: Record<string, unknown>) => createEnvelope({ type, subject: 'ARMP-MA', country: 'MA', data: { ...fw, ...data } }, at(recorded));
-const define = (code: string, nodeCode: string, name: { en: string; fr: string }, unit: string, more: Record<string, unknown>) => indicators('indicators.indicator.defined', {
-  code, name, definition: text(`How ${name.en.toLowerCase()} is counted.`, `Comment compter : ${name.fr.toLowerCase()}.`), unit, nodeCode, revision: 1, sensitive: false, disaggregations: [], alignments: [], ...more,
-});
+const indicators = (type: string, data: Record<string, unknown>) =>
+  createEnvelope({ type, subject: 'ARMP-MA', country: 'MA', data: { ...fw, ...data } }, at(recorded));
+const define = (
+  code: string,
+  nodeCode: string,
+  name: { en: string; fr: string },
+  unit: string,
+  more: Record<string, unknown>,
+) =>
+  indicators('indicators.indicator.defined', {
+    code,
+    name,
+    definition: text(`How ${name.en.toLowerCase()} is counted.`, `Comment compter : ${name.fr.toLowerCase()}.`),
+    unit,
+    nodeCode,
+    revision: 1,
+    sensitive: false,
+    disaggregations: [],
+    alignments: [],
+    ...more,
+  });
 const py1 = { period: 'PY1', periodStart: '2019-10-01', periodEnd: '2020-09-30' };
 const py2 = { period: 'PY2', periodStart: '2020-10-01', periodEnd: '2021-09-30' };
 
 const frameworkEvents = (): Envelope[] => [
   indicators('indicators.framework.published', {
-    programme: 'ARMP', programmeStart: '2019-10-01', frameworkVersion: 1, title: TITLE, context: CONTEXT,
-    targetGroups: [text('Victims of trafficking', 'Victimes de la traite'), text('Vulnerable migrants', 'Migrants vulnérables')],
-    nodes: [
-      { code: 'O', level: 'objective', title: text('Sustainable and humane migration management', 'Une gestion durable et humaine des migrations'), alignments: [{ framework: 'sdg', code: '10.7' }] },
-      { code: '1', level: 'outcome', parent: 'O', title: text('Migration management', 'Gestion des migrations'), alignments: [{ framework: 'gcm', code: '23' }, { framework: 'snia', code: '26' }] },
-      { code: '1.1', level: 'output', parent: '1', title: text('Trainings on trafficking & migration law', 'Formations sur la traite et le droit des migrations'), alignments: [{ framework: 'sdg', code: '16.a' }, { framework: 'gcm', code: '10' }] },
-      { code: '1.4', level: 'output', parent: '1', title: text('Protection & assistance of vulnerable migrants', 'Protection et assistance des migrants vulnérables'), alignments: [{ framework: 'gcm', code: '7' }, { framework: 'snia', code: '15' }] },
-      { code: '2', level: 'outcome', parent: 'O', title: text('Partnership', 'Partenariat'), alignments: [{ framework: 'sdg', code: '17.17' }] },
+    programme: 'ARMP',
+    programmeStart: '2019-10-01',
+    frameworkVersion: 1,
+    title: TITLE,
+    context: CONTEXT,
+    targetGroups: [
+      text('Victims of trafficking', 'Victimes de la traite'),
+      text('Vulnerable migrants', 'Migrants vulnérables'),
     ],
-    indicators: [{ code: '1.1.a', revision: 1, nodeCode: '1.1' }, { code: '1.4.a', revision: 1, nodeCode: '1.4' }, { code: '1.4.b', revision: 1, nodeCode: '1.4' }, { code: '1.a', revision: 1, nodeCode: '1' }, { code: '1.b', revision: 1, nodeCode: '1' }],
+    nodes: [
+      {
+        code: 'O',
+        level: 'objective',
+        title: text('Sustainable and humane migration management', 'Une gestion durable et humaine des migrations'),
+        alignments: [{ framework: 'sdg', code: '10.7' }],
+      },
+      {
+        code: '1',
+        level: 'outcome',
+        parent: 'O',
+        title: text('Migration management', 'Gestion des migrations'),
+        alignments: [
+          { framework: 'gcm', code: '23' },
+          { framework: 'snia', code: '26' },
+        ],
+      },
+      {
+        code: '1.1',
+        level: 'output',
+        parent: '1',
+        title: text('Trainings on trafficking & migration law', 'Formations sur la traite et le droit des migrations'),
+        alignments: [
+          { framework: 'sdg', code: '16.a' },
+          { framework: 'gcm', code: '10' },
+        ],
+      },
+      {
+        code: '1.4',
+        level: 'output',
+        parent: '1',
+        title: text(
+          'Protection & assistance of vulnerable migrants',
+          'Protection et assistance des migrants vulnérables',
+        ),
+        alignments: [
+          { framework: 'gcm', code: '7' },
+          { framework: 'snia', code: '15' },
+        ],
+      },
+      {
+        code: '2',
+        level: 'outcome',
+        parent: 'O',
+        title: text('Partnership', 'Partenariat'),
+        alignments: [{ framework: 'sdg', code: '17.17' }],
+      },
+    ],
+    indicators: [
+      { code: '1.1.a', revision: 1, nodeCode: '1.1' },
+      { code: '1.4.a', revision: 1, nodeCode: '1.4' },
+      { code: '1.4.b', revision: 1, nodeCode: '1.4' },
+      { code: '1.a', revision: 1, nodeCode: '1' },
+      { code: '1.b', revision: 1, nodeCode: '1' },
+    ],
   }),
   define('1.1.a', '1.1', text('People trained', 'Personnes formées'), 'people', {
-    disaggregations: ['sex', 'participant_category'], alignments: [{ framework: 'sdg', code: '16.2' }],
-    computation: { method: 'rule', rule: { source: 'training_attendance', measure: 'sum_participants', filters: { activity_line: ['1.1'] } } },
+    disaggregations: ['sex', 'participant_category'],
+    alignments: [{ framework: 'sdg', code: '16.2' }],
+    computation: {
+      method: 'rule',
+      rule: { source: 'training_attendance', measure: 'sum_participants', filters: { activity_line: ['1.1'] } },
+    },
   }),
   define('1.4.a', '1.4', text('Vulnerable migrants assisted', 'Migrants vulnérables assistés'), 'people', {
-    disaggregations: ['sex', 'age_group'], computation: { method: 'rule', rule: { source: 'assistance_beneficiaries', measure: 'unique_people', filters: {} } },
+    disaggregations: ['sex', 'age_group'],
+    computation: {
+      method: 'rule',
+      rule: { source: 'assistance_beneficiaries', measure: 'unique_people', filters: {} },
+    },
   }),
   define('1.4.b', '1.4', text('Victims of trafficking assisted', 'Victimes de la traite assistées'), 'people', {
-    disaggregations: ['sex'], sensitive: true, alignments: [{ framework: 'snia', code: '16' }],
-    computation: { method: 'rule', rule: { source: 'assistance_beneficiaries', measure: 'unique_people', filters: { vulnerability: ['victim_of_trafficking'] } } },
+    disaggregations: ['sex'],
+    sensitive: true,
+    alignments: [{ framework: 'snia', code: '16' }],
+    computation: {
+      method: 'rule',
+      rule: {
+        source: 'assistance_beneficiaries',
+        measure: 'unique_people',
+        filters: { vulnerability: ['victim_of_trafficking'] },
+      },
+    },
   }),
-  define('1.a', '1', text('SNIA monitoring report produced', 'Rapport de suivi de la SNIA produit'), 'milestone', { computation: { method: 'manual' } }),
-  define('1.b', '1', text('Share of monitoring recommendations followed', 'Part des recommandations de suivi mises en œuvre'), 'percent', { computation: { method: 'manual' } }),
+  define('1.a', '1', text('SNIA monitoring report produced', 'Rapport de suivi de la SNIA produit'), 'milestone', {
+    computation: { method: 'manual' },
+  }),
+  define(
+    '1.b',
+    '1',
+    text('Share of monitoring recommendations followed', 'Part des recommandations de suivi mises en œuvre'),
+    'percent',
+    { computation: { method: 'manual' } },
+  ),
   indicators('indicators.baseline.set', { indicatorCode: '1.1.a', value: 0, date: '2019-10-01', revision: 1 }),
   indicators('indicators.target.set', { indicatorCode: '1.1.a', ...py1, value: 100, targetVersion: 1 }),
-  indicators('indicators.target.revised', { indicatorCode: '1.1.a', ...py1, value: 120, targetVersion: 2, previousValue: 100, reason: 'a fourth training was added' }),
-  indicators('indicators.target.set', { indicatorCode: '1.1.a', ...py2, businessDate: '2020-10-01', value: 60, targetVersion: 1 }),
+  indicators('indicators.target.revised', {
+    indicatorCode: '1.1.a',
+    ...py1,
+    value: 120,
+    targetVersion: 2,
+    previousValue: 100,
+    reason: 'a fourth training was added',
+  }),
+  indicators('indicators.target.set', {
+    indicatorCode: '1.1.a',
+    ...py2,
+    businessDate: '2020-10-01',
+    value: 60,
+    targetVersion: 1,
+  }),
   indicators('indicators.target.set', { indicatorCode: '1.4.a', ...py1, value: 150, targetVersion: 1 }),
   indicators('indicators.target.set', { indicatorCode: '1.4.b', ...py1, value: 10, targetVersion: 1 }),
-  indicators('indicators.value.reported', { indicatorCode: '1.a', ...py1, value: 1, comment: 'Report delivered to the ministry', revision: 1 }),
-  indicators('indicators.value.reported', { indicatorCode: '1.b', ...py1, value: 62.5, comment: '5 of 8 recommendations followed', revision: 1 }),
+  indicators('indicators.value.reported', {
+    indicatorCode: '1.a',
+    ...py1,
+    value: 1,
+    comment: 'Report delivered to the ministry',
+    revision: 1,
+  }),
+  indicators('indicators.value.reported', {
+    indicatorCode: '1.b',
+    ...py1,
+    value: 62.5,
+    comment: '5 of 8 recommendations followed',
+    revision: 1,
+  }),
 ];
 
 // The four trainings of year 1 (119 participants), and one of year 2.
@@ -74,27 +201,76 @@ let training = 0;
 const attendance = (date: string, topic: string, rows: Array<[string, string, number]>) => {
   const id = `0e0b8a5e-31a5-4c53-9d62-5b0c0a4d2b${String(++training).padStart(2, '0')}`;
   const total = rows.reduce((n, r) => n + r[2], 0);
-  return createEnvelope({ type: 'trainings.training.attendance_recorded', subject: id, country: 'MA', data: {
-    trainingId: id, businessDate: date, rows: rows.map(([sex, category, count]) => ({ sex, category, count })), total, topics: [topic], activityLine: '1.1',
-  } }, at(`${date}T18:00:00Z`));
+  return createEnvelope(
+    {
+      type: 'trainings.training.attendance_recorded',
+      subject: id,
+      country: 'MA',
+      data: {
+        trainingId: id,
+        businessDate: date,
+        rows: rows.map(([sex, category, count]) => ({ sex, category, count })),
+        total,
+        topics: [topic],
+        activityLine: '1.1',
+      },
+    },
+    at(`${date}T18:00:00Z`),
+  );
 };
 const trainings = () => [
-  attendance('2020-01-20', 'sexual_exploitation_abuse', [['female', 'cso_staff', 14], ['male', 'cso_staff', 8]]),
-  attendance('2020-02-10', 'unaccompanied_children', [['female', 'police', 6], ['male', 'police', 10], ['female', 'judiciary', 5], ['male', 'health_staff', 3]]),
-  attendance('2020-03-02', 'trafficking_in_persons', [['female', 'social_worker', 17], ['male', 'social_worker', 9]]),
-  attendance('2020-06-15', 'international_migration_law', [['female', 'student', 25], ['male', 'student', 22]]),
-  attendance('2020-11-16', 'trafficking_in_persons', [['female', 'police', 12], ['male', 'police', 18]]),
+  attendance('2020-01-20', 'sexual_exploitation_abuse', [
+    ['female', 'cso_staff', 14],
+    ['male', 'cso_staff', 8],
+  ]),
+  attendance('2020-02-10', 'unaccompanied_children', [
+    ['female', 'police', 6],
+    ['male', 'police', 10],
+    ['female', 'judiciary', 5],
+    ['male', 'health_staff', 3],
+  ]),
+  attendance('2020-03-02', 'trafficking_in_persons', [
+    ['female', 'social_worker', 17],
+    ['male', 'social_worker', 9],
+  ]),
+  attendance('2020-06-15', 'international_migration_law', [
+    ['female', 'student', 25],
+    ['male', 'student', 22],
+  ]),
+  attendance('2020-11-16', 'trafficking_in_persons', [
+    ['female', 'police', 12],
+    ['male', 'police', 18],
+  ]),
 ];
 
 // 150 migrants assisted during COVID-19: 145 adults, 2 unaccompanied children, 3 victims of trafficking.
 let delivery = 0;
 const deliver = (keys: number[], sex: string, ageGroup: string, flags: string[]) => {
   const id = `1a2b3c4d-0000-4000-8000-0000000000${String(++delivery).padStart(2, '0')}`;
-  return createEnvelope({ type: 'assistance.delivery.recorded', subject: id, country: 'MA', data: {
-    deliveryId: id, businessDate: '2020-05-04', kind: 'food', context: 'covid19', partnerId: 'fondation-orient-occident', place: { country: 'MA', region: 'Oriental' }, region: 'Oriental',
-    activityLine: '1.4', quantity: keys.length, unit: 'parcel', mode: 'keys', rows: [{ sex, ageGroup, flags, count: keys.length }], total: keys.length,
-    beneficiaries: keys.map((k) => ({ key: k.toString(16).padStart(64, '0'), sex, ageGroup, flags })),
-  } }, at('2020-05-05T10:00:00Z'));
+  return createEnvelope(
+    {
+      type: 'assistance.delivery.recorded',
+      subject: id,
+      country: 'MA',
+      data: {
+        deliveryId: id,
+        businessDate: '2020-05-04',
+        kind: 'food',
+        context: 'covid19',
+        partnerId: 'fondation-orient-occident',
+        place: { country: 'MA', region: 'Oriental' },
+        region: 'Oriental',
+        activityLine: '1.4',
+        quantity: keys.length,
+        unit: 'parcel',
+        mode: 'keys',
+        rows: [{ sex, ageGroup, flags, count: keys.length }],
+        total: keys.length,
+        beneficiaries: keys.map((k) => ({ key: k.toString(16).padStart(64, '0'), sex, ageGroup, flags })),
+      },
+    },
+    at('2020-05-05T10:00:00Z'),
+  );
 };
 const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
 const deliveries = () => [
@@ -121,9 +297,11 @@ function validate(file: string) {
   return { ok: r.status === 0, output: `${r.stdout}${r.stderr}` };
 }
 /** The string value of an XPath 1.0 expression, read by xmllint (it adds a newline of its own). */
-const xpath = (file: string, expr: string) => execFileSync('/usr/bin/xmllint', ['--nonet', '--xpath', expr, file], { encoding: 'utf8' }).replace(/\n$/, '');
+const xpath = (file: string, expr: string) =>
+  execFileSync('/usr/bin/xmllint', ['--nonet', '--xpath', expr, file], { encoding: 'utf8' }).replace(/\n$/, '');
 const ind = (code: string) => `//result/indicator[reference/@code="${code}"]`;
-const cell = (code: string, name: string, value: string, period = 1) => `${ind(code)}/period[${period}]/actual[dimension/@name="${name}" and dimension/@value="${value}"]`;
+const cell = (code: string, name: string, value: string, period = 1) =>
+  `${ind(code)}/period[${period}]/actual[dimension/@name="${name}" and dimension/@value="${value}"]`;
 
 beforeAll(async () => {
   projection = await start(env.env('projection'));
@@ -134,7 +312,12 @@ beforeAll(async () => {
   const events = [...frameworkEvents(), ...trainings(), ...deliveries()];
   for (const e of events) registry.parse(JSON.stringify(e));
   for (const e of events) await publishEvent(js, env.prefix, e);
-  const lag = async () => ((await (await fetch(`${projection.url}/projection/status`, { headers: { authorization: `Bearer ${internal}` } })).json()) as { lag: number }).lag;
+  const lag = async () =>
+    (
+      (await (
+        await fetch(`${projection.url}/projection/status`, { headers: { authorization: `Bearer ${internal}` } })
+      ).json()) as { lag: number }
+    ).lag;
   await eventually(async () => ((await lag()) === 0 ? true : undefined), 20_000, 'the projection');
 }, 60_000);
 afterAll(async () => {
@@ -170,8 +353,10 @@ describe('an IATI 2.03 file for programme year 1, for an external reader', () =>
 
   it('tags SDG targets (vocabulary 3) and goals (2) of nodes and indicators, and Global Compact and SNIA objectives in the programme vocabulary', () => {
     const tags = (vocabulary: string) => xpath(file, `count(//iati-activity/tag[@vocabulary="${vocabulary}"])`);
-    for (const target of ['10.7', '16.a', '16.2', '17.17']) expect(xpath(file, `count(//tag[@vocabulary="3" and @code="${target}"])`), target).toBe('1');
-    for (const goal of ['10', '16', '17']) expect(xpath(file, `count(//tag[@vocabulary="2" and @code="${goal}"])`), goal).toBe('1');
+    for (const target of ['10.7', '16.a', '16.2', '17.17'])
+      expect(xpath(file, `count(//tag[@vocabulary="3" and @code="${target}"])`), target).toBe('1');
+    for (const goal of ['10', '16', '17'])
+      expect(xpath(file, `count(//tag[@vocabulary="2" and @code="${goal}"])`), goal).toBe('1');
     expect(tags('2')).toBe('3');
     expect(tags('3')).toBe('4');
     const gcm = xpath(file, 'string(//tag[@vocabulary="99" and @code="23"]/@vocabulary-uri)');
@@ -188,7 +373,9 @@ describe('an IATI 2.03 file for programme year 1, for an external reader', () =>
     expect(xpath(file, 'count(//result[reference/@code="2"])')).toBe('0');
     expect(xpath(file, 'string(//result[reference/@code="1"]/@type)')).toBe('2');
     expect(xpath(file, 'string(//result[reference/@code="1.4"]/@type)')).toBe('1');
-    expect(xpath(file, 'string(//result[reference/@code="1.4"]/title/narrative[@xml:lang="en"])')).toBe('Protection & assistance of vulnerable migrants');
+    expect(xpath(file, 'string(//result[reference/@code="1.4"]/title/narrative[@xml:lang="en"])')).toBe(
+      'Protection & assistance of vulnerable migrants',
+    );
     expect(xpath(file, 'count(//result[reference/@code="1.4"]/indicator)')).toBe('2');
     expect(xpath(file, `string(${ind('1.b')}/@measure)`)).toBe('2');
     expect(xpath(file, `string(${ind('1.1.a')}/@measure)`)).toBe('1');
@@ -203,17 +390,23 @@ describe('an IATI 2.03 file for programme year 1, for an external reader', () =>
     expect(xpath(file, `string(${ind('1.1.a')}/period/target/@value)`)).toBe('120');
     expect(xpath(file, `string(${ind('1.1.a')}/period/target/comment/narrative[@xml:lang="en"])`)).toMatch(/version 2/);
     // Year 1 only: the training of November 2020 is in year 2.
-    const total = trainings().slice(0, 4).reduce((n, e) => n + (e.data as { total: number }).total, 0);
+    const total = trainings()
+      .slice(0, 4)
+      .reduce((n, e) => n + (e.data as { total: number }).total, 0);
     expect(xpath(file, `string(${ind('1.1.a')}/period/actual[not(dimension)]/@value)`)).toBe(String(total));
     expect(xpath(file, `sum(${ind('1.1.a')}/period/actual[dimension/@name="sex"]/@value)`)).toBe(String(total));
-    expect(xpath(file, `sum(${ind('1.1.a')}/period/actual[dimension/@name="participant_category"]/@value)`)).toBe(String(total));
+    expect(xpath(file, `sum(${ind('1.1.a')}/period/actual[dimension/@name="participant_category"]/@value)`)).toBe(
+      String(total),
+    );
     expect(xpath(file, `string(${cell('1.1.a', 'sex', 'female')}/@value)`)).toBe(String(14 + 6 + 5 + 17 + 25));
     expect(xpath(file, `string(${cell('1.1.a', 'participant_category', 'student')}/@value)`)).toBe('47');
     // 1.4.a counts 5 protected people (2 children, 3 victims) among 150: their part is rounded to a multiple of 5.
     expect(xpath(file, `string(${ind('1.4.a')}/period/actual[not(dimension)]/@value)`)).toBe('150');
     expect(xpath(file, `string(${cell('1.4.a', 'sex', 'male')}/@value)`)).toBe(String(65 + 0));
     expect(xpath(file, `string(${cell('1.4.a', 'sex', 'female')}/@value)`)).toBe(String(80 + 5));
-    expect(xpath(file, `string(${cell('1.4.a', 'sex', 'female')}/comment/narrative[@xml:lang="en"])`)).toMatch(/^Rounded to protect people/);
+    expect(xpath(file, `string(${cell('1.4.a', 'sex', 'female')}/comment/narrative[@xml:lang="en"])`)).toMatch(
+      /^Rounded to protect people/,
+    );
     expect(xpath(file, `string(${ind('1.a')}/period/actual/@value)`)).toBe('1');
     expect(xpath(file, `string(${ind('1.b')}/period/actual/@value)`)).toBe('62.5');
   });
@@ -222,17 +415,24 @@ describe('an IATI 2.03 file for programme year 1, for an external reader', () =>
     // Two unaccompanied children: no value; every child age group is there, empty or not, so none stands out. The
     // adults' cell holds the 3 victims: their part is rounded, so 150 minus it gives nothing back.
     expect(xpath(file, `count(${cell('1.4.a', 'age_group', '12-17')})`)).toBe('1');
-    for (const age of ['0-4', '5-11', '12-17']) expect(xpath(file, `count(${cell('1.4.a', 'age_group', age)}/@value)`)).toBe('0');
+    for (const age of ['0-4', '5-11', '12-17'])
+      expect(xpath(file, `count(${cell('1.4.a', 'age_group', age)}/@value)`)).toBe('0');
     expect(xpath(file, `string(${cell('1.4.a', 'age_group', '18-59')}/@value)`)).toBe(String(145 + 5));
-    expect(xpath(file, `string(${cell('1.4.a', 'age_group', '12-17')}/comment/narrative[@xml:lang="en"])`)).toMatch(/withheld to protect/);
+    expect(xpath(file, `string(${cell('1.4.a', 'age_group', '12-17')}/comment/narrative[@xml:lang="en"])`)).toMatch(
+      /withheld to protect/,
+    );
     // Three victims of trafficking: the total and every sex (the empty ones too) are withheld.
     expect(xpath(file, `count(${ind('1.4.b')}/period/actual[not(dimension)])`)).toBe('1');
     expect(xpath(file, `count(${ind('1.4.b')}/period/actual/@value)`)).toBe('0');
     expect(xpath(file, `count(${ind('1.4.b')}/period/actual[dimension])`)).toBe('3');
-    expect(xpath(file, `string(${ind('1.4.b')}/period/actual[not(dimension)]/comment/narrative[@xml:lang="fr"])`)).toMatch(/masquée/);
+    expect(
+      xpath(file, `string(${ind('1.4.b')}/period/actual[not(dimension)]/comment/narrative[@xml:lang="fr"])`),
+    ).toMatch(/masquée/);
     const withheld = Number(xpath(file, 'count(//actual[not(@value)])'));
     expect(withheld).toBe(3 + 4);
-    expect(xpath(file, 'string(//iati-activity/description[@type="4"]/narrative[@xml:lang="en"])')).toContain(`${withheld} value(s) withheld`);
+    expect(xpath(file, 'string(//iati-activity/description[@type="4"]/narrative[@xml:lang="en"])')).toContain(
+      `${withheld} value(s) withheld`,
+    );
     expect(readFileSync(file, 'utf8')).not.toContain('&lt;5');
   });
 });
@@ -248,7 +448,9 @@ describe('for an internal reader', () => {
     expect(xpath(file, `string(${ind('1.4.b')}/period/actual[not(dimension)]/@value)`)).toBe('3');
     expect(xpath(file, `string(${cell('1.4.b', 'sex', 'female')}/@value)`)).toBe('3');
     expect(xpath(file, 'count(//actual[not(@value)])')).toBe('0');
-    expect(xpath(file, 'string(//iati-activity/description[@type="4"]/narrative[@xml:lang="en"])')).toMatch(/must not be published/);
+    expect(xpath(file, 'string(//iati-activity/description[@type="4"]/narrative[@xml:lang="en"])')).toMatch(
+      /must not be published/,
+    );
   });
 });
 
@@ -284,7 +486,7 @@ describe('the schema check', () => {
     expect(validate(save('valid', good)).ok).toBe(true);
     const broken = {
       'no-identifier': good.replace(/\s*<iati-identifier>[^<]*<\/iati-identifier>/, ''),
-      'order': good.replace(/(\s*<reporting-org[\s\S]*?<\/reporting-org>)(\s*<title>[\s\S]*?<\/title>)/, '$2$1'),
+      order: good.replace(/(\s*<reporting-org[\s\S]*?<\/reporting-org>)(\s*<title>[\s\S]*?<\/title>)/, '$2$1'),
       'no-measure': good.replace(/<indicator measure="\d">/, '<indicator>'),
       'bad-date': good.replace(/<period-start iso-date="2019-10-01"\/>/, '<period-start iso-date="PY1"/>'),
       'not-well-formed': good.replace('governments &amp; civil', 'governments & civil'),

@@ -36,19 +36,28 @@ describe('escaping', () => {
 
 describe('writing elements', () => {
   it('writes nested elements indented, text inline, empty ones self-closed, leaving out absent attributes and children', () => {
-    const xml = renderXml(el('root', { version: '2.03', missing: undefined, none: null },
-      el('title', { 'xml:lang': 'fr' }, 'Migration & <droits>'),
-      null, false, undefined,
-      [el('value', { n: 12.5, ok: true }), el('value', { n: 0 })]));
-    expect(xml).toBe([
-      '<?xml version="1.0" encoding="UTF-8"?>',
-      '<root version="2.03">',
-      '  <title xml:lang="fr">Migration &amp; &lt;droits&gt;</title>',
-      '  <value n="12.5" ok="true"/>',
-      '  <value n="0"/>',
-      '</root>',
-      '',
-    ].join('\n'));
+    const xml = renderXml(
+      el(
+        'root',
+        { version: '2.03', missing: undefined, none: null },
+        el('title', { 'xml:lang': 'fr' }, 'Migration & <droits>'),
+        null,
+        false,
+        undefined,
+        [el('value', { n: 12.5, ok: true }), el('value', { n: 0 })],
+      ),
+    );
+    expect(xml).toBe(
+      [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<root version="2.03">',
+        '  <title xml:lang="fr">Migration &amp; &lt;droits&gt;</title>',
+        '  <value n="12.5" ok="true"/>',
+        '  <value n="0"/>',
+        '</root>',
+        '',
+      ].join('\n'),
+    );
   });
   it('refuses names that are not XML names and numbers XML cannot carry', () => {
     expect(() => el('a b')).toThrow(/element name/);
@@ -68,15 +77,32 @@ describe('writing elements', () => {
 describe('alignment tags', () => {
   const render = (tags: ReturnType<typeof alignmentTags>) => renderXml(el('tags', {}, tags));
   it('tags SDG targets with vocabulary 3 and their goal with vocabulary 2, each once', () => {
-    const xml = render(alignmentTags([{ framework: 'sdg', code: '10.7' }, { framework: 'sdg', code: '10.7' }, { framework: 'sdg', code: '16.a' }, { framework: 'sdg', code: '17' }]));
+    const xml = render(
+      alignmentTags([
+        { framework: 'sdg', code: '10.7' },
+        { framework: 'sdg', code: '10.7' },
+        { framework: 'sdg', code: '16.a' },
+        { framework: 'sdg', code: '17' },
+      ]),
+    );
     expect(readBack(xml, 'count(/tags/tag)')).toBe('5');
     const pairs = [...xml.matchAll(/<tag vocabulary="(\d+)" code="([^"]+)"/g)].map((m) => `${m[1]}:${m[2]}`);
     expect(pairs).toEqual(['2:10', '2:16', '2:17', '3:10.7', '3:16.a']);
     expect(readBack(xml, 'string(/tags/tag[@code="10.7"]/narrative[@xml:lang="en"])')).toMatch(/migration/i);
   });
   it('tags Global Compact objectives and SNIA specific objectives in the reporting organisation vocabulary, told apart by their URI', () => {
-    const xml = render(alignmentTags([{ framework: 'snia', code: '16' }, { framework: 'gcm', code: '10' }, { framework: 'gcm', code: '7' }]));
-    const tags = [...xml.matchAll(/<tag vocabulary="(\d+)" vocabulary-uri="([^"]+)" code="([^"]+)"/g)].map((m) => ({ vocabulary: m[1], uri: m[2], code: m[3] }));
+    const xml = render(
+      alignmentTags([
+        { framework: 'snia', code: '16' },
+        { framework: 'gcm', code: '10' },
+        { framework: 'gcm', code: '7' },
+      ]),
+    );
+    const tags = [...xml.matchAll(/<tag vocabulary="(\d+)" vocabulary-uri="([^"]+)" code="([^"]+)"/g)].map((m) => ({
+      vocabulary: m[1],
+      uri: m[2],
+      code: m[3],
+    }));
     expect(tags.map((t) => `${t.vocabulary}:${t.code}`)).toEqual(['99:7', '99:10', '99:16']);
     expect(tags[0]!.uri).toBe(tags[1]!.uri);
     expect(tags[2]!.uri).not.toBe(tags[0]!.uri);
