@@ -4,6 +4,8 @@
 // its NATS user, MongoDB user, compose entries, proxy route, dev-launcher entry, scopes in the Keycloak realm and
 // the deploy checks' lists. Each edit copies what the indicators service has there, so the new service follows the
 // same least-privilege pattern. `--root DIR` generates into another checkout (the generator's own test does).
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
@@ -23,9 +25,11 @@ export function nameProblem(n, existing) {
 }
 
 const read = (...p) => readFileSync(join(root, ...p), 'utf8');
+const written = new Set();
 const write = (rel, text) => {
   mkdirSync(dirname(join(root, rel)), { recursive: true });
   writeFileSync(join(root, rel), text);
+  written.add(rel);
 };
 /** Replaces one exact piece of a file, failing loudly if the pattern the generator expects has moved. */
 function edit(rel, from, to) {
@@ -206,6 +210,21 @@ edit(
   `'INDICATORS', '${NAME}', 'PROJECTION'`,
 );
 edit('infra/docker/Dockerfile', 'indicators|projection>', `indicators|projection|${name}>`);
+
+// What it wrote follows the repository's format (npm run lint checks it): code files through Prettier.
+const code = [...written].filter((f) => /\.(ts|mts|js|mjs)$/.test(f));
+if (code.length)
+  execFileSync(
+    process.execPath,
+    [
+      join(dirname(createRequire(import.meta.url).resolve('prettier/package.json')), 'bin', 'prettier.cjs'),
+      '--write',
+      '--log-level',
+      'warn',
+      ...code,
+    ],
+    { cwd: root, stdio: 'inherit' },
+  );
 
 console.log(`created services/${name} (port ${port}) and registered it. Next:
   npm install                      # links the new workspace and records it in package-lock.json

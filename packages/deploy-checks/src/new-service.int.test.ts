@@ -39,9 +39,11 @@ function copyCheckout(to: string) {
 function linkModules(to: string) {
   mkdirSync(join(to, 'node_modules', '@passerelle'), { recursive: true });
   // The NATS servers the deploy checks run (built by infra/dev/setup.sh, git-ignored).
-  if (existsSync(join(root, '.tools'))) symlinkSync(join(root, '.tools'), join(to, '.tools'));
+  if (existsSync(join(root, '.tools')) && !existsSync(join(to, '.tools')))
+    symlinkSync(join(root, '.tools'), join(to, '.tools'));
   for (const entry of readdirSync(join(root, 'node_modules'))) {
-    if (entry !== '@passerelle') symlinkSync(join(root, 'node_modules', entry), join(to, 'node_modules', entry));
+    if (entry !== '@passerelle' && !existsSync(join(to, 'node_modules', entry)))
+      symlinkSync(join(root, 'node_modules', entry), join(to, 'node_modules', entry));
   }
   for (const group of ['packages', 'services']) {
     for (const p of readdirSync(join(to, group))) {
@@ -71,6 +73,8 @@ describe('npm run new:service', () => {
   });
 
   it('creates a service that builds, typechecks and passes its tests, with its contracts, NATS user, compose, proxy and launcher entries', () => {
+    // Linked before (the generator formats what it writes with the copy's Prettier) and after (the new workspace).
+    linkModules(copy);
     const gen = run('node', ['infra/dev/new-service/generate.mjs', NAME, '--root', copy]);
     expect(gen.status, gen.out).toBe(0);
     linkModules(copy);
@@ -79,7 +83,14 @@ describe('npm run new:service', () => {
     expect(read('infra', 'nats', 'nats.conf')).toContain(`publish: ["evt.*.${NAME}.>"`);
     expect(read('infra', 'dev', 'start.mjs')).toContain(`{ name: '${NAME}', port: 3006, db: 'passerelle_${NAME}' }`);
     expect(read('infra', 'caddy', 'Caddyfile')).toContain(`reverse_proxy ${NAME}:3006`);
-    expect(read('packages', 'contracts', 'src', 'catalog.ts')).toContain(`...${NAME}Events]`);
+    expect(read('packages', 'contracts', 'src', 'catalog.ts')).toContain(`...${NAME}Events`);
+    // Everything it wrote or edited passes the repository's format check, as npm run lint runs it.
+    const format = run('node', [
+      join(copy, 'node_modules', 'prettier', 'bin', 'prettier.cjs'),
+      '--check',
+      '**/*.{ts,mts,js,mjs}',
+    ]);
+    expect(format.status, format.out).toBe(0);
 
     for (const project of [
       'packages/contracts/tsconfig.build.json',

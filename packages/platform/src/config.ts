@@ -55,11 +55,9 @@ export const countryList = z
   .pipe(
     z
       .array(
-        z
-          .string()
-          .refine((c) => IsoCountry.safeParse(c).success, {
-            error: (i) => `${String(i.input)} is not an ISO 3166-1 alpha-2 code`,
-          }),
+        z.string().refine((c) => IsoCountry.safeParse(c).success, {
+          error: (i) => `${String(i.input)} is not an ISO 3166-1 alpha-2 code`,
+        }),
       )
       .min(1, 'at least one country'),
   );
