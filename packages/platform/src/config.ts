@@ -62,6 +62,14 @@ export const countryList = z
       .min(1, 'at least one country'),
   );
 
+const NAME = /^[A-Za-z0-9_-]+$/;
+/** The event streams' names and subject prefix: what services and the provisioning job must agree on. */
+export const streamNamesShape = {
+  EVENTS_STREAM: z.string().regex(NAME).default('EVENTS'),
+  EVENTS_PREFIX: z.string().regex(NAME).default('evt'),
+  DEADLETTER_STREAM: z.string().regex(NAME).default('DEADLETTER'),
+};
+
 /** Variables every service reads; a service extends this with its own. */
 export const baseConfigShape = {
   HOST: z.string().default('0.0.0.0'),
@@ -75,18 +83,7 @@ export const baseConfigShape = {
     .regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URL')
     .default('mongodb://127.0.0.1:27017'),
   MONGO_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, 'letters, digits, _ and - only'),
-  EVENTS_STREAM: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]+$/)
-    .default('EVENTS'),
-  EVENTS_PREFIX: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]+$/)
-    .default('evt'),
-  DEADLETTER_STREAM: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]+$/)
-    .default('DEADLETTER'),
+  ...streamNamesShape,
   /** `auto` creates or updates the streams at start (development); `await` only waits for an admin to have provisioned them. */
   STREAMS_PROVISION: z.enum(['auto', 'await']).default('auto'),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),

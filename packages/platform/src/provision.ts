@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError, durationSeconds } from './config.js';
+import { ConfigError, durationSeconds, streamNamesShape } from './config.js';
 import type { Logger } from './logger.js';
 import { connectNats, ensureEventStreams, jetstreamManager } from './nats.js';
 
@@ -19,18 +19,7 @@ export const provisionConfigShape = {
   NATS_URL: z.string().min(1).default('nats://127.0.0.1:4222'),
   NATS_USER: z.string().optional(),
   NATS_PASSWORD: z.string().optional(),
-  EVENTS_STREAM: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]+$/)
-    .default('EVENTS'),
-  EVENTS_PREFIX: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]+$/)
-    .default('evt'),
-  DEADLETTER_STREAM: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]+$/)
-    .default('DEADLETTER'),
+  ...streamNamesShape,
   /** The event stream refuses new events beyond this; alerts fire at 80 % (infra/observability/prometheus/alerts.yml). */
   EVENTS_MAX_BYTES: sizeBytes.default(16 * 1024 ** 3),
   DEADLETTER_MAX_BYTES: sizeBytes.default(1024 ** 3),
