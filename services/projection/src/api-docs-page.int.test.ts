@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from './testing/browser.js';
 import { start as startAssistance } from '@passerelle/assistance/main';
 import { start as startIndicators } from '@passerelle/indicators/main';
 import { start as startPartners } from '@passerelle/partners/main';
@@ -39,18 +40,7 @@ beforeAll(async () => {
     'projection=/openapi/projection.json',
   ].join(',');
   svc = await start(env.env('projection', { DOCS_OPENAPI_URLS: urls }));
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
   mkdirSync(OUT, { recursive: true });
 }, 90_000);
 afterAll(async () => {

@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from './testing/browser.js';
 import { isolatedEnv } from '@passerelle/testkit';
 import { start } from './main.js';
 
@@ -13,18 +14,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   svc = await start(env.env('projection'));
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
   mkdirSync(OUT, { recursive: true });
 }, 60_000);
 afterAll(async () => {

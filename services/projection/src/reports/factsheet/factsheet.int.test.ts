@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../../testing/browser.js';
 import { eventually, isolatedEnv, testToken, TEST_JWT_SECRET } from '@passerelle/testkit';
 import { start as startAssistance } from '@passerelle/assistance/main';
 import { start as startIndicators } from '@passerelle/indicators/main';
@@ -93,19 +94,7 @@ beforeAll(async () => {
   reader = await testToken(['reports:read']);
   internal = await testToken(['reports:read', 'reports:internal']);
   await settled();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
   mkdirSync(OUT, { recursive: true });
 }, 180_000);
 
