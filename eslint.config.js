@@ -1,6 +1,17 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// The disclosure layer's import rules, used by the routes' and the reports' blocks below.
+const noMongo = {
+  name: 'mongodb',
+  allowTypeImports: true,
+  message: 'reports read through query/ (figures.ts, reference.ts), which publish every number',
+};
+const rawTallies = {
+  group: ['**/query/read.js', '**/query/tally.js', '**/query/protection.js', '**/query/fact-cache.js'],
+  message: 'raw facts and tallies stay inside query/: use figure() or reference.ts',
+};
+
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '**/.turbo/**', '**/test-output/**'] },
   js.configs.recommended,
@@ -25,19 +36,8 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          paths: [
-            {
-              name: 'mongodb',
-              allowTypeImports: true,
-              message: 'reports read through query/ (figures.ts, reference.ts), which publish every number',
-            },
-          ],
-          patterns: [
-            {
-              group: ['**/query/read.js', '**/query/tally.js', '**/query/protection.js', '**/query/fact-cache.js'],
-              message: 'raw facts and tallies stay inside query/: use figure() or reference.ts',
-            },
-          ],
+          paths: [noMongo],
+          patterns: [rawTallies],
         },
       ],
       'no-restricted-syntax': [
@@ -55,28 +55,17 @@ export default tseslint.config(
       ],
     },
   },
-  // The projection's folders show the flow, and its arrows point one way: facts/ (pure event → facts) ← apply/ (the
-  // engine writing them) ← query/ (the one way to read them) ← reports/. A folder never imports one above it.
   {
-    // Reports keep the rules above, and never reach the model's writer.
+    // Reports keep the rules above (a later block replaces a rule's options), and never reach the model's writer.
     files: ['services/projection/src/reports/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          paths: [
-            {
-              name: 'mongodb',
-              allowTypeImports: true,
-              message: 'reports read through query/ (figures.ts, reference.ts), which publish every number',
-            },
-          ],
+          paths: [noMongo],
           patterns: [
-            {
-              group: ['**/query/read.js', '**/query/tally.js', '**/query/protection.js', '**/query/fact-cache.js'],
-              message: 'raw facts and tallies stay inside query/: use figure() or reference.ts',
-            },
+            rawTallies,
             {
               group: ['**/apply/*'],
               allowTypeImports: true,
@@ -87,6 +76,8 @@ export default tseslint.config(
       ],
     },
   },
+  // The projection's folders show the flow, and its arrows point one way: facts/ (pure event → facts) ← apply/ (the
+  // engine writing them) ← query/ (the one way to read them) ← reports/. A folder never imports one above it.
   ...[
     ['facts', ['**/apply/*', '**/query/*', '**/reports/*', '**/app.js', '**/main.js']],
     ['apply', ['**/query/*', '**/reports/*', '**/app.js', '**/main.js']],
