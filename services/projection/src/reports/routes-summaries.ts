@@ -60,54 +60,38 @@ export function registerSummaryRoutes(api: Api, ctx: ReportContext): void {
     },
   );
 
-  api.get(
-    '/reports/trainings-summary',
-    {
-      summary: 'Trainings held and participants, in total and by topic, participant category, sex and region',
-      scope: 'reports:read',
-      query: SummaryQuery,
-      response: SummaryAnswer,
-      errors: [404],
-      produces: TABLE_TYPES,
-    },
-    async ({ query: q, principal, res }) => {
-      guard(q, principal);
-      const facts = (await ctx.modelFor(q.asOf)).facts;
-      const s = await trainingsSummary(facts, await resolveScope(facts, q, principal), ctx.protection(principal));
-      return answer(
-        res,
-        q,
-        s,
-        () => summaryTable(s, q.lang, 'trainings', ctx.protection(principal)),
-        fileName('trainings', q),
-      );
-    },
-  );
-
-  api.get(
-    '/reports/assistance-summary',
-    {
-      summary:
-        'People assisted (unique where keys exist, said per figure) and deliveries, by kind, partner, vulnerability, sex and age group',
-      scope: 'reports:read',
-      query: SummaryQuery,
-      response: SummaryAnswer,
-      errors: [404],
-      produces: TABLE_TYPES,
-    },
-    async ({ query: q, principal, res }) => {
-      guard(q, principal);
-      const facts = (await ctx.modelFor(q.asOf)).facts;
-      const s = await assistanceSummary(facts, await resolveScope(facts, q, principal), ctx.protection(principal));
-      return answer(
-        res,
-        q,
-        s,
-        () => summaryTable(s, q.lang, 'assistance', ctx.protection(principal)),
-        fileName('assistance', q),
-      );
-    },
-  );
+  // The two summaries: one route shape, the summary each computes.
+  const summaries = [
+    [
+      'trainings',
+      'Trainings held and participants, in total and by topic, participant category, sex and region',
+      trainingsSummary,
+    ],
+    [
+      'assistance',
+      'People assisted (unique where keys exist, said per figure) and deliveries, by kind, partner, vulnerability, sex and age group',
+      assistanceSummary,
+    ],
+  ] as const;
+  for (const [kind, summary, compute] of summaries) {
+    api.get(
+      `/reports/${kind}-summary`,
+      {
+        summary,
+        scope: 'reports:read',
+        query: SummaryQuery,
+        response: SummaryAnswer,
+        errors: [404],
+        produces: TABLE_TYPES,
+      },
+      async ({ query: q, principal, res }) => {
+        guard(q, principal);
+        const facts = (await ctx.modelFor(q.asOf)).facts;
+        const s = await compute(facts, await resolveScope(facts, q, principal), ctx.protection(principal));
+        return answer(res, q, s, () => summaryTable(s, q.lang, kind, ctx.protection(principal)), fileName(kind, q));
+      },
+    );
+  }
 
   api.get(
     '/reports/3w',
