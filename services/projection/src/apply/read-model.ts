@@ -450,7 +450,6 @@ export function createSourceCache(limit: number) {
     /** Forgets every state (after a failed write); the applier then reads the log again as at its start. */
     clear: () => map.clear(),
     evicted: () => evicted,
-    size: () => map.size,
   };
 }
 
