@@ -1,11 +1,23 @@
 import { AGE_GROUPS, PARTICIPANT_CATEGORIES, SEXES } from './vocabulary.js';
 import { VULNERABILITIES } from './events/assistance.js';
 import { PARTNER_TYPES } from './events/partners.js';
+import type { LabelList } from './labels.js';
+
+/** Where a summary shows a dimension: its place among the summary's breakdowns, and whether it counts activities too. */
+export interface SummaryPlace {
+  place: number;
+  /** Besides people, count the activities by it: trainings held (trainings summary), deliveries (assistance summary). */
+  activities?: boolean;
+}
 
 /** What the platform knows of one report dimension; everything that lists dimensions derives from `DIMENSIONS`. */
 export interface DimensionSpec {
   /** The fact field that carries it (the dimension `kind`, what was delivered or agreed, is the field `what`: `kind` names the fact kind). */
   field: string;
+  /** What reports call it (table rows, exports, the factsheet). */
+  label: { en: string; fr: string };
+  /** The label list that names its values: one of `VALUE_LABELS` (labels.ts), or `topic`, an open list whose labels the projection keeps. */
+  values?: LabelList | 'topic';
   /** Facts hold a list of values (a training's topics, a person's vulnerabilities), matched and counted per value. */
   array?: boolean;
   /** The closed list the recording services take its values from. */
@@ -16,6 +28,8 @@ export interface DimensionSpec {
   disaggregation?: number;
   /** `/reports/participants?by=` offers it. */
   participants?: boolean;
+  /** The trainings summary (participants) and the assistance summary (people reached) break their figures down by it. */
+  summaries?: { trainings?: SummaryPlace; assistance?: SummaryPlace };
 }
 
 /**
@@ -23,22 +37,82 @@ export interface DimensionSpec {
  * projection matches and groups by, and the breakdowns its routes offer all follow from this table.
  */
 export const DIMENSIONS = {
-  topic: { field: 'topic', array: true, participants: true },
+  topic: {
+    field: 'topic',
+    label: { en: 'Topic', fr: 'Thème' },
+    values: 'topic',
+    array: true,
+    participants: true,
+    summaries: { trainings: { place: 1, activities: true } },
+  },
   participant_category: {
     field: 'participant_category',
+    label: { en: "Participants' role", fr: 'Fonction des participants' },
+    values: 'participantCategory',
     closed: PARTICIPANT_CATEGORIES,
     people: true,
     disaggregation: 3,
     participants: true,
+    summaries: { trainings: { place: 2 } },
   },
-  activity_line: { field: 'activity_line', participants: true },
-  kind: { field: 'what' },
-  emergency: { field: 'emergency' },
-  vulnerability: { field: 'vulnerability', array: true, closed: VULNERABILITIES, people: true, disaggregation: 4 },
-  partner_type: { field: 'partner_type', closed: PARTNER_TYPES, disaggregation: 6 },
-  region: { field: 'region', disaggregation: 5, participants: true },
-  sex: { field: 'sex', closed: SEXES, people: true, disaggregation: 1, participants: true },
-  age_group: { field: 'age_group', closed: AGE_GROUPS, people: true, disaggregation: 2, participants: true },
+  activity_line: {
+    field: 'activity_line',
+    label: { en: 'Activity line', fr: "Ligne d'activité" },
+    participants: true,
+  },
+  // Labelled as the assistance summary, the one report that breaks down by it, shows it; support and agreement
+  // kinds are other lists (indicator-rules.ts, KINDS).
+  kind: {
+    field: 'what',
+    label: { en: 'Kind of assistance', fr: "Nature de l'aide" },
+    values: 'assistanceKind',
+    summaries: { assistance: { place: 1, activities: true } },
+  },
+  emergency: { field: 'emergency', label: { en: 'Programme or emergency', fr: 'Programme ou urgence' } },
+  vulnerability: {
+    field: 'vulnerability',
+    label: { en: 'Vulnerability', fr: 'Vulnérabilité' },
+    values: 'vulnerability',
+    array: true,
+    closed: VULNERABILITIES,
+    people: true,
+    disaggregation: 4,
+    summaries: { assistance: { place: 3 } },
+  },
+  partner_type: {
+    field: 'partner_type',
+    label: { en: 'Partner type', fr: 'Type de partenaire' },
+    values: 'partnerType',
+    closed: PARTNER_TYPES,
+    disaggregation: 6,
+  },
+  region: {
+    field: 'region',
+    label: { en: 'Region', fr: 'Région' },
+    disaggregation: 5,
+    participants: true,
+    summaries: { trainings: { place: 4, activities: true } },
+  },
+  sex: {
+    field: 'sex',
+    label: { en: 'Sex', fr: 'Sexe' },
+    values: 'sex',
+    closed: SEXES,
+    people: true,
+    disaggregation: 1,
+    participants: true,
+    summaries: { trainings: { place: 3 }, assistance: { place: 4 } },
+  },
+  age_group: {
+    field: 'age_group',
+    label: { en: 'Age group', fr: "Tranche d'âge" },
+    values: 'ageGroup',
+    closed: AGE_GROUPS,
+    people: true,
+    disaggregation: 2,
+    participants: true,
+    summaries: { assistance: { place: 5 } },
+  },
 } as const satisfies Record<string, DimensionSpec>;
 
 type Dimensions = typeof DIMENSIONS;
@@ -79,3 +153,30 @@ export const CLOSED_DIMENSION_VALUES: Partial<Record<DimensionName, readonly str
 export const PEOPLE_CLOSED_VALUES: Record<string, readonly string[]> = Object.fromEntries(
   entries.filter(([, d]) => d.people && d.closed).map(([, d]) => [d.field, d.closed!]),
 );
+
+/** A breakdown of a summary: the fact field it groups by, its place, and whether activities are counted by it too. */
+export interface SummaryBreakdown {
+  field: string;
+  place: number;
+  activities: boolean;
+}
+
+/**
+ * The breakdowns of the trainings or assistance summary, by place: the dimensions that name the summary, and any
+ * `extra` breakdown the summary adds that is no dimension. Two at one place are a mistake in the table, refused.
+ */
+export function summaryBreakdowns(
+  summary: 'trainings' | 'assistance',
+  extra: readonly SummaryBreakdown[] = [],
+): SummaryBreakdown[] {
+  const shown = entries.flatMap(([, d]) => {
+    const at = d.summaries?.[summary];
+    return at ? [{ field: d.field, place: at.place, activities: !!at.activities }] : [];
+  });
+  const all = [...shown, ...extra].sort((a, b) => a.place - b.place);
+  all.forEach((b, i) => {
+    if (i > 0 && all[i - 1]!.place === b.place)
+      throw new Error(`the ${summary} summary has ${all[i - 1]!.field} and ${b.field} both at place ${b.place}`);
+  });
+  return all;
+}

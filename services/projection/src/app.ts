@@ -18,7 +18,7 @@ import { FactKind } from './facts/facts.js';
 import type { Generations } from './apply/generations.js';
 import { DiffQuery, ExplainQuery, FigureQuery, byField, factMatch, Instant } from './query/queries.js';
 import { diffFigure } from './query/diff.js';
-import type { Cell } from './query/disclosure.js';
+import { protectionNote, type Cell } from './query/disclosure.js';
 import { explain, figure, Measure } from './query/figures.js';
 import { partners } from './query/reference.js';
 import {
@@ -36,7 +36,6 @@ import { ProgressAnswer } from './responses/reports.js';
 import { readModel } from './apply/read-model.js';
 import { peopleCounting } from './reports/counting.js';
 import { indicatorProgress } from './reports/progress.js';
-import { protectionNote } from './reports/scope.js';
 import type { ReportContext } from './reports/context.js';
 import { registerIatiRoutes } from './reports/iati/routes-iati.js';
 import { registerFactsheetRoutes } from './reports/factsheet/routes-factsheet.js';
@@ -251,19 +250,8 @@ export function createApp({
             (await modelFor(query.asOf)).facts,
             query.country ?? (allowed ? { $in: allowed } : undefined),
           );
-          return list
-            .map(({ partnerId, country, name, acronym, type, level, region, active, since }) => ({
-              partnerId,
-              country,
-              name,
-              acronym,
-              type,
-              level,
-              region,
-              active,
-              since,
-            }))
-            .sort((a, b) => a.name.en.localeCompare(b.name.en));
+          // partners() gives the fields reports show of a partner: a new one is added there, not picked again here.
+          return list.sort((a, b) => a.name.en.localeCompare(b.name.en));
         },
       );
 

@@ -1,10 +1,11 @@
-import { labelOf, type LabelList } from '@passerelle/contracts';
+import { DIMENSIONS, VALUE_LABELS, labelOf, type DimensionSpec, type LabelList } from '@passerelle/contracts';
 
 /** The languages of reports. */
 export type Lang = 'en' | 'fr';
 
 type L = { fr: string; en: string };
 const l = (en: string, fr: string): L => ({ en, fr });
+const specs: DimensionSpec[] = Object.values(DIMENSIONS);
 
 // The one catalogue of labels reports show people: codes of the contracts vocabulary, dimensions, measures and the
 // fixed words of tables, in French and English, for the factsheet and every CSV/XLSX export alike. An unknown code
@@ -59,16 +60,11 @@ const LABELS = {
     data_management: l('Data management', 'Gestion des données'),
     policy_support: l('Policy support', 'Appui aux politiques'),
   },
-  /** Dimensions reports break figures down by. */
+  /** Dimensions reports break figures down by, by fact field (what a breakdown's `by` names): the contracts' table,
+   * the assistance summary's partner breakdown (partners are reference data, not a dimension) and the total row. */
   dimension: {
-    topic: l('Topic', 'Thème'),
-    participant_category: l("Participants' role", 'Fonction des participants'),
-    sex: l('Sex', 'Sexe'),
-    region: l('Region', 'Région'),
-    what: l('Kind of assistance', "Nature de l'aide"),
+    ...Object.fromEntries(specs.map((d) => [d.field, d.label])),
     partnerId: l('Partner', 'Partenaire'),
-    vulnerability: l('Vulnerability', 'Vulnérabilité'),
-    age_group: l('Age group', "Tranche d'âge"),
     total: l('Total', 'Total'),
   },
   measure: {
@@ -106,35 +102,22 @@ const LABELS = {
   },
 } satisfies Record<string, Record<string, L>>;
 
-/** Closed lists whose labels are the contracts' catalogue: imports read them, templates offer them, reports show them. */
-const CATALOGUE = {
-  sex: 'sex',
-  age_group: 'ageGroup',
-  vulnerability: 'vulnerability',
-  category: 'participantCategory',
-  kind: 'assistanceKind',
-  partnerType: 'partnerType',
-} as const satisfies Record<string, LabelList>;
+/** A label list: one of this file, or of the contracts' catalogue (closed lists, which imports read and templates offer too). */
+export type LabelSet = keyof typeof LABELS | LabelList;
 
-export type LabelSet = keyof typeof LABELS | keyof typeof CATALOGUE;
+const isCatalogue = (set: LabelSet): set is LabelList => Object.hasOwn(VALUE_LABELS, set);
 
 /** The label of a vocabulary code in the language; the code itself, made readable, when there is none. */
 export function label(set: LabelSet, code: string | null, lang: Lang): string {
   if (code === null) return lang === 'fr' ? 'Non précisé' : 'Not specified';
-  if (set in CATALOGUE) return labelOf(CATALOGUE[set as keyof typeof CATALOGUE], code, lang);
-  return (LABELS[set as keyof typeof LABELS] as Record<string, L>)[code]?.[lang] ?? code.replace(/_/g, ' ');
+  if (isCatalogue(set)) return labelOf(set, code, lang);
+  return (LABELS[set] as Record<string, L>)[code]?.[lang] ?? code.replace(/_/g, ' ');
 }
 
-/** The label set of a dimension's values, where codes have labels (region and partner values are names already). */
-export const VALUE_SETS: Partial<Record<string, LabelSet>> = {
-  topic: 'topic',
-  participant_category: 'category',
-  what: 'kind',
-  vulnerability: 'vulnerability',
-  sex: 'sex',
-  age_group: 'age_group',
-  partner_type: 'partnerType',
-};
+/** The label list of a dimension's values, by fact field, where codes have labels (region values are names already). */
+export const VALUE_SETS: Partial<Record<string, LabelSet>> = Object.fromEntries(
+  specs.flatMap((d) => (d.values ? [[d.field, d.values]] : [])),
+);
 
 /** Fixed texts of the factsheet (headings, captions, notes) in both languages. */
 export const TEXT = {

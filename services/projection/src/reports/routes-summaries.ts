@@ -6,8 +6,14 @@ import { contributions } from './contributions.js';
 import { resultsByLine } from './results.js';
 import { ContributionsAnswer, ResultsAnswer, SummaryAnswer, ThreeWAnswer } from '../responses/reports.js';
 import { resolveScope, ScopeQuery } from './scope.js';
-import { assistanceSummary, summaryTable, trainingsSummary } from './summaries.js';
-import { TABLE } from './labels.js';
+import {
+  ASSISTANCE_BREAKDOWNS,
+  assistanceSummary,
+  summaryTable,
+  trainingsSummary,
+  TRAININGS_BREAKDOWNS,
+} from './summaries.js';
+import { label, TABLE } from './labels.js';
 import { answer, TABLE_TYPES } from './tables.js';
 import { Granularity, threeW, threeWTable } from './three-w.js';
 import { Instant } from '../query/queries.js';
@@ -60,16 +66,14 @@ export function registerSummaryRoutes(api: Api, ctx: ReportContext): void {
     },
   );
 
-  // The two summaries: one route shape, the summary each computes.
+  // The two summaries: one route shape, the summary each computes; what they break down by, as the table says.
+  const by = (breakdowns: ReadonlyArray<{ field: string }>) =>
+    new Intl.ListFormat('en').format(breakdowns.map((b) => label('dimension', b.field, 'en').toLowerCase()));
   const summaries = [
-    [
-      'trainings',
-      'Trainings held and participants, in total and by topic, participant category, sex and region',
-      trainingsSummary,
-    ],
+    ['trainings', `Trainings held and participants, in total and by ${by(TRAININGS_BREAKDOWNS)}`, trainingsSummary],
     [
       'assistance',
-      'People assisted (unique where keys exist, said per figure) and deliveries, by kind, partner, vulnerability, sex and age group',
+      `People assisted (unique where keys exist, said per figure) and deliveries, by ${by(ASSISTANCE_BREAKDOWNS)}`,
       assistanceSummary,
     ],
   ] as const;

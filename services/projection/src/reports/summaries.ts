@@ -1,11 +1,11 @@
 import type { FactsView } from '../query/figures.js';
-import type { Localized } from '@passerelle/contracts';
+import { summaryBreakdowns, type Localized } from '@passerelle/contracts';
 import { FactKind } from '../facts/facts.js';
-import type { Cell, Policy, Shown } from '../query/disclosure.js';
+import { protectionNote, type Cell, type Policy, type Shown } from '../query/disclosure.js';
 import { figure, Measure, single, type Figure } from '../query/figures.js';
 import { partnerNames } from '../query/reference.js';
 import { Counting, peopleCounting } from './counting.js';
-import { protectionNote, type Scope } from './scope.js';
+import type { Scope } from './scope.js';
 import { protectionSentence } from './factsheet/factsheet-format.js';
 import { col, label, TABLE, VALUE_SETS } from './labels.js';
 import { ColumnKind, type Lang, type Table } from './tables.js';
@@ -29,10 +29,20 @@ export interface Summary {
   protection: string;
 }
 
+/** The trainings summary's breakdowns, as the contracts' dimensions table places them. */
+export const TRAININGS_BREAKDOWNS = summaryBreakdowns('trainings');
+/**
+ * The assistance summary's breakdowns. By partner is no dimension (a partner is reference data, and its cells carry
+ * the partner's name), so it is named here, at its place among the table's.
+ */
+export const ASSISTANCE_BREAKDOWNS = summaryBreakdowns('assistance', [
+  { field: 'partnerId', place: 2, activities: true },
+]);
+
 const periodOf = (s: Scope) => ({ key: s.period.key, from: s.period.from ?? null, to: s.period.to ?? null });
 const totalOf = ({ key: _k, ...c }: Cell, counting: string) => ({ ...c, counting });
 
-/** Trainings held (distinct) and participants (sum of attendance): in total, by topic, participant category, sex and region. */
+/** Trainings held (distinct) and participants (sum of attendance): in total and by each of TRAININGS_BREAKDOWNS. */
 export async function trainingsSummary(facts: FactsView, scope: Scope, p: Policy): Promise<Summary> {
   const held = { ...scope.match, kind: FactKind.TrainingsHeld };
   const attendance = { ...scope.match, kind: FactKind.Attendance };
@@ -45,8 +55,8 @@ export async function trainingsSummary(facts: FactsView, scope: Scope, p: Policy
     hidden += f.hidden;
     breakdowns.push({ by, measure, cells: f.cells.map((c) => ({ ...c, counting })) });
   };
-  for (const by of ['topic', 'participant_category', 'sex', 'region']) {
-    if (by === 'topic' || by === 'region') add(by, 'trainings', await trainings(by), Counting.Trainings);
+  for (const { field: by, activities } of TRAININGS_BREAKDOWNS) {
+    if (activities) add(by, 'trainings', await trainings(by), Counting.Trainings);
     add(by, 'participants', await participants(by), Counting.Participants);
   }
   const [t, n] = [await trainings(), await participants()];
@@ -70,8 +80,8 @@ const peopleCells = (f: Figure, name?: (c: Cell) => object): SummaryCell[] =>
   f.cells.map((c) => ({ ...c, counting: peopleCounting(c.countedPeople as Shown), ...(name ? name(c) : {}) }));
 
 /**
- * People reached and deliveries (distinct), by kind, partner, vulnerability, sex and age group. Every people
- * figure gives its two parts: distinct people of beneficiary lists and people counted without a list.
+ * People reached and deliveries (distinct), in total and by each of ASSISTANCE_BREAKDOWNS. Every people figure
+ * gives its two parts: distinct people of beneficiary lists and people counted without a list.
  */
 export async function assistanceSummary(facts: FactsView, scope: Scope, p: Policy): Promise<Summary> {
   const people = { ...scope.match, kind: FactKind.Beneficiaries };
@@ -80,11 +90,11 @@ export async function assistanceSummary(facts: FactsView, scope: Scope, p: Polic
   const withName = (by: string) => (c: Cell) => (by === 'partnerId' ? { name: names.get(String(c.key)) ?? null } : {});
   const breakdowns: Breakdown[] = [];
   let hidden = 0;
-  for (const by of ['what', 'partnerId', 'vulnerability', 'sex', 'age_group']) {
+  for (const { field: by, activities } of ASSISTANCE_BREAKDOWNS) {
     const f = await figure(facts, { match: people, measure: Measure.Unique, by }, p);
     hidden += f.hidden;
     breakdowns.push({ by, measure: 'people', cells: peopleCells(f, withName(by)) });
-    if (by === 'what' || by === 'partnerId') {
+    if (activities) {
       const d = await figure(facts, { match: deliveries, measure: Measure.Distinct, field: 'deliveryId', by }, p);
       hidden += d.hidden;
       breakdowns.push({

@@ -2,11 +2,11 @@ import type { FactsView } from '../query/figures.js';
 import { z } from 'zod';
 import type { Localized } from '@passerelle/contracts';
 import { FactKind } from '../facts/facts.js';
-import type { Policy, Shown } from '../query/disclosure.js';
+import { protectionNote, type Policy, type Shown } from '../query/disclosure.js';
 import { figure, Measure, type Doc, type Figure } from '../query/figures.js';
 import { partnerNames, trainingPartners } from '../query/reference.js';
 import { Counting, peopleCounting } from './counting.js';
-import { protectionNote, type Scope } from './scope.js';
+import type { Scope } from './scope.js';
 import { protectionSentence } from './factsheet/factsheet-format.js';
 import { col, label, TABLE } from './labels.js';
 import { ColumnKind, type Lang, type Table } from './tables.js';
@@ -167,7 +167,7 @@ export async function threeW(facts: FactsView, scope: Scope, g: Granularity, p: 
 const kindLabel = (x: ThreeWRow, lang: Lang) =>
   x.type === 'training'
     ? label('activity', 'training', lang)
-    : label(x.type === 'support' ? 'supportKind' : 'kind', x.kind, lang);
+    : label(x.type === 'support' ? 'supportKind' : 'assistanceKind', x.kind, lang);
 
 /** The 3W as a table in the language. */
 export function threeWTable(r: Awaited<ReturnType<typeof threeW>>, lang: Lang, p: Policy): Table {
