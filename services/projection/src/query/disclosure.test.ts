@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { publish, publishRows, publishedChange, roundTo, type Policy } from './disclosure.js';
+import {
+  protectionNote,
+  publish,
+  publishRows,
+  publishedChange,
+  roundTo,
+  withheldUnder,
+  type Policy,
+} from './disclosure.js';
 
 const external: Policy = { threshold: 5, internal: false };
 const internal: Policy = { threshold: 5, internal: true };
@@ -63,5 +71,16 @@ describe('the disclosure layer', () => {
     expect(publishedChange(10, 15)).toBe(5);
     expect(publishedChange('<5', 15)).toBeNull();
     expect(publishedChange(10, null)).toBeNull();
+  });
+
+  it('decides once what a report withheld: the internal scope nothing, whatever was counted; others the hidden cells', () => {
+    expect(withheldUnder(internal, 3)).toEqual({ internal: true });
+    expect(withheldUnder(external, 0)).toEqual({ internal: false, hidden: 0, threshold: 5 });
+    expect(withheldUnder({ threshold: 10, internal: false }, 2)).toEqual({ internal: false, hidden: 2, threshold: 10 });
+    // The JSON answers' wording of it (tables, the factsheet and IATI have theirs).
+    expect(protectionNote(3, internal)).toBe('internal: no cell hidden, nothing rounded');
+    expect(protectionNote(2, { threshold: 10, internal: false })).toMatch(
+      /^2 small cell\(s\) of sensitive groups hidden \(threshold 10\); .* rounded to a multiple of 10 \(marked rounded\)$/,
+    );
   });
 });

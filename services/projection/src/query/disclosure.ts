@@ -98,3 +98,21 @@ export function publishRows(
 /** Pure: the change between two published values, when both are numbers (a hidden end hides the change). */
 export const publishedChange = (from: Shown, to: Shown): number | null =>
   typeof from === 'number' && typeof to === 'number' ? to - from : null;
+
+/**
+ * What a report withheld: nothing for the internal scope (it sees every number as it is), else how many cells it hid
+ * under which threshold. Every protection note (JSON, tables, the factsheet, IATI) words this one decision.
+ */
+export type Withheld = { internal: true } | { internal: false; hidden: number; threshold: number };
+
+/** Pure: what a report whose figures hid `hidden` cells withheld under a policy. */
+export const withheldUnder = (p: Policy, hidden: number): Withheld =>
+  p.internal ? { internal: true } : { internal: false, hidden, threshold: p.threshold };
+
+/** The note a JSON answer carries about what it withheld and how protected people are counted. */
+export function protectionNote(hidden: number, p: Policy): string {
+  const w = withheldUnder(p, hidden);
+  return w.internal
+    ? 'internal: no cell hidden, nothing rounded'
+    : `${w.hidden} small cell(s) of sensitive groups hidden (threshold ${w.threshold}); the part of a figure that counts protected people (victims of trafficking, children, people a sensitive indicator counts) is rounded to a multiple of ${w.threshold} (marked rounded)`;
+}

@@ -8,8 +8,9 @@ import {
 } from '@passerelle/contracts';
 import type { Principal } from '@passerelle/platform';
 import { indicatorDefinitions } from '../query/reference.js';
+import { protectionNote } from '../query/disclosure.js';
 import { indicatorProgress } from './progress.js';
-import { publishedFramework, protectionNote, type Protection, type PublishedFramework } from './scope.js';
+import { publishedFramework, type Protection, type PublishedFramework } from './scope.js';
 
 type Progress = Awaited<ReturnType<typeof indicatorProgress>>['indicators'][number];
 

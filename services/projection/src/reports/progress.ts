@@ -2,7 +2,7 @@ import type { FactsView } from '../query/figures.js';
 import type { IndicatorDefinitionData } from '@passerelle/contracts';
 import { RuleViolation, type Principal, assertCountry } from '@passerelle/platform';
 import { parsePeriod } from '../query/periods.js';
-import { publish, type Cell, type Policy, type Shown } from '../query/disclosure.js';
+import { protectionNote, publish, type Cell, type Policy, type Shown } from '../query/disclosure.js';
 import { frameworkRecords } from '../query/reference.js';
 import { ruleFigures } from '../query/rules.js';
 import { peopleCounting } from './counting.js';
@@ -105,8 +105,6 @@ export async function indicatorProgress(
     frameworkVersion: fw.frameworkVersion,
     period: { key: periodKey, from: period.from, to: period.to },
     indicators: rows,
-    protection: policy.internal
-      ? 'internal: nothing hidden'
-      : `${suppressed} small cell(s) of sensitive groups hidden (threshold ${policy.threshold})`,
+    protection: protectionNote(suppressed, policy),
   };
 }

@@ -2,11 +2,10 @@ import type { FactsView } from '../query/figures.js';
 import type { Principal } from '@passerelle/platform';
 import { FactKind } from '../facts/facts.js';
 import { periodMatch } from '../query/periods.js';
-import type { Cell, Policy, Shown } from '../query/disclosure.js';
+import { protectionNote, type Cell, type Policy, type Shown } from '../query/disclosure.js';
 import { figure, Measure } from '../query/figures.js';
 import { activitiesOf, publishedFramework } from '../query/reference.js';
 import { indicatorProgress } from './progress.js';
-import { protectionNote } from './scope.js';
 
 /** A cell's value and whether it is rounded, for a key that may have no cell (nothing counted: 0). */
 const shown = (cells: Cell[], key: string): { value: Shown; rounded?: true } => {

@@ -55,9 +55,3 @@ export async function resolveScope(
 }
 
 export type Protection = Policy;
-
-/** The sentence every report ends with: what it hid, and how protected people are counted. */
-export const protectionNote = (hidden: number, p: Policy) =>
-  p.internal
-    ? 'internal: no cell hidden, nothing rounded'
-    : `${hidden} small cell(s) of sensitive groups hidden (threshold ${p.threshold}); the part of a figure that counts protected people (victims of trafficking, children, people a sensitive indicator counts) is rounded to a multiple of ${p.threshold} (marked rounded)`;

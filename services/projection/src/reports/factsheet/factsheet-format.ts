@@ -1,3 +1,4 @@
+import { withheldUnder, type Policy } from '../../query/disclosure.js';
 import type { Lang } from '../tables.js';
 
 /** A figure as the factsheet carries it: the raw value (a number, "<threshold" when hidden, null when withheld) and its text. */
@@ -48,19 +49,21 @@ export function figures(lang: Lang) {
 }
 
 /** The sentence a public document carries about what it hides (or that it is internal). */
-export function protectionSentence(p: { internal: boolean; threshold: number }, hidden: number, lang: Lang): string {
-  const lt = `<${p.threshold}`;
-  if (p.internal) {
+export function protectionSentence(p: Policy, hidden: number, lang: Lang): string {
+  const w = withheldUnder(p, hidden);
+  if (w.internal) {
     return lang === 'fr'
       ? "Version interne : aucun chiffre n'est masqué. À ne pas diffuser en dehors du programme."
       : 'Internal version: no figure is hidden. Not for circulation outside the programme.';
   }
-  if (hidden === 0) {
+  const t = w.threshold;
+  const lt = `<${t}`;
+  if (w.hidden === 0) {
     return lang === 'fr'
-      ? `Aucun chiffre n'a dû être masqué. Un groupe sensible (victimes de la traite, enfants) de moins de ${p.threshold} personnes serait affiché « ${lt} » ; la part des chiffres qui compte ces personnes est arrondie à un multiple de ${p.threshold}.`
-      : `No figure needed hiding. A sensitive group (victims of trafficking, children) of fewer than ${p.threshold} people would show as “${lt}”; the part of a figure that counts such people is rounded to a multiple of ${p.threshold}.`;
+      ? `Aucun chiffre n'a dû être masqué. Un groupe sensible (victimes de la traite, enfants) de moins de ${t} personnes serait affiché « ${lt} » ; la part des chiffres qui compte ces personnes est arrondie à un multiple de ${t}.`
+      : `No figure needed hiding. A sensitive group (victims of trafficking, children) of fewer than ${t} people would show as “${lt}”; the part of a figure that counts such people is rounded to a multiple of ${t}.`;
   }
   return lang === 'fr'
-    ? `Pour protéger les personnes, ${hidden} chiffre(s) concernant de petits groupes sensibles (victimes de la traite, enfants) sont masqués : moins de ${p.threshold} s'affiche « ${lt} », et la part des autres chiffres qui compte ces personnes est arrondie à un multiple de ${p.threshold}, si bien qu'aucune soustraction ne la retrouve.`
-    : `To protect people, ${hidden} figure(s) about small sensitive groups (victims of trafficking, children) are hidden: fewer than ${p.threshold} shows as “${lt}”, and the part of other figures that counts such people is rounded to a multiple of ${p.threshold}, so no subtraction gives it back.`;
+    ? `Pour protéger les personnes, ${w.hidden} chiffre(s) concernant de petits groupes sensibles (victimes de la traite, enfants) sont masqués : moins de ${t} s'affiche « ${lt} », et la part des autres chiffres qui compte ces personnes est arrondie à un multiple de ${t}, si bien qu'aucune soustraction ne la retrouve.`
+    : `To protect people, ${w.hidden} figure(s) about small sensitive groups (victims of trafficking, children) are hidden: fewer than ${t} shows as “${lt}”, and the part of other figures that counts such people is rounded to a multiple of ${t}, so no subtraction gives it back.`;
 }

@@ -160,7 +160,7 @@ export async function factsheet(
           : 'people of lists counted once, plus people counted without a list: the total may count a person twice',
     deliveries: f.of(assistance.totals.deliveries!.value),
     byPartner: rows(cellsOf(assistance, 'partnerId', 'people'), 'partner'),
-    byKind: rows(cellsOf(assistance, 'what', 'people'), 'kind'),
+    byKind: rows(cellsOf(assistance, 'what', 'people'), 'assistanceKind'),
     byVulnerability: rows(
       cellsOf(assistance, 'vulnerability', 'people').filter((c) => c.key !== 'none' && c.key !== null),
       'vulnerability',
@@ -236,7 +236,7 @@ export async function factsheet(
       trainings: f.of(trainings.totals.trainings!.value),
       participants: f.of(trainings.totals.participants!.value),
       byTopic,
-      byCategory: rows(cellsOf(trainings, 'participant_category', 'participants'), 'category'),
+      byCategory: rows(cellsOf(trainings, 'participant_category', 'participants'), 'participantCategory'),
       bySex: rows(cellsOf(trainings, 'sex', 'participants'), 'sex'),
       assisted,
     },

@@ -4,6 +4,7 @@ import { RuleViolation, assertCountry, type Principal } from '@passerelle/platfo
 import { indicatorProgress } from '../progress.js';
 import { indicatorDefinitions, latestActivityDate, plannedPeriods, publishedFramework } from '../../query/reference.js';
 import { parsePeriod } from '../../query/periods.js';
+import { withheldUnder, type Policy } from '../../query/disclosure.js';
 import {
   ACTIVITY_DATE_ACTUAL_START,
   ACTIVITY_STATUS_IMPLEMENTATION,
@@ -35,7 +36,7 @@ export interface IatiRequest {
   /** One period (PY1, 2020, 2020-Q1, 2020-03), or every programme year when left out. */
   period?: string;
   principal: Principal;
-  protection: { threshold: number; internal: boolean };
+  protection: Policy;
   /** The record-time instant the figures are as of, when not now. */
   asOf?: string;
   now: Date;
@@ -206,25 +207,27 @@ async function programmeYears(
   return Array.from({ length: Math.min(last, MAX_PROGRAMME_YEARS) }, (_, i) => `PY${i + 1}`);
 }
 
-function protectionNote(hidden: number, protection: IatiRequest['protection']): Text {
-  if (protection.internal)
+/** The IATI file's own wording of what it withheld: it says each withheld or rounded value carries a comment. */
+function protectionNote(hidden: number, protection: Policy): Text {
+  const w = withheldUnder(protection, hidden);
+  if (w.internal)
     return {
       en: 'Internal file: no value is withheld. It holds small figures of sensitive groups and must not be published.',
       fr: 'Fichier interne : aucune valeur masquée. Il contient de petits effectifs de groupes sensibles et ne doit pas être publié.',
     };
-  const t = protection.threshold;
+  const t = w.threshold;
   const rounding = {
     en: ` The part of a value that counts people of protected groups is rounded to a multiple of ${t}; such values carry a comment.`,
     fr: ` La part d'une valeur qui compte des personnes de groupes protégés est arrondie à un multiple de ${t} ; ces valeurs portent un commentaire.`,
   };
-  if (hidden === 0)
+  if (w.hidden === 0)
     return {
       en: `No value had to be withheld (values of sensitive groups under ${t} would be).${rounding.en}`,
       fr: `Aucune valeur n'a dû être masquée (les valeurs de groupes sensibles inférieures à ${t} le seraient).${rounding.fr}`,
     };
   return {
-    en: `${hidden} value(s) withheld to protect people in small sensitive groups (under ${t}); each one carries a comment saying so.${rounding.en}`,
-    fr: `${hidden} valeur(s) masquée(s) pour protéger les personnes de petits groupes sensibles (moins de ${t}) ; chacune porte un commentaire qui le dit.${rounding.fr}`,
+    en: `${w.hidden} value(s) withheld to protect people in small sensitive groups (under ${t}); each one carries a comment saying so.${rounding.en}`,
+    fr: `${w.hidden} valeur(s) masquée(s) pour protéger les personnes de petits groupes sensibles (moins de ${t}) ; chacune porte un commentaire qui le dit.${rounding.fr}`,
   };
 }
 
