@@ -1,59 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { root } from './compose-file.js';
+import { join } from 'node:path';
+import { copyCheckout, linkModules, runIn, tsc, vitest } from './repo-copy.js';
 
 // `npm run new:service` run on a copy of this checkout (its tracked and new files, and the packages' builds): the
 // generated service builds, typechecks and passes its own unit and integration tests, and the deploy checks that
-// read compose, NATS, the proxy and the realm pass with it. node_modules is linked, except the workspace packages,
-// which point into the copy so the new events are the ones compiled there.
+// read compose, NATS, the proxy and the realm pass with it.
 const NAME = 'grants';
 let copy: string;
-const run = (cmd: string, args: string[], cwd = copy, timeout = 120_000) => {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout, env: { ...process.env, NODE_OPTIONS: '' } });
-  return { status: r.status, out: `${r.stdout}\n${r.stderr}` };
-};
-const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
-
-/** The repository as git sees it (tracked and untracked, ignored files left out), plus every package's dist. */
-function copyCheckout(to: string) {
-  const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: root, encoding: 'utf8' })
-    .split('\0')
-    .filter(Boolean);
-  for (const f of files) {
-    if (!existsSync(join(root, f))) continue;
-    mkdirSync(dirname(join(to, f)), { recursive: true });
-    cpSync(join(root, f), join(to, f));
-  }
-  for (const group of ['packages', 'services']) {
-    for (const p of readdirSync(join(root, group)))
-      if (existsSync(join(root, group, p, 'dist')))
-        cpSync(join(root, group, p, 'dist'), join(to, group, p, 'dist'), { recursive: true });
-  }
-}
-
-/** node_modules of the copy: links to this checkout's, but @passerelle/* pointing at the copy's own packages. */
-function linkModules(to: string) {
-  mkdirSync(join(to, 'node_modules', '@passerelle'), { recursive: true });
-  // The NATS servers the deploy checks run (built by infra/dev/setup.sh, git-ignored).
-  if (existsSync(join(root, '.tools')) && !existsSync(join(to, '.tools')))
-    symlinkSync(join(root, '.tools'), join(to, '.tools'));
-  for (const entry of readdirSync(join(root, 'node_modules'))) {
-    if (entry !== '@passerelle' && !existsSync(join(to, 'node_modules', entry)))
-      symlinkSync(join(root, 'node_modules', entry), join(to, 'node_modules', entry));
-  }
-  for (const group of ['packages', 'services']) {
-    for (const p of readdirSync(join(to, group))) {
-      const pkg = join(to, group, p, 'package.json');
-      if (!existsSync(pkg)) continue;
-      const link = join(to, 'node_modules', (JSON.parse(readFileSync(pkg, 'utf8')) as { name: string }).name);
-      if (!existsSync(link)) symlinkSync(join(to, group, p), link);
-    }
-  }
-}
+const run = (cmd: string, args: string[], cwd = copy, timeout = 120_000) => runIn(cwd, cmd, args, timeout);
 
 beforeAll(() => {
   copy = mkdtempSync(join(tmpdir(), 'passerelle-new-service-'));
