@@ -56,6 +56,7 @@ export const configShape = {
    * it keeps all of them: a look-up there costs most of a read of the whole log (packages/bench/results/SUMMARY.md).
    */
   PROJECTION_SOURCE_CACHE: z.coerce.number().int().min(1).default(200_000),
+  PROJECTION_CELL_CACHE: z.coerce.number().int().min(1).default(20_000),
   /** Facts kept in memory for repeated report queries until the model changes; 0 turns the cache off. */
   REPORT_CACHE_FACTS: z.coerce.number().int().min(0).default(200_000),
   /**
@@ -74,7 +75,12 @@ export async function start(env: NodeJS.ProcessEnv = process.env) {
   const rt = await startRuntime('projection', config);
   // FerretDB-only paths, each kept for a measured reason (packages/bench/results/SUMMARY.md, storage tables).
   const ferret = rt.backend.engine === 'ferretdb';
-  configureApplier({ sourceCacheLimit: ferret ? Infinity : config.PROJECTION_SOURCE_CACHE, fewIdsOneByOne: ferret });
+  configureApplier({
+    sourceCacheLimit: ferret ? Infinity : config.PROJECTION_SOURCE_CACHE,
+    fewIdsOneByOne: ferret,
+    conditionalCells: !ferret,
+    cellCacheLimit: config.PROJECTION_CELL_CACHE,
+  });
   rt.logger.info({ ...applierPaths(), backend: rt.backend }, 'projection paths');
   const generations = createGenerations(rt.db);
   await generations.ensureIndexes(await generations.current());
@@ -172,9 +178,10 @@ export function partitionFilters(
 
 /**
  * Models written before versions were kept answered "as of" by replaying into generations of their own: drop those,
- * and rebuild once so the current generation has the versions as-of answers now read (reports go on meanwhile).
+ * and rebuild once so the current generation has the versions as-of answers now read, and the cells reports read
+ * (reports go on meanwhile, from its facts).
  */
-async function upgradeFromReplays(db: Db, model: ReadModel, startRebuild: (actor: string) => object) {
+export async function upgradeFromReplays(db: Db, model: ReadModel, startRebuild: (actor: string) => object) {
   for (const c of await db.listCollections({}, { nameOnly: true }).toArray())
     if (c.name.startsWith('gasof'))
       await db
@@ -182,11 +189,13 @@ async function upgradeFromReplays(db: Db, model: ReadModel, startRebuild: (actor
         .drop()
         .catch(() => undefined);
   await db.collection<{ _id: string }>('rm_meta').deleteMany({ _id: { $regex: /^asof:/ } });
-  const [fact, version] = await Promise.all([
+  const [fact, version, cells] = await Promise.all([
     model.facts.findOne({}, { projection: { _id: 1 } }),
     model.versions.findOne({}, { projection: { _id: 1 } }),
+    model.hasCells(),
   ]);
   if (fact && !version) startRebuild('upgrade: versions for as-of answers');
+  else if (fact && !cells) startRebuild('upgrade: cells for reports');
 }
 
 await runIfEntryPoint(import.meta.url, () => start());

@@ -82,10 +82,15 @@ describe('partition workers', () => {
       running.push(p);
       return p;
     };
-    configureApplier({ sourceCacheLimit: 5, fewIdsOneByOne: false });
+    configureApplier({ sourceCacheLimit: 5, fewIdsOneByOne: false, conditionalCells: true, cellCacheLimit: 5 });
     const ma = await worker({ PROJECTION_COUNTRIES: 'MA', PROJECTION_CONSUMER: 'projection_p0' });
     // The server here is FerretDB: start-up chose its paths (the whole source log held, few deletes one by one).
-    expect(applierPaths()).toEqual({ sourceCacheLimit: Infinity, fewIdsOneByOne: true });
+    expect(applierPaths()).toEqual({
+      sourceCacheLimit: Infinity,
+      fewIdsOneByOne: true,
+      conditionalCells: false,
+      cellCacheLimit: 20_000,
+    });
     const tn = await worker({ PROJECTION_COUNTRIES: 'TN', PROJECTION_CONSUMER: 'projection_p1' });
     const replica = await worker({ PROJECTION_ROLE: 'api' });
 

@@ -68,6 +68,7 @@ export function createGenerations(db: Db) {
           { key: { source: 1, seq: 1 }, name: 'by_source_seq' },
           { key: { recordedAt: 1 }, name: 'by_recorded_at' },
         ],
+        [`g${gen}_cells`]: [{ key: { kind: 1, country: 1, month: 1 }, name: 'by_kind_country_month' }],
         // A bounded applier reads missing sources back by name (read-model.ts).
         [`g${gen}_sources`]: [{ key: { source: 1 }, name: 'by_source' }],
       }),

@@ -6,7 +6,8 @@ import { serviceEvents } from '@passerelle/testkit/history';
 import { createFactCache } from '../query/fact-cache.js';
 import { figure, Measure } from '../query/figures.js';
 import { readWholeFacts, useFactCache } from '../query/read.js';
-import { createSourceCache, forgetGuards, modelVersion, readModel, configureApplier } from './read-model.js';
+import { createLru } from './lru.js';
+import { forgetGuards, modelVersion, readModel, configureApplier } from './read-model.js';
 
 // The write path alone, against the database: which facts a source ends with, whatever the order of delivery.
 const env = isolatedEnv('readmodel');
@@ -177,7 +178,7 @@ describe('the read model write path', () => {
     expect(await collections()).toEqual(before);
   });
 
-  it("on MongoDB's paths (a few sources in memory, every delete one call), builds the same model as holding them all, across restarts", async () => {
+  it("on MongoDB's paths (a few sources and cells in memory, every delete and cell read one call, cell writes conditioned), builds the same model as holding them all, across restarts", async () => {
     const events = serviceEvents('trainings', { seed: 17, count: 260 }).map((e, i) => ({
       event: registry.parse(JSON.stringify(e)),
       seq: i + 1,
@@ -193,22 +194,29 @@ describe('the read model write path', () => {
         // A restart: the next applier starts with nothing in memory.
         if (r.chance(0.2)) forgetGuards();
       }
-      return (await readModel(db, gen).dump()).map(({ _id, value }) => [_id, value]);
+      const model = readModel(db, gen);
+      return { facts: (await model.dump()).map(({ _id, value }) => [_id, value]), cells: await model.dumpCells() };
     };
     const all = await run('bounded_all');
-    configureApplier({ sourceCacheLimit: 3, fewIdsOneByOne: false });
+    configureApplier({ sourceCacheLimit: 3, fewIdsOneByOne: false, conditionalCells: true, cellCacheLimit: 4 });
     try {
       forgetGuards();
       expect(await run('bounded_3')).toEqual(all);
     } finally {
-      configureApplier({ sourceCacheLimit: Infinity, fewIdsOneByOne: true });
+      configureApplier({
+        sourceCacheLimit: Infinity,
+        fewIdsOneByOne: true,
+        conditionalCells: false,
+        cellCacheLimit: 20_000,
+      });
       forgetGuards();
     }
-    expect(all.length).toBeGreaterThan(50);
+    expect(all.facts.length).toBeGreaterThan(50);
+    expect(all.cells.length).toBeGreaterThan(10);
   });
 
   it('evicts the least recently used source beyond its limit, and says so', () => {
-    const cache = createSourceCache(2);
+    const cache = createLru<{ lastSeq: number; written: Map<number, number> }>(2);
     const state = (lastSeq: number) => ({ lastSeq, written: new Map([[lastSeq, 1]]) });
     cache.set('a', state(1));
     cache.set('b', state(2));
@@ -218,9 +226,9 @@ describe('the read model write path', () => {
     expect([cache.get('b'), cache.get('a')?.lastSeq, cache.get('c')?.lastSeq]).toEqual([undefined, 1, 3]);
     expect(cache.evicted()).toBe(true);
     // A state read back does not overwrite one this process wrote; a written one does.
-    cache.set('a', state(0));
+    cache.set('a', state(0), false);
     expect(cache.get('a')?.lastSeq).toBe(1);
-    cache.set('a', state(9), true);
+    cache.set('a', state(9));
     expect(cache.get('a')?.lastSeq).toBe(9);
   });
 

@@ -78,7 +78,7 @@ export async function explain(
   page: { page: number; pageSize: number },
 ) {
   const fields = ['eventId', 'eventType', 'businessDate', 'recordedAt', 'source', 'value', 'key', 'seq'];
-  const all = (await readFacts(facts, match, fields)).map((d) =>
+  const all = (await readFacts(facts, match, fields, { facts: true })).map((d) =>
     Object.fromEntries(fields.filter((f) => d[f] !== undefined).map((f) => [f, d[f]])),
   );
   all.sort(

@@ -1,5 +1,6 @@
 import { DIMENSION_FIELD, type Fact } from '../facts/facts.js';
 import { modelVersion, type FactsView } from '../apply/read-model.js';
+import { cellQuery, readCells, rowsIn } from './cell-read.js';
 import { createFactCache, type FactCache } from './fact-cache.js';
 import type { Doc } from './tally.js';
 
@@ -16,6 +17,7 @@ export const PROTECTION_FIELDS = [
 ];
 
 let cache: FactCache = createFactCache(0);
+const rowsMemo = new WeakMap<Doc[], Map<string, Doc[]>>();
 /** Keeps facts read for figures until the model changes (the service turns it on with REPORT_CACHE_FACTS). */
 export function useFactCache(c: FactCache): FactCache {
   cache = c;
@@ -31,7 +33,7 @@ async function versionsAsOf(view: FactsView): Promise<Map<string, number>> {
       .toArray()) as Doc[];
   const docs = await cache.read(
     view.collection,
-    () => modelVersion(view.collection),
+    () => modelVersion(view.collection, {}, view),
     { '@versionsAsOf': instant },
     ['source', 'seq'],
     load,
@@ -62,19 +64,41 @@ const keyOf = (view: FactsView, match: Record<string, unknown>) =>
   view.asOf ? { ...match, '@asOf': view.asOf.instant } : match;
 
 /**
- * Reads the facts of a condition once, only the fields figures over them need. FerretDB reads the whole collection
- * for every query and cannot $unwind before $sum, so reports read once and group in the process.
+ * Reads what figures over a condition need, once: the rows of its cells when the model keeps the kinds asked as cells
+ * (now, not as of an instant), else the facts, only the fields figures need. Rows tally exactly as the facts they
+ * stand for (cells.ts); `facts: true` reads facts even so (explain lists the events behind a figure).
  */
 export async function readFacts(
   view: FactsView,
   match: Record<string, unknown>,
   fields: Array<string | undefined>,
+  opts: { facts?: boolean } = {},
 ): Promise<Doc[]> {
+  const cells =
+    view.cells && !view.asOf && !opts.facts && (await (view.hasCells?.() ?? true)) ? cellQuery(match) : undefined;
+  if (cells) {
+    const read = await cache.read(
+      view.collection,
+      () => modelVersion(view.collection, cells.cells, view),
+      { ...cells.cells, '@cells': true },
+      ['*'],
+      () => readCells(view.cells!, cells),
+    );
+    // The same figure asked again (a breakdown's population, the protected people) gets the same rows, not a copy.
+    const memo = rowsMemo.get(read) ?? rowsMemo.set(read, new Map()).get(read)!;
+    const key = JSON.stringify(match);
+    let rows = memo.get(key);
+    if (!rows) {
+      if (memo.size >= 64) memo.delete(memo.keys().next().value!);
+      memo.set(key, (rows = rowsIn(read, cells)));
+    }
+    return rows;
+  }
   const wanted = [...new Set(['value', ...PROTECTION_FIELDS, ...fields.filter((f): f is string => !!f)])];
   const projection = Object.fromEntries([['_id', 0], ...wanted.map((f) => [f, 1])]) as Record<string, 0 | 1>;
   return cache.read(
     view.collection,
-    () => modelVersion(view.collection, match),
+    () => modelVersion(view.collection, match, view),
     keyOf(view, match),
     wanted,
     () => load(view, match, projection),
@@ -85,7 +109,7 @@ export async function readFacts(
 export async function readWholeFacts(view: FactsView, match: Record<string, unknown>): Promise<Fact[]> {
   return (await cache.read(
     view.collection,
-    () => modelVersion(view.collection, match),
+    () => modelVersion(view.collection, match, view),
     keyOf(view, match),
     ['*'],
     () => load(view, match, undefined),

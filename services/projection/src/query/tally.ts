@@ -1,4 +1,5 @@
 import { ARRAY_FIELDS } from '../facts/facts.js';
+import { N } from '../apply/cells.js';
 
 /** A fact as figures read it: only some of its fields. Shared between requests: never mutated. */
 export type Doc = Record<string, unknown>;
@@ -60,7 +61,8 @@ export function tallyOf(docs: Doc[], q: MeasureSpec, isProtected: IsProtected): 
   };
   switch (q.measure) {
     case Measure.Count:
-      return split(() => 1);
+      // A row of cells stands for several facts (cells.ts); a fact for one.
+      return split((d) => (typeof d[N] === 'number' ? d[N] : 1));
     case Measure.Sum:
       return split((d) => num(d[q.field ?? 'value']));
     case Measure.Distinct:

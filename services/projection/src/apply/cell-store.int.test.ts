@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MongoClient, type Db } from 'mongodb';
+import { isolatedEnv } from '@passerelle/testkit';
+import { createCellStore, type CellChange } from './cell-store.js';
+import type { CellDoc, CellHead, Part } from './cells.js';
+
+// The cell store alone, against the database: many cells in one batch, and a writer that starts on cells it did not write.
+const env = isolatedEnv('cellstore');
+let client: MongoClient;
+let db: Db;
+
+beforeAll(async () => {
+  client = await new MongoClient(env.infra.mongoUrl).connect();
+  db = client.db(env.env('projection').MONGO_DB!);
+});
+afterAll(() => client?.close());
+
+const head = (i: number): CellHead => ({
+  _id: `MA|participants|2024-01|c${i}`,
+  country: 'MA',
+  kind: 'participants',
+  month: '2024-01',
+});
+const change = (source: string, seq: number, cells: number, value: number): CellChange => ({
+  source,
+  seq,
+  parts: new Map(
+    Array.from({ length: cells }, (_, i) => {
+      const part: Part = { source, seq, rows: [{ n: 1, value }] };
+      return [head(i)._id, { head: head(i), part }] as const;
+    }),
+  ),
+  before: Array.from({ length: cells }, (_, i) => head(i)._id),
+});
+const values = async (name: string) =>
+  (await db.collection<CellDoc>(name).find({}).sort({ _id: 1 }).toArray()).map((c) =>
+    c.parts.map((p) => [p.source, p.seq, p.rows[0]!.value]),
+  );
+
+describe('the cell store', () => {
+  it('replaces 150 cells in one batch (FerretDB never answers an update of 100 statements)', async () => {
+    const store = createCellStore(db.collection<CellDoc>('many_cells'), {
+      limit: 1_000,
+      conditional: false,
+      readOneByOne: true,
+    });
+    await store.apply([change('s1', 1, 150, 1)]);
+    await store.apply([change('s1', 2, 150, 2)]);
+    const cells = await values('many_cells');
+    expect(cells).toHaveLength(150);
+    expect(new Set(cells.map((c) => JSON.stringify(c)))).toEqual(new Set([JSON.stringify([['s1', 2, 2]])]));
+  }, 60_000);
+
+  it('started on cells another writer left, holds them all, or reads back those it does not hold', async () => {
+    for (const limit of [1_000, 10]) {
+      const name = `restart_${limit}`;
+      await createCellStore(db.collection<CellDoc>(name), { limit, conditional: false, readOneByOne: true }).apply([
+        change('a', 1, 30, 1),
+      ]);
+      // A new process: its store holds nothing, and must not take the cells that exist for new ones.
+      await createCellStore(db.collection<CellDoc>(name), { limit, conditional: false, readOneByOne: true }).apply([
+        change('b', 5, 30, 7),
+      ]);
+      const cells = await values(name);
+      expect(cells).toHaveLength(30);
+      for (const c of cells)
+        expect(c).toEqual([
+          ['a', 1, 1],
+          ['b', 5, 7],
+        ]);
+    }
+  });
+});

@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import type { PasserelleEvent } from '@passerelle/contracts';
+
+// The documents of a read-model generation, shared by the applier (applier.ts) and the model's readers (read-model.ts).
+
+/**
+ * The source log, append-only: `<source>@<seq>` when an event was applied (a guard), `<source>@<seq>:r` before
+ * its facts are written (a reservation), each with the number of facts. Inserts are the one write FerretDB does
+ * without scanning a collection; loading folds them per source.
+ */
+export interface SourceDoc {
+  _id: string;
+  source: string;
+  seq: number;
+  count: number;
+  /** The cells its facts have parts in (cells.ts). */
+  cells?: string[];
+  /** Set on guards only. */
+  applied?: true;
+}
+
+/** What this process knows of one source: the newest event applied, and every event whose facts may exist. */
+export interface SourceState {
+  lastSeq: number;
+  written: Map<number, number>;
+  /** Cells any of those events may have a part in. */
+  cells: Set<string>;
+}
+
+export interface Sequenced {
+  event: PasserelleEvent;
+  seq: number;
+  /** Delivered before to a process that died: its writes may still land, see `sweep`. */
+  redelivered?: boolean;
+}
+
+/** The id of the i-th fact of a source's event: known without reading, so replaced facts are deleted by id. */
+export const factId = (source: string, seq: number, i: number) => `${source}@${seq}#${i}`;
+
+/**
+ * One version of a source: an event that set its facts, recorded at `recordedAt`. Every event gets one, even when a
+ * newer event of its source was applied first or in the same batch, so the versions tell what the model held at any
+ * instant: for each source, its newest version recorded by then (exactly what a replay up to that instant keeps).
+ */
+export interface Version {
+  _id: string;
+  source: string;
+  seq: number;
+  count: number;
+  eventId: string;
+  eventType: string;
+  recordedAt: string;
+}
+
+/** A record-time instant in the one form facts and versions store it, so string comparison orders instants. */
+export const canonicalInstant = (instant: string) => new Date(instant).toISOString();
+
+export interface Checkpoint {
+  _id: string;
+  seq: number;
+  applied: number;
+  /** Facts deleted by sweeps: they change the model without a batch. */
+  swept?: number;
+  at: Date;
+}
+
+/**
+ * What one process changed in a generation: per country, a counter per kind of fact (`_any` for a source of no known
+ * kind), and the facts its sweeps removed. One document per process, written by it alone, one batch after another:
+ * FerretDB's updates are not atomic, and a counter two writers share could lose an increment, which here would keep a
+ * stale report cached.
+ */
+export interface Stamps {
+  _id: string;
+  changed?: Record<string, Record<string, number>>;
+  swept?: number;
+}
+/** The checkpoint document saying a generation has cells for all its facts (see applier.ts). */
+export const CELLS_MARK = 'cells';
+
+/** This process's stamps document. */
+export const STAMPS = `stamps:${randomUUID()}`;

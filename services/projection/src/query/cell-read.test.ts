@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { cellQuery } from './cell-read.js';
+
+describe('a facts condition as a cells query', () => {
+  it('asks the server for kinds, countries and months only, and tests dimensions per cell and days per row', () => {
+    const q = cellQuery({
+      kind: 'training_attendance',
+      country: { $in: ['MA'] },
+      sex: 'female',
+      businessDate: { $gte: '2020-03-15', $lte: '2021-03-14' },
+    })!;
+    expect(q.cells).toEqual({
+      kind: 'training_attendance',
+      country: { $in: ['MA'] },
+      month: { $gte: '2020-03', $lte: '2021-03' },
+    });
+    expect([q.keep({ sex: 'female' }), q.keep({ sex: 'male' }), q.keep({})]).toEqual([true, false, false]);
+    expect(q.rows({ businessDate: '2020-03-14' })).toBe(false);
+    expect(q.rows({ businessDate: '2020-03-15' })).toBe(true);
+    expect(q.rows({ businessDate: '2021-03-15' })).toBe(false);
+  });
+
+  it('matches a list when one of its values does, as the server would', () => {
+    const q = cellQuery({
+      kind: 'training_attendance',
+      topic: { $in: ['a', 'b'] },
+      vulnerability: { $exists: false },
+    })!;
+    expect(q.keep({ topic: ['c', 'b'] })).toBe(true);
+    expect(q.keep({ topic: ['c'] })).toBe(false);
+    expect(q.keep({ topic: ['a'], vulnerability: [] })).toBe(false);
+    expect(cellQuery({ kind: 'training_attendance', topic: { $ne: 'a' } })).toBeUndefined();
+  });
+
+  it('tests row fields (a training, a key) per row', () => {
+    const q = cellQuery({ kind: { $in: ['assistance_beneficiaries'] }, key: { $exists: true }, deliveryId: 'd1' })!;
+    expect(q.cells).toEqual({ kind: { $in: ['assistance_beneficiaries'] } });
+    expect(q.rows({ key: 'k', deliveryId: 'd1' })).toBe(true);
+    expect(q.rows({ deliveryId: 'd1' })).toBe(false);
+    expect(q.rows({ key: 'k', deliveryId: 'd2' })).toBe(false);
+  });
+
+  it('leaves to facts what cells do not hold: reference kinds, other fields, unknown operators', () => {
+    expect(cellQuery({ kind: 'framework', frameworkId: 'ARMP-MA' })).toBeUndefined();
+    expect(cellQuery({ kind: { $in: ['training_attendance', 'target'] } })).toBeUndefined();
+    expect(cellQuery({ kind: 'training_attendance', value: 1 })).toBeUndefined();
+    expect(cellQuery({ kind: 'training_attendance', businessDate: { $regex: '^2020' } })).toBeUndefined();
+    expect(cellQuery({ country: 'MA' })).toBeUndefined();
+  });
+});
