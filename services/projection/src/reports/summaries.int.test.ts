@@ -4,7 +4,8 @@ import { jetstream } from '@nats-io/jetstream';
 import { createEnvelope, registry, type Envelope } from '@passerelle/contracts';
 import { publishEvent } from '@passerelle/platform';
 import ExcelJS from 'exceljs';
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -291,6 +292,8 @@ const events: Envelope[] = [
   // The only delivery of 2021: two unaccompanied children, so the total itself is a small sensitive figure.
   keyed(D[3]!, '2021-03-01', [child(30), child(31)]),
 ];
+
+const run = promisify(execFile);
 
 async function get(path: string, token = internal) {
   const res = await fetch(`${projection.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
@@ -654,7 +657,9 @@ describe('exports as a person sees them', () => {
     ] as const) {
       const file = join(out, `${name}.xlsx`);
       writeFileSync(file, (await get(path, external)).body);
-      const r = spawnSync(
+      // Not spawnSync: the projection answers from this process, and a loop blocked for the conversion's seconds
+      // lets the server's keep-alive timer close the socket as the next fetch reuses it (ECONNRESET, seen once).
+      const r = await run(
         soffice,
         [
           '--headless',
@@ -667,6 +672,9 @@ describe('exports as a person sees them', () => {
           file,
         ],
         { encoding: 'utf8', timeout: 120_000 },
+      ).then(
+        (o) => ({ status: 0, stderr: o.stderr }),
+        (e: { code?: number; stderr?: string }) => ({ status: e.code ?? -1, stderr: e.stderr ?? String(e) }),
       );
       expect(r.status, r.stderr).toBe(0);
       const pdf = join(out, `${name}.pdf`);
