@@ -8,7 +8,9 @@ type ChangesOf = (event: Envelope) => Array<{ source: string; facts: Array<Recor
 
 /** The projection's own event-to-facts function, from its build (not exported by the package: loaded by path). */
 async function projectionFacts(): Promise<ChangesOf> {
-  const mod = (await import(new URL('facts.js', `file://${entries.projection}`).href)) as { changesOf: ChangesOf };
+  const mod = (await import(new URL('facts/facts.js', `file://${entries.projection}`).href)) as {
+    changesOf: ChangesOf;
+  };
   return mod.changesOf;
 }
 
