@@ -184,6 +184,20 @@ export function tablesOf(results: Any): Table[] {
       ],
     });
   }
+  const sc = results.scale as Any | undefined;
+  if (sc) {
+    const [small, large] = sc.runs as [Any, Any];
+    const size = (r: Any) => `${n(r.events)} events (${n(r.queries.facts)} facts)`;
+    const cell = (x: Any) =>
+      !x || x.error ? `failed: ${x?.error ?? 'not run'}` : `p50 ${x.p50} ms, p99 ${x.p99} ms (first ${x.firstMs} ms)`;
+    tables.push({
+      title: `7. Scale: the same reports on ${size(large)} and on ${size(small)}, ${large.queries.connections} clients for ${large.queries.seconds} s each, warm after one cold answer`,
+      rows: (sc.ratios as Any[]).map((r): Row => [
+        r.path,
+        `${cell(r.large)} ÷ ${cell(r.small)}: p50 **${r.p50Ratio ?? 'n/a'}**, first answer ${r.firstRatio ?? 'n/a'}`,
+      ]),
+    });
+  }
   const c = results.commands as Any | undefined;
   if (c) {
     tables.push({

@@ -12,6 +12,7 @@ import { freshnessScenario } from './scenarios/freshness.js';
 import { projectionScenario } from './scenarios/projection.js';
 import { queriesScenario } from './scenarios/queries.js';
 import { dashboardScenario } from './scenarios/dashboard.js';
+import { scaleScenario } from './scenarios/scale.js';
 import { rebuildScenario } from './scenarios/rebuild.js';
 import { storageScenario } from './scenarios/storage.js';
 import { stopChildren } from './services.js';
@@ -24,6 +25,7 @@ const SCENARIOS = [
   'rebuild',
   'queries',
   'dashboard',
+  'scale',
   'commands',
 ] as const;
 type Scenario = (typeof SCENARIOS)[number];
@@ -141,6 +143,16 @@ try {
           eventsPerSecond: num(values['ingest-rate'], 20),
           connections: num(values.connections, 10),
           seconds: num(values.seconds, quick ? 10 : 30),
+          log,
+        });
+      if (s === 'scale')
+        results.scale = await scaleScenario(infra, {
+          events,
+          seed,
+          connections: num(values.connections, 10),
+          seconds: num(values.seconds, quick ? 5 : 20),
+          reportCache: values['report-cache'] ? num(values['report-cache'], 0) : undefined,
+          firstTimeoutSeconds: quick ? 300 : 1800,
           log,
         });
       if (s === 'commands')

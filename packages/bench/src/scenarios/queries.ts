@@ -10,6 +10,10 @@ export interface QueriesOptions {
   firstTimeoutSeconds: number;
   /** REPORT_CACHE_FACTS of the projection serving the reads (0: every request reads the facts); its default when absent. */
   reportCache?: number;
+  /** The reports asked (REPORT_QUERIES when absent). */
+  paths?: string[];
+  /** Compare each report as of a never-asked instant with now (default true). */
+  asOf?: boolean;
   log: (line: string) => void;
 }
 
@@ -43,7 +47,8 @@ export async function queriesScenario(infra: Infra, space: Space, o: QueriesOpti
     // Every cold answer first, one at a time: under load the server goes on with requests the clients gave up on,
     // which would slow the next endpoint's first answer.
     const first = new Map<string, number | string>();
-    for (const path of REPORT_QUERIES) {
+    const paths = o.paths ?? REPORT_QUERIES;
+    for (const path of paths) {
       try {
         const t0 = performance.now();
         const answer = await getOnce(`${projection.url}${path}`, headers, o.firstTimeoutSeconds * 1000);
@@ -70,14 +75,14 @@ export async function queriesScenario(infra: Infra, space: Space, o: QueriesOpti
       .limit(1)
       .toArray();
     const asOf =
-      oldest && newest
+      o.asOf !== false && oldest && newest
         ? new Date((Date.parse(oldest.recordedAt) + Date.parse(newest.recordedAt)) / 2 + 123).toISOString()
         : undefined;
     const collections = async () => (await db.listCollections({}, { nameOnly: true }).toArray()).length;
     const before = await collections();
     const asOfAnswers = [];
     // `/reports/participants` takes no `asOf` (it answers 400): only the reports that do are compared.
-    for (const path of asOf ? REPORT_QUERIES.filter((p) => !p.startsWith('/reports/participants')) : []) {
+    for (const path of asOf ? paths.filter((p) => !p.startsWith('/reports/participants')) : []) {
       const nowMs = first.get(path);
       try {
         const t0 = performance.now();
@@ -98,7 +103,7 @@ export async function queriesScenario(infra: Infra, space: Space, o: QueriesOpti
     }
     const collectionsCreated = (await collections()) - before;
     const endpoints = [];
-    for (const path of REPORT_QUERIES) {
+    for (const path of paths) {
       const firstMs = first.get(path);
       if (typeof firstMs !== 'number') {
         endpoints.push({ path, error: firstMs });
