@@ -56,7 +56,7 @@ export const configShape = {
    * it keeps all of them: a look-up there costs most of a read of the whole log (packages/bench/results/SUMMARY.md).
    */
   PROJECTION_SOURCE_CACHE: z.coerce.number().int().min(1).default(200_000),
-  PROJECTION_CELL_CACHE: z.coerce.number().int().min(1).default(20_000),
+  PROJECTION_CELL_CACHE: z.coerce.number().int().min(1).default(1_000),
   /** Facts kept in memory for repeated report queries until the model changes; 0 turns the cache off. */
   REPORT_CACHE_FACTS: z.coerce.number().int().min(0).default(200_000),
   /**

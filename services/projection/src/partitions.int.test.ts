@@ -89,7 +89,7 @@ describe('partition workers', () => {
       sourceCacheLimit: Infinity,
       fewIdsOneByOne: true,
       conditionalCells: false,
-      cellCacheLimit: 20_000,
+      cellCacheLimit: 1_000,
     });
     const tn = await worker({ PROJECTION_COUNTRIES: 'TN', PROJECTION_CONSUMER: 'projection_p1' });
     const replica = await worker({ PROJECTION_ROLE: 'api' });

@@ -40,7 +40,7 @@ function createApplier(db: Db, gen: number | string) {
   const stamps = db.collection<Stamps>(`g${gen}_checkpoint`);
   const limit = paths.sourceCacheLimit;
   const known = createLru<SourceState>(limit);
-  const cellStore = createCellStore(db.collection<CellDoc>(`g${gen}_cells`), {
+  const cellStore = createCellStore(db.collection<CellDoc>(`g${gen}_cells`), db.collection(`g${gen}_checkpoint`), {
     limit: paths.cellCacheLimit,
     conditional: paths.conditionalCells,
     readOneByOne: paths.fewIdsOneByOne,
@@ -289,7 +289,7 @@ let paths: ApplierPaths = {
   sourceCacheLimit: Infinity,
   fewIdsOneByOne: true,
   conditionalCells: false,
-  cellCacheLimit: 20_000,
+  cellCacheLimit: 1_000,
 };
 /** Sets the applier's per-server paths; appliers created afterwards use them. */
 export const configureApplier = (p: Partial<ApplierPaths>) => {

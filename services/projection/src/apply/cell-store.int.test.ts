@@ -3,6 +3,7 @@ import { MongoClient, type Db } from 'mongodb';
 import { isolatedEnv } from '@passerelle/testkit';
 import { createCellStore, type CellChange } from './cell-store.js';
 import type { CellDoc, CellHead, Part } from './cells.js';
+import { CELL_DIRECTORY, type CellDirectory } from './model-docs.js';
 
 // The cell store alone, against the database: many cells in one batch, and a writer that starts on cells it did not write.
 const env = isolatedEnv('cellstore');
@@ -15,6 +16,7 @@ beforeAll(async () => {
 });
 afterAll(() => client?.close());
 
+const directory = (name: string) => db.collection<CellDirectory>(`${name}_checkpoint`);
 const head = (i: number): CellHead => ({
   _id: `MA|participants|2024-01|c${i}`,
   country: 'MA',
@@ -39,7 +41,7 @@ const values = async (name: string) =>
 
 describe('the cell store', () => {
   it('replaces 150 cells in one batch (FerretDB never answers an update of 100 statements)', async () => {
-    const store = createCellStore(db.collection<CellDoc>('many_cells'), {
+    const store = createCellStore(db.collection<CellDoc>('many_cells'), directory('many_cells'), {
       limit: 1_000,
       conditional: false,
       readOneByOne: true,
@@ -49,18 +51,25 @@ describe('the cell store', () => {
     const cells = await values('many_cells');
     expect(cells).toHaveLength(150);
     expect(new Set(cells.map((c) => JSON.stringify(c)))).toEqual(new Set([JSON.stringify([['s1', 2, 2]])]));
+    // Readers find cells by the directory: every cell written is in it, once.
+    const listed = (await directory('many_cells').findOne({ _id: CELL_DIRECTORY }))!.ids;
+    expect([...listed].sort()).toEqual(Array.from({ length: 150 }, (_, i) => head(i)._id).sort());
   }, 60_000);
 
   it('started on cells another writer left, holds them all, or reads back those it does not hold', async () => {
     for (const limit of [1_000, 10]) {
       const name = `restart_${limit}`;
-      await createCellStore(db.collection<CellDoc>(name), { limit, conditional: false, readOneByOne: true }).apply([
-        change('a', 1, 30, 1),
-      ]);
+      await createCellStore(db.collection<CellDoc>(name), directory(name), {
+        limit,
+        conditional: false,
+        readOneByOne: true,
+      }).apply([change('a', 1, 30, 1)]);
       // A new process: its store holds nothing, and must not take the cells that exist for new ones.
-      await createCellStore(db.collection<CellDoc>(name), { limit, conditional: false, readOneByOne: true }).apply([
-        change('b', 5, 30, 7),
-      ]);
+      await createCellStore(db.collection<CellDoc>(name), directory(name), {
+        limit,
+        conditional: false,
+        readOneByOne: true,
+      }).apply([change('b', 5, 30, 7)]);
       const cells = await values(name);
       expect(cells).toHaveLength(30);
       for (const c of cells)

@@ -1,5 +1,6 @@
 import type { AnyBulkWriteOperation, Collection } from 'mongodb';
 import { withPart, type Cell, type CellDoc, type CellHead, type Part } from './cells.js';
+import { CELL_DIRECTORY, type CellDirectory } from './model-docs.js';
 import { createLru } from './lru.js';
 
 /** A source's change to cells: its new parts by cell id, and the cells its older events may have parts in. */
@@ -35,6 +36,7 @@ const WRITES_PER_CALL = 50;
  */
 export function createCellStore(
   cells: Collection<CellDoc>,
+  directory: Collection<CellDirectory>,
   opts: { limit: number; conditional: boolean; readOneByOne: boolean },
 ) {
   // FerretDB turns a condition beside `_id` into a scan of the collection (61 s instead of 11.5 s of cell writes for
@@ -104,6 +106,11 @@ export function createCellStore(
         return [{ replaceOne: { filter: guard(id, was.v), replacement: { ...cell, v: was.v + 1 } } }];
       });
       if (!writes.length) return;
+      // New cells join the directory before they exist: a process killed in between leaves an id with no cell,
+      // which readers skip, never a cell they cannot find.
+      const born = writes.flatMap((w) => ('insertOne' in w ? [w.insertOne.document._id as string] : []));
+      if (born.length)
+        await directory.updateOne({ _id: CELL_DIRECTORY }, { $addToSet: { ids: { $each: born } } }, { upsert: true });
       try {
         let done = 0;
         for (let i = 0; i < writes.length; i += WRITES_PER_CALL) {

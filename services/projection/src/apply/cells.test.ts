@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FactKind } from '../facts/facts.js';
-import { N, partsOf, rowsOf, withPart, type Cell } from './cells.js';
+import { cellOf, N, partsOf, rowsOf, withPart, type Cell } from './cells.js';
 
 const person = (key: string | undefined, sex: string, value = 1) => ({
   kind: FactKind.Beneficiaries,
@@ -14,28 +14,37 @@ const person = (key: string | undefined, sex: string, value = 1) => ({
 });
 
 describe('cells', () => {
-  it('group a source’s facts by tuple, with one row per key and one for facts without a key', () => {
+  it('group a source’s facts by country, kind and month, with one row per equal fields (key, sex…)', () => {
     const parts = partsOf('MA', 'delivery:d1:people', 7, [
       person('k1', 'female'),
       person('k1', 'female'),
       person('k2', 'female'),
       person(undefined, 'female', 4),
       person('k3', 'male'),
+      { ...person('k4', 'male'), businessDate: '2020-04-01' },
     ]);
-    expect(parts.size).toBe(2);
-    const [female, male] = [...parts.values()].sort((a, b) => String(a.head.sex).localeCompare(String(b.head.sex)));
-    expect(female!.head).toMatchObject({
+    expect([...parts.keys()]).toEqual([`MA|${FactKind.Beneficiaries}|2020-03`, `MA|${FactKind.Beneficiaries}|2020-04`]);
+    const march = parts.get(`MA|${FactKind.Beneficiaries}|2020-03`)!;
+    expect(march.head).toEqual({
+      _id: `MA|${FactKind.Beneficiaries}|2020-03`,
       country: 'MA',
       kind: FactKind.Beneficiaries,
       month: '2020-03',
-      sex: 'female',
     });
-    expect(female!.part.rows).toEqual([
-      { businessDate: '2020-03-10', deliveryId: 'd1', key: 'k1', [N]: 2, value: 2 },
-      { businessDate: '2020-03-10', deliveryId: 'd1', key: 'k2', [N]: 1, value: 1 },
-      { businessDate: '2020-03-10', deliveryId: 'd1', [N]: 1, value: 4 },
+    const fields = {
+      businessDate: '2020-03-10',
+      deliveryId: 'd1',
+      partnerId: 'p1',
+      vulnerability: ['victim_of_trafficking'],
+    };
+    expect(march.part.rows).toEqual([
+      { ...fields, sex: 'female', key: 'k1', [N]: 2, value: 2 },
+      { ...fields, sex: 'female', key: 'k2', [N]: 1, value: 1 },
+      { ...fields, sex: 'female', [N]: 1, value: 4 },
+      { ...fields, sex: 'male', key: 'k3', [N]: 1, value: 1 },
     ]);
-    expect(male!.part).toMatchObject({ source: 'delivery:d1:people', seq: 7 });
+    expect(march.part).toMatchObject({ source: 'delivery:d1:people', seq: 7 });
+    expect(cellOf(march.head._id)).toEqual({ country: 'MA', kind: FactKind.Beneficiaries, month: '2020-03' });
   });
 
   it('leave reference kinds (partners, frameworks) to facts', () => {
@@ -59,7 +68,7 @@ describe('cells', () => {
     expect(withPart(ab, 'c', 3, undefined)).toBe(ab);
   });
 
-  it('expand into rows carrying the tuple and the row fields', () => {
+  it('expand into rows carrying the country, the kind and the row fields', () => {
     const [c] = partsOf('MA', 'a', 1, [person('k1', 'female')]).values();
     expect(rowsOf({ ...c!.head, parts: [c!.part] })).toEqual([
       {

@@ -1,16 +1,16 @@
-import { createHash } from 'node:crypto';
 import { DIMENSION_FIELD, FactKind, type FactFields } from '../facts/facts.js';
 
 /**
  * Cells: the facts of the kinds that grow with activity, kept a second time, grouped. A cell holds every fact of one
- * country, kind and month whose other descriptive fields (the dimensions, the partner, a currency) are equal; inside
- * it, each source has one part (the facts of its newest event), and each part a few rows: one per beneficiary key
- * and per business day, training or delivery, with the number of facts and the sum of each number they carry.
+ * country, kind and month; inside it, each source has one part (the facts of its newest event), and each part a few
+ * rows: facts whose descriptive fields (dimensions, partner, day, training or delivery, beneficiary key) are all
+ * equal make one row, with their number and the sum of each number they carry.
  *
- * Reports read cells instead of facts: a few hundred documents for a country and year instead of every attendance
- * row and every person assisted, and the rows they expand to give exactly what the facts give (unique people stay
- * exact: keys are kept). A part is replaced whole when its source changes, so writing a cell is idempotent and the
- * order of events does not matter (see cell-store.ts).
+ * A cell's id is its country, kind and month, so a report reads the cells of its kinds, countries and months by
+ * `_id` (the one look-up FerretDB hands to its storage; the checkpoint's cell directory lists the ids there are):
+ * a year of one kind in one country is 12 documents whatever the history holds. The rows give exactly what the
+ * facts give (unique people stay exact: keys are kept). A part is replaced whole when its source changes, so writing
+ * a cell is idempotent and the order of events does not matter (see cell-store.ts).
  */
 
 /** Kinds kept as cells: the indicator rule sources. Reference kinds (partners, frameworks, targets) stay facts only. */
@@ -24,9 +24,9 @@ export const CELL_KINDS: ReadonlySet<string> = new Set<string>([
   FactKind.Agreements,
 ]);
 
-/** Fields a row keeps (they tell facts of one source apart), so they are not part of the cell's identity. */
+/** Fields that tell facts of one source apart (a day, a training, a delivery, a person). */
 export const ROW_FIELDS = ['businessDate', 'trainingId', 'deliveryId', 'key'] as const;
-/** Fields that are the cell's identity besides country, kind and month: what reports filter and break down by. */
+/** Descriptive fields beside ROW_FIELDS that rows keep: what reports filter and break down by. */
 export const TUPLE_FIELDS: ReadonlySet<string> = new Set([...Object.values(DIMENSION_FIELD), 'partnerId', 'currency']);
 /** Facts fields that say where a fact came from, not what it counts. */
 const ORIGIN = new Set(['_id', 'source', 'seq', 'eventId', 'eventType', 'recordedAt', 'country', 'kind']);
@@ -39,38 +39,36 @@ export interface Part {
   seq: number;
   rows: Row[];
 }
-/** Facts of a part with equal row fields: how many, and the sum of each number field (value, tested, amount…). */
-export type Row = Record<string, string | number>;
+/** Facts of a part with equal descriptive fields: those fields, how many facts, and the sum of each number field. */
+export type Row = Record<string, string | number | string[]>;
 
-/** A cell's identity: country, kind, month and its tuple fields at the top (so conditions on facts apply to it as they are). */
-export type CellHead = { _id: string; country: string; kind: string; month: string } & {
-  [tupleField: string]: unknown;
-};
+/** A cell's identity: country, kind and month. */
+export type CellHead = { _id: string; country: string; kind: string; month: string };
 /** One cell: its identity and its parts. */
 export type Cell = CellHead & { parts: Part[] };
 /** A cell as stored, with a counter bumped by each write: a write conditioned on it cannot overwrite one it did not see. */
 export type CellDoc = Cell & { v: number };
 
-/** Pure: a fact's cell identity (country, kind, month and tuple fields) and its row fields and numbers. */
+/** Pure: a fact's cell identity (country, kind, month), its row's descriptive fields and its numbers. */
 function split(country: string, f: FactFields) {
-  const head: Record<string, unknown> = { country, kind: f.kind, month: f.businessDate.slice(0, 7) };
+  const head = { country, kind: f.kind, month: f.businessDate.slice(0, 7) };
   const row: Row = {};
   const sums: Record<string, number> = {};
   for (const [k, v] of Object.entries(f)) {
     if (ORIGIN.has(k) || v === undefined) continue;
-    if ((ROW_FIELDS as readonly string[]).includes(k)) row[k] = String(v);
-    else if (typeof v === 'number') sums[k] = v;
-    else head[k] = v;
+    if (typeof v === 'number') sums[k] = v;
+    else row[k] = v as string;
   }
-  return { head, row, sums };
+  return { head: { _id: cellId(head.country, head.kind, head.month), ...head }, row, sums };
 }
 
-/** Pure: the id of a cell, from its identity (field order does not matter). */
-export function cellId(head: Record<string, unknown>): string {
-  const sorted = Object.keys(head)
-    .sort()
-    .map((k) => [k, head[k]]);
-  return createHash('sha256').update(JSON.stringify(sorted)).digest('base64url').slice(0, 22);
+/** Pure: the id of the cell of a country, kind and month (readers compute it: see the cell directory). */
+export const cellId = (country: string, kind: string, month: string): string => `${country}|${kind}|${month}`;
+
+/** Pure: the country, kind and month of a cell id. */
+export function cellOf(id: string): { country: string; kind: string; month: string } | undefined {
+  const [country, kind, month, ...rest] = id.split('|');
+  return country && kind && month && !rest.length ? { country, kind, month } : undefined;
 }
 
 /**
@@ -87,13 +85,16 @@ export function partsOf(
   for (const f of facts) {
     if (!CELL_KINDS.has(f.kind)) continue;
     const { head, row, sums } = split(country, f);
-    const id = cellId(head);
-    let cell = out.get(id);
+    let cell = out.get(head._id);
     if (!cell) {
-      cell = { head: { _id: id, ...head } as CellHead, part: { source, seq, rows: [] }, rows: new Map() };
-      out.set(id, cell);
+      cell = { head, part: { source, seq, rows: [] }, rows: new Map() };
+      out.set(head._id, cell);
     }
-    const rowKey = JSON.stringify(ROW_FIELDS.map((k) => row[k] ?? null));
+    const rowKey = JSON.stringify(
+      Object.keys(row)
+        .sort()
+        .map((k) => [k, row[k]]),
+    );
     let r = cell.rows.get(rowKey);
     if (!r) {
       cell.rows.set(rowKey, (r = { ...row, [N]: 0 }));
@@ -119,8 +120,8 @@ export function withPart(cell: Cell, source: string, seq: number, part: Part | u
   return { ...cell, parts };
 }
 
-/** Pure: the documents reports tally, one per row: the cell's tuple fields with the row's fields and numbers. */
+/** Pure: the documents reports tally, one per row: the cell's country and kind with the row's fields and numbers. */
 export function rowsOf(cell: Cell): Array<Record<string, unknown>> {
-  const { _id: _i, month: _m, parts, v: _v, ...tuple } = cell as CellDoc;
-  return parts.flatMap((p) => p.rows.map((r) => ({ ...tuple, ...r })));
+  const { country, kind, parts } = cell;
+  return parts.flatMap((p) => p.rows.map((r) => ({ country, kind, ...r })));
 }

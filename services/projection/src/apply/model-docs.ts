@@ -75,8 +75,18 @@ export interface Stamps {
   changed?: Record<string, Record<string, number>>;
   swept?: number;
 }
-/** The checkpoint document saying a generation has cells for all its facts (see applier.ts). */
-export const CELLS_MARK = 'cells';
+/**
+ * The checkpoint document saying a generation has cells for all its facts (see applier.ts). Its name changes with the
+ * cells' layout: a generation of an older layout has no mark, is read from facts, and is rebuilt at start (main.ts).
+ */
+export const CELLS_MARK = 'cells:month';
+/** The checkpoint document listing the ids of a generation's cells (`ids`), so readers ask for cells by `_id`. */
+export const CELL_DIRECTORY = 'cell-directory';
+/** The cell directory as stored: every cell id ever written (a cell emptied since is not read). */
+export interface CellDirectory {
+  _id: typeof CELL_DIRECTORY;
+  ids: string[];
+}
 
 /** This process's stamps document. */
 export const STAMPS = `stamps:${randomUUID()}`;

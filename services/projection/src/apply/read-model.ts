@@ -4,7 +4,9 @@ import type { Cell, CellDoc } from './cells.js';
 import { applier, forgetGuards as forgetAppliers } from './applier.js';
 import {
   canonicalInstant,
+  CELL_DIRECTORY,
   CELLS_MARK,
+  type CellDirectory,
   type Checkpoint,
   type Sequenced,
   type SourceDoc,
@@ -23,6 +25,8 @@ export interface FactsView {
   cells?: Collection<CellDoc>;
   /** …once the generation has them for every fact (one written before cells existed is read from facts until rebuilt). */
   hasCells?: () => Promise<boolean>;
+  /** The ids of the generation's cells (model-docs.ts), undefined before its first cell. */
+  cellIds?: () => Promise<string[] | undefined>;
 }
 
 /** The model a report reads: now, or as it stood at an instant of record time (a query over versions: nothing is built). */
@@ -90,7 +94,7 @@ export function readModel(db: Db, gen: number | string) {
       gen,
       facts:
         at === undefined
-          ? { collection: facts, cells, hasCells }
+          ? { collection: facts, cells, hasCells, cellIds }
           : { collection: history, asOf: { instant: at, versions } },
       async lastEventOf(source) {
         const [v] = await versions
@@ -108,6 +112,10 @@ export function readModel(db: Db, gen: number | string) {
     const marked = !!(await checkpoint.findOne({ _id: CELLS_MARK }));
     if (marked) withCells.add(key);
     return marked;
+  }
+  async function cellIds(): Promise<string[] | undefined> {
+    const d = await db.collection<CellDirectory>(checkpoint.collectionName).findOne({ _id: CELL_DIRECTORY });
+    return d?.ids;
   }
   async function lastSeq(): Promise<number> {
     return (await checkpoint.findOne({ _id: 'checkpoint' }))?.seq ?? 0;

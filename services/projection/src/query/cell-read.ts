@@ -1,15 +1,15 @@
 import type { Collection } from 'mongodb';
 import { ARRAY_FIELDS } from '../facts/facts.js';
-import { CELL_KINDS, ROW_FIELDS, TUPLE_FIELDS, rowsOf, type CellDoc } from '../apply/cells.js';
+import { CELL_KINDS, ROW_FIELDS, TUPLE_FIELDS, cellOf, rowsOf, type CellDoc } from '../apply/cells.js';
 import type { Doc } from './tally.js';
 
-/** How reports read cells: a facts condition split into what the cells' index answers and what each row must pass. */
+/** How reports read cells: a facts condition split into the cells it needs and what each row must pass. */
 export interface CellQuery {
-  /** What the server is asked: kinds, countries, months. */
+  /** The cells needed: a condition on kinds, countries and months. */
   cells: Record<string, unknown>;
-  /** What each cell must pass besides (its dimensions). */
-  keep: (c: Doc) => boolean;
-  /** What each row must pass (its day, training, delivery, key). */
+  /** Whether a cell id (country, kind, month) is among them. */
+  wants: (id: string) => boolean;
+  /** What each row must pass (its dimensions, day, training, delivery, key). */
   rows: (r: Doc) => boolean;
 }
 
@@ -64,17 +64,15 @@ function monthsOf(cond: unknown): unknown {
 
 /**
  * Pure: a facts condition as a cells query, or undefined when cells cannot answer it (a kind not kept as cells, or a
- * field or operator they do not hold); the caller then reads facts. The server is asked only for kinds, countries and
- * months, so the many figures of one report (every breakdown, every rule's filters, one period) share one read; the
- * cell's other fields are tested on each cell as the server would (a list matches when one of its values does), and
- * row fields (days, trainings, deliveries, keys) on each row.
+ * field or operator they do not hold); the caller then reads facts. Only kinds, countries and months pick cells, so
+ * the many figures of one report (every breakdown, every rule's filters, one period) share one read; every other
+ * field is tested on each row as the server would test a fact (a list matches when one of its values does).
  */
 export function cellQuery(match: Record<string, unknown>): CellQuery | undefined {
   const kind = match.kind;
   const kinds = typeof kind === 'string' ? [kind] : (kind as { $in?: unknown } | undefined)?.$in;
   if (!Array.isArray(kinds) || !kinds.length || kinds.some((k) => !CELL_KINDS.has(String(k)))) return undefined;
   const server: Record<string, unknown> = {};
-  const onCells: Array<(c: Doc) => boolean> = [];
   const onRows: Array<(r: Doc) => boolean> = [];
   for (const [field, cond] of Object.entries(match)) {
     if (field === 'kind' || field === 'country') {
@@ -82,39 +80,64 @@ export function cellQuery(match: Record<string, unknown>): CellQuery | undefined
       continue;
     }
     const test = fieldTest(cond);
-    const tuple = TUPLE_FIELDS.has(field);
-    if (!test || !(tuple || (ROW_FIELDS as readonly string[]).includes(field))) return undefined;
+    if (!test || !(TUPLE_FIELDS.has(field) || (ROW_FIELDS as readonly string[]).includes(field))) return undefined;
     const ops = cond && typeof cond === 'object' ? Object.keys(cond) : [];
     // On a list, `$ne`/`$nin` mean "no value is", and `$exists` is about the list itself: not value by value.
     const whole = ops.includes('$exists');
     if (ARRAY_FIELDS.has(field) && (ops.some((op) => op === '$ne' || op === '$nin') || (whole && ops.length > 1)))
       return undefined;
-    if (tuple) {
-      // Mongo's rule for lists: a condition holds when it holds for one of the values; a list is never "missing".
-      const one = ARRAY_FIELDS.has(field) && !whole;
-      onCells.push((c) => {
-        const v = c[field];
-        return one && Array.isArray(v) ? v.some((x) => test(x)) : test(v);
-      });
-    } else onRows.push((r) => test(r[field]));
+    // Mongo's rule for lists: a condition holds when it holds for one of the values; a list is never "missing".
+    const one = ARRAY_FIELDS.has(field) && !whole;
+    onRows.push((r) => {
+      const v = r[field];
+      return one && Array.isArray(v) ? v.some((x) => test(x)) : test(v);
+    });
     if (field === 'businessDate') {
       const months = monthsOf(cond);
       if (months === undefined) return undefined;
       server.month = months;
     }
   }
+  const picks = Object.entries(server).map(([field, cond]) => [field, fieldTest(cond)] as const);
+  if (picks.some(([, t]) => !t)) return undefined;
   return {
     cells: server,
-    keep: (c) => onCells.every((t) => t(c)),
+    wants: (id) => {
+      const c = cellOf(id) as Record<string, string> | undefined;
+      return !!c && picks.every(([field, t]) => t!(c[field]));
+    },
     rows: (r) => onRows.every((t) => t(r)),
   };
 }
 
 /** Pure: the rows of cells a query keeps: what the facts they stand for give to every tally (see cells.ts). */
-export const rowsIn = (cells: Doc[], q: CellQuery): Doc[] =>
-  cells.flatMap((c) => (q.keep(c) ? rowsOf(c as CellDoc).filter(q.rows) : []));
+export const rowsIn = (cells: Doc[], q: CellQuery): Doc[] => cells.flatMap((c) => rowsOf(c as CellDoc).filter(q.rows));
 
-/** The cells of a query's kinds, countries and months, as the server holds them. */
-export async function readCells(cells: Collection<CellDoc>, q: CellQuery): Promise<Doc[]> {
-  return (await cells.find(q.cells).toArray()) as Doc[];
+/** At most this many look-ups by `_id` at once: a report's months must not take the server's whole pool. */
+const AT_ONCE = 8;
+
+/**
+ * The cells of a query. With the generation's cell directory (the ids there are), by `_id`: one `$in`, or one
+ * statement each where the server filters `$in` document by document (FerretDB); without one, by kinds, countries
+ * and months.
+ */
+export async function readCells(
+  cells: Collection<CellDoc>,
+  q: CellQuery,
+  directory: string[] | undefined,
+  oneByOne: boolean,
+): Promise<Doc[]> {
+  const out: Doc[] = [];
+  if (!directory) out.push(...(await cells.find(q.cells).toArray()));
+  else {
+    const ids = directory.filter(q.wants);
+    if (!oneByOne) out.push(...(ids.length ? await cells.find({ _id: { $in: ids } }).toArray() : []));
+    else
+      for (let i = 0; i < ids.length; i += AT_ONCE) {
+        const found = await Promise.all(ids.slice(i, i + AT_ONCE).map((_id) => cells.findOne({ _id })));
+        for (const c of found) if (c) out.push(c);
+      }
+  }
+  // One order whichever way they were read: rows, and so sums of amounts, come out the same.
+  return out.sort((a, b) => (String(a._id) < String(b._id) ? -1 : 1));
 }

@@ -1,5 +1,5 @@
 import { DIMENSION_FIELD, type Fact } from '../facts/facts.js';
-import { modelVersion, type FactsView } from '../apply/read-model.js';
+import { applierPaths, modelVersion, type FactsView } from '../apply/read-model.js';
 import { cellQuery, readCells, rowsIn } from './cell-read.js';
 import { createFactCache, type FactCache } from './fact-cache.js';
 import type { Doc } from './tally.js';
@@ -82,7 +82,7 @@ export async function readFacts(
       () => modelVersion(view.collection, cells.cells, view),
       { ...cells.cells, '@cells': true },
       ['*'],
-      () => readCells(view.cells!, cells),
+      async () => readCells(view.cells!, cells, await view.cellIds?.(), applierPaths().fewIdsOneByOne),
     );
     // The same figure asked again (a breakdown's population, the protected people) gets the same rows, not a copy.
     const memo = rowsMemo.get(read) ?? rowsMemo.set(read, new Map()).get(read)!;
