@@ -26,6 +26,8 @@ export class CellConflict extends Error {
  * more (99 take 0.3 s): the crash test hung whenever a batch replaced 100 cells (cell-store.int.test.ts).
  */
 const WRITES_PER_CALL = 50;
+/** Cells read back by `_id` at once, where each is its own statement. */
+const READS_AT_ONCE = 8;
 
 /**
  * Writes the parts of changed sources into cells. One worker writes a generation's cells of a country (partitions are
@@ -67,11 +69,13 @@ export function createCellStore(
       else if (complete && !held.evicted()) out.set(id, null);
       else missing.push(id);
     }
-    const found = opts.readOneByOne
-      ? await Promise.all(missing.map((_id) => cells.findOne({ _id })))
-      : missing.length
-        ? await cells.find({ _id: { $in: missing } }).toArray()
-        : [];
+    const found: Array<CellDoc | null> = [];
+    if (!opts.readOneByOne)
+      found.push(...(missing.length ? await cells.find({ _id: { $in: missing } }).toArray() : []));
+    // A few at a time, as a report's cell reads (cell-read.ts): a batch's misses must not take the server's whole pool.
+    else
+      for (let i = 0; i < missing.length; i += READS_AT_ONCE)
+        found.push(...(await Promise.all(missing.slice(i, i + READS_AT_ONCE).map((_id) => cells.findOne({ _id })))));
     const byId = new Map(found.filter((c): c is CellDoc => !!c).map((c) => [c._id, c]));
     for (const id of missing) out.set(id, byId.get(id) ?? null);
     return out;
