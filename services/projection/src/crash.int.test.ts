@@ -95,9 +95,9 @@ describe('crash safety', () => {
       console.log(`kill ${kills}: ${await progress()} of ${head} applied`);
     }
     expect(kills).toBeGreaterThanOrEqual(Math.min(3, KILLS));
-    // The survivor applies what is left (about 3,400 events) at 25-30 events a second on FerretDB/SQLite with cells.
+    // The survivor applies what is left (about 3,200 events); with month cells the whole test took 4 minutes here.
     const survivor = startChild();
-    await eventually(async () => ((await progress()) >= head ? true : undefined), 300_000, 'every event acknowledged');
+    await eventually(async () => ((await progress()) >= head ? true : undefined), 480_000, 'every event acknowledged');
     survivor.kill('SIGTERM');
     await new Promise((res) => survivor.once('exit', res));
 
@@ -143,5 +143,5 @@ describe('crash safety', () => {
     expect(ca.map((c) => c._id)).toEqual(cb.map((c) => c._id));
     expect(ca).toEqual(cb);
     await reader.close();
-  }, 600_000);
+  }, 900_000);
 });

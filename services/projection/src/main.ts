@@ -68,12 +68,14 @@ export const configShape = {
   ),
 };
 
-/** Starts the projection: consumes every event into the read model and serves the reporting API. */
-export async function start(env: NodeJS.ProcessEnv = process.env) {
-  const config = loadConfig(configShape, env);
-  const filters = partitionFilters(config.EVENTS_PREFIX, config);
-  const rt = await startRuntime('projection', config);
-  // FerretDB-only paths, each kept for a measured reason (packages/bench/results/SUMMARY.md, storage tables).
+/**
+ * Sets the applier's paths for the server found at start: FerretDB-only paths, each kept for a measured reason
+ * (packages/bench/results/SUMMARY.md, storage tables). The service and the rebuild command both call it.
+ */
+export function choosePaths(
+  rt: { backend: { engine: string }; logger: { info: (o: object, msg: string) => void } },
+  config: { PROJECTION_SOURCE_CACHE: number; PROJECTION_CELL_CACHE: number },
+): void {
   const ferret = rt.backend.engine === 'ferretdb';
   configureApplier({
     sourceCacheLimit: ferret ? Infinity : config.PROJECTION_SOURCE_CACHE,
@@ -82,6 +84,14 @@ export async function start(env: NodeJS.ProcessEnv = process.env) {
     cellCacheLimit: config.PROJECTION_CELL_CACHE,
   });
   rt.logger.info({ ...applierPaths(), backend: rt.backend }, 'projection paths');
+}
+
+/** Starts the projection: consumes every event into the read model and serves the reporting API. */
+export async function start(env: NodeJS.ProcessEnv = process.env) {
+  const config = loadConfig(configShape, env);
+  const filters = partitionFilters(config.EVENTS_PREFIX, config);
+  const rt = await startRuntime('projection', config);
+  choosePaths(rt, config);
   const generations = createGenerations(rt.db);
   await generations.ensureIndexes(await generations.current());
   // A reporting replica (`api`) serves reports from the model its partition's worker keeps; it never consumes.
