@@ -3,18 +3,17 @@ import type { PasserelleEvent } from '@passerelle/contracts';
 import { changesOf, type Fact } from '../facts/facts.js';
 import { kindOfSource } from '../facts/source-kinds.js';
 import { createCellStore, type CellChange } from './cell-store.js';
-import { partsOf, type CellDoc } from './cells.js';
+import { partsOf } from './cells.js';
 import { createLru } from './lru.js';
 import {
   canonicalInstant,
   factId,
+  generationCollections,
   CELLS_MARK,
   STAMPS,
-  type Checkpoint,
   type Sequenced,
   type SourceDoc,
   type SourceState,
-  type Stamps,
   type Version,
 } from './model-docs.js';
 
@@ -32,15 +31,10 @@ export function applier(db: Db, gen: number | string) {
 export const forgetGuards = () => appliers.clear();
 
 function createApplier(db: Db, gen: number | string) {
-  const facts = db.collection<Fact>(`g${gen}_facts`);
-  const history = db.collection<Fact>(`g${gen}_history`);
-  const versions = db.collection<Version>(`g${gen}_versions`);
-  const sources = db.collection<SourceDoc>(`g${gen}_sources`);
-  const checkpoint = db.collection<Checkpoint>(`g${gen}_checkpoint`);
-  const stamps = db.collection<Stamps>(`g${gen}_checkpoint`);
+  const { facts, cells, history, versions, sources, checkpoint, stamps, directory } = generationCollections(db, gen);
   const limit = paths.sourceCacheLimit;
   const known = createLru<SourceState>(limit);
-  const cellStore = createCellStore(db.collection<CellDoc>(`g${gen}_cells`), db.collection(`g${gen}_checkpoint`), {
+  const cellStore = createCellStore(cells, directory, {
     limit: paths.cellCacheLimit,
     conditional: paths.conditionalCells,
     readOneByOne: paths.fewIdsOneByOne,

@@ -26,8 +26,23 @@ export class CellConflict extends Error {
  * more (99 take 0.3 s): the crash test hung whenever a batch replaced 100 cells (cell-store.int.test.ts).
  */
 const WRITES_PER_CALL = 50;
-/** Cells read back by `_id` at once, where each is its own statement. */
+/** Cells read by `_id` at once, where each is its own statement: a batch's or a report's reads must not take the server's whole pool. */
 const READS_AT_ONCE = 8;
+
+/**
+ * The cells of some ids that exist, in id order: one `$in`, or one `_id` statement each (a few at a time) where the
+ * server filters `$in` document by document (FerretDB). The applier reads cells it does not hold this way, reports
+ * the cells of their months.
+ */
+export async function cellsById(cells: Collection<CellDoc>, ids: string[], oneByOne: boolean): Promise<CellDoc[]> {
+  const found: Array<CellDoc | null> = [];
+  if (!oneByOne) found.push(...(ids.length ? await cells.find({ _id: { $in: ids } }).toArray() : []));
+  else
+    for (let i = 0; i < ids.length; i += READS_AT_ONCE)
+      found.push(...(await Promise.all(ids.slice(i, i + READS_AT_ONCE).map((_id) => cells.findOne({ _id })))));
+  // One order whichever way they were read: rows, and so sums of amounts, come out the same.
+  return found.filter((c): c is CellDoc => !!c).sort((a, b) => (a._id < b._id ? -1 : 1));
+}
 
 /**
  * Writes the parts of changed sources into cells. One worker writes a generation's cells of a country (partitions are
@@ -69,14 +84,8 @@ export function createCellStore(
       else if (complete && !held.evicted()) out.set(id, null);
       else missing.push(id);
     }
-    const found: Array<CellDoc | null> = [];
-    if (!opts.readOneByOne)
-      found.push(...(missing.length ? await cells.find({ _id: { $in: missing } }).toArray() : []));
-    // A few at a time, as a report's cell reads (cell-read.ts): a batch's misses must not take the server's whole pool.
-    else
-      for (let i = 0; i < missing.length; i += READS_AT_ONCE)
-        found.push(...(await Promise.all(missing.slice(i, i + READS_AT_ONCE).map((_id) => cells.findOne({ _id })))));
-    const byId = new Map(found.filter((c): c is CellDoc => !!c).map((c) => [c._id, c]));
+    const found = await cellsById(cells, missing, opts.readOneByOne);
+    const byId = new Map(found.map((c) => [c._id, c]));
     for (const id of missing) out.set(id, byId.get(id) ?? null);
     return out;
   }

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { Db } from 'mongodb';
 import type { PasserelleEvent } from '@passerelle/contracts';
+import type { Fact } from '../facts/facts.js';
+import type { CellDoc } from './cells.js';
 
 // The documents of a read-model generation, shared by the applier (applier.ts) and the model's readers (read-model.ts).
 
@@ -90,3 +93,17 @@ export interface CellDirectory {
 
 /** This process's stamps document. */
 export const STAMPS = `stamps:${randomUUID()}`;
+
+/** The collections of generation `gen`, named once for the applier and the readers (the checkpoint collection also holds stamps, marks and the cell directory). */
+export function generationCollections(db: Db, gen: number | string) {
+  return {
+    facts: db.collection<Fact>(`g${gen}_facts`),
+    cells: db.collection<CellDoc>(`g${gen}_cells`),
+    history: db.collection<Fact>(`g${gen}_history`),
+    versions: db.collection<Version>(`g${gen}_versions`),
+    sources: db.collection<SourceDoc>(`g${gen}_sources`),
+    checkpoint: db.collection<Checkpoint>(`g${gen}_checkpoint`),
+    stamps: db.collection<Stamps>(`g${gen}_checkpoint`),
+    directory: db.collection<CellDirectory>(`g${gen}_checkpoint`),
+  };
+}

@@ -6,10 +6,9 @@ import {
   canonicalInstant,
   CELL_DIRECTORY,
   CELLS_MARK,
-  type CellDirectory,
+  generationCollections,
   type Checkpoint,
   type Sequenced,
-  type SourceDoc,
   type Stamps,
   type Version,
 } from './model-docs.js';
@@ -62,12 +61,7 @@ export function forgetGuards(): void {
 }
 
 export function readModel(db: Db, gen: number | string) {
-  const facts = db.collection<Fact>(`g${gen}_facts`);
-  const cells = db.collection<CellDoc>(`g${gen}_cells`);
-  const history = db.collection<Fact>(`g${gen}_history`);
-  const versions = db.collection<Version>(`g${gen}_versions`);
-  const sources = db.collection<SourceDoc>(`g${gen}_sources`);
-  const checkpoint = db.collection<Checkpoint>(`g${gen}_checkpoint`);
+  const { facts, cells, history, versions, sources, checkpoint, directory } = generationCollections(db, gen);
   for (const c of [facts, history]) checkpoints.set(`${c.dbName}.${c.collectionName}`, checkpoint);
   return {
     gen,
@@ -114,7 +108,7 @@ export function readModel(db: Db, gen: number | string) {
     return marked;
   }
   async function cellIds(): Promise<string[] | undefined> {
-    const d = await db.collection<CellDirectory>(checkpoint.collectionName).findOne({ _id: CELL_DIRECTORY });
+    const d = await directory.findOne({ _id: CELL_DIRECTORY });
     return d?.ids;
   }
   async function lastSeq(): Promise<number> {

@@ -1,6 +1,7 @@
 import type { Collection } from 'mongodb';
 import { ARRAY_FIELDS } from '../facts/facts.js';
 import { CELL_KINDS, ROW_FIELDS, TUPLE_FIELDS, cellOf, rowsOf, type CellDoc } from '../apply/cells.js';
+import { cellsById } from '../apply/cell-store.js';
 import type { Doc } from './tally.js';
 
 /** How reports read cells: a facts condition split into the cells it needs and what each row must pass. */
@@ -113,13 +114,9 @@ export function cellQuery(match: Record<string, unknown>): CellQuery | undefined
 /** Pure: the rows of cells a query keeps: what the facts they stand for give to every tally (see cells.ts). */
 export const rowsIn = (cells: Doc[], q: CellQuery): Doc[] => cells.flatMap((c) => rowsOf(c as CellDoc).filter(q.rows));
 
-/** At most this many look-ups by `_id` at once: a report's months must not take the server's whole pool. */
-const AT_ONCE = 8;
-
 /**
- * The cells of a query. With the generation's cell directory (the ids there are), by `_id`: one `$in`, or one
- * statement each where the server filters `$in` document by document (FerretDB); without one, by kinds, countries
- * and months.
+ * The cells of a query: with the generation's cell directory (the ids there are), by `_id` (cell-store.ts); without
+ * one, by kinds, countries and months.
  */
 export async function readCells(
   cells: Collection<CellDoc>,
@@ -127,17 +124,6 @@ export async function readCells(
   directory: string[] | undefined,
   oneByOne: boolean,
 ): Promise<Doc[]> {
-  const out: Doc[] = [];
-  if (!directory) out.push(...(await cells.find(q.cells).toArray()));
-  else {
-    const ids = directory.filter(q.wants);
-    if (!oneByOne) out.push(...(ids.length ? await cells.find({ _id: { $in: ids } }).toArray() : []));
-    else
-      for (let i = 0; i < ids.length; i += AT_ONCE) {
-        const found = await Promise.all(ids.slice(i, i + AT_ONCE).map((_id) => cells.findOne({ _id })));
-        for (const c of found) if (c) out.push(c);
-      }
-  }
-  // One order whichever way they were read: rows, and so sums of amounts, come out the same.
-  return out.sort((a, b) => (String(a._id) < String(b._id) ? -1 : 1));
+  if (directory) return (await cellsById(cells, directory.filter(q.wants), oneByOne)) as Doc[];
+  return ((await cells.find(q.cells).toArray()) as Doc[]).sort((a, b) => (String(a._id) < String(b._id) ? -1 : 1));
 }
