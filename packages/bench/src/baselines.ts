@@ -56,6 +56,10 @@ const FACT_INDEXES: IndexDescription[] = [
  */
 export async function rawDatabase(db: Db, gen: GeneratorOptions, budgetSeconds: number, batchEvents = 200) {
   const changesOf = await projectionFacts();
+  // As many upserts to a call as the projection sends cell writes (its `cellWritesPerCall`): FerretDB 1.24 holds a
+  // storage connection per statement of an update until the command ends, and stops answering once they fill its pool.
+  const ferret = !!((await db.command({ buildInfo: 1 })) as { ferretdbVersion?: string }).ferretdbVersion;
+  const perCall = ferret ? 8 : 500;
   const result = {} as Record<
     'upsert' | 'insert',
     { events: number; docs: number; seconds: number; complete: boolean }
@@ -70,13 +74,11 @@ export async function rawDatabase(db: Db, gen: GeneratorOptions, budgetSeconds: 
     const flush = async () => {
       if (!docs.length) return;
       const t0 = performance.now();
-      // Upserts go 50 to a call, as the projection's cell writes: FerretDB 1.24 (SQLite) never answers an update
-      // command of 100 statements or more (README, Known limits).
       if (mode === 'upsert')
-        for (let i = 0; i < docs.length; i += 50)
+        for (let i = 0; i < docs.length; i += perCall)
           await coll.bulkWrite(
             docs
-              .slice(i, i + 50)
+              .slice(i, i + perCall)
               .map((d) => ({ replaceOne: { filter: { _id: d._id }, replacement: d, upsert: true } })),
             { ordered: false },
           );

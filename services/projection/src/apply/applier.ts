@@ -38,6 +38,7 @@ function createApplier(db: Db, gen: number | string) {
     limit: paths.cellCacheLimit,
     conditional: paths.conditionalCells,
     readOneByOne: paths.fewIdsOneByOne,
+    writesPerCall: paths.cellWritesPerCall,
   });
   let queue: Promise<unknown> = Promise.resolve();
   /** Facts of events a dead process was applying: written late, they would outlive a newer event's clean-up. */
@@ -277,13 +278,24 @@ export interface ApplierPaths {
   cellCacheLimit: number;
   /** Write a cell only if it is still the version read (MongoDB); FerretDB scans for such a condition (cell-store.ts). */
   conditionalCells: boolean;
+  /**
+   * Cell writes sent in one call at most. FerretDB 1.24 holds one connection of its storage pool per statement of
+   * an update command until the command ends, and takes one more to write each: commands in flight that together
+   * reach its pool (50 connections on PostgreSQL, 100 on SQLite) wait on each other forever, and the server answers
+   * nothing that needs storage again (cell-store.int.test.ts). Eight keeps six workers' calls under 50.
+   */
+  cellWritesPerCall: number;
 }
+
+/** Cell writes per call on FerretDB (see `cellWritesPerCall`). */
+export const FERRETDB_WRITES_PER_CALL = 8;
 
 let paths: ApplierPaths = {
   sourceCacheLimit: Infinity,
   fewIdsOneByOne: true,
   conditionalCells: false,
   cellCacheLimit: 1_000,
+  cellWritesPerCall: FERRETDB_WRITES_PER_CALL,
 };
 /** Sets the applier's per-server paths; appliers created afterwards use them. */
 export const configureApplier = (p: Partial<ApplierPaths>) => {

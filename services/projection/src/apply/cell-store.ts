@@ -21,11 +21,6 @@ export class CellConflict extends Error {
   }
 }
 
-/**
- * Cell writes sent in one call at most. FerretDB 1.24 (SQLite) never answers an update command of 100 statements or
- * more (99 take 0.3 s): the crash test hung whenever a batch replaced 100 cells (cell-store.int.test.ts).
- */
-const WRITES_PER_CALL = 50;
 /** Cells read by `_id` at once, where each is its own statement: a batch's or a report's reads must not take the server's whole pool. */
 const READS_AT_ONCE = 8;
 
@@ -54,7 +49,7 @@ export async function cellsById(cells: Collection<CellDoc>, ids: string[], oneBy
 export function createCellStore(
   cells: Collection<CellDoc>,
   directory: Collection<CellDirectory>,
-  opts: { limit: number; conditional: boolean; readOneByOne: boolean },
+  opts: { limit: number; conditional: boolean; readOneByOne: boolean; writesPerCall: number },
 ) {
   // FerretDB turns a condition beside `_id` into a scan of the collection (61 s instead of 11.5 s of cell writes for
   // 1,500 events, cells.int.test.ts), and its updates are not atomic anyway: there a write is by `_id` alone.
@@ -126,8 +121,8 @@ export function createCellStore(
         await directory.updateOne({ _id: CELL_DIRECTORY }, { $addToSet: { ids: { $each: born } } }, { upsert: true });
       try {
         let done = 0;
-        for (let i = 0; i < writes.length; i += WRITES_PER_CALL) {
-          const r = await cells.bulkWrite(writes.slice(i, i + WRITES_PER_CALL), { ordered: false });
+        for (let i = 0; i < writes.length; i += opts.writesPerCall) {
+          const r = await cells.bulkWrite(writes.slice(i, i + opts.writesPerCall), { ordered: false });
           done += r.matchedCount + r.deletedCount;
         }
         const expected = writes.length - writes.filter((w) => 'insertOne' in w).length;
