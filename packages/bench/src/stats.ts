@@ -18,6 +18,10 @@ export function percentiles(values: readonly number[]) {
   };
 }
 
+/** a ÷ b to two decimals, a zero b counted as 1 ms; null when either was not measured. */
+export const ratioOf = (a?: number | null, b?: number | null): number | null =>
+  typeof a === 'number' && typeof b === 'number' ? Math.round((100 * a) / Math.max(1, b)) / 100 : null;
+
 /** Events (or requests) per second, rounded. */
 export const rate = (n: number, seconds: number) => (seconds > 0 ? Math.round(n / seconds) : 0);
 

@@ -2,6 +2,7 @@ import type { Infra } from '../infra.js';
 import { DASHBOARD_QUERIES } from './dashboard.js';
 import { queriesScenario, REPORT_QUERIES, type QueriesOptions } from './queries.js';
 import { rebuildScenario } from './rebuild.js';
+import { ratioOf } from '../stats.js';
 
 export interface ScaleOptions extends Omit<QueriesOptions, 'log'> {
   /** The larger model; the smaller one has a tenth of its events. */
@@ -30,14 +31,12 @@ export async function scaleScenario(infra: Infra, o: ScaleOptions) {
   const [small, large] = runs as [(typeof runs)[0], (typeof runs)[0]];
   const ratios = (large.queries.endpoints as Endpoint[]).map((l) => {
     const s = (small.queries.endpoints as Endpoint[]).find((e) => e.path === l.path);
-    const ratio = (a?: number, b?: number) =>
-      typeof a === 'number' && typeof b === 'number' ? Math.round((100 * a) / Math.max(1, b)) / 100 : null;
     return {
       path: l.path,
       small: s ? { p50: s.p50, p99: s.p99, firstMs: s.firstMs, error: s.error } : null,
       large: { p50: l.p50, p99: l.p99, firstMs: l.firstMs, error: l.error },
-      p50Ratio: ratio(l.p50, s?.p50),
-      firstRatio: ratio(l.firstMs, s?.firstMs),
+      p50Ratio: ratioOf(l.p50, s?.p50),
+      firstRatio: ratioOf(l.firstMs, s?.firstMs),
     };
   });
   return { events: runs.map((r) => r.events), runs, ratios };
