@@ -3,7 +3,7 @@ import type { PasserelleEvent } from '@passerelle/contracts';
 import { changesOf, type Fact } from '../facts/facts.js';
 import { kindOfSource } from '../facts/source-kinds.js';
 import { createCellStore, type CellChange } from './cell-store.js';
-import { partsOf } from './cells.js';
+import { cellOf, partsOf } from './cells.js';
 import { createLru } from './lru.js';
 import {
   canonicalInstant,
@@ -159,10 +159,12 @@ function createApplier(db: Db, gen: number | string) {
     const stale: string[] = [];
     const log: SourceDoc[] = [];
     const cellChanges: CellChange[] = [];
+    const repeats: Array<{ country: string; source: string }> = [];
     let duplicates = 0;
     for (const [source, { change, event, seq }] of latest) {
       if ((states.get(source)?.lastSeq ?? 0) >= seq) {
         duplicates++;
+        repeats.push({ country: event.country, source });
         continue;
       }
       change.facts.forEach((f, i) =>
@@ -200,8 +202,16 @@ function createApplier(db: Db, gen: number | string) {
     }
     // Every source delivered counts as changed, duplicates too: a duplicate may be the redelivery of an event whose
     // facts and guard a dead process wrote after this one had started, so reads cached since may have missed them.
+    // Cells are stamped finer, by month: a reader holding cells re-reads only the months a batch touched. A
+    // duplicate stamps its whole kind there (`whole`), since a dead process may have written any of its cells.
     const changed: Record<string, number> = {};
     for (const [source, { event }] of latest) changed[`changed.${event.country}.${kindOfSource(source) ?? '_any'}`] = 1;
+    for (const { country, source } of repeats) changed[`whole.${country}.${kindOfSource(source) ?? '_any'}`] = 1;
+    for (const c of cellChanges)
+      for (const id of new Set([...c.parts.keys(), ...c.before])) {
+        const cell = cellOf(id);
+        if (cell) changed[`months.${cell.country}.${cell.kind}.${cell.month}`] = 1;
+      }
     if (latest.size) await stamps.updateOne({ _id: STAMPS }, { $inc: changed }, { upsert: true });
     const last = Math.max(...batch.map((b) => b.seq));
     await checkpoint.updateOne(

@@ -75,7 +75,12 @@ export interface Checkpoint {
  */
 export interface Stamps {
   _id: string;
+  /** Batches that changed each country's kind (its sources). */
   changed?: Record<string, Record<string, number>>;
+  /** Batches that touched each country's kind's cells of a month. */
+  months?: Record<string, Record<string, Record<string, number>>>;
+  /** Redeliveries of each country's kind: any of its cells may have changed. */
+  whole?: Record<string, Record<string, number>>;
   swept?: number;
 }
 /**

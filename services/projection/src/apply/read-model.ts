@@ -1,6 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import type { Fact } from '../facts/facts.js';
-import type { Cell, CellDoc } from './cells.js';
+import { cellOf, type Cell, type CellDoc } from './cells.js';
 import { applier, forgetGuards as forgetAppliers } from './applier.js';
 import {
   canonicalInstant,
@@ -145,6 +145,48 @@ function allowed(cond: unknown): string[] | undefined {
 }
 
 /**
+ * The checkpoint and one stamps document per writing process: a handful of documents, read once per request (a
+ * factsheet makes dozens of reads), so its reads all see the model as it was when it began.
+ */
+async function stampsOf(facts: Collection<Fact>, request?: object): Promise<Array<Checkpoint | Stamps> | undefined> {
+  const checkpoint = checkpoints.get(`${facts.dbName}.${facts.collectionName}`);
+  if (!checkpoint) return undefined;
+  const read = () => checkpoint.find({}).toArray() as Promise<Array<Checkpoint | Stamps>>;
+  let pending = request ? snapshots.get(request) : undefined;
+  if (!pending) {
+    pending = read();
+    if (request) snapshots.set(request, pending);
+  }
+  return pending;
+}
+
+/**
+ * For each cell id, a string that changes whenever that cell may have changed: batches that touched its month, a
+ * redelivery of its kind in its country, a sweep. Read before the cells it tags (stamps are written after cells), so a
+ * cell is never tagged newer than it is. Undefined when the facts have no checkpoint.
+ */
+export async function cellTags(
+  facts: Collection<Fact>,
+  request?: object,
+): Promise<((id: string) => string | undefined) | undefined> {
+  const docs = await stampsOf(facts, request);
+  if (!docs) return undefined;
+  const writers = docs
+    .filter((d): d is Stamps => d._id.startsWith('stamps:'))
+    .sort((a, b) => a._id.localeCompare(b._id));
+  return (id) => {
+    const c = cellOf(id);
+    if (!c) return undefined;
+    return writers
+      .map((w) => {
+        const whole = w.whole?.[c.country];
+        return `${w._id.slice(7, 15)}:${w.swept ?? 0}:${whole?._any ?? 0}:${whole?.[c.kind] ?? 0}:${w.months?.[c.country]?.[c.kind]?.[c.month] ?? 0}`;
+      })
+      .join('|');
+  };
+}
+
+/**
  * A string that changes whenever facts a read may see may have changed. For a read of given kinds in given countries,
  * only batches that changed those kinds there (and sweeps) change it: a dashboard's cached figures survive batches
  * about other things. `request` (the view a request reads through) reads the checkpoint once for all its reads. Any other read (as of an instant, or across kinds or countries) changes with every batch.
@@ -154,17 +196,8 @@ export async function modelVersion(
   match: Record<string, unknown> = {},
   request?: object,
 ): Promise<string | undefined> {
-  const checkpoint = checkpoints.get(`${facts.dbName}.${facts.collectionName}`);
-  if (!checkpoint) return undefined;
-  // The checkpoint and one stamps document per writing process: a handful of small documents, read once per request
-  // (a factsheet makes dozens of reads), so its reads all see the model as it was when it began.
-  const read = () => checkpoint.find({}).toArray() as Promise<Array<Checkpoint | Stamps>>;
-  let pending = request ? snapshots.get(request) : undefined;
-  if (!pending) {
-    pending = read();
-    if (request) snapshots.set(request, pending);
-  }
-  const docs = await pending;
+  const docs = await stampsOf(facts, request);
+  if (!docs) return undefined;
   const c = docs.find((d): d is Checkpoint => d._id === 'checkpoint');
   if (!c) return 'empty';
   const kinds = allowed(match.kind);

@@ -114,16 +114,45 @@ export function cellQuery(match: Record<string, unknown>): CellQuery | undefined
 /** Pure: the rows of cells a query keeps: what the facts they stand for give to every tally (see cells.ts). */
 export const rowsIn = (cells: Doc[], q: CellQuery): Doc[] => cells.flatMap((c) => rowsOf(c as CellDoc).filter(q.rows));
 
+/** The tag each cell document was read under (see `cellTags`): documents are shared and never mutated. */
+const readUnder = new WeakMap<object, string>();
+
 /**
  * The cells of a query: with the generation's cell directory (the ids there are), by `_id` (cell-store.ts); without
- * one, by kinds, countries and months.
+ * one, by kinds, countries and months. Given the cells read before and each cell's tag now, it reads again only the
+ * cells whose tag changed since (the months a batch touched), and new ones.
  */
 export async function readCells(
   cells: Collection<CellDoc>,
   q: CellQuery,
   directory: string[] | undefined,
   oneByOne: boolean,
+  reuse?: { previous?: Doc[]; tagOf: (id: string) => string | undefined },
 ): Promise<Doc[]> {
-  if (directory) return (await cellsById(cells, directory.filter(q.wants), oneByOne)) as Doc[];
-  return ((await cells.find(q.cells).toArray()) as Doc[]).sort((a, b) => (String(a._id) < String(b._id) ? -1 : 1));
+  if (!directory) return ((await cells.find(q.cells).toArray()) as Doc[]).sort(byId);
+  const ids = directory.filter(q.wants);
+  const kept = new Map<string, Doc>();
+  for (const d of reuse?.previous ?? []) {
+    const tag = readUnder.get(d);
+    if (tag !== undefined && tag === reuse!.tagOf(String(d._id))) kept.set(String(d._id), d);
+  }
+  const fresh = (await cellsById(
+    cells,
+    ids.filter((id) => !kept.has(id)),
+    oneByOne,
+  )) as Doc[];
+  if (reuse)
+    for (const d of fresh) {
+      const tag = reuse.tagOf(String(d._id));
+      if (tag !== undefined) readUnder.set(d, tag);
+    }
+  return [
+    ...ids.flatMap((id): Doc[] => {
+      const d = kept.get(id);
+      return d ? [d] : [];
+    }),
+    ...fresh,
+  ].sort(byId);
 }
+
+const byId = (a: Doc, b: Doc) => (String(a._id) < String(b._id) ? -1 : 1);

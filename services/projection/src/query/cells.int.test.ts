@@ -155,6 +155,56 @@ describe('cells', () => {
     expect(await reports()).toEqual(before);
   }, 300_000);
 
+  it('after a batch, a cached report reads again only the cells of the months the batch touched, and answers as a cold read', async () => {
+    await applyAll('incremental', inBatches(history.slice(0, 1200), 100));
+    // Reads go through a client of their own, whose commands are counted: which cell ids each read asks for.
+    const watched = await new MongoClient(env.infra.mongoUrl, { monitorCommands: true }).connect();
+    const asked: string[] = [];
+    watched.on('commandStarted', (e) => {
+      if (e.commandName !== 'find' || e.command.find !== 'gincremental_cells') return;
+      const id = (e.command.filter as { _id?: unknown })._id;
+      asked.push(...(typeof id === 'string' ? [id] : ((id as { $in?: string[] } | undefined)?.$in ?? ['(all)'])));
+    });
+    try {
+      const model = readModel(watched.db(db.databaseName), 'incremental');
+      const q = { match: { kind: FactKind.Beneficiaries, country: 'MA' }, measure: Measure.Unique, by: 'sex' };
+      const cellsOf = async () =>
+        new Map(
+          (await model.dumpCells())
+            .filter((c) => c.kind === FactKind.Beneficiaries && c.country === 'MA')
+            .map((c) => [c._id, JSON.stringify(c)]),
+        );
+      await figure(model.view().facts, q, internal);
+      const all = asked.length;
+      expect(all).toBeGreaterThan(10);
+      asked.length = 0;
+      await figure(model.view().facts, q, internal);
+      expect(asked).toEqual([]);
+      // Events one by one until one changes these cells: the cells it changed must be read again, and few others.
+      const before = await cellsOf();
+      let changed: string[] = [];
+      for (const e of history.slice(1200)) {
+        await model.applyBatch([e]);
+        const after = await cellsOf();
+        changed = [...after].filter(([id, c]) => before.get(id) !== c).map(([id]) => id);
+        if (changed.length) break;
+      }
+      expect(changed.length).toBeGreaterThan(0);
+      asked.length = 0;
+      const warm = await figure(model.view().facts, q, internal);
+      for (const id of changed) expect(asked).toContain(id);
+      expect(asked.length).toBeLessThanOrEqual(3);
+      useFactCache(createFactCache(0));
+      try {
+        expect(warm.cells).toEqual((await figure(model.view().facts, q, internal)).cells);
+      } finally {
+        useFactCache(createFactCache(10_000_000));
+      }
+    } finally {
+      await watched.close();
+    }
+  }, 300_000);
+
   it('of a generation written before cells, or with an older layout, are not read: its facts answer until the rebuild start-up asks for', async () => {
     const model = await applyAll('before_cells', inBatches(history.slice(0, 600), 100));
     const q = { match: { kind: FactKind.Beneficiaries, country: 'MA' }, measure: Measure.Unique, by: 'sex' };

@@ -35,6 +35,23 @@ describe('the fact cache', () => {
     expect(cache.stats()).toMatchObject({ entries: 1, facts: 3, hits: 1, misses: 2 });
   });
 
+  it('hands the loader what the stale entry held, and shares one load among requests arriving meanwhile', async () => {
+    const cache = createFactCache(100);
+    let version = 'v1';
+    const seen: Array<Doc[] | undefined> = [];
+    const load = async (previous?: Doc[]) => {
+      seen.push(previous);
+      await new Promise((r) => setTimeout(r, 1));
+      return docs(2, version);
+    };
+    const read = () => cache.read(facts('g1_cells'), async () => version, { kind: 'attendance' }, ['*'], load);
+    await read();
+    version = 'v2';
+    const [a, b] = await Promise.all([read(), read()]);
+    expect(a).toBe(b);
+    expect(seen).toEqual([undefined, docs(2, 'v1')]);
+  });
+
   it('keeps different queries, fields and generations apart', async () => {
     const cache = createFactCache(100);
     const l = loader(() => docs(1));

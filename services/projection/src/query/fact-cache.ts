@@ -32,13 +32,16 @@ export function createFactCache(maxFacts: number) {
   };
 
   return {
-    /** The facts of `match` with `fields`, from the cache when what they were read from has not changed since. */
+    /**
+     * The facts of `match` with `fields`, from the cache when what they were read from has not changed since; else
+     * loaded, with what the cache held before for the loader to reuse what is still current.
+     */
     async read(
       facts: Collection<Fact>,
       versionOf: () => Promise<string | undefined>,
       match: Record<string, unknown>,
       fields: string[],
-      load: () => Promise<Doc[]>,
+      load: (previous?: Doc[]) => Promise<Doc[]>,
     ): Promise<Doc[]> {
       if (maxFacts <= 0) return load();
       const version = await versionOf();
@@ -52,9 +55,16 @@ export function createFactCache(maxFacts: number) {
         entries.set(key, hit);
         return hit.docs;
       }
+      // What the stale entry held goes to the loader, which may keep what did not change (cells). The new entry is in
+      // place before any wait, so requests arriving meanwhile share its load.
+      const stale = hit?.docs;
       drop(key);
       misses++;
-      const entry: Entry = { docs: load(), size: 0, version };
+      const entry: Entry = {
+        docs: stale ? stale.catch(() => undefined).then((previous) => load(previous)) : load(),
+        size: 0,
+        version,
+      };
       entries.set(key, entry);
       try {
         const docs = await entry.docs;

@@ -1,5 +1,5 @@
 import { DIMENSION_FIELD, type Fact } from '../facts/facts.js';
-import { applierPaths, modelVersion, type FactsView } from '../apply/read-model.js';
+import { applierPaths, cellTags, modelVersion, type FactsView } from '../apply/read-model.js';
 import { cellQuery, readCells, rowsIn } from './cell-read.js';
 import { createFactCache, type FactCache } from './fact-cache.js';
 import type { Doc } from './tally.js';
@@ -82,7 +82,17 @@ export async function readFacts(
       () => modelVersion(view.collection, cells.cells, view),
       { ...cells.cells, '@cells': true },
       ['*'],
-      async () => readCells(view.cells!, cells, await view.cellIds?.(), applierPaths().fewIdsOneByOne),
+      async (previous) => {
+        // Tags before cells: a cell read after its stamp moved is only read again, never kept when stale.
+        const tagOf = await cellTags(view.collection, view);
+        return readCells(
+          view.cells!,
+          cells,
+          await view.cellIds?.(),
+          applierPaths().fewIdsOneByOne,
+          tagOf && { previous, tagOf },
+        );
+      },
     );
     // The same figure asked again (a breakdown's population, the protected people) gets the same rows, not a copy.
     const memo = rowsMemo.get(read) ?? rowsMemo.set(read, new Map()).get(read)!;
