@@ -163,7 +163,7 @@ export function tablesOf(results: Any): Table[] {
   const d = results.dashboard as Any | undefined;
   if (d) {
     tables.push({
-      title: `6. Dashboard under live ingestion: ${d.connections} clients for ${d.seconds} s on a model of ${n(d.modelEvents)} events while ${d.ingestion.targetPerSecond} events/s arrive`,
+      title: `6. Dashboard under live ingestion: ${d.connections} clients for ${d.seconds} s on a model of ${n(d.modelEvents)} events while ${d.ingestion.targetPerSecond} events/s arrive (${d.roles ?? 'one process applies and serves'})`,
       rows: [
         ...(d.endpoints as Any[]).map((e): Row => [
           e.path,

@@ -47,6 +47,7 @@ const { values } = parseArgs({
     'report-cache': { type: 'string', default: process.env.BENCH_REPORT_CACHE },
     'setup-budget': { type: 'string', default: process.env.BENCH_SETUP_BUDGET },
     'ingest-rate': { type: 'string', default: process.env.BENCH_INGEST_RATE },
+    'split-roles': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -54,7 +55,7 @@ const { values } = parseArgs({
 if (values.help) {
   console.log(`npm run bench -- [--scenario all|${SCENARIOS.join('|')}[,...]] [--quick] [--events N] [--rebuild-events N]
        [--seconds S] [--rates 100,500,1000] [--connections C] [--seed N] [--profile] [--raw-budget S] [--setup-budget S]
-       [--projection-batch N] [--report-cache N] [--ingest-rate N]
+       [--projection-batch N] [--report-cache N] [--ingest-rate N] [--split-roles]
   (or BENCH_SCENARIO, BENCH_QUICK=1, BENCH_EVENTS, BENCH_REBUILD_EVENTS, BENCH_SECONDS, BENCH_RATES, BENCH_CONNECTIONS, BENCH_SEED, BENCH_PROFILE=1, BENCH_RAW_BUDGET, BENCH_SETUP_BUDGET,
    BENCH_PROJECTION_BATCH, BENCH_REPORT_CACHE, BENCH_INGEST_RATE)`);
   process.exit(0);
@@ -141,6 +142,7 @@ try {
           modelEvents: rebuildEvents,
           seed,
           eventsPerSecond: num(values['ingest-rate'], 20),
+          splitRoles: values['split-roles'],
           connections: num(values.connections, 10),
           seconds: num(values.seconds, quick ? 10 : 30),
           log,

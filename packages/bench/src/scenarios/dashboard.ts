@@ -11,6 +11,8 @@ export interface DashboardOptions {
   eventsPerSecond: number;
   connections: number;
   seconds: number;
+  /** Clients read a reporting replica (`PROJECTION_ROLE=api`) while another process applies, as deployed. */
+  splitRoles?: boolean;
   log: (line: string) => void;
 }
 
@@ -33,6 +35,9 @@ export async function dashboardScenario(infra: Infra, space: Space, o: Dashboard
     entries.projection,
     space.env('projection', { PROJECTION_CONSUMER: 'dashboard' }),
   );
+  const reader = o.splitRoles
+    ? await startService('reporting', entries.projection, space.env('projection', { PROJECTION_ROLE: 'api' }))
+    : projection;
   const headers = { authorization: `Bearer ${await benchToken()}` };
   const status = async () =>
     (await (await fetch(`${projection.url}/projection/status`, { headers })).json()) as {
@@ -45,7 +50,7 @@ export async function dashboardScenario(infra: Infra, space: Space, o: Dashboard
     const first: Record<string, number> = {};
     for (const [path] of DASHBOARD_QUERIES) {
       const t0 = performance.now();
-      const res = await fetch(`${projection.url}${path}`, { headers });
+      const res = await fetch(`${reader.url}${path}`, { headers });
       if (!res.ok) throw new Error(`${path} answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
       await res.arrayBuffer();
       first[path] = Math.round(performance.now() - t0);
@@ -70,7 +75,7 @@ export async function dashboardScenario(infra: Infra, space: Space, o: Dashboard
         firstMs: first[path],
         ...summary(
           await fire({
-            url: `${projection.url}${path}`,
+            url: `${reader.url}${path}`,
             connections: Math.max(1, Math.round((connections / 10) * o.connections)),
             duration: o.seconds,
             headers,
@@ -85,6 +90,9 @@ export async function dashboardScenario(infra: Infra, space: Space, o: Dashboard
     return {
       connections: o.connections,
       seconds: o.seconds,
+      roles: o.splitRoles
+        ? 'clients on a reporting replica, another process applies'
+        : 'one process applies and serves',
       modelEvents: o.modelEvents,
       ingestion: {
         targetPerSecond: o.eventsPerSecond,
@@ -97,6 +105,7 @@ export async function dashboardScenario(infra: Infra, space: Space, o: Dashboard
       worstP99: Math.max(...runs.map((r) => r.p99)),
     };
   } finally {
+    if (reader !== projection) await reader.stop();
     await projection.stop();
   }
 }
