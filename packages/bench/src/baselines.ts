@@ -14,6 +14,14 @@ async function projectionFacts(): Promise<ChangesOf> {
   return mod.changesOf;
 }
 
+/** The projection's cell writes per call on a server, from its build, so the baseline chunks as it does. */
+async function projectionWritesPerCall(): Promise<(ferret: boolean) => number> {
+  const mod = (await import(new URL('apply/applier.js', `file://${entries.projection}`).href)) as {
+    writesPerCallOn: (ferret: boolean) => number;
+  };
+  return mod.writesPerCallOn;
+}
+
 /**
  * Raw JetStream limit: a durable pull consumer on the same stream, pulling as the projection does (200 at a time,
  * 400 unacknowledged) with a handler that does nothing but ack.
@@ -59,7 +67,7 @@ export async function rawDatabase(db: Db, gen: GeneratorOptions, budgetSeconds: 
   // As many upserts to a call as the projection sends cell writes (its `cellWritesPerCall`): FerretDB 1.24 holds a
   // storage connection per statement of an update until the command ends, and stops answering once they fill its pool.
   const ferret = !!((await db.command({ buildInfo: 1 })) as { ferretdbVersion?: string }).ferretdbVersion;
-  const perCall = ferret ? 8 : 500;
+  const perCall = (await projectionWritesPerCall())(ferret);
   const result = {} as Record<
     'upsert' | 'insert',
     { events: number; docs: number; seconds: number; complete: boolean }

@@ -17,13 +17,7 @@ import { useFactCache } from './query/read.js';
 import { createGenerations } from './apply/generations.js';
 import { PROJECTION_CONSUMER, startProjector } from './apply/projector.js';
 import type { Db } from 'mongodb';
-import {
-  applierPaths,
-  configureApplier,
-  FERRETDB_WRITES_PER_CALL,
-  readModel,
-  type ReadModel,
-} from './apply/read-model.js';
+import { applierPaths, configureApplier, readModel, writesPerCallOn, type ReadModel } from './apply/read-model.js';
 import { rebuild } from './apply/rebuild.js';
 
 export const configShape = {
@@ -88,8 +82,7 @@ export function choosePaths(
     fewIdsOneByOne: ferret,
     conditionalCells: !ferret,
     cellCacheLimit: config.PROJECTION_CELL_CACHE,
-    // MongoDB splits a large bulk write itself; 500 keeps one call's reply small.
-    cellWritesPerCall: ferret ? FERRETDB_WRITES_PER_CALL : 500,
+    cellWritesPerCall: writesPerCallOn(ferret),
   });
   rt.logger.info({ ...applierPaths(), backend: rt.backend }, 'projection paths');
 }

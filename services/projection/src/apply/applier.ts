@@ -299,6 +299,8 @@ export interface ApplierPaths {
 
 /** Cell writes per call on FerretDB (see `cellWritesPerCall`). */
 export const FERRETDB_WRITES_PER_CALL = 8;
+/** Cell writes per call on a server: few on FerretDB; MongoDB splits a large bulk write itself, 500 keeps a reply small. */
+export const writesPerCallOn = (ferret: boolean) => (ferret ? FERRETDB_WRITES_PER_CALL : 500);
 
 let paths: ApplierPaths = {
   sourceCacheLimit: Infinity,

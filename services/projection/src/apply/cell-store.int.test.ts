@@ -6,7 +6,7 @@ import { createCellStore, type CellChange } from './cell-store.js';
 import type { CellDoc, CellHead, Part } from './cells.js';
 import { CELL_DIRECTORY, type CellDirectory } from './model-docs.js';
 
-// The cell store alone, against the database: many cells in one batch from two writers at once, and a writer that starts on cells it did not write.
+// The cell store alone, against the database: many cells in one batch from four writers at once, and a writer that starts on cells it did not write.
 const env = isolatedEnv('cellstore');
 let client: MongoClient;
 let db: Db;

@@ -13,7 +13,13 @@ import {
   type Version,
 } from './model-docs.js';
 
-export { applierPaths, configureApplier, FERRETDB_WRITES_PER_CALL, type ApplierPaths } from './applier.js';
+export {
+  applierPaths,
+  configureApplier,
+  FERRETDB_WRITES_PER_CALL,
+  writesPerCallOn,
+  type ApplierPaths,
+} from './applier.js';
 export { canonicalInstant, type Sequenced, type Version } from './model-docs.js';
 
 /** Where reports read facts: the current ones, or, as of an instant, every version with the newest by then picked. */
