@@ -56,7 +56,6 @@ export const configShape = {
    * it keeps all of them: a look-up there costs most of a read of the whole log (packages/bench/results/SUMMARY.md).
    */
   PROJECTION_SOURCE_CACHE: z.coerce.number().int().min(1).default(200_000),
-  PROJECTION_CELL_CACHE: z.coerce.number().int().min(1).default(1_000),
   /** Facts kept in memory for repeated report queries until the model changes; 0 turns the cache off. */
   REPORT_CACHE_FACTS: z.coerce.number().int().min(0).default(200_000),
   /**
@@ -74,14 +73,12 @@ export const configShape = {
  */
 export function choosePaths(
   rt: { backend: { engine: string }; logger: { info: (o: object, msg: string) => void } },
-  config: { PROJECTION_SOURCE_CACHE: number; PROJECTION_CELL_CACHE: number },
+  config: { PROJECTION_SOURCE_CACHE: number },
 ): void {
   const ferret = rt.backend.engine === 'ferretdb';
   configureApplier({
     sourceCacheLimit: ferret ? Infinity : config.PROJECTION_SOURCE_CACHE,
     fewIdsOneByOne: ferret,
-    conditionalCells: !ferret,
-    cellCacheLimit: config.PROJECTION_CELL_CACHE,
     cellWritesPerCall: writesPerCallOn(ferret),
   });
   rt.logger.info({ ...applierPaths(), backend: rt.backend }, 'projection paths');

@@ -82,14 +82,12 @@ describe('partition workers', () => {
       running.push(p);
       return p;
     };
-    configureApplier({ sourceCacheLimit: 5, fewIdsOneByOne: false, conditionalCells: true, cellCacheLimit: 5 });
+    configureApplier({ sourceCacheLimit: 5, fewIdsOneByOne: false, cellWritesPerCall: 500 });
     const ma = await worker({ PROJECTION_COUNTRIES: 'MA', PROJECTION_CONSUMER: 'projection_p0' });
     // The server here is FerretDB: start-up chose its paths (the whole source log held, few deletes one by one).
     expect(applierPaths()).toEqual({
       sourceCacheLimit: Infinity,
       fewIdsOneByOne: true,
-      conditionalCells: false,
-      cellCacheLimit: 1_000,
       cellWritesPerCall: FERRETDB_WRITES_PER_CALL,
     });
     const tn = await worker({ PROJECTION_COUNTRIES: 'TN', PROJECTION_CONSUMER: 'projection_p1' });

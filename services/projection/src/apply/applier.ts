@@ -34,12 +34,7 @@ function createApplier(db: Db, gen: number | string) {
   const { facts, cells, history, versions, sources, checkpoint, stamps, directory } = generationCollections(db, gen);
   const limit = paths.sourceCacheLimit;
   const known = createLru<SourceState>(limit);
-  const cellStore = createCellStore(cells, directory, {
-    limit: paths.cellCacheLimit,
-    conditional: paths.conditionalCells,
-    readOneByOne: paths.fewIdsOneByOne,
-    writesPerCall: paths.cellWritesPerCall,
-  });
+  const cellStore = createCellStore(cells, directory, { writesPerCall: paths.cellWritesPerCall });
   let queue: Promise<unknown> = Promise.resolve();
   /** Facts of events a dead process was applying: written late, they would outlive a newer event's clean-up. */
   const suspects: Array<{ source: string; seq: number; count: number; cells: string[] }> = [];
@@ -60,10 +55,10 @@ function createApplier(db: Db, gen: number | string) {
   /** Folds source log documents into one state per source. */
   const fold = (docs: SourceDoc[], into = new Map<string, SourceState>()) => {
     for (const d of docs) {
-      const s = into.get(d.source) ?? { lastSeq: 0, written: new Map<number, number>(), cells: new Set<string>() };
+      const s = into.get(d.source) ?? { lastSeq: 0, written: new Map<number, number>(), cells: new Map() };
       if (d.applied) s.lastSeq = Math.max(s.lastSeq, d.seq);
       s.written.set(d.seq, Math.max(s.written.get(d.seq) ?? 0, d.count));
-      for (const c of d.cells ?? []) s.cells.add(c);
+      if (d.cells?.length) s.cells.set(d.seq, new Set([...(s.cells.get(d.seq) ?? []), ...d.cells]));
       into.set(d.source, s);
     }
     return into;
@@ -182,7 +177,7 @@ function createApplier(db: Db, gen: number | string) {
       for (const [old, count] of states.get(source)?.written ?? [])
         if (old !== seq) for (let i = 0; i < count; i++) stale.push(factId(source, old, i));
       const parts = partsOf(event.country, source, seq, change.facts);
-      cellChanges.push({ source, seq, parts, before: states.get(source)?.cells ?? [] });
+      cellChanges.push({ source, seq, parts, drop: states.get(source)?.cells ?? new Map() });
       const cells = parts.size ? { cells: [...parts.keys()] } : {};
       log.push({ _id: `${source}@${seq}`, source, seq, count: change.facts.length, ...cells, applied: true });
     }
@@ -197,7 +192,7 @@ function createApplier(db: Db, gen: number | string) {
         known.set(g.source, {
           lastSeq: g.seq,
           written: new Map(g.count ? [[g.seq, g.count]] : []),
-          cells: new Set(g.cells ?? []),
+          cells: new Map(g.cells ? [[g.seq, new Set(g.cells)]] : []),
         });
     }
     // Every source delivered counts as changed, duplicates too: a duplicate may be the redelivery of an event whose
@@ -208,7 +203,7 @@ function createApplier(db: Db, gen: number | string) {
     for (const [source, { event }] of latest) changed[`changed.${event.country}.${kindOfSource(source) ?? '_any'}`] = 1;
     for (const { country, source } of repeats) changed[`whole.${country}.${kindOfSource(source) ?? '_any'}`] = 1;
     for (const c of cellChanges)
-      for (const id of new Set([...c.parts.keys(), ...c.before])) {
+      for (const id of new Set([...c.parts.keys(), ...[...c.drop.values()].flatMap((ids) => [...ids])])) {
         const cell = cellOf(id);
         if (cell) changed[`months.${cell.country}.${cell.kind}.${cell.month}`] = 1;
       }
@@ -246,16 +241,13 @@ function createApplier(db: Db, gen: number | string) {
         const replaced = taken.filter((x) => (states.get(x.source)?.lastSeq ?? 0) > x.seq);
         const ids = replaced.flatMap((x) => Array.from({ length: x.count }, (_, i) => factId(x.source, x.seq, i)));
         if (!ids.length) return 0;
-        // A late cell write is refused (it is conditioned on what its writer read), unless it landed before this
-        // process read the cell: read the cells again and drop any part older than its source's newest event.
-        cellStore.clear();
+        // A late cell write set a part of the replaced event beside the newest one (readers show the newest): unset it.
         await cellStore.apply(
           replaced.map((x) => ({
             source: x.source,
             seq: states.get(x.source)!.lastSeq,
             parts: new Map(),
-            before: x.cells,
-            onlyOlder: true,
+            drop: new Map([[x.seq, x.cells]]),
           })),
         );
         const removed = await deleteFacts(facts, ids);
@@ -280,14 +272,10 @@ export interface ApplierPaths {
    */
   sourceCacheLimit: number;
   /**
-   * Delete a few replaced facts, and read cells not held, one `_id` statement each (FerretDB hands those to its
-   * storage; `$in` it filters in Go).
+   * Delete a few replaced facts one `_id` statement each (FerretDB hands those to its storage; `$in` it filters in
+   * Go).
    */
   fewIdsOneByOne: boolean;
-  /** How many cells an applier keeps in memory (cell-store.ts): cells hold rows of facts, so never all of them. */
-  cellCacheLimit: number;
-  /** Write a cell only if it is still the version read (MongoDB); FerretDB scans for such a condition (cell-store.ts). */
-  conditionalCells: boolean;
   /**
    * Cell writes sent in one call at most. FerretDB 1.24 holds one connection of its storage pool per statement of
    * an update command until the command ends, and takes one more to write each: commands in flight that together
@@ -305,8 +293,6 @@ export const writesPerCallOn = (ferret: boolean) => (ferret ? FERRETDB_WRITES_PE
 let paths: ApplierPaths = {
   sourceCacheLimit: Infinity,
   fewIdsOneByOne: true,
-  conditionalCells: false,
-  cellCacheLimit: 1_000,
   cellWritesPerCall: FERRETDB_WRITES_PER_CALL,
 };
 /** Sets the applier's per-server paths; appliers created afterwards use them. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FactKind } from '../facts/facts.js';
-import { cellOf, N, partsOf, rowsOf, withPart, type Cell } from './cells.js';
+import { cellOf, cellUpdates, N, partKey, partsIn, partsOf, rowsOf, type CellDoc } from './cells.js';
 
 const person = (key: string | undefined, sex: string, value = 1) => ({
   kind: FactKind.Beneficiaries,
@@ -53,24 +53,49 @@ describe('cells', () => {
     ).toBe(0);
   });
 
-  it('give the same cell whatever the order parts arrive in, twice or not, and never let an older event win', () => {
-    const [one] = partsOf('MA', 'a', 1, [person('k1', 'female')]).values();
-    const [two] = partsOf('MA', 'b', 2, [person('k2', 'female')]).values();
-    const [newer] = partsOf('MA', 'a', 5, [person('k9', 'female')]).values();
-    const empty: Cell = { ...one!.head, parts: [] };
-    const ab = withPart(withPart(empty, 'a', 1, one!.part), 'b', 2, two!.part);
-    const ba = withPart(withPart(withPart(empty, 'b', 2, two!.part), 'a', 1, one!.part), 'b', 2, two!.part);
-    expect(ba).toEqual(ab);
-    const replaced = withPart(ab, 'a', 5, newer!.part);
-    expect(withPart(replaced, 'a', 1, one!.part)).toBe(replaced);
-    expect(withPart(replaced, 'a', 5, undefined, true)).toBe(replaced);
-    expect(withPart(replaced, 'a', 6, undefined, true).parts.map((p) => p.source)).toEqual(['b']);
-    expect(withPart(ab, 'c', 3, undefined)).toBe(ab);
+  it('are updated by setting the new parts and unsetting the replaced ones in the cells they were in, never the event’s own', () => {
+    const [now] = partsOf('MA', 'a', 5, [person('k9', 'female')]).entries();
+    const updates = cellUpdates([
+      {
+        source: 'a',
+        seq: 5,
+        parts: new Map([now!]),
+        drop: new Map([
+          [1, ['MA|x|2020-01']],
+          [3, [now![0], 'MA|x|2020-01']],
+          [5, ['MA|x|2020-02']],
+        ]),
+      },
+      { source: 'b', seq: 2, parts: new Map(), drop: new Map([[1, ['MA|x|2020-01']]]) },
+      { source: 'c', seq: 1, parts: new Map(), drop: new Map() },
+    ]);
+    expect([...updates.keys()]).toEqual([now![0], 'MA|x|2020-01']);
+    expect(updates.get(now![0])).toEqual({ head: now![1].head, set: { 'a@5': now![1].part }, unset: ['a@3'] });
+    expect(updates.get('MA|x|2020-01')).toEqual({ set: {}, unset: ['a@1', 'a@3', 'b@1'] });
+  });
+
+  it('show the newest part of each source, in source order, whatever order the fields were written in', () => {
+    const part = (source: string, seq: number) => ({ source, seq, rows: [{ [N]: seq }] });
+    const cell: CellDoc = {
+      _id: 'MA|x|2020-01',
+      country: 'MA',
+      kind: 'x',
+      month: '2020-01',
+      // A dead process's late write may leave an older event's part beside the newest until the sweep.
+      parts: { 'b@2': part('b', 2), 'a@7': part('a', 7), 'a@3': part('a', 3) },
+    };
+    expect(partsIn(cell).parts).toEqual([part('a', 7), part('b', 2)]);
+    expect(rowsOf(cell).map((r) => r[N])).toEqual([7, 2]);
+  });
+
+  it('name parts so that no source name reads as a path or an operator', () => {
+    expect(partKey('delivery:x.y$z%:people', 4)).toBe('delivery:x%2ey%24z%25:people@4');
+    expect(partKey('a.b', 1)).not.toBe(partKey('a%2eb', 1));
   });
 
   it('expand into rows carrying the country, the kind and the row fields', () => {
     const [c] = partsOf('MA', 'a', 1, [person('k1', 'female')]).values();
-    expect(rowsOf({ ...c!.head, parts: [c!.part] })).toEqual([
+    expect(rowsOf({ ...c!.head, parts: { 'a@1': c!.part } })).toEqual([
       {
         country: 'MA',
         kind: FactKind.Beneficiaries,

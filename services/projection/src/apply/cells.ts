@@ -9,8 +9,14 @@ import { DIMENSION_FIELD, FactKind, type FactFields } from '../facts/facts.js';
  * A cell's id is its country, kind and month, so a report reads the cells of its kinds, countries and months by
  * `_id` (the one look-up FerretDB hands to its storage; the checkpoint's cell directory lists the ids there are):
  * a year of one kind in one country is 12 documents whatever the history holds. The rows give exactly what the
- * facts give (unique people stay exact: keys are kept). A part is replaced whole when its source changes, so writing
- * a cell is idempotent and the order of events does not matter (see cell-store.ts).
+ * facts give (unique people stay exact: keys are kept).
+ *
+ * Parts are fields of the cell named by source and event (`partKey`): a batch sets the parts of its events and
+ * unsets those of the events they replace, one update per cell, without reading it. A month's cell grows with its
+ * history; rewriting it whole from the process made a rebuild of 100,000 events slow down as it went (SUMMARY.md).
+ * Setting a part is idempotent and parts of different sources never touch, so the order of batches does not matter;
+ * a part of an older event left behind by a dead process's late write is hidden by readers (`partsIn`) and removed
+ * by the sweep (applier.ts).
  */
 
 /** Kinds kept as cells: the indicator rule sources. Reference kinds (partners, frameworks, targets) stay facts only. */
@@ -44,10 +50,10 @@ export type Row = Record<string, string | number | string[]>;
 
 /** A cell's identity: country, kind and month. */
 export type CellHead = { _id: string; country: string; kind: string; month: string };
-/** One cell: its identity and its parts. */
+/** One cell: its identity and its parts, each under its `partKey`. */
+export type CellDoc = CellHead & { parts: Record<string, Part> };
+/** A cell as reports and comparisons see it: its parts in source order, the newest of each source only. */
 export type Cell = CellHead & { parts: Part[] };
-/** A cell as stored, with a counter bumped by each write: a write conditioned on it cannot overwrite one it did not see. */
-export type CellDoc = Cell & { v: number };
 
 /** Pure: a fact's cell identity (country, kind, month), its row's descriptive fields and its numbers. */
 function split(country: string, f: FactFields) {
@@ -106,22 +112,56 @@ export function partsOf(
   return new Map([...out].map(([id, { head, part }]) => [id, { head, part }]));
 }
 
-/**
- * Pure: a cell with a source's part set (or removed, when `part` is undefined), unless the cell holds a newer event
- * of that source (or, `onlyOlder`, that very event). The same cell when nothing changes. Parts stay sorted by source, so equal contents are equal documents whatever the order of writes.
- */
-export function withPart(cell: Cell, source: string, seq: number, part: Part | undefined, onlyOlder = false): Cell {
-  const held = cell.parts.find((p) => p.source === source);
-  if (!held && !part) return cell;
-  if (held && (held.seq > seq || (onlyOlder && held.seq >= seq))) return cell;
-  const parts = cell.parts.filter((p) => p.source !== source);
-  if (part) parts.push(part);
-  parts.sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0));
-  return { ...cell, parts };
+/** Pure: the field of a cell holding a source's part of one event: `.` and `$` would be read as paths and operators. */
+export const partKey = (source: string, seq: number): string =>
+  `${source.replace(/[%.$]/g, (c) => `%${c.charCodeAt(0).toString(16)}`)}@${seq}`;
+
+/** Pure: the parts a cell shows: the newest event of each source, in source order (so sums add up the same way). */
+export function partsIn(cell: CellDoc): Cell {
+  const newest = new Map<string, Part>();
+  for (const p of Object.values(cell.parts ?? {}))
+    if ((newest.get(p.source)?.seq ?? -1) < p.seq) newest.set(p.source, p);
+  const parts = [...newest.values()].sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0));
+  return { _id: cell._id, country: cell.country, kind: cell.kind, month: cell.month, parts };
+}
+
+/** A source's change to cells: its new parts by cell id, and the events whose parts go, with the cells they are in. */
+export interface CellChange {
+  source: string;
+  seq: number;
+  parts: Map<string, { head: CellHead; part: Part }>;
+  /** Older events of the source (event `seq` itself is never dropped) and the cells each may have a part in. */
+  drop: Map<number, Iterable<string>>;
+}
+
+/** What one cell's update sets and unsets (fields of `parts`), and its identity when it sets anything (an upsert). */
+export interface CellUpdate {
+  head?: CellHead;
+  set: Record<string, Part>;
+  unset: string[];
+}
+
+/** Pure: each cell's one update for a batch's changes: the new parts set, the replaced ones unset. */
+export function cellUpdates(changes: CellChange[]): Map<string, CellUpdate> {
+  const out = new Map<string, CellUpdate>();
+  const at = (id: string) => {
+    let u = out.get(id);
+    if (!u) out.set(id, (u = { set: {}, unset: [] }));
+    return u;
+  };
+  for (const c of changes) {
+    for (const [id, { head, part }] of c.parts) {
+      const u = at(id);
+      u.head = head;
+      u.set[partKey(c.source, c.seq)] = part;
+    }
+    for (const [seq, ids] of c.drop) if (seq !== c.seq) for (const id of ids) at(id).unset.push(partKey(c.source, seq));
+  }
+  return out;
 }
 
 /** Pure: the documents reports tally, one per row: the cell's country and kind with the row's fields and numbers. */
-export function rowsOf(cell: Cell): Array<Record<string, unknown>> {
-  const { country, kind, parts } = cell;
+export function rowsOf(cell: CellDoc): Array<Record<string, unknown>> {
+  const { country, kind, parts } = partsIn(cell);
   return parts.flatMap((p) => p.rows.map((r) => ({ country, kind, ...r })));
 }

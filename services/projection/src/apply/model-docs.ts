@@ -26,8 +26,8 @@ export interface SourceDoc {
 export interface SourceState {
   lastSeq: number;
   written: Map<number, number>;
-  /** Cells any of those events may have a part in. */
-  cells: Set<string>;
+  /** The cells each of those events may have a part in. */
+  cells: Map<number, Set<string>>;
 }
 
 export interface Sequenced {
@@ -87,7 +87,7 @@ export interface Stamps {
  * The checkpoint document saying a generation has cells for all its facts (see applier.ts). Its name changes with the
  * cells' layout: a generation of an older layout has no mark, is read from facts, and is rebuilt at start (main.ts).
  */
-export const CELLS_MARK = 'cells:month';
+export const CELLS_MARK = 'cells:parts';
 /** The checkpoint document listing the ids of a generation's cells (`ids`), so readers ask for cells by `_id`. */
 export const CELL_DIRECTORY = 'cell-directory';
 /** The cell directory as stored: every cell id ever written (a cell emptied since is not read). */

@@ -1,6 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import type { Fact } from '../facts/facts.js';
-import { cellOf, type Cell, type CellDoc } from './cells.js';
+import { cellOf, partsIn, type Cell, type CellDoc } from './cells.js';
 import { applier, forgetGuards as forgetAppliers } from './applier.js';
 import {
   canonicalInstant,
@@ -127,9 +127,9 @@ export function readModel(db: Db, gen: number | string) {
       .sort({ _id: 1 })
       .toArray();
   }
-  /** Every cell, without the write counter, in a stable order: what two models' cells are compared by. */
+  /** Every cell holding parts, as readers see it, in a stable order: what two models' cells are compared by. */
   async function dumpCells(): Promise<Array<Cell>> {
-    return (await cells.find({}).sort({ _id: 1 }).toArray()).map(({ v: _v, ...c }) => c);
+    return (await cells.find({}).sort({ _id: 1 }).toArray()).map(partsIn).filter((c) => c.parts.length);
   }
   /** Every version and its facts, in a stable order: what "as of" answers are read from. */
   async function dumpHistory(): Promise<{ history: Fact[]; versions: Version[] }> {

@@ -3,7 +3,7 @@ import { MongoClient, type Db } from 'mongodb';
 import { isolatedEnv, prng } from '@passerelle/testkit';
 import { generateEvents } from '@passerelle/testkit/history';
 import type { Principal } from '@passerelle/platform';
-import { configureApplier, forgetGuards, readModel, type Sequenced } from '../apply/read-model.js';
+import { forgetGuards, readModel, type Sequenced } from '../apply/read-model.js';
 import { CELL_KINDS } from '../apply/cells.js';
 import { CELLS_MARK } from '../apply/model-docs.js';
 import { DIMENSION_FIELD, FactKind } from '../facts/facts.js';
@@ -59,14 +59,12 @@ describe('cells', () => {
       i % 5 === 2 ? [b, shuffled[i - 1]!.map((e) => ({ ...e, redelivered: true }))] : [b],
     );
     const half = Math.floor(batches.length / 2);
-    // FerretDB's paths with few cells held: cells dropped from memory are read back by id, one statement each.
-    configureApplier({ cellCacheLimit: 5 });
+    // A restart halfway: the next applier reads the source log and the cell directory again.
     try {
       await applyAll('shuffled', batches.slice(0, half));
       forgetGuards();
       await applyAll('shuffled', batches.slice(half));
     } finally {
-      configureApplier({ cellCacheLimit: 20_000 });
       forgetGuards();
     }
     const model = readModel(db, 'shuffled');
