@@ -197,7 +197,7 @@ function createApplier(db: Db, gen: number | string) {
     }
     // Every source delivered counts as changed, duplicates too: a duplicate may be the redelivery of an event whose
     // facts and guard a dead process wrote after this one had started, so reads cached since may have missed them.
-    // Cells are stamped finer, by month: a reader holding cells re-reads only the months a batch touched. A
+    // Cells are stamped finer, by month and page: a reader holding cells re-reads only the pages a batch touched. A
     // duplicate stamps its whole kind there (`whole`), since a dead process may have written any of its cells.
     const changed: Record<string, number> = {};
     for (const [source, { event }] of latest) changed[`changed.${event.country}.${kindOfSource(source) ?? '_any'}`] = 1;
@@ -205,7 +205,7 @@ function createApplier(db: Db, gen: number | string) {
     for (const c of cellChanges)
       for (const id of new Set([...c.parts.keys(), ...[...c.drop.values()].flatMap((ids) => [...ids])])) {
         const cell = cellOf(id);
-        if (cell) changed[`months.${cell.country}.${cell.kind}.${cell.month}`] = 1;
+        if (cell) changed[`months.${cell.country}.${cell.kind}.${cell.month}:${cell.page}`] = 1;
       }
     if (latest.size) await stamps.updateOne({ _id: STAMPS }, { $inc: changed }, { upsert: true });
     const last = Math.max(...batch.map((b) => b.seq));

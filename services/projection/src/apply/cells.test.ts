@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FactKind } from '../facts/facts.js';
-import { cellOf, cellUpdates, N, partKey, partsIn, partsOf, rowsOf, type CellDoc } from './cells.js';
+import { CELL_PAGES, cellOf, cellUpdates, N, pageOf, partKey, partsIn, partsOf, rowsOf, type CellDoc } from './cells.js';
 
 const person = (key: string | undefined, sex: string, value = 1) => ({
   kind: FactKind.Beneficiaries,
@@ -23,10 +23,14 @@ describe('cells', () => {
       person('k3', 'male'),
       { ...person('k4', 'male'), businessDate: '2020-04-01' },
     ]);
-    expect([...parts.keys()]).toEqual([`MA|${FactKind.Beneficiaries}|2020-03`, `MA|${FactKind.Beneficiaries}|2020-04`]);
-    const march = parts.get(`MA|${FactKind.Beneficiaries}|2020-03`)!;
+    const page = pageOf(FactKind.Beneficiaries, 'delivery:d1:people');
+    expect([...parts.keys()]).toEqual([
+      `MA|${FactKind.Beneficiaries}|2020-03|${page}`,
+      `MA|${FactKind.Beneficiaries}|2020-04|${page}`,
+    ]);
+    const march = parts.get(`MA|${FactKind.Beneficiaries}|2020-03|${page}`)!;
     expect(march.head).toEqual({
-      _id: `MA|${FactKind.Beneficiaries}|2020-03`,
+      _id: `MA|${FactKind.Beneficiaries}|2020-03|${page}`,
       country: 'MA',
       kind: FactKind.Beneficiaries,
       month: '2020-03',
@@ -44,7 +48,12 @@ describe('cells', () => {
       { ...fields, sex: 'male', key: 'k3', [N]: 1, value: 1 },
     ]);
     expect(march.part).toMatchObject({ source: 'delivery:d1:people', seq: 7 });
-    expect(cellOf(march.head._id)).toEqual({ country: 'MA', kind: FactKind.Beneficiaries, month: '2020-03' });
+    expect(cellOf(march.head._id)).toEqual({
+      country: 'MA',
+      kind: FactKind.Beneficiaries,
+      month: '2020-03',
+      page: String(page),
+    });
   });
 
   it('leave reference kinds (partners, frameworks) to facts', () => {
@@ -86,6 +95,18 @@ describe('cells', () => {
     };
     expect(partsIn(cell).parts).toEqual([part('a', 7), part('b', 2)]);
     expect(rowsOf(cell).map((r) => r[N])).toEqual([7, 2]);
+  });
+
+  it('spread the sources of a large kind over its pages, each source always on the same page', () => {
+    const pages = new Map<number, number>();
+    for (let i = 0; i < 4000; i++) {
+      const p = pageOf(FactKind.Beneficiaries, `delivery:${i}:people`);
+      pages.set(p, (pages.get(p) ?? 0) + 1);
+    }
+    expect([...pages.keys()].sort()).toEqual(Array.from({ length: CELL_PAGES[FactKind.Beneficiaries]! }, (_, i) => i));
+    for (const n of pages.values()) expect(n).toBeGreaterThan(4000 / 8 / 1.3);
+    expect(pageOf(FactKind.Beneficiaries, 'delivery:7:people')).toBe(pageOf(FactKind.Beneficiaries, 'delivery:7:people'));
+    expect(pageOf(FactKind.Agreements, 'agreement:a1')).toBe(0);
   });
 
   it('name parts so that no source name reads as a path or an operator', () => {

@@ -6,9 +6,10 @@ import { DIMENSION_FIELD, FactKind, type FactFields } from '../facts/facts.js';
  * rows: facts whose descriptive fields (dimensions, partner, day, training or delivery, beneficiary key) are all
  * equal make one row, with their number and the sum of each number they carry.
  *
- * A cell's id is its country, kind and month, so a report reads the cells of its kinds, countries and months by
- * `_id` (the one look-up FerretDB hands to its storage; the checkpoint's cell directory lists the ids there are):
- * a year of one kind in one country is 12 documents whatever the history holds. The rows give exactly what the
+ * A cell's id is its country, kind, month and page (`CELL_PAGES`), so a report reads the cells of its kinds,
+ * countries and months by `_id` (the one look-up FerretDB hands to its storage; the checkpoint's cell directory
+ * lists the ids there are): a year of one kind in one country is at most 12 × its pages documents whatever the
+ * history holds. The rows give exactly what the
  * facts give (unique people stay exact: keys are kept).
  *
  * Parts are fields of the cell named by source and event (`partKey`): a batch sets the parts of its events and
@@ -55,8 +56,32 @@ export type CellDoc = CellHead & { parts: Record<string, Part> };
 /** A cell as reports and comparisons see it: its parts in source order, the newest of each source only. */
 export type Cell = CellHead & { parts: Part[] };
 
-/** Pure: a fact's cell identity (country, kind, month), its row's descriptive fields and its numbers. */
-function split(country: string, f: FactFields) {
+/**
+ * Pages per month of each kind: a source's parts go to one page of its month, chosen by a hash of its name. FerretDB
+ * decodes and re-encodes a whole document for any read or update (0.1 ms a part on PostgreSQL: 100 ms for a cell of
+ * 1,000 parts, bench note in SUMMARY.md), so a month's cell of the large kinds is split to keep each write and each
+ * re-read after a batch small. Sized from the rows per cell of a 10,000-event history (beneficiaries 75 on average,
+ * 305 at most; attendance 62, 212; trainings held 29, 91; deliveries 15, 50; the rest under 30).
+ */
+export const CELL_PAGES: Readonly<Record<string, number>> = {
+  [FactKind.Beneficiaries]: 8,
+  [FactKind.Attendance]: 8,
+  [FactKind.TrainingsHeld]: 4,
+  [FactKind.Deliveries]: 4,
+  [FactKind.KnowledgeTests]: 2,
+};
+
+/** Pure: the page of a source's parts in a month of its kind (FNV-1a of its name: the same in every process). */
+export function pageOf(kind: string, source: string): number {
+  const pages = CELL_PAGES[kind] ?? 1;
+  if (pages === 1) return 0;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < source.length; i++) h = Math.imul(h ^ source.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % pages;
+}
+
+/** Pure: a fact's cell identity (country, kind, month, page), its row's descriptive fields and its numbers. */
+function split(country: string, source: string, f: FactFields) {
   const head = { country, kind: f.kind, month: f.businessDate.slice(0, 7) };
   const row: Row = {};
   const sums: Record<string, number> = {};
@@ -65,16 +90,18 @@ function split(country: string, f: FactFields) {
     if (typeof v === 'number') sums[k] = v;
     else row[k] = v as string;
   }
-  return { head: { _id: cellId(head.country, head.kind, head.month), ...head }, row, sums };
+  const _id = cellId(head.country, head.kind, head.month, pageOf(f.kind, source));
+  return { head: { _id, ...head }, row, sums };
 }
 
-/** Pure: the id of the cell of a country, kind and month (readers compute it: see the cell directory). */
-export const cellId = (country: string, kind: string, month: string): string => `${country}|${kind}|${month}`;
+/** Pure: the id of the cell of a country, kind, month and page (readers find ids in the cell directory). */
+export const cellId = (country: string, kind: string, month: string, page = 0): string =>
+  `${country}|${kind}|${month}|${page}`;
 
-/** Pure: the country, kind and month of a cell id. */
-export function cellOf(id: string): { country: string; kind: string; month: string } | undefined {
-  const [country, kind, month, ...rest] = id.split('|');
-  return country && kind && month && !rest.length ? { country, kind, month } : undefined;
+/** Pure: the country, kind, month and page of a cell id. */
+export function cellOf(id: string): { country: string; kind: string; month: string; page: string } | undefined {
+  const [country, kind, month, page, ...rest] = id.split('|');
+  return country && kind && month && page && !rest.length ? { country, kind, month, page } : undefined;
 }
 
 /**
@@ -90,7 +117,7 @@ export function partsOf(
   const out = new Map<string, { head: CellHead; part: Part; rows: Map<string, Row> }>();
   for (const f of facts) {
     if (!CELL_KINDS.has(f.kind)) continue;
-    const { head, row, sums } = split(country, f);
+    const { head, row, sums } = split(country, source, f);
     let cell = out.get(head._id);
     if (!cell) {
       cell = { head, part: { source, seq, rows: [] }, rows: new Map() };

@@ -77,7 +77,7 @@ export interface Stamps {
   _id: string;
   /** Batches that changed each country's kind (its sources). */
   changed?: Record<string, Record<string, number>>;
-  /** Batches that touched each country's kind's cells of a month. */
+  /** Batches that touched each country's kind's cell of a month and page (`<month>:<page>`). */
   months?: Record<string, Record<string, Record<string, number>>>;
   /** Redeliveries of each country's kind: any of its cells may have changed. */
   whole?: Record<string, Record<string, number>>;
@@ -87,7 +87,7 @@ export interface Stamps {
  * The checkpoint document saying a generation has cells for all its facts (see applier.ts). Its name changes with the
  * cells' layout: a generation of an older layout has no mark, is read from facts, and is rebuilt at start (main.ts).
  */
-export const CELLS_MARK = 'cells:parts';
+export const CELLS_MARK = 'cells:pages';
 /** The checkpoint document listing the ids of a generation's cells (`ids`), so readers ask for cells by `_id`. */
 export const CELL_DIRECTORY = 'cell-directory';
 /** The cell directory as stored: every cell id ever written (a cell emptied since is not read). */

@@ -167,7 +167,7 @@ async function stampsOf(facts: Collection<Fact>, request?: object): Promise<Arra
 }
 
 /**
- * For each cell id, a string that changes whenever that cell may have changed: batches that touched its month, a
+ * For each cell id, a string that changes whenever that cell may have changed: batches that touched its page, a
  * redelivery of its kind in its country, a sweep. Read before the cells it tags (stamps are written after cells), so a
  * cell is never tagged newer than it is. Undefined when the facts have no checkpoint.
  */
@@ -186,7 +186,7 @@ export async function cellTags(
     return writers
       .map((w) => {
         const whole = w.whole?.[c.country];
-        return `${w._id.slice(7, 15)}:${w.swept ?? 0}:${whole?._any ?? 0}:${whole?.[c.kind] ?? 0}:${w.months?.[c.country]?.[c.kind]?.[c.month] ?? 0}`;
+        return `${w._id.slice(7, 15)}:${w.swept ?? 0}:${whole?._any ?? 0}:${whole?.[c.kind] ?? 0}:${w.months?.[c.country]?.[c.kind]?.[`${c.month}:${c.page}`] ?? 0}`;
       })
       .join('|');
   };

@@ -14,10 +14,16 @@ describe('a facts condition as a cells query', () => {
       country: { $in: ['MA'] },
       month: { $gte: '2020-03', $lte: '2021-03' },
     });
-    const ids = ['MA|training_attendance|2020-02', 'MA|training_attendance|2020-03', 'MA|training_attendance|2021-03'];
+    const ids = [
+      'MA|training_attendance|2020-02|0',
+      'MA|training_attendance|2020-03|0',
+      'MA|training_attendance|2020-03|5',
+      'MA|training_attendance|2021-03|2',
+    ];
     expect(ids.filter(q.wants)).toEqual(ids.slice(1));
-    expect(q.wants('TN|training_attendance|2020-06')).toBe(false);
-    expect(q.wants('MA|assistance_beneficiaries|2020-06')).toBe(false);
+    expect(q.wants('TN|training_attendance|2020-06|0')).toBe(false);
+    expect(q.wants('MA|assistance_beneficiaries|2020-06|0')).toBe(false);
+    expect(q.wants('MA|training_attendance|2020-06')).toBe(false);
     expect(q.wants('not a cell id')).toBe(false);
     const day = { sex: 'female', businessDate: '2020-03-15' };
     expect([q.rows(day), q.rows({ ...day, sex: 'male' }), q.rows({ businessDate: '2020-03-15' })]).toEqual([
@@ -44,7 +50,7 @@ describe('a facts condition as a cells query', () => {
   it('tests row fields (a training, a key) per row', () => {
     const q = cellQuery({ kind: { $in: ['assistance_beneficiaries'] }, key: { $exists: true }, deliveryId: 'd1' })!;
     expect(q.cells).toEqual({ kind: { $in: ['assistance_beneficiaries'] } });
-    expect(q.wants('SN|assistance_beneficiaries|2019-12')).toBe(true);
+    expect(q.wants('SN|assistance_beneficiaries|2019-12|3')).toBe(true);
     expect(q.rows({ key: 'k', deliveryId: 'd1' })).toBe(true);
     expect(q.rows({ deliveryId: 'd1' })).toBe(false);
     expect(q.rows({ key: 'k', deliveryId: 'd2' })).toBe(false);

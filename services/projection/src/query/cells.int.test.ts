@@ -153,7 +153,7 @@ describe('cells', () => {
     expect(await reports()).toEqual(before);
   }, 300_000);
 
-  it('after a batch, a cached report reads again only the cells of the months the batch touched, and answers as a cold read', async () => {
+  it('after a batch, a cached report reads again only the cells (month pages) the batch touched, and answers as a cold read', async () => {
     await applyAll('incremental', inBatches(history.slice(0, 1200), 100));
     // Reads go through a client of their own, whose commands are counted: which cell ids each read asks for.
     const watched = await new MongoClient(env.infra.mongoUrl, { monitorCommands: true }).connect();
