@@ -230,6 +230,18 @@ function createApplier(db: Db, gen: number | string) {
       });
       return run;
     },
+    /** Holds cell writes back until they carry `rows` rows (a rebuild's generation: see the cell store). */
+    holdCells(rows: number) {
+      const run = queue.then(() => cellStore.hold(rows));
+      queue = run.catch(() => undefined);
+      return run;
+    },
+    /** Writes the cells held back, and writes cells with each batch again. */
+    releaseCells() {
+      const run = queue.then(() => cellStore.release());
+      queue = run.catch(() => undefined);
+      return run;
+    },
     /**
      * Deletes facts of redelivered events that a newer event of their source has replaced since: a write the dead
      * process had sent may have landed after that clean-up. Returns how many ids were deleted.

@@ -80,6 +80,27 @@ describe('the cell store', () => {
     expect((await directory(name).findOne({ _id: CELL_DIRECTORY }))!.ids).toHaveLength(30);
   });
 
+  it('inserts a cell it has not seen listed, and updates it instead when another writer inserted it meanwhile', async () => {
+    const name = 'raced';
+    const [x, y] = [store(name), store(name)];
+    await x.apply([change('a', 1, 1, 1)]);
+    await y.apply([change('b', 1, 2, 2)]);
+    // x's directory still lacks cell 1, which y inserted: x's insert is refused, and its part is set by an update.
+    await x.apply([change('c', 1, 2, 3)]);
+    expect(await values(name)).toEqual([
+      [
+        ['a', 1, 1],
+        ['b', 1, 2],
+        ['c', 1, 3],
+      ],
+      [
+        ['b', 1, 2],
+        ['c', 1, 3],
+      ],
+    ]);
+    expect((await directory(name).findOne({ _id: CELL_DIRECTORY }))!.ids).toHaveLength(2);
+  });
+
   it('unsets a replaced part wherever it was, creates no cell for an unset alone, and keeps odd source names apart', async () => {
     const name = 'moves';
     const odd = 'delivery:a.b$c%2E:people';
@@ -92,5 +113,45 @@ describe('the cell store', () => {
     // A sweep's unset of a part in a cell that is not there does not create it.
     await store(name).apply([{ source: odd, seq: 2, parts: new Map(), drop: new Map([[1, ['MA|participants|2024-01|c7']]]) }]);
     expect(await db.collection<CellDoc>(name).countDocuments({})).toBe(3);
+  });
+
+  it('held back for a rebuild, writes nothing until its rows pass the limit, then each cell once, as writing each batch would', async () => {
+    const writes: string[] = [];
+    const name = 'held';
+    const held = store(name);
+    const counted = db.collection<CellDoc>(name);
+    const bulkWrite = counted.bulkWrite.bind(counted);
+    // The store's collection, with its writes counted: one entry per cell update sent.
+    const spy = Object.assign(Object.create(counted) as typeof counted, {
+      bulkWrite: (ops: Parameters<typeof counted.bulkWrite>[0]) => {
+        writes.push(...ops.map((o) => JSON.stringify(o)));
+        return bulkWrite(ops, { ordered: false });
+      },
+    });
+    const kept = createCellStore(spy, directory(name), { writesPerCall: FERRETDB_WRITES_PER_CALL });
+    kept.hold(100);
+    await kept.apply([change('a', 1, 20, 1)]);
+    await kept.apply([change('a', 2, 20, 2)]);
+    await kept.apply([change('b', 3, 20, 5)]);
+    expect(writes).toEqual([]);
+    expect(await counted.countDocuments({})).toBe(0);
+    // Past the limit: the 20 cells are written once each, with the newest part of each source and no other.
+    await kept.apply([change('c', 4, 20, 6), change('d', 5, 20, 7), change('e', 6, 20, 8), change('f', 7, 50, 9)]);
+    expect(writes).toHaveLength(50);
+    await kept.apply([change('a', 8, 20, 3)]);
+    await kept.release();
+    await held.apply([change('g', 9, 2, 4)]);
+    const cells = await values(name);
+    expect(cells).toHaveLength(50);
+    expect(cells[0]).toEqual([
+      ['a', 8, 3],
+      ['b', 3, 5],
+      ['c', 4, 6],
+      ['d', 5, 7],
+      ['e', 6, 8],
+      ['f', 7, 9],
+      ['g', 9, 4],
+    ]);
+    expect(cells[30]).toEqual([['f', 7, 9]]);
   });
 });

@@ -80,6 +80,8 @@ export function readModel(db: Db, gen: number | string) {
     view,
     applyBatch: (batch: Sequenced[]) => applier(db, gen).apply(batch),
     sweep: () => applier(db, gen).sweep(),
+    holdCells: (rows: number) => applier(db, gen).holdCells(rows),
+    releaseCells: () => applier(db, gen).releaseCells(),
     lastSeq,
     dump,
     dumpHistory,

@@ -5,6 +5,9 @@ import { replay } from './replay.js';
 
 type Deps = Pick<Runtime, 'js' | 'jsm' | 'streams' | 'db' | 'logger'>;
 
+/** Rows of cells a rebuild holds in memory before writing them (a few tens of MiB). */
+export const REBUILD_HELD_ROWS = 100_000;
+
 /**
  * Rebuilds the read model from the whole stream into a new generation, switches readers and the live projector
  * to it once it has caught up, and drops the old one. Reports stay on the old generation until the switch,
@@ -13,7 +16,7 @@ type Deps = Pick<Runtime, 'js' | 'jsm' | 'streams' | 'db' | 'logger'>;
 export async function rebuild(
   rt: Deps,
   generations: Generations,
-  opts: { batchSize?: number } = {},
+  opts: { batchSize?: number; heldRows?: number } = {},
 ): Promise<{ generation: number; applied: number; lastSeq: number }> {
   const previous = await generations.current();
   const gen = await generations.allocate();
@@ -21,6 +24,9 @@ export async function rebuild(
   const into = readModel(rt.db, gen);
   let applied = 0;
   let reached: number;
+  // Nobody reads the new generation before the switch and a failed rebuild is never resumed: cells are written
+  // every REBUILD_HELD_ROWS rows instead of every batch (cell-store.ts).
+  await into.holdCells(opts.heldRows ?? REBUILD_HELD_ROWS);
   // Catch up until a pass finds nothing new, then switch, then one more pass for what arrived meanwhile:
   // events applied twice change nothing.
   for (;;) {
@@ -29,6 +35,7 @@ export async function rebuild(
     reached = r.lastSeq;
     if (r.applied === 0) break;
   }
+  await into.releaseCells();
   await generations.switchTo(gen);
   await new Promise((r) => setTimeout(r, 600));
   // From where the catch-up stopped, not from the new generation's checkpoint: once switched, live workers move that
