@@ -17,7 +17,14 @@ import { useFactCache } from './query/read.js';
 import { createGenerations } from './apply/generations.js';
 import { PROJECTION_CONSUMER, startProjector } from './apply/projector.js';
 import type { Db } from 'mongodb';
-import { applierPaths, configureApplier, readModel, writesPerCallOn, type ReadModel } from './apply/read-model.js';
+import {
+  applierPaths,
+  CellReads,
+  configureApplier,
+  readModel,
+  writesPerCallOn,
+  type ReadModel,
+} from './apply/read-model.js';
 import { rebuild } from './apply/rebuild.js';
 
 export const configShape = {
@@ -72,13 +79,14 @@ export const configShape = {
  * (packages/bench/results/SUMMARY.md, storage tables). The service and the rebuild command both call it.
  */
 export function choosePaths(
-  rt: { backend: { engine: string }; logger: { info: (o: object, msg: string) => void } },
+  rt: { backend: { engine: string; backend?: string }; logger: { info: (o: object, msg: string) => void } },
   config: { PROJECTION_SOURCE_CACHE: number },
 ): void {
   const ferret = rt.backend.engine === 'ferretdb';
   configureApplier({
     sourceCacheLimit: ferret ? Infinity : config.PROJECTION_SOURCE_CACHE,
     fewIdsOneByOne: ferret,
+    cellReads: !ferret ? CellReads.In : rt.backend.backend === 'postgresql' ? CellReads.ByKind : CellReads.ById,
     cellWritesPerCall: writesPerCallOn(ferret),
   });
   rt.logger.info({ ...applierPaths(), backend: rt.backend }, 'projection paths');

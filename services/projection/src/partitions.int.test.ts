@@ -5,7 +5,7 @@ import { createEnvelope } from '@passerelle/contracts';
 import { ConfigError, publishEvent } from '@passerelle/platform';
 import { eventually, isolatedEnv, testToken } from '@passerelle/testkit';
 import { partitionFilters, start } from './main.js';
-import { applierPaths, configureApplier, FERRETDB_WRITES_PER_CALL } from './apply/read-model.js';
+import { applierPaths, CellReads, configureApplier, FERRETDB_WRITES_PER_CALL } from './apply/read-model.js';
 
 // Scaling the apply side by country: one worker per partition, all writing the one reporting database (sources never
 // span countries), and a reporting replica that consumes nothing reading what both wrote.
@@ -88,6 +88,8 @@ describe('partition workers', () => {
     expect(applierPaths()).toEqual({
       sourceCacheLimit: Infinity,
       fewIdsOneByOne: true,
+      // The test server is FerretDB on SQLite: cells by id (by country and kind on PostgreSQL).
+      cellReads: CellReads.ById,
       cellWritesPerCall: FERRETDB_WRITES_PER_CALL,
     });
     const tn = await worker({ PROJECTION_COUNTRIES: 'TN', PROJECTION_CONSUMER: 'projection_p1' });

@@ -2,7 +2,7 @@ import type { Collection, Db } from 'mongodb';
 import type { PasserelleEvent } from '@passerelle/contracts';
 import { changesOf, type Fact } from '../facts/facts.js';
 import { kindOfSource } from '../facts/source-kinds.js';
-import { createCellStore, type CellChange } from './cell-store.js';
+import { CellReads, createCellStore, type CellChange } from './cell-store.js';
 import { cellOf, partsOf } from './cells.js';
 import { createLru } from './lru.js';
 import {
@@ -288,6 +288,8 @@ export interface ApplierPaths {
    * Go).
    */
   fewIdsOneByOne: boolean;
+  /** How reports ask for the cells they read (cell-store.ts). */
+  cellReads: CellReads;
   /**
    * Cell writes sent in one call at most. FerretDB 1.24 holds one connection of its storage pool per statement of
    * an update command until the command ends, and takes one more to write each: commands in flight that together
@@ -305,6 +307,7 @@ export const writesPerCallOn = (ferret: boolean) => (ferret ? FERRETDB_WRITES_PE
 let paths: ApplierPaths = {
   sourceCacheLimit: Infinity,
   fewIdsOneByOne: true,
+  cellReads: CellReads.ById,
   cellWritesPerCall: FERRETDB_WRITES_PER_CALL,
 };
 /** Sets the applier's per-server paths; appliers created afterwards use them. */

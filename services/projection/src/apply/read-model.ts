@@ -13,6 +13,7 @@ import {
   type Version,
 } from './model-docs.js';
 
+export { CellReads } from './cell-store.js';
 export {
   applierPaths,
   configureApplier,

@@ -1,7 +1,7 @@
 import type { Collection } from 'mongodb';
 import { ARRAY_FIELDS } from '../facts/facts.js';
 import { CELL_KINDS, ROW_FIELDS, TUPLE_FIELDS, cellOf, rowsOf, type CellDoc } from '../apply/cells.js';
-import { cellsById } from '../apply/cell-store.js';
+import { cellsById, type CellReads } from '../apply/cell-store.js';
 import type { Doc } from './tally.js';
 
 /** How reports read cells: a facts condition split into the cells it needs and what each row must pass. */
@@ -126,7 +126,7 @@ export async function readCells(
   cells: Collection<CellDoc>,
   q: CellQuery,
   directory: string[] | undefined,
-  oneByOne: boolean,
+  how: CellReads,
   reuse?: { previous?: Doc[]; tagOf: (id: string) => string | undefined },
 ): Promise<Doc[]> {
   if (!directory) return ((await cells.find(q.cells).toArray()) as Doc[]).sort(byId);
@@ -139,7 +139,7 @@ export async function readCells(
   const fresh = (await cellsById(
     cells,
     ids.filter((id) => !kept.has(id)),
-    oneByOne,
+    how,
   )) as Doc[];
   if (reuse)
     for (const d of fresh) {

@@ -3,7 +3,7 @@ import { MongoClient, type Db } from 'mongodb';
 import { isolatedEnv, prng } from '@passerelle/testkit';
 import { generateEvents } from '@passerelle/testkit/history';
 import type { Principal } from '@passerelle/platform';
-import { forgetGuards, readModel, type Sequenced } from '../apply/read-model.js';
+import { applierPaths, CellReads, configureApplier, forgetGuards, readModel, type Sequenced } from '../apply/read-model.js';
 import { CELL_KINDS } from '../apply/cells.js';
 import { CELLS_MARK } from '../apply/model-docs.js';
 import { DIMENSION_FIELD, FactKind } from '../facts/facts.js';
@@ -82,6 +82,33 @@ describe('cells', () => {
     expect(facts).toBeGreaterThan(1000);
     expect(cells).toBeLessThan(facts);
   }, 60_000);
+
+  it('read the same rows whichever way the server is asked: one $in, one id at a time, one query per country and kind', async () => {
+    const view = readModel(db, 'ordered').view().facts;
+    const queries: FigureQuery[] = [
+      { match: { kind: FactKind.Beneficiaries, country: 'MA' }, measure: Measure.Unique, by: 'sex' },
+      {
+        match: { kind: FactKind.Attendance, businessDate: { $gte: '2020-04-01', $lte: '2021-03-31' } },
+        measure: Measure.Sum,
+        by: 'topic',
+      },
+    ];
+    const was = applierPaths().cellReads;
+    useFactCache(createFactCache(0));
+    try {
+      const answers = [];
+      for (const how of Object.values(CellReads)) {
+        configureApplier({ cellReads: how });
+        answers.push(await Promise.all(queries.map((q) => figure(view, q, internal))));
+      }
+      expect(answers[0]![0]!.cells.length).toBeGreaterThan(1);
+      expect(answers[1]).toEqual(answers[0]);
+      expect(answers[2]).toEqual(answers[0]);
+    } finally {
+      configureApplier({ cellReads: was });
+      useFactCache(createFactCache(10_000_000));
+    }
+  }, 120_000);
 
   it('give every figure the facts give: each kind, measure, breakdown, period and filter, public and internal', async () => {
     const view = readModel(db, 'ordered').view().facts;

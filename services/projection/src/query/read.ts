@@ -89,7 +89,7 @@ export async function readFacts(
           view.cells!,
           cells,
           await view.cellIds?.(),
-          applierPaths().fewIdsOneByOne,
+          applierPaths().cellReads,
           tagOf && { previous, tagOf },
         );
       },
