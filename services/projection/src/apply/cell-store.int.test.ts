@@ -111,7 +111,9 @@ describe('the cell store', () => {
     await store(name).apply([moved]);
     expect(await values(name)).toEqual([[['plain', 1, 4]], [], [[odd, 2, 9]]]);
     // A sweep's unset of a part in a cell that is not there does not create it.
-    await store(name).apply([{ source: odd, seq: 2, parts: new Map(), drop: new Map([[1, ['MA|participants|2024-01|c7']]]) }]);
+    await store(name).apply([
+      { source: odd, seq: 2, parts: new Map(), drop: new Map([[1, ['MA|participants|2024-01|c7']]]) },
+    ]);
     expect(await db.collection<CellDoc>(name).countDocuments({})).toBe(3);
   });
 

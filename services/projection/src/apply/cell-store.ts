@@ -1,9 +1,16 @@
 import type { AnyBulkWriteOperation, Collection } from 'mongodb';
-import { cellOf, cellUpdates, type CellChange, type CellDoc, type CellHead, type CellUpdate, type Part } from './cells.js';
+import {
+  cellOf,
+  cellUpdates,
+  type CellChange,
+  type CellDoc,
+  type CellHead,
+  type CellUpdate,
+  type Part,
+} from './cells.js';
 import { CELL_DIRECTORY, type CellDirectory } from './model-docs.js';
 
 export type { CellChange } from './cells.js';
-
 
 /**
  * How a server is asked for cells by id: one `$in` (MongoDB: index look-ups), one `_id` statement each (FerretDB,
@@ -18,8 +25,17 @@ export type CellReads = (typeof CellReads)[keyof typeof CellReads];
 /** Look-ups sent at once: a batch's or a report's reads must not take the server's whole pool. */
 const READS_AT_ONCE = 8;
 
-/** The cells of some ids that exist, in id order, read the way the server answers best (`CellReads`). */
-export async function cellsById(cells: Collection<CellDoc>, ids: string[], how: CellReads): Promise<CellDoc[]> {
+/**
+ * The cells of some ids that exist, in id order, read the way the server answers best (`CellReads`). By country and
+ * kind, a pair is queried whole only when at least a quarter of its cells (`listed`: the directory) are wanted: a
+ * dashboard's re-read of the few pages a batch touched costs a few scans, not a decode of every cell of the kind.
+ */
+export async function cellsById(
+  cells: Collection<CellDoc>,
+  ids: string[],
+  how: CellReads,
+  listed: string[] = ids,
+): Promise<CellDoc[]> {
   const found: Array<CellDoc | null> = [];
   const wanted = new Set(ids);
   // Look-ups: single ids, or a query per country and kind.
@@ -28,16 +44,19 @@ export async function cellsById(cells: Collection<CellDoc>, ids: string[], how: 
     if (ids.length) asks.push(() => cells.find({ _id: { $in: ids } }).toArray());
   } else if (how === CellReads.ById) for (const _id of ids) asks.push(async () => [await cells.findOne({ _id })]);
   else {
-    const pairs = new Map<string, string[]>();
-    for (const id of ids) {
+    const pairOf = (id: string) => {
       const c = cellOf(id);
-      const pair = c ? `${c.country}|${c.kind}` : id;
-      pairs.set(pair, [...(pairs.get(pair) ?? []), id]);
-    }
+      return c ? `${c.country}|${c.kind}` : id;
+    };
+    const sizes = new Map<string, number>();
+    for (const id of listed) sizes.set(pairOf(id), (sizes.get(pairOf(id)) ?? 0) + 1);
+    const pairs = new Map<string, string[]>();
+    for (const id of ids) pairs.set(pairOf(id), [...(pairs.get(pairOf(id)) ?? []), id]);
     for (const [pair, group] of pairs) {
       const [country, kind] = pair.split('|');
-      if (group.length === 1 || !kind) asks.push(async () => [await cells.findOne({ _id: group[0]! })]);
-      else asks.push(async () => (await cells.find({ country, kind }).toArray()).filter((c) => wanted.has(c._id)));
+      if (group.length > 1 && kind && group.length * 4 >= (sizes.get(pair) ?? 0))
+        asks.push(async () => (await cells.find({ country, kind }).toArray()).filter((c) => wanted.has(c._id)));
+      else for (const _id of group) asks.push(async () => [await cells.findOne({ _id })]);
     }
   }
   for (let i = 0; i < asks.length; i += READS_AT_ONCE)
@@ -131,8 +150,9 @@ export function createCellStore(
     const updates = new Map<string, CellUpdate>();
     for (const [id, c] of held ?? []) {
       const u: CellUpdate = { ...(c.head ? { head: c.head } : {}), set: {}, unset: [] };
-      for (const [k, part] of c.parts) if (part) u.set[k] = part;
-      else u.unset.push(k);
+      for (const [k, part] of c.parts)
+        if (part) u.set[k] = part;
+        else u.unset.push(k);
       updates.set(id, u);
     }
     held = held && new Map();

@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { FactKind } from '../facts/facts.js';
-import { CELL_PAGES, cellOf, cellUpdates, N, pageOf, partKey, partsIn, partsOf, rowsOf, type CellDoc } from './cells.js';
+import {
+  CELL_PAGES,
+  cellOf,
+  cellUpdates,
+  N,
+  pageOf,
+  partKey,
+  partsIn,
+  partsOf,
+  rowsOf,
+  type CellDoc,
+} from './cells.js';
 
 const person = (key: string | undefined, sex: string, value = 1) => ({
   kind: FactKind.Beneficiaries,
@@ -105,7 +116,9 @@ describe('cells', () => {
     }
     expect([...pages.keys()].sort()).toEqual(Array.from({ length: CELL_PAGES[FactKind.Beneficiaries]! }, (_, i) => i));
     for (const n of pages.values()) expect(n).toBeGreaterThan(4000 / 8 / 1.3);
-    expect(pageOf(FactKind.Beneficiaries, 'delivery:7:people')).toBe(pageOf(FactKind.Beneficiaries, 'delivery:7:people'));
+    expect(pageOf(FactKind.Beneficiaries, 'delivery:7:people')).toBe(
+      pageOf(FactKind.Beneficiaries, 'delivery:7:people'),
+    );
     expect(pageOf(FactKind.Agreements, 'agreement:a1')).toBe(0);
   });
 

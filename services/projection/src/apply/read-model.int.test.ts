@@ -203,7 +203,11 @@ describe('the read model write path', () => {
       forgetGuards();
       expect(await run('bounded_3')).toEqual(all);
     } finally {
-      configureApplier({ sourceCacheLimit: Infinity, fewIdsOneByOne: true, cellWritesPerCall: FERRETDB_WRITES_PER_CALL });
+      configureApplier({
+        sourceCacheLimit: Infinity,
+        fewIdsOneByOne: true,
+        cellWritesPerCall: FERRETDB_WRITES_PER_CALL,
+      });
       forgetGuards();
     }
     expect(all.facts.length).toBeGreaterThan(50);

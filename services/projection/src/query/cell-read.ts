@@ -140,6 +140,7 @@ export async function readCells(
     cells,
     ids.filter((id) => !kept.has(id)),
     how,
+    directory,
   )) as Doc[];
   if (reuse)
     for (const d of fresh) {

@@ -3,7 +3,14 @@ import { MongoClient, type Db } from 'mongodb';
 import { isolatedEnv, prng } from '@passerelle/testkit';
 import { generateEvents } from '@passerelle/testkit/history';
 import type { Principal } from '@passerelle/platform';
-import { applierPaths, CellReads, configureApplier, forgetGuards, readModel, type Sequenced } from '../apply/read-model.js';
+import {
+  applierPaths,
+  CellReads,
+  configureApplier,
+  forgetGuards,
+  readModel,
+  type Sequenced,
+} from '../apply/read-model.js';
 import { CELL_KINDS } from '../apply/cells.js';
 import { CELLS_MARK } from '../apply/model-docs.js';
 import { DIMENSION_FIELD, FactKind } from '../facts/facts.js';
