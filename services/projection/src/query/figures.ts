@@ -10,7 +10,15 @@ import {
   CHILD_AGE_GROUPS,
 } from './protection.js';
 import { readFacts } from './read.js';
-import { emptyCount, tallyRows, type Doc, type Grouping, type MeasureSpec, type TallyRow } from './tally.js';
+import {
+  emptyCount,
+  tallyRows,
+  type Doc,
+  type Grouping,
+  type IsProtected,
+  type MeasureSpec,
+  type TallyRow,
+} from './tally.js';
 
 export { Measure } from './tally.js';
 
@@ -49,8 +57,9 @@ async function listedRows(facts: FactsView, q: FigureQuery, rows: TallyRow[], as
   if (q.by) for (const k of PROTECTED_ROWS[q.by] ?? []) keys.add(k);
   if (asked) {
     if (q.by) for (const k of CLOSED_VALUES[q.by] ?? []) keys.add(k);
-    const population = await readFacts(facts, withoutGroupFilters(q.match), [q.by, ...(q.fields ?? [])]);
-    for (const r of tallyRows(population, { measure: q.measure, by: q.by, groupOf: q.groupOf }, () => false))
+    const whole = withoutGroupFilters(q.match);
+    const population = await readFacts(facts, whole, [q.by, ...(q.fields ?? [])]);
+    for (const r of tallied(population, { match: whole, measure: q.measure, by: q.by, groupOf: q.groupOf }, NOBODY))
       keys.add(r.key);
   }
   const found = new Set(rows.map((r) => r.key));
@@ -58,12 +67,35 @@ async function listedRows(facts: FactsView, q: FigureQuery, rows: TallyRow[], as
   return added.length ? [...rows, ...added].sort((a, b) => String(a.key).localeCompare(String(b.key))) : rows;
 }
 
+/**
+ * Tallies already computed, per rows read and protection predicate (both the same objects while the model and the
+ * rules are unchanged: read.ts, protection.ts): a warm report costs its answer, not a pass over every row of its
+ * period. A batch that changes what a figure reads gives new rows, so a stale tally is never found.
+ */
+/** The predicate of a population's keys, where protection does not matter: one function, so its tallies are kept. */
+const NOBODY: IsProtected = () => false;
+
+const tallies = new WeakMap<Doc[], WeakMap<IsProtected, Map<string, TallyRow[]>>>();
+
+function tallied(docs: Doc[], q: FigureQuery, isProtected: IsProtected): TallyRow[] {
+  if (q.groupOf) return tallyRows(docs, q, isProtected);
+  const byPredicate = tallies.get(docs) ?? tallies.set(docs, new WeakMap()).get(docs)!;
+  const memo = byPredicate.get(isProtected) ?? byPredicate.set(isProtected, new Map()).get(isProtected)!;
+  const key = JSON.stringify([q.measure, q.field ?? null, q.by ?? null, q.match]);
+  let rows = memo.get(key);
+  if (!rows) {
+    if (memo.size >= 64) memo.delete(memo.keys().next().value!);
+    memo.set(key, (rows = tallyRows(docs, q, isProtected)));
+  }
+  return rows;
+}
+
 /** A figure, or its breakdown, from the flat facts of the read model, published by the disclosure layer. */
 export async function figure(facts: FactsView, q: FigureQuery, policy: Policy): Promise<Figure> {
   const docs = await readFacts(facts, q.match, [q.field, q.by, ...(q.fields ?? [])]);
   const isProtected = await protectionOf(facts, q.match);
   const asked = !!q.sensitive || asksAboutProtectedGroup(q.match);
-  let rows = tallyRows(docs, q, isProtected);
+  let rows = tallied(docs, q, isProtected);
   if (!policy.internal) rows = await listedRows(facts, q, rows, asked);
   return publishRows(rows, policy, (key) => asked || namesProtectedGroup(q.by, key));
 }

@@ -74,7 +74,8 @@ export function protectedBy(rules: SensitiveRule[], keys: ReadonlySet<string>): 
 
 const countryCondition = (match: Record<string, unknown>) =>
   match.country === undefined ? {} : { country: match.country };
-const keysMemo = new WeakMap<Doc[], Map<string, Set<string>>>();
+/** Per list of people and set of rules, the predicate: the same function while neither changes (figures.ts memoizes by it). */
+const keysMemo = new WeakMap<Doc[], Map<string, IsProtected>>();
 
 /** The protection predicate for the countries of a facts condition, from the read model as it stands. */
 export async function protectionOf(facts: FactsView, match: Record<string, unknown>): Promise<IsProtected> {
@@ -93,10 +94,10 @@ export async function protectionOf(facts: FactsView, match: Record<string, unkno
   const people = await readFacts(facts, { kind: FactKind.Beneficiaries, key: { $exists: true }, ...countries }, []);
   const memo = keysMemo.get(people) ?? keysMemo.set(people, new Map()).get(people)!;
   const id = JSON.stringify(rules);
-  let keys = memo.get(id);
-  if (!keys) {
+  let predicate = memo.get(id);
+  if (!predicate) {
     const own = protectedBy(rules, new Set());
-    memo.set(id, (keys = new Set(people.filter(own).map((d) => String(d.key)))));
+    memo.set(id, (predicate = protectedBy(rules, new Set(people.filter(own).map((d) => String(d.key))))));
   }
-  return protectedBy(rules, keys);
+  return predicate;
 }
