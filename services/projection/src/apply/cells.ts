@@ -6,11 +6,10 @@ import { DIMENSION_FIELD, FactKind, type FactFields } from '../facts/facts.js';
  * rows: facts whose descriptive fields (dimensions, partner, day, training or delivery, beneficiary key) are all
  * equal make one row, with their number and the sum of each number they carry.
  *
- * A cell's id is its country, kind, month and page (`CELL_PAGES`), so a report reads the cells of its kinds,
- * countries and months by `_id` (the one look-up FerretDB hands to its storage; the checkpoint's cell directory
- * lists the ids there are): a year of one kind in one country is at most 12 × its pages documents whatever the
- * history holds. The rows give exactly what the
- * facts give (unique people stay exact: keys are kept).
+ * A cell's id is its country, kind, month and page (`CELL_PAGES`); the checkpoint's cell directory lists the ids
+ * there are, so a report reads the cells of its kinds, countries and months and no others (how the server is asked:
+ * `CellReads` in cell-store.ts): a year of one kind in one country is at most 12 × its pages documents whatever the
+ * history holds. The rows give exactly what the facts give (unique people stay exact: keys are kept).
  *
  * Parts are fields of the cell named by source and event (`partKey`): a batch sets the parts of its events and
  * unsets those of the events they replace, one update per cell, without reading it. A month's cell grows with its
@@ -49,7 +48,7 @@ export interface Part {
 /** Facts of a part with equal descriptive fields: those fields, how many facts, and the sum of each number field. */
 export type Row = Record<string, string | number | string[]>;
 
-/** A cell's identity: country, kind and month. */
+/** A cell's identity: its id (country, kind, month and page) and the fields reports pick cells by. */
 export type CellHead = { _id: string; country: string; kind: string; month: string };
 /** One cell: its identity and its parts, each under its `partKey`. */
 export type CellDoc = CellHead & { parts: Record<string, Part> };
